@@ -1,0 +1,18 @@
+package io.pekkoshm.remote;
+
+/**
+ * A node's counters at one moment (see {@code TransportCounters} for what each counts and its Aeron type id).
+ * Obtain with {@link io.pekkoshm.remote.pekko.ShmRemote#counters()}.
+ */
+public record ShmCountersSnapshot(
+    long messagesSent,
+    long bytesSent,
+    long messagesReceived,
+    long bytesReceived,
+    long batchesSent,
+    long backPressureEvents,
+    long associations,
+    long messagesDropped,
+    long framesRejected)
+{
+}

@@ -1,0 +1,270 @@
+package io.pekkoshm.remote;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import io.pekkoshm.remote.driver.DriverMode;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every setting of the plugin, read once from {@code pekko.remote.shm} and validated eagerly.
+ * <p>
+ * Each key is documented in prose in the plugin's {@code reference.conf}. A bad value fails construction with a
+ * {@link ShmConfigurationException} naming the full key and the value. Instances are immutable and safe to share.
+ */
+public final class ShmSettings
+{
+    /** The configuration root of the plugin, also the transport's entry in {@code enabled-transports}. */
+    public static final String ROOT = "pekko.remote.shm";
+
+    private static final long MIN_TERM_LENGTH = 64 * 1024;
+    private static final long MAX_TERM_LENGTH = 1024L * 1024 * 1024;
+
+    public final String hostname;
+    public final int port;
+    public final Path directory;
+    public final DriverMode driverMode;
+    public final Path aeronDirectory;
+    public final Duration driverIdleTimeout;
+    public final Duration driverStartTimeout;
+    public final Duration driverTimeout;
+    public final Duration clientLivenessTimeout;
+    public final List<String> driverJvmOptions;
+    public final int termLength;
+    public final int idleCpuLevel;
+    public final int fragmentLimit;
+    public final int outboundBatchSize;
+    public final Duration heartbeatInterval;
+    public final Duration peerTimeout;
+    public final Duration handshakeTimeout;
+    public final boolean terminateOnPeerProcessExit;
+
+    private ShmSettings(final Config shm)
+    {
+        final Reader r = new Reader(shm);
+
+        hostname = r.string("hostname");
+        if (hostname.isBlank())
+        {
+            throw new ShmConfigurationException(key("hostname"), hostname, "must not be empty");
+        }
+        port = r.intInRange("port", 0, 65535);
+
+        final String dir = r.string("directory");
+        directory = dir.isBlank() ? defaultDirectory() : Path.of(dir).toAbsolutePath();
+
+        driverMode = r.driverMode("driver.mode");
+        final String aeronDir = r.string("driver.aeron-directory");
+        aeronDirectory = aeronDir.isBlank() ? directory.resolve("aeron") : Path.of(aeronDir).toAbsolutePath();
+        driverIdleTimeout = r.positiveDuration("driver.idle-timeout");
+        driverStartTimeout = r.positiveDuration("driver.start-timeout");
+        driverTimeout = r.positiveDuration("driver.timeout");
+        clientLivenessTimeout = r.positiveDuration("driver.client-liveness-timeout");
+        driverJvmOptions = r.stringList("driver.jvm-options");
+
+        final long term = r.bytes("term-length");
+        if (term < MIN_TERM_LENGTH || term > MAX_TERM_LENGTH || Long.bitCount(term) != 1)
+        {
+            throw new ShmConfigurationException(
+                key("term-length"), term, "must be a power of two between 64 KiB and 1 GiB (Aeron's rule)");
+        }
+        termLength = (int)term;
+
+        idleCpuLevel = r.intInRange("idle-cpu-level", 1, 10);
+        fragmentLimit = r.intInRange("fragment-limit", 1, 65536);
+
+        final long batch = r.bytes("outbound-batch-size");
+        final long maxMessage = maxMessageLength(termLength);
+        if (batch < 1024 || batch > maxMessage)
+        {
+            throw new ShmConfigurationException(key("outbound-batch-size"), batch,
+                "must be between 1 KiB and the largest Aeron message for term-length " + termLength + " (" +
+                maxMessage + " bytes)");
+        }
+        outboundBatchSize = (int)batch;
+
+        heartbeatInterval = r.positiveDuration("heartbeat-interval");
+        peerTimeout = r.positiveDuration("peer-timeout");
+        if (peerTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0)
+        {
+            throw new ShmConfigurationException(key("peer-timeout"), shm.getValue("peer-timeout").render(),
+                "must be at least twice heartbeat-interval (" + heartbeatInterval.toMillis() + " ms)");
+        }
+        handshakeTimeout = r.positiveDuration("handshake-timeout");
+        terminateOnPeerProcessExit = r.bool("terminate-on-peer-process-exit");
+    }
+
+    /**
+     * Reads and validates the plugin's settings.
+     *
+     * @param shm the config at {@link #ROOT} (what classic remoting hands the transport), with defaults applied.
+     * @return the validated settings.
+     * @throws ShmConfigurationException naming the key and value of the first bad setting.
+     */
+    public static ShmSettings fromConfig(final Config shm)
+    {
+        return new ShmSettings(shm);
+    }
+
+    /** Reads the settings from an actor system's whole configuration. */
+    public static ShmSettings fromRootConfig(final Config root)
+    {
+        return new ShmSettings(root.getConfig(ROOT));
+    }
+
+    /** Aeron's largest message for a term length: min(term length / 8, 16 MiB). */
+    public static int maxMessageLength(final int termLength)
+    {
+        return Math.min(termLength / 8, 16 * 1024 * 1024);
+    }
+
+    /** The default shared-memory directory: {@code /dev/shm/pekko-shm-<user>}, or under java.io.tmpdir without /dev/shm. */
+    public static Path defaultDirectory()
+    {
+        final String user = System.getProperty("user.name", "default").replaceAll("[^A-Za-z0-9._-]", "_");
+        final Path devShm = Path.of("/dev/shm");
+        final Path parent = devShm.toFile().isDirectory() ? devShm : Path.of(System.getProperty("java.io.tmpdir"));
+        return parent.resolve("pekko-shm-" + user);
+    }
+
+    static String key(final String relative)
+    {
+        return ROOT + "." + relative;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ShmSettings{hostname=" + hostname + ", port=" + port + ", directory=" + directory +
+            ", driverMode=" + driverMode + ", aeronDirectory=" + aeronDirectory + ", termLength=" + termLength +
+            ", idleCpuLevel=" + idleCpuLevel + ", heartbeatInterval=" + heartbeatInterval +
+            ", peerTimeout=" + peerTimeout + '}';
+    }
+
+    /** Typed reads that turn Typesafe Config's errors into ones that name the key and the value. */
+    private static final class Reader
+    {
+        private final Config config;
+
+        Reader(final Config config)
+        {
+            this.config = config;
+        }
+
+        String string(final String path)
+        {
+            try
+            {
+                return config.getString(path);
+            }
+            catch (final ConfigException ex)
+            {
+                throw wrap(path, "must be a string", ex);
+            }
+        }
+
+        boolean bool(final String path)
+        {
+            try
+            {
+                return config.getBoolean(path);
+            }
+            catch (final ConfigException ex)
+            {
+                throw wrap(path, "must be on/off (true/false)", ex);
+            }
+        }
+
+        List<String> stringList(final String path)
+        {
+            try
+            {
+                return List.copyOf(config.getStringList(path));
+            }
+            catch (final ConfigException ex)
+            {
+                throw wrap(path, "must be a list of strings", ex);
+            }
+        }
+
+        int intInRange(final String path, final int min, final int max)
+        {
+            final int value;
+            try
+            {
+                value = config.getInt(path);
+            }
+            catch (final ConfigException ex)
+            {
+                throw wrap(path, "must be a whole number from " + min + " to " + max, ex);
+            }
+            if (value < min || value > max)
+            {
+                throw new ShmConfigurationException(key(path), value, "must be from " + min + " to " + max);
+            }
+            return value;
+        }
+
+        long bytes(final String path)
+        {
+            try
+            {
+                return config.getBytes(path);
+            }
+            catch (final ConfigException ex)
+            {
+                throw wrap(path, "must be a size in bytes such as 16 MiB", ex);
+            }
+        }
+
+        Duration positiveDuration(final String path)
+        {
+            final Duration value;
+            try
+            {
+                value = config.getDuration(path);
+            }
+            catch (final ConfigException ex)
+            {
+                throw wrap(path, "must be a duration such as 2 s or 200 ms", ex);
+            }
+            if (value.isNegative() || value.isZero())
+            {
+                throw new ShmConfigurationException(key(path), config.getValue(path).render(), "must be positive");
+            }
+            return value;
+        }
+
+        DriverMode driverMode(final String path)
+        {
+            final String value = string(path);
+            try
+            {
+                return DriverMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ShmConfigurationException(key(path), value, "must be one of auto, external, embedded", ex);
+            }
+        }
+
+        private ShmConfigurationException wrap(final String path, final String expected, final ConfigException ex)
+        {
+            final Object value;
+            if (config.hasPath(path))
+            {
+                final ConfigValue raw = config.getValue(path);
+                value = raw.render();
+            }
+            else
+            {
+                value = config.hasPathOrNull(path) ? "null" : "<missing>";
+            }
+            return new ShmConfigurationException(key(path), value, expected, ex);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.pekkoshm.remote.driver;
+
+import io.aeron.Aeron;
+import io.aeron.exceptions.DriverTimeoutException;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.host.ShmDirectory;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+
+import java.io.IOException;
+
+/**
+ * A node's connection to the host's media driver: the Aeron client, and for {@code embedded} mode the share of the
+ * in-JVM driver. Closing closes the client, then the share (reverse order of creation).
+ */
+public final class DriverConnection implements AutoCloseable
+{
+    private final Aeron aeron;
+    private final AutoCloseable embedded;
+    private final long driverPid;
+    private final boolean startedDriver;
+
+    private DriverConnection(final Aeron aeron, final AutoCloseable embedded, final long driverPid,
+        final boolean startedDriver)
+    {
+        this.aeron = aeron;
+        this.embedded = embedded;
+        this.driverPid = driverPid;
+        this.startedDriver = startedDriver;
+    }
+
+    /**
+     * Finds or starts the driver as {@code driver.mode} says and connects a client to it. Call while holding the
+     * directory's start-up lock, so that JVMs starting together agree on one driver.
+     *
+     * @throws IOException with what to do, if no driver can be had.
+     */
+    public static DriverConnection open(final ShmSettings settings, final ShmDirectory directory,
+        final String clientName, final ErrorHandler errors) throws IOException
+    {
+        AutoCloseable embedded = null;
+        long pid = DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driverTimeout.toMillis());
+        boolean started = false;
+        switch (settings.driverMode)
+        {
+            case EMBEDDED:
+                embedded = EmbeddedDrivers.acquire(settings);
+                pid = io.pekkoshm.remote.host.ProcessLiveness.currentPid();
+                break;
+            case EXTERNAL:
+                if (pid <= 0)
+                {
+                    throw new IOException("pekko.remote.shm.driver.mode = external, but no live media driver in " +
+                        directory.aeronDirectory() + ". Start one (io.pekkoshm.remote.driver.StandaloneDriver or " +
+                        "Aeron's MediaDriver with that directory), or use driver.mode = auto.");
+                }
+                break;
+            case AUTO:
+            default:
+                if (pid <= 0)
+                {
+                    pid = DriverLauncher.launch(settings, directory);
+                    started = true;
+                }
+                break;
+        }
+        try
+        {
+            final Aeron aeron = Aeron.connect(DriverContexts.client(settings, clientName, errors));
+            return new DriverConnection(aeron, embedded, pid, started);
+        }
+        catch (final DriverTimeoutException ex)
+        {
+            CloseHelper.quietClose(embedded);
+            throw new IOException("The media driver in " + directory.aeronDirectory() + " did not answer within " +
+                settings.driverTimeout.toMillis() + " ms (pekko.remote.shm.driver.timeout)", ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(embedded);
+            throw ex;
+        }
+    }
+
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /** The pid of the driver's process (this one for embedded). */
+    public long driverPid()
+    {
+        return driverPid;
+    }
+
+    /** Whether this connection started the standalone driver. */
+    public boolean startedDriver()
+    {
+        return startedDriver;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(aeron, embedded);
+    }
+}

@@ -1,0 +1,130 @@
+package io.pekkoshm.remote.driver;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.host.ShmDirectory;
+import org.agrona.DirectBuffer;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Starts a {@link StandaloneDriver} process for {@code driver.mode = auto} and waits until it is live.
+ * <p>
+ * The process gets its own session ({@code setsid}) so that neither the death of the starting JVM nor a Ctrl-C in
+ * its terminal reaches it; its output is appended to {@code <java.io.tmpdir>/<directory name>-driver.log}. Its class
+ * path is just the jars of this plugin, Aeron and Agrona.
+ */
+final class DriverLauncher
+{
+    private DriverLauncher()
+    {
+    }
+
+    /**
+     * @return the pid of the started driver, live when this returns.
+     * @throws IOException if it cannot be started or is not live within {@code driver.start-timeout}; the message
+     *                     names the log file.
+     */
+    static long launch(final ShmSettings settings, final ShmDirectory directory) throws IOException
+    {
+        final Path log = logFile(directory);
+        final List<String> command = new ArrayList<>();
+        final File setsid = new File("/usr/bin/setsid");
+        if (setsid.canExecute())
+        {
+            command.add(setsid.getPath());
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JvmFlags.forChildJvm());
+        command.addAll(settings.driverJvmOptions);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(StandaloneDriver.class.getName());
+        command.add("--directory");
+        command.add(directory.root().toString());
+        command.add("--aeron-dir");
+        command.add(directory.aeronDirectory().toString());
+        command.add("--idle-timeout-ms");
+        command.add(Long.toString(settings.driverIdleTimeout.toMillis()));
+        command.add("--client-liveness-timeout-ms");
+        command.add(Long.toString(settings.clientLivenessTimeout.toMillis()));
+        command.add("--idle-cpu-level");
+        command.add(Integer.toString(settings.idleCpuLevel));
+
+        final Process process = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+
+        final long deadline = System.nanoTime() + settings.driverStartTimeout.toNanos();
+        long parkNs = TimeUnit.MILLISECONDS.toNanos(1);
+        while (true)
+        {
+            final long pid = DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driverTimeout.toMillis());
+            if (pid > 0)
+            {
+                return pid;
+            }
+            if (!process.isAlive())
+            {
+                throw new IOException("The standalone media driver exited with code " + process.exitValue() +
+                    " before it was live; see " + log);
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                process.destroyForcibly();
+                throw new IOException("The standalone media driver was not live within pekko.remote.shm.driver.start-timeout (" +
+                    settings.driverStartTimeout.toMillis() + " ms); see " + log);
+            }
+            LockSupport.parkNanos(parkNs);
+            parkNs = Math.min(parkNs * 2, TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    static Path logFile(final ShmDirectory directory)
+    {
+        return Path.of(System.getProperty("java.io.tmpdir"), directory.root().getFileName() + "-driver.log");
+    }
+
+    /** The jars (or class folders) holding the plugin, Aeron's client and driver, and Agrona. */
+    private static String classPath() throws IOException
+    {
+        final Set<String> entries = new LinkedHashSet<>();
+        for (final Class<?> type : List.of(StandaloneDriver.class, MediaDriver.class, Aeron.class, DirectBuffer.class))
+        {
+            final var source = type.getProtectionDomain().getCodeSource();
+            if (null == source)
+            {
+                return System.getProperty("java.class.path");
+            }
+            try
+            {
+                entries.add(Path.of(source.getLocation().toURI()).toString());
+            }
+            catch (final URISyntaxException ex)
+            {
+                throw new IOException("Cannot locate the jar of " + type.getName(), ex);
+            }
+        }
+        for (final String entry : entries)
+        {
+            if (!Files.exists(Path.of(entry)))
+            {
+                return System.getProperty("java.class.path");
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}

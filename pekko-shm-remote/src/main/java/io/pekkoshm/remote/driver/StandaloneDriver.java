@@ -1,0 +1,163 @@
+package io.pekkoshm.remote.driver;
+
+import io.aeron.AeronCounters;
+import io.aeron.driver.MediaDriver;
+import io.pekkoshm.remote.host.LockFile;
+import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.host.ShmDirectory;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The host's shared media driver as a process of its own, started by the first node in {@code driver.mode = auto}
+ * (or by hand for {@code external}):
+ * <pre>
+ *   java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+ *        -cp pekko-shm-remote.jar:aeron-client.jar:aeron-driver.jar:agrona.jar \
+ *        io.pekkoshm.remote.driver.StandaloneDriver --directory /dev/shm/pekko-shm-$USER [--idle-timeout-ms 10000]
+ * </pre>
+ * It outlives the JVM that started it, so the death of any node never takes the transport from the others. With
+ * no client for {@code --idle-timeout-ms} it exits, removing its Aeron directory and, if no node is left, the
+ * plugin's whole directory. The decision to exit is taken under the directory's start-up lock, so it never races a
+ * node that is attaching. {@code --idle-timeout-ms 0} means never exit when idle. SIGTERM stops it cleanly.
+ */
+public final class StandaloneDriver
+{
+    private static final long CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private StandaloneDriver()
+    {
+    }
+
+    public static void main(final String[] args) throws IOException
+    {
+        final Map<String, String> options = parse(args);
+        final Path root = Path.of(require(options, "--directory")).toAbsolutePath();
+        final Path aeronDir = Path.of(options.getOrDefault("--aeron-dir", root.resolve("aeron").toString()));
+        final long idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(options.getOrDefault("--idle-timeout-ms", "10000")));
+        final long livenessNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.parseLong(options.getOrDefault("--client-liveness-timeout-ms", "5000")));
+        final int idleCpuLevel = Integer.parseInt(options.getOrDefault("--idle-cpu-level", "3"));
+
+        final ShmDirectory directory = new ShmDirectory(root, aeronDir);
+        final MediaDriver driver = MediaDriver.launch(DriverContexts.mediaDriver(aeronDir, livenessNs, idleCpuLevel)
+            .errorHandler(ex -> log("error in media driver: " + ex)));
+        log("started: pid " + ProcessLiveness.currentPid() + ", aeron directory " + aeronDir + ", idle timeout " +
+            TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms");
+
+        final AtomicBoolean stopped = new AtomicBoolean();
+        final Thread mainThread = Thread.currentThread();
+        final Thread hook = new Thread(() ->
+        {
+            if (stopped.compareAndSet(false, true))
+            {
+                log("stopping on signal");
+                stop(driver, directory);
+                LockSupport.unpark(mainThread);
+            }
+        }, "pekko-shm-driver-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        long idleSince = System.nanoTime();
+        while (!stopped.get())
+        {
+            LockSupport.parkNanos(CHECK_INTERVAL_NS);
+            final long now = System.nanoTime();
+            if (clientCount(driver.context().countersManager()) > 0)
+            {
+                idleSince = now;
+            }
+            else if (idleTimeoutNs > 0 && now - idleSince >= idleTimeoutNs && exitIfStillIdle(driver, directory, stopped))
+            {
+                log("exited after " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms without clients");
+                Runtime.getRuntime().removeShutdownHook(hook);
+                return;
+            }
+        }
+    }
+
+    private static boolean exitIfStillIdle(final MediaDriver driver, final ShmDirectory directory, final AtomicBoolean stopped)
+        throws IOException
+    {
+        try (LockFile ignored = directory.lockStartup(java.time.Duration.ofMillis(100)))
+        {
+            if (clientCount(driver.context().countersManager()) > 0 || !stopped.compareAndSet(false, true))
+            {
+                return false;
+            }
+            driver.close();
+            directory.removeIfUnused();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false; // somebody is starting: they will be our client.
+        }
+    }
+
+    private static void stop(final MediaDriver driver, final ShmDirectory directory)
+    {
+        driver.close();
+        try (LockFile ignored = directory.lockStartup(java.time.Duration.ofSeconds(2)))
+        {
+            directory.removeIfUnused();
+        }
+        catch (final IOException ex)
+        {
+            log("could not tidy " + directory.root() + ": " + ex.getMessage());
+        }
+    }
+
+    /** Clients the driver currently counts alive (each holds a client heartbeat counter). */
+    static int clientCount(final CountersReader counters)
+    {
+        final int[] count = { 0 };
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (AeronCounters.DRIVER_HEARTBEAT_TYPE_ID == typeId)
+            {
+                count[0]++;
+            }
+        });
+        return count[0];
+    }
+
+    private static Map<String, String> parse(final String[] args)
+    {
+        final Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            if (!args[i].startsWith("--") || i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("usage: StandaloneDriver --directory DIR [--aeron-dir DIR] " +
+                    "[--idle-timeout-ms N] [--client-liveness-timeout-ms N] [--idle-cpu-level 1..10]; bad argument " + args[i]);
+            }
+            options.put(args[i], args[++i]);
+        }
+        return options;
+    }
+
+    private static String require(final Map<String, String> options, final String name)
+    {
+        final String value = options.get(name);
+        if (null == value)
+        {
+            throw new IllegalArgumentException("missing " + name);
+        }
+        return value;
+    }
+
+    private static void log(final String message)
+    {
+        System.out.println(Instant.now() + " pekko-shm driver: " + message);
+        System.out.flush();
+    }
+}

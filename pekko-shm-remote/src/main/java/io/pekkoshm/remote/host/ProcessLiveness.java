@@ -1,0 +1,82 @@
+package io.pekkoshm.remote.host;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Whether a process of this host is still alive, for peers identified by pid and start time.
+ * <p>
+ * The start time guards against pid reuse; a zombie (exited, not yet reaped by its parent) counts as dead. Every
+ * node of this plugin is on the same host, so this is a direct, immediate answer to "did the peer's JVM die", much
+ * faster than any timeout. Stateless and thread-safe.
+ */
+public final class ProcessLiveness
+{
+    private ProcessLiveness()
+    {
+    }
+
+    /** This process's pid. */
+    public static long currentPid()
+    {
+        return ProcessHandle.current().pid();
+    }
+
+    /** This process's start time in epoch milliseconds, or 0 if the OS does not say. */
+    public static long currentStartMillis()
+    {
+        return startMillis(ProcessHandle.current());
+    }
+
+    /**
+     * @param pid         the process id.
+     * @param startMillis its start time as it reported it, or 0 if unknown (then only the pid is checked).
+     * @return true while that very process is running.
+     */
+    public static boolean isAlive(final long pid, final long startMillis)
+    {
+        final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive())
+        {
+            return false;
+        }
+        if (0 != startMillis)
+        {
+            final long actual = startMillis(handle.get());
+            if (0 != actual && actual != startMillis)
+            {
+                return false;
+            }
+        }
+        return !isZombie(pid);
+    }
+
+    private static long startMillis(final ProcessHandle handle)
+    {
+        return handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    private static boolean isZombie(final long pid)
+    {
+        final Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        try
+        {
+            final String content = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
+            final int afterName = content.lastIndexOf(')');
+            if (afterName < 0 || afterName + 2 >= content.length())
+            {
+                return false;
+            }
+            final char state = content.charAt(afterName + 2);
+            return 'Z' == state || 'X' == state;
+        }
+        catch (final IOException ex)
+        {
+            return !Files.exists(stat.getParent()) && Files.exists(Path.of("/proc/self"));
+        }
+    }
+}

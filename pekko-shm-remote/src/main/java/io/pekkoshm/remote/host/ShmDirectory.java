@@ -1,0 +1,138 @@
+package io.pekkoshm.remote.host;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The layout of the plugin's shared-memory directory, one per OS user and host:
+ * <pre>
+ *   &lt;directory&gt;/                  rwx------   (default /dev/shm/pekko-shm-&lt;user&gt;)
+ *     start.lock                   held while a JVM starts or attaches to the driver, claims or frees a port,
+ *                                  and while a driver decides to exit: these never interleave
+ *     nodes/&lt;port&gt;.node           one per live node, locked by it for its life (see {@link NodeRegistry})
+ *     aeron/                       the media driver's Aeron directory (unless configured elsewhere)
+ * </pre>
+ * Whatever a dead process left is reclaimed the next time a JVM starts or the driver exits: node files whose lock
+ * is free are removed, and the whole directory goes when no node and no driver remain.
+ */
+public final class ShmDirectory
+{
+    private static final String START_LOCK = "start.lock";
+    private static final String NODES = "nodes";
+
+    private final Path root;
+    private final Path aeronDirectory;
+
+    public ShmDirectory(final Path root, final Path aeronDirectory)
+    {
+        this.root = root.toAbsolutePath();
+        this.aeronDirectory = aeronDirectory.toAbsolutePath();
+    }
+
+    public Path root()
+    {
+        return root;
+    }
+
+    public Path aeronDirectory()
+    {
+        return aeronDirectory;
+    }
+
+    public Path nodesDirectory()
+    {
+        return root.resolve(NODES);
+    }
+
+    /**
+     * Takes the start-up lock, creating the directory owner-only if needed, waiting for it up to {@code timeout}.
+     *
+     * @throws IOException with the lock's path if it cannot be had in time or the directory cannot be made.
+     */
+    public LockFile lockStartup(final Duration timeout) throws IOException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        long parkNanos = TimeUnit.MICROSECONDS.toNanos(100);
+        while (true)
+        {
+            try
+            {
+                Permissions.createOwnerOnlyDirectory(root);
+                final LockFile lock = LockFile.tryAcquire(root.resolve(START_LOCK));
+                if (null != lock)
+                {
+                    return lock;
+                }
+            }
+            catch (final NoSuchFileException ex)
+            {
+                // The directory was removed by an exiting driver between our create and open: go round again.
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IOException("Could not take the start-up lock " + root.resolve(START_LOCK) + " within " +
+                    timeout.toMillis() + " ms: another process holds it. If no pekko-shm process is starting, " +
+                    "raise pekko.remote.shm.driver.start-timeout.");
+            }
+            LockSupport.parkNanos(parkNanos);
+            parkNanos = Math.min(parkNanos * 2, TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /**
+     * Removes what no live process uses: node files nobody holds, and, when no node file and no Aeron directory
+     * remain, the directory itself. Call only while holding {@link #lockStartup(Duration) the start-up lock}
+     * (which this removes together with the directory when it goes).
+     *
+     * @return true if the whole directory was removed.
+     */
+    public boolean removeIfUnused() throws IOException
+    {
+        final Path nodes = nodesDirectory();
+        if (Files.isDirectory(nodes))
+        {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(nodes))
+            {
+                for (final Path file : files)
+                {
+                    NodeRegistry.removeIfStale(file);
+                }
+            }
+            if (isEmpty(nodes))
+            {
+                Files.deleteIfExists(nodes);
+            }
+        }
+        if (Files.exists(nodes) || (aeronDirectory.startsWith(root) && Files.exists(aeronDirectory)))
+        {
+            return false;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root))
+        {
+            for (final Path file : files)
+            {
+                if (!file.getFileName().toString().equals(START_LOCK))
+                {
+                    return false;
+                }
+            }
+        }
+        Files.deleteIfExists(root.resolve(START_LOCK));
+        Files.deleteIfExists(root);
+        return true;
+    }
+
+    private static boolean isEmpty(final Path dir) throws IOException
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir))
+        {
+            return !files.iterator().hasNext();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.pekkoshm.remote.pekko;
+
+import io.pekkoshm.remote.pekko.internal.PekkoInternals;
+import org.apache.pekko.actor.ActorRefProvider;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import scala.Option;
+
+/**
+ * What a node does when the process of a peer has exited ({@code terminate-on-peer-process-exit}): with
+ * {@code actor.provider = remote}, the same as Pekko's RemoteWatcher does when its failure detector gives up,
+ * only at once: quarantine the dead incarnation and publish that its address terminated, so watchers get
+ * {@code Terminated}. With a cluster provider, membership (and the downing provider) decides instead.
+ */
+public final class PeerTermination
+{
+    private final ExtendedActorSystem system;
+    private final LoggingAdapter log;
+    private final boolean enabled;
+
+    public PeerTermination(final ExtendedActorSystem system, final LoggingAdapter log, final boolean configured)
+    {
+        this.system = system;
+        this.log = log;
+        final ActorRefProvider provider = system.provider();
+        this.enabled = configured && provider instanceof RemoteActorRefProvider &&
+            !provider.getClass().getName().startsWith("org.apache.pekko.cluster.");
+    }
+
+    /**
+     * @param address  the peer's full address (protocol {@code pekko.shm}).
+     * @param pekkoUid the peer system's uid, as its handshake said.
+     * @param pid      the peer's pid, for the log.
+     */
+    public void onPeerProcessExit(final Address address, final long pekkoUid, final long pid)
+    {
+        if (!enabled)
+        {
+            log.info("The process of {} (pid {}) has exited; its associations are closed.", address, pid);
+            return;
+        }
+        log.warning("The process of {} (pid {}) has exited: quarantining its incarnation (uid {}) and telling " +
+            "watchers of its actors (Terminated).", address, pid, pekkoUid);
+        final Option<Object> uid = Option.apply(pekkoUid);
+        ((RemoteActorRefProvider)system.provider()).quarantine(address, uid, "its process has exited");
+        PekkoInternals.publishAddressTerminated(system, address);
+    }
+}

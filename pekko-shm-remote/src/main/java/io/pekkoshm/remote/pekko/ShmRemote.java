@@ -1,0 +1,85 @@
+package io.pekkoshm.remote.pekko;
+
+import io.pekkoshm.remote.ShmCountersSnapshot;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The plugin as a user's code sees it in an actor system: the node's address and its counters.
+ * <pre>
+ *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
+ * </pre>
+ * The transport registers itself here when it starts listening and unregisters when it shuts down.
+ */
+public final class ShmRemote implements Extension
+{
+    private static final Id ID = new Id();
+
+    private volatile Address address;
+    private volatile Supplier<ShmCountersSnapshot> counters;
+
+    private ShmRemote()
+    {
+    }
+
+    public static ShmRemote get(final ActorSystem system)
+    {
+        return ID.get(system);
+    }
+
+    public static ShmRemote get(final ClassicActorSystemProvider system)
+    {
+        return ID.get(system.classicSystem());
+    }
+
+    /** This node's pekko.shm address, once the transport listens. */
+    public Optional<Address> address()
+    {
+        return Optional.ofNullable(address);
+    }
+
+    /**
+     * The node's counters now.
+     *
+     * @throws IllegalStateException if the shm transport is not running in this actor system.
+     */
+    public ShmCountersSnapshot counters()
+    {
+        final Supplier<ShmCountersSnapshot> source = counters;
+        if (null == source)
+        {
+            throw new IllegalStateException("The pekko.shm transport is not running in this actor system " +
+                "(is \"pekko.remote.shm\" in pekko.remote.classic.enabled-transports?)");
+        }
+        return source.get();
+    }
+
+    /** Called by the transport. */
+    public void register(final Address address, final Supplier<ShmCountersSnapshot> counters)
+    {
+        this.address = address;
+        this.counters = counters;
+    }
+
+    /** Called by the transport when it stops. */
+    public void unregister()
+    {
+        this.counters = null;
+    }
+
+    private static final class Id extends AbstractExtensionId<ShmRemote>
+    {
+        @Override
+        public ShmRemote createExtension(final ExtendedActorSystem system)
+        {
+            return new ShmRemote();
+        }
+    }
+}

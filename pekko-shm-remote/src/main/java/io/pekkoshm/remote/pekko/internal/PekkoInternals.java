@@ -1,0 +1,53 @@
+package io.pekkoshm.remote.pekko.internal;
+
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressTerminated;
+import org.apache.pekko.event.AddressTerminatedTopic;
+
+/**
+ * Everything this plugin uses of Pekko that is not public API ({@code private[pekko]} in Scala), in one place,
+ * written against Pekko {@value #WRITTEN_AGAINST}. {@code PekkoInternalsCompatibilityTest} fails loudly when the Pekko
+ * on the classpath is another minor version or lacks what is used here; at run time {@link #checkVersion} logs it.
+ * <p>
+ * Used: {@code org.apache.pekko.event.AddressTerminatedTopic} and {@code org.apache.pekko.actor.AddressTerminated}:
+ * publishing on that topic is what Pekko's own RemoteWatcher does when it gives up on a node, and what makes
+ * {@code DeathWatch} deliver {@code Terminated} for every watched actor of that node.
+ */
+public final class PekkoInternals
+{
+    /** The Pekko minor version this package was written and tested against. */
+    public static final String WRITTEN_AGAINST = "1.7";
+
+    private PekkoInternals()
+    {
+    }
+
+    /** Tells every watcher of an actor at {@code address} that the node is gone (they get {@code Terminated}). */
+    public static void publishAddressTerminated(final ActorSystem system, final Address address)
+    {
+        AddressTerminatedTopic.get(system).publish(new AddressTerminated(address));
+    }
+
+    /** The Pekko version on the classpath. */
+    public static String runningVersion()
+    {
+        return org.apache.pekko.Version.current();
+    }
+
+    /** Whether the running Pekko is the minor version this package was written against. */
+    public static boolean isCompatibleVersion(final String version)
+    {
+        return version.equals(WRITTEN_AGAINST) || version.startsWith(WRITTEN_AGAINST + ".");
+    }
+
+    /** @return null if compatible, else a message saying what differs and what to do. */
+    public static String checkVersion()
+    {
+        final String running = runningVersion();
+        return isCompatibleVersion(running) ? null :
+            "pekko-shm-remote was written against Pekko " + WRITTEN_AGAINST + ".x and uses some of its internals " +
+            "(io.pekkoshm.remote.pekko.internal); the classpath has Pekko " + running + ". Use a pekko-shm-remote " +
+            "release built for Pekko " + running + ", or Pekko " + WRITTEN_AGAINST + ".x.";
+    }
+}

@@ -1,0 +1,12 @@
+package io.pekkoshm.remote.transport;
+
+/** A frame from a peer does not follow the wire format; the association that sent it is ended. */
+public final class MalformedFrameException extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+
+    public MalformedFrameException(final String message)
+    {
+        super(message);
+    }
+}

@@ -1,0 +1,568 @@
+package io.pekkoshm.remote.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.host.ProcessLiveness;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.remote.transport.AssociationHandle;
+import org.apache.pekko.remote.transport.Transport;
+import org.apache.pekko.util.ByteString;
+import scala.concurrent.ExecutionContext;
+import scala.concurrent.Promise;
+import scala.runtime.BoxedUnit;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's one thread: polls the node's IPC stream, runs handshakes, delivers inbound payloads to classic
+ * remoting, flushes staged writes, sends heartbeats and ends associations whose peer is gone.
+ * <p>
+ * Single writer: only this agent touches the association tables. Other threads (classic remoting, Aeron's client
+ * conductor) hand it work through {@link #commands}. Payload writes do not pass through here: they go from the
+ * caller's thread into the association's {@link Outbox}.
+ * <p>
+ * Peer failure is noticed three ways: the peer's process is gone (checked every {@code heartbeat-interval}: a
+ * {@code kill -9} is seen within one interval), nothing heard for {@code peer-timeout} (a paused or hung peer), or
+ * the peer's publication image goes away.
+ */
+@SuppressWarnings("deprecation")
+final class NodeAgent implements Agent
+{
+    /** Told when the process of a peer has exited, once per peer incarnation. */
+    interface PeerExitListener
+    {
+        void onPeerProcessExit(Address address, NodeIdentity peer);
+    }
+
+    static final String PROTOCOL = "shm";
+
+    private final ShmSettings settings;
+    private final Aeron aeron;
+    private final Subscription subscription;
+    private final NodeIdentity self;
+    private final Address localAddress;
+    private final TransportCounters counters;
+    private final NodeRegistry registry;
+    private final LoggingAdapter log;
+    private final PeerExitListener peerExitListener;
+    private final Promise<Transport.AssociationEventListener> listenerPromise;
+    private final String publicationChannel;
+    private final long heartbeatIntervalNs;
+    private final long peerTimeoutNs;
+    private final long handshakeTimeoutNs;
+
+    private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
+    private final FragmentAssembler assembler = new FragmentAssembler(this::onFragment);
+    private final Int2ObjectHashMap<Association> bySession = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<Association> awaitingAck = new Int2ObjectHashMap<>();
+    private final ArrayList<Association> associations = new ArrayList<>();
+    private final IntHashSet rejectedSessions = new IntHashSet();
+    private Transport.AssociationEventListener listener;
+    private long nowNs;
+    private long nextPeriodicNs;
+
+    NodeAgent(
+        final ShmSettings settings,
+        final Aeron aeron,
+        final Subscription subscription,
+        final NodeIdentity self,
+        final Address localAddress,
+        final TransportCounters counters,
+        final NodeRegistry registry,
+        final LoggingAdapter log,
+        final PeerExitListener peerExitListener,
+        final Promise<Transport.AssociationEventListener> listenerPromise)
+    {
+        this.settings = settings;
+        this.aeron = aeron;
+        this.subscription = subscription;
+        this.self = self;
+        this.localAddress = localAddress;
+        this.counters = counters;
+        this.registry = registry;
+        this.log = log;
+        this.peerExitListener = peerExitListener;
+        this.listenerPromise = listenerPromise;
+        this.publicationChannel = "aeron:ipc?term-length=" + settings.termLength;
+        this.heartbeatIntervalNs = settings.heartbeatInterval.toNanos();
+        this.peerTimeoutNs = settings.peerTimeout.toNanos();
+        this.handshakeTimeoutNs = settings.handshakeTimeout.toNanos();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "pekko-shm-node-" + self.port();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Entry points for other threads: each hands a command to the agent.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    void associate(final Address remote, final Promise<AssociationHandle> promise)
+    {
+        commands.offer(() -> openOutbound(remote, promise));
+    }
+
+    void disassociate(final Association association, final String reason)
+    {
+        commands.offer(() -> close(association, reason, true, false));
+    }
+
+    void onImageUnavailable(final int sessionId)
+    {
+        commands.offer(() ->
+        {
+            final Association association = bySession.get(sessionId);
+            if (null != association)
+            {
+                close(association, "the peer's publication went away", false, true);
+            }
+        });
+    }
+
+    void onOversizedWrite(final Association association, final int length)
+    {
+        counters.dropped.increment();
+        log.error("Dropped a payload of {} bytes to {}: larger than the largest Aeron message of this transport " +
+            "({} bytes, from pekko.remote.shm.term-length = {}).", length, association.remoteAddress,
+            association.outbox.maxPayloadLength(), settings.termLength);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Duty cycle.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public int doWork()
+    {
+        nowNs = System.nanoTime();
+        int work = 0;
+        Runnable command;
+        while (null != (command = commands.poll()))
+        {
+            command.run();
+            work++;
+        }
+
+        if (null == listener && listenerPromise.isCompleted())
+        {
+            listener = listenerPromise.future().value().get().get();
+        }
+        if (null != listener)
+        {
+            work += subscription.poll(assembler, settings.fragmentLimit);
+        }
+
+        for (int i = associations.size() - 1; i >= 0; i--)
+        {
+            final Association association = associations.get(i);
+            if (!association.handshakeSent)
+            {
+                work += trySendHandshake(association) ? 1 : 0;
+            }
+            else if (association.outbox.hasStaged() && association.outbox.flush())
+            {
+                work++;
+            }
+        }
+
+        if (nowNs - nextPeriodicNs >= 0)
+        {
+            nextPeriodicNs = nowNs + heartbeatIntervalNs;
+            checkPeers();
+        }
+        return work;
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (int i = associations.size() - 1; i >= 0; i--)
+        {
+            close(associations.get(i), "this node is shutting down", true, false);
+        }
+        Runnable command;
+        while (null != (command = commands.poll()))
+        {
+            command.run();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Handshake.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void openOutbound(final Address remote, final Promise<AssociationHandle> promise)
+    {
+        final String invalid = validateRemote(remote);
+        if (null != invalid)
+        {
+            promise.tryFailure(new Transport.InvalidAssociationException(invalid, null));
+            return;
+        }
+        final int port = (Integer)remote.port().get();
+        final Optional<NodeRegistry.NodeInfo> node = registry.lookupLive(port);
+        if (node.isEmpty())
+        {
+            promise.tryFailure(new Transport.InvalidAssociationException("No live pekko.shm node at port " + port +
+                " of this host (pekko.remote.shm.directory = " + settings.directory + ")", null));
+            return;
+        }
+        final ExclusivePublication publication;
+        try
+        {
+            publication = aeron.addExclusivePublication(publicationChannel, port);
+        }
+        catch (final RuntimeException ex)
+        {
+            promise.tryFailure(new Transport.InvalidAssociationException("Could not open a publication to " + remote + ": " + ex, ex));
+            return;
+        }
+        final Association association = new Association(
+            true, new Outbox(publication, settings.outboundBatchSize, counters), localAddress, remote, nowNs);
+        association.associatePromise = promise;
+        association.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
+        awaitingAck.put(publication.sessionId(), association);
+        associations.add(association);
+        counters.associations.increment();
+        trySendHandshake(association);
+    }
+
+    private String validateRemote(final Address remote)
+    {
+        if (!PROTOCOL.equals(remote.protocol()) || remote.host().isEmpty() || remote.port().isEmpty())
+        {
+            return "Not a pekko.shm address with host and port: " + remote;
+        }
+        if (!self.host().equals(remote.host().get()))
+        {
+            return "pekko.shm reaches only nodes of this host, named \"" + self.host() + "\" (pekko.remote.shm.hostname); " +
+                "cannot associate with " + remote;
+        }
+        return null;
+    }
+
+    private void onHello(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final NodeIdentity peer = HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+        if (!self.host().equals(peer.host()))
+        {
+            reject(sessionId, "handshake from " + peer + " names host \"" + peer.host() + "\", this node's is \"" +
+                self.host() + "\" (pekko.remote.shm.hostname must be the same on every node)");
+            return;
+        }
+        final ExclusivePublication publication;
+        try
+        {
+            publication = aeron.addExclusivePublication(publicationChannel, peer.port());
+        }
+        catch (final RuntimeException ex)
+        {
+            reject(sessionId, "could not open a publication back to " + peer + ": " + ex);
+            return;
+        }
+        final Address remote = new Address("shm", peer.system(), peer.host(), peer.port());
+        final Association association = new Association(
+            false, new Outbox(publication, settings.outboundBatchSize, counters), localAddress, remote, nowNs);
+        association.peer = peer;
+        association.inboundSessionId = sessionId;
+        association.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
+        bySession.put(sessionId, association);
+        associations.add(association);
+        counters.associations.increment();
+        trySendHandshake(association);
+    }
+
+    private void onHelloAck(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int initiatorSession = FrameHeader.argument(buffer, offset);
+        final Association association = awaitingAck.remove(initiatorSession);
+        if (null == association)
+        {
+            reject(sessionId, "handshake reply for an association this node does not have (session " + initiatorSession + ")");
+            return;
+        }
+        final NodeIdentity peer = HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+        final Address asked = association.remoteAddress;
+        if (!asked.system().equals(peer.system()) || peer.port() != (Integer)asked.port().get())
+        {
+            close(association, "the node at port " + peer.port() + " is actor system \"" + peer.system() +
+                "\", not the one asked for (" + asked + ")", true, false);
+            return;
+        }
+        association.peer = peer;
+        association.inboundSessionId = sessionId;
+        association.established = true;
+        association.lastReceivedNs = nowNs;
+        bySession.put(sessionId, association);
+        association.handle = newHandle(association);
+        log.debug("Associated with {}", peer);
+        association.associatePromise.trySuccess(association.handle);
+    }
+
+    /** Sends HELLO (initiator) or HELLO_ACK (acceptor) once the publication is connected; the acceptor then tells classic. */
+    private boolean trySendHandshake(final Association association)
+    {
+        if (association.outbox.isConnected() && association.outbox.sendControl(
+            association.outbound ? FrameHeader.HELLO : FrameHeader.HELLO_ACK,
+            association.outbound ? 0 : association.inboundSessionId, self))
+        {
+            association.handshakeSent = true;
+            if (!association.outbound)
+            {
+                association.established = true;
+                association.handle = newHandle(association);
+                log.debug("Accepted association from {}", association.peer);
+                listener.notify(new Transport.InboundAssociation(association.handle));
+            }
+            return true;
+        }
+        if (nowNs - association.handshakeDeadlineNs > 0)
+        {
+            close(association, "no handshake within pekko.remote.shm.handshake-timeout (" +
+                settings.handshakeTimeout.toMillis() + " ms)", false, false);
+        }
+        return false;
+    }
+
+    private ShmAssociationHandle newHandle(final Association association)
+    {
+        final ShmAssociationHandle handle = new ShmAssociationHandle(association, this);
+        handle.readHandlerPromise().future().onComplete(result ->
+        {
+            if (result.isSuccess())
+            {
+                commands.offer(() -> association.listenerReady(result.get()));
+            }
+            return BoxedUnit.UNIT;
+        }, ExecutionContext.parasitic$.MODULE$);
+        return handle;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Inbound frames.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int sessionId = header.sessionId();
+        if (length < FrameHeader.LENGTH || FrameHeader.VERSION != FrameHeader.version(buffer, offset))
+        {
+            final Association association = bySession.get(sessionId);
+            final String reason = length < FrameHeader.LENGTH ? "a frame of " + length + " bytes" :
+                "wire format version " + FrameHeader.version(buffer, offset) + ", this node speaks " + FrameHeader.VERSION;
+            if (null != association)
+            {
+                counters.rejected.increment();
+                close(association, "the peer sent " + reason, true, true);
+            }
+            else
+            {
+                reject(sessionId, reason);
+            }
+            return;
+        }
+
+        final byte type = FrameHeader.type(buffer, offset);
+        final Association association = bySession.get(sessionId);
+        try
+        {
+            if (null == association)
+            {
+                if (FrameHeader.HELLO == type)
+                {
+                    onHello(sessionId, buffer, offset, length);
+                }
+                else if (FrameHeader.HELLO_ACK == type)
+                {
+                    onHelloAck(sessionId, buffer, offset, length);
+                }
+                else
+                {
+                    reject(sessionId, FrameHeader.typeName(type) + " frame from a session without handshake");
+                }
+                return;
+            }
+
+            association.lastReceivedNs = nowNs;
+            switch (type)
+            {
+                case FrameHeader.DATA:
+                    deliver(association, buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+                    break;
+                case FrameHeader.BATCH:
+                    deliverBatch(association, buffer, offset, length);
+                    break;
+                case FrameHeader.HEARTBEAT:
+                case FrameHeader.HELLO:
+                case FrameHeader.HELLO_ACK:
+                    break;
+                case FrameHeader.DISASSOCIATE:
+                    close(association, "the peer ended it", false, true);
+                    break;
+                default:
+                    throw new MalformedFrameException("unknown frame type " + type);
+            }
+        }
+        catch (final MalformedFrameException ex)
+        {
+            counters.rejected.increment();
+            if (null != association)
+            {
+                close(association, "malformed frame from the peer: " + ex.getMessage(), true, true);
+            }
+            else
+            {
+                reject(sessionId, ex.getMessage());
+            }
+        }
+    }
+
+    private void deliverBatch(final Association association, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int count = FrameHeader.argument(buffer, offset);
+        final int end = offset + length;
+        int position = offset + FrameHeader.LENGTH;
+        for (int i = 0; i < count; i++)
+        {
+            if (position + FrameHeader.BATCH_RECORD_HEADER_LENGTH > end)
+            {
+                throw new MalformedFrameException("batch of " + count + " ends after " + i + " payloads");
+            }
+            final int payloadLength = buffer.getInt(position);
+            position += FrameHeader.BATCH_RECORD_HEADER_LENGTH;
+            if (payloadLength < 0 || payloadLength > end - position)
+            {
+                throw new MalformedFrameException("batch payload length " + payloadLength + " does not fit the frame");
+            }
+            deliver(association, buffer, position, payloadLength);
+            position += payloadLength;
+        }
+    }
+
+    private void deliver(final Association association, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        counters.messagesReceived.increment();
+        counters.bytesReceived.getAndAdd(length);
+        association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(bytes)));
+    }
+
+    private void reject(final int sessionId, final String reason)
+    {
+        counters.rejected.increment();
+        if (rejectedSessions.add(sessionId))
+        {
+            log.warning("Rejected frames from IPC session {} on {}: {}. Counted in 'frames rejected'.",
+                sessionId, localAddress, reason);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Liveness and ending associations.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void checkPeers()
+    {
+        final Map<Long, Association> exited = new HashMap<>();
+        for (int i = associations.size() - 1; i >= 0; i--)
+        {
+            final Association association = associations.get(i);
+            if (!association.established || association.closed)
+            {
+                if (!association.closed && nowNs - association.handshakeDeadlineNs > 0)
+                {
+                    close(association, "no handshake reply within pekko.remote.shm.handshake-timeout (" +
+                        settings.handshakeTimeout.toMillis() + " ms)", false, false);
+                }
+                continue;
+            }
+            final NodeIdentity peer = association.peer;
+            if (0 != association.outbox.terminalResult())
+            {
+                close(association, "its publication answered " + Outbox.describe(association.outbox.terminalResult()),
+                    false, true);
+            }
+            else if (!ProcessLiveness.isAlive(peer.pid(), peer.processStartMillis()))
+            {
+                exited.put(peer.incarnation(), association);
+                close(association, "the peer's process (pid " + peer.pid() + ") has exited", false, true);
+            }
+            else if (nowNs - association.lastReceivedNs > peerTimeoutNs)
+            {
+                close(association, "nothing heard from the peer for " +
+                    TimeUnit.NANOSECONDS.toMillis(nowNs - association.lastReceivedNs) + " ms (pekko.remote.shm.peer-timeout = " +
+                    settings.peerTimeout.toMillis() + " ms)", true, true);
+            }
+            else if (nowNs - association.lastHeartbeatNs >= heartbeatIntervalNs && association.outbox.isConnected() &&
+                association.outbox.sendControl(FrameHeader.HEARTBEAT, 0, null))
+            {
+                association.lastHeartbeatNs = nowNs;
+            }
+        }
+        for (final Association association : exited.values())
+        {
+            peerExitListener.onPeerProcessExit(association.remoteAddress, association.peer);
+        }
+    }
+
+    /**
+     * Ends an association: optionally tells the peer, closes the publication (counting staged messages that were
+     * never sent as dropped), and tells classic remoting (Disassociated, or a failed associate).
+     */
+    private void close(final Association association, final String reason, final boolean tellPeer, final boolean tellLocal)
+    {
+        if (association.closed)
+        {
+            return;
+        }
+        association.closed = true;
+        if (tellPeer && association.handshakeSent)
+        {
+            association.outbox.sendControl(FrameHeader.DISASSOCIATE, 0, null);
+        }
+        final int unsent = association.outbox.closeAndCountUnsent();
+        associations.remove(association);
+        awaitingAck.remove(association.outbox.sessionId());
+        if (Association.NO_SESSION != association.inboundSessionId)
+        {
+            bySession.remove(association.inboundSessionId);
+        }
+        counters.associations.decrement();
+
+        if (unsent > 0)
+        {
+            log.warning("{} message(s) to {} were waiting for room in its log and were not sent: {}. Counted as dropped.",
+                unsent, association.remoteAddress, reason);
+        }
+        if (null != association.associatePromise && !association.established)
+        {
+            log.info("Could not associate with {}: {}", association.remoteAddress, reason);
+            association.associatePromise.tryFailure(new Transport.InvalidAssociationException(
+                "Could not associate with " + association.remoteAddress + ": " + reason, null));
+            return;
+        }
+        log.info("Association {} <-> {} ended: {}", localAddress, association.remoteAddress, reason);
+        if (tellLocal && null != association.handle)
+        {
+            association.deliver(new AssociationHandle.Disassociated(AssociationHandle.Unknown$.MODULE$));
+        }
+    }
+}

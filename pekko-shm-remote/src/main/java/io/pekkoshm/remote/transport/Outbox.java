@@ -1,0 +1,300 @@
+package io.pekkoshm.remote.transport;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.logbuffer.BufferClaim;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The sending side of one association: frames go into the association's exclusive publication, i.e. straight into
+ * the peer's pre-mapped log buffer.
+ * <p>
+ * A message that fits one IPC fragment is written in place with {@code tryClaim} (no intermediate copy); a larger
+ * one is gathered from a header and the payload with a vectored {@code offer}. When the log is full
+ * ({@code BACK_PRESSURED}, {@code ADMIN_ACTION}, or not yet connected during the handshake), messages are staged,
+ * in order, in a buffer of {@code outbound-batch-size} that is sent as one BATCH frame as soon as the log has room;
+ * while anything is staged every new message is staged behind it, so order always holds. Only when the staging
+ * buffer is full too does a write answer false (the publication is really full), and then it has taken nothing.
+ * {@code CLOSED} and {@code MAX_POSITION_EXCEEDED} end the association.
+ * <p>
+ * Threading: any thread may call {@link #write}, {@link #flush} and {@link #sendControl}; they serialise on this
+ * outbox's lock (classic remoting writes from the association's endpoint writer and its protocol layer, and the
+ * node agent flushes and sends heartbeats).
+ */
+final class Outbox implements AutoCloseable
+{
+    /** What the last failed attempt to publish answered, when it ends the association. */
+    private volatile long terminalResult;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ExclusivePublication publication;
+    private final TransportCounters counters;
+    private final BufferClaim claim = new BufferClaim();
+    private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
+    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer staging;
+    private final int maxClaimLength;
+    private int stagedLength;
+    private int stagedCount;
+    private boolean closed;
+
+    Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters)
+    {
+        this.publication = publication;
+        this.counters = counters;
+        this.staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            Math.min(batchSize, publication.maxMessageLength()), 64));
+        this.maxClaimLength = publication.maxPayloadLength();
+    }
+
+    /** The largest payload a DATA frame can carry. */
+    int maxPayloadLength()
+    {
+        return publication.maxMessageLength() - FrameHeader.LENGTH;
+    }
+
+    int sessionId()
+    {
+        return publication.sessionId();
+    }
+
+    /**
+     * Sends or stages one message.
+     *
+     * @return true if the message was taken (sent, or staged to be sent in order); false if the log and the staging
+     * buffer are full or the association is over, in which case nothing was taken.
+     */
+    boolean write(final byte[] bytes, final int offset, final int length)
+    {
+        lock.lock();
+        try
+        {
+            if (closed || 0 != terminalResult)
+            {
+                return false;
+            }
+            if (stagedCount > 0 && !flushStaged())
+            {
+                return stage(bytes, offset, length);
+            }
+            final long result = sendData(bytes, offset, length);
+            if (result > 0)
+            {
+                counters.messagesSent.increment();
+                counters.bytesSent.getAndAdd(length);
+                return true;
+            }
+            return onNotSent(result) && stage(bytes, offset, length);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends what is staged, if the log has room. Never blocks on the lock: a writer that holds it flushes anyway.
+     *
+     * @return true if a batch was sent.
+     */
+    boolean flush()
+    {
+        if (stagedCount > 0 && lock.tryLock())
+        {
+            try
+            {
+                return !closed && stagedCount > 0 && flushStaged();
+            }
+            finally
+            {
+                lock.unlock();
+            }
+        }
+        return false;
+    }
+
+    boolean hasStaged()
+    {
+        return stagedCount > 0;
+    }
+
+    /**
+     * Sends a frame with no payload, or a handshake frame with an identity body, behind anything staged.
+     *
+     * @return true if sent; false if it could not be sent now (the caller retries or gives up).
+     */
+    boolean sendControl(final byte type, final int argument, final NodeIdentity identity)
+    {
+        lock.lock();
+        try
+        {
+            if (closed || (stagedCount > 0 && !flushStaged()))
+            {
+                return false;
+            }
+            final int length = FrameHeader.LENGTH + (null == identity ? 0 : HelloFlyweight.length(identity));
+            final long result = publication.tryClaim(length, claim);
+            if (result > 0)
+            {
+                FrameHeader.write(claim.buffer(), claim.offset(), type, argument);
+                if (null != identity)
+                {
+                    HelloFlyweight.write(claim.buffer(), claim.offset() + FrameHeader.LENGTH, identity);
+                }
+                claim.commit();
+                return true;
+            }
+            onNotSent(result);
+            return false;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the publication is connected to the peer's subscription. */
+    boolean isConnected()
+    {
+        return publication.isConnected();
+    }
+
+    /** Non-zero once the publication answered CLOSED or MAX_POSITION_EXCEEDED. */
+    long terminalResult()
+    {
+        return terminalResult;
+    }
+
+    /** Closes the publication; returns how many staged messages were never sent (counted as dropped). */
+    int closeAndCountUnsent()
+    {
+        lock.lock();
+        try
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            closed = true;
+            final int unsent = stagedCount;
+            if (unsent > 0)
+            {
+                counters.dropped.getAndAdd(unsent);
+            }
+            stagedCount = 0;
+            stagedLength = 0;
+            publication.close();
+            return unsent;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        closeAndCountUnsent();
+    }
+
+    private long sendData(final byte[] bytes, final int offset, final int length)
+    {
+        final int frameLength = FrameHeader.LENGTH + length;
+        if (frameLength <= maxClaimLength)
+        {
+            final long result = publication.tryClaim(frameLength, claim);
+            if (result > 0)
+            {
+                final int at = claim.offset();
+                FrameHeader.write(claim.buffer(), at, FrameHeader.DATA, 0);
+                claim.buffer().putBytes(at + FrameHeader.LENGTH, bytes, offset, length);
+                claim.commit();
+            }
+            return result;
+        }
+        FrameHeader.write(header, 0, FrameHeader.DATA, 0);
+        payloadView.wrap(bytes, offset, length);
+        return publication.offer(header, 0, FrameHeader.LENGTH, payloadView, 0, length);
+    }
+
+    private boolean stage(final byte[] bytes, final int offset, final int length)
+    {
+        final int start = 0 == stagedCount ? FrameHeader.LENGTH : stagedLength;
+        final int end = start + FrameHeader.BATCH_RECORD_HEADER_LENGTH + length;
+        if (end > staging.capacity())
+        {
+            return false;
+        }
+        staging.putInt(start, length);
+        staging.putBytes(start + FrameHeader.BATCH_RECORD_HEADER_LENGTH, bytes, offset, length);
+        stagedLength = end;
+        stagedCount++;
+        return true;
+    }
+
+    private boolean flushStaged()
+    {
+        FrameHeader.write(staging, 0, FrameHeader.BATCH, stagedCount);
+        final long result = publication.offer(staging, 0, stagedLength);
+        if (result > 0)
+        {
+            counters.messagesSent.getAndAdd(stagedCount);
+            counters.bytesSent.getAndAdd(stagedLength - FrameHeader.LENGTH -
+                (long)stagedCount * FrameHeader.BATCH_RECORD_HEADER_LENGTH);
+            counters.batchesSent.increment();
+            stagedCount = 0;
+            stagedLength = 0;
+            return true;
+        }
+        onNotSent(result);
+        return false;
+    }
+
+    /** Classifies a failed publication result; true when it is transient (worth staging and retrying). */
+    private boolean onNotSent(final long result)
+    {
+        if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
+        {
+            counters.backPressure.increment();
+            return true;
+        }
+        if (result == Publication.NOT_CONNECTED)
+        {
+            return true; // the handshake is still connecting the publication, or the peer is going: it decides
+        }
+        if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            terminalResult = result;
+        }
+        return false;
+    }
+
+    static String describe(final long result)
+    {
+        if (result == Publication.NOT_CONNECTED)
+        {
+            return "NOT_CONNECTED";
+        }
+        if (result == Publication.BACK_PRESSURED)
+        {
+            return "BACK_PRESSURED";
+        }
+        if (result == Publication.ADMIN_ACTION)
+        {
+            return "ADMIN_ACTION";
+        }
+        if (result == Publication.CLOSED)
+        {
+            return "CLOSED";
+        }
+        if (result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            return "MAX_POSITION_EXCEEDED";
+        }
+        return Long.toString(result);
+    }
+}

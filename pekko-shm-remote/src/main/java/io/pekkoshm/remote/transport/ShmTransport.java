@@ -1,0 +1,229 @@
+package io.pekkoshm.remote.transport;
+
+import com.typesafe.config.Config;
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.pekkoshm.remote.IdleStrategies;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.driver.DriverConnection;
+import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.remote.host.LockFile;
+import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.host.ShmDirectory;
+import io.pekkoshm.remote.pekko.PeerTermination;
+import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.pekko.internal.PekkoInternals;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.remote.AddressUidExtension;
+import org.apache.pekko.remote.transport.AssociationHandle;
+import org.apache.pekko.remote.transport.Transport;
+import scala.Tuple2;
+import scala.concurrent.Future;
+import scala.concurrent.Future$;
+import scala.concurrent.Promise;
+import scala.concurrent.Promise$;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+
+/**
+ * The pekko.shm transport: Pekko's classic remoting {@link Transport} SPI over Aeron IPC.
+ * <p>
+ * Classic remoting creates it from {@code pekko.remote.shm} (listed in {@code pekko.remote.classic.enabled-transports})
+ * and wraps it in its own protocol layer (handshake, heartbeats, system message delivery). This class only starts and
+ * stops the node; the work is done by the {@link NodeAgent} thread and, for writes, on the caller's thread by each
+ * association's {@link Outbox}.
+ * <p>
+ * Start ({@link #listen()}), under the shared directory's start-up lock: find or start the media driver, connect,
+ * claim the port, subscribe to the node's stream (stream id = port). Stop ({@link #shutdown()}): in reverse.
+ */
+@SuppressWarnings("deprecation")
+public final class ShmTransport implements Transport
+{
+    private final ExtendedActorSystem system;
+    private final ShmSettings settings;
+    private final LoggingAdapter log;
+    private final Promise<AssociationEventListener> listenerPromise = Promise$.MODULE$.apply();
+
+    private ShmDirectory directory;
+    private DriverConnection connection;
+    private NodeRegistry.Claim claim;
+    private Subscription subscription;
+    private TransportCounters counters;
+    private volatile NodeAgent agent;
+    private AgentRunner runner;
+
+    /** The constructor classic remoting calls, with the config at {@code pekko.remote.shm}. */
+    public ShmTransport(final ExtendedActorSystem system, final Config config)
+    {
+        this.system = system;
+        this.settings = ShmSettings.fromConfig(config);
+        this.log = Logging.getLogger(system, this);
+        if (!JvmFlags.requiredPresent())
+        {
+            throw new IllegalStateException("pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
+                String.join(" ", JvmFlags.REQUIRED));
+        }
+        final String versionProblem = PekkoInternals.checkVersion();
+        if (null != versionProblem)
+        {
+            log.warning(versionProblem);
+        }
+    }
+
+    @Override
+    public String schemeIdentifier()
+    {
+        return NodeAgent.PROTOCOL;
+    }
+
+    /** Addresses of this transport: {@code shm} below classic's protocol layer, {@code pekko.shm} above it. */
+    @Override
+    public boolean isResponsibleFor(final Address address)
+    {
+        final String protocol = address.protocol();
+        return NodeAgent.PROTOCOL.equals(protocol) || protocol.endsWith("." + NodeAgent.PROTOCOL);
+    }
+
+    /** The largest payload one frame carries: Aeron's largest message for the term length, less the frame header. */
+    @Override
+    public int maximumPayloadBytes()
+    {
+        return ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+    }
+
+    @Override
+    public synchronized Future<Tuple2<Address, Promise<AssociationEventListener>>> listen()
+    {
+        try
+        {
+            final Address address = start();
+            return Future$.MODULE$.successful(new Tuple2<>(address, listenerPromise));
+        }
+        catch (final Exception ex)
+        {
+            log.error(ex, "pekko.shm transport failed to start: {}", ex.getMessage());
+            stop();
+            return Future$.MODULE$.failed(ex);
+        }
+    }
+
+    private Address start() throws IOException
+    {
+        directory = new ShmDirectory(settings.directory, settings.aeronDirectory);
+        final NodeRegistry registry = new NodeRegistry(directory);
+        final Address address;
+        final String addressText;
+        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        {
+            connection = DriverConnection.open(settings, directory, "pekko-shm " + system.name(), aeronErrors());
+            claim = registry.claim(settings.port);
+            address = new Address(NodeAgent.PROTOCOL, system.name(), settings.hostname, claim.port());
+            addressText = "pekko.shm://" + system.name() + "@" + settings.hostname + ":" + claim.port();
+            claim.describe(addressText);
+            final Aeron aeron = connection.aeron();
+            subscription = aeron.addSubscription("aeron:ipc", claim.port(), image -> { },
+                image ->
+                {
+                    final NodeAgent current = agent;
+                    if (null != current)
+                    {
+                        current.onImageUnavailable(image.sessionId());
+                    }
+                });
+            counters = new TransportCounters(aeron, addressText);
+        }
+
+        final NodeIdentity self = new NodeIdentity(system.name(), settings.hostname, claim.port(),
+            new SecureRandom().nextLong(), AddressUidExtension.get(system).longAddressUid(),
+            ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+        final PeerTermination termination = new PeerTermination(system, log, settings.terminateOnPeerProcessExit);
+        agent = new NodeAgent(settings, connection.aeron(), subscription, self, address, counters, registry, log,
+            (peerAddress, peer) -> termination.onPeerProcessExit(
+                new Address("pekko." + NodeAgent.PROTOCOL, peerAddress.system(), peer.host(), peer.port()),
+                peer.pekkoUid(), peer.pid()),
+            listenerPromise);
+        runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
+        AgentRunner.startOnThread(runner, task ->
+        {
+            final Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        final TransportCounters published = counters;
+        ShmRemote.get(system).register(new Address("pekko." + NodeAgent.PROTOCOL, system.name(), settings.hostname,
+            claim.port()), published::snapshot);
+        log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
+            addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
+            settings.aeronDirectory);
+        return address;
+    }
+
+    @Override
+    public Future<AssociationHandle> associate(final Address remoteAddress)
+    {
+        final NodeAgent current = agent;
+        if (null == current)
+        {
+            return Future$.MODULE$.failed(new InvalidAssociationException(
+                "The pekko.shm transport is not listening, cannot associate with " + remoteAddress, null));
+        }
+        final Promise<AssociationHandle> promise = Promise$.MODULE$.apply();
+        current.associate(remoteAddress, promise);
+        return promise.future();
+    }
+
+    @Override
+    public synchronized Future<Object> shutdown()
+    {
+        stop();
+        return Future$.MODULE$.successful(Boolean.TRUE);
+    }
+
+    /** Stops in reverse order of start; safe to call after a partial start and more than once. */
+    private void stop()
+    {
+        ShmRemote.get(system).unregister();
+        CloseHelper.quietClose(runner);
+        runner = null;
+        agent = null;
+        CloseHelper.quietCloseAll(counters, subscription);
+        counters = null;
+        subscription = null;
+        if (null == directory)
+        {
+            return;
+        }
+        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        {
+            CloseHelper.closeAll(claim, connection);
+            directory.removeIfUnused();
+        }
+        catch (final Exception ex)
+        {
+            log.warning("pekko.shm transport could not tidy {} on shutdown: {}", directory.root(), ex.getMessage());
+            CloseHelper.quietCloseAll(claim, connection);
+        }
+        claim = null;
+        connection = null;
+        directory = null;
+    }
+
+    private ErrorHandler aeronErrors()
+    {
+        return ex -> log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.aeronDirectory, ex.getMessage());
+    }
+
+    private ErrorHandler agentErrors()
+    {
+        return ex -> log.error(ex, "Error in the pekko.shm node agent (it keeps running): {}", ex.getMessage());
+    }
+}
