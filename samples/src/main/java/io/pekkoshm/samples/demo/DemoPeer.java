@@ -1,0 +1,65 @@
+package io.pekkoshm.samples.demo;
+
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSelection;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+
+import java.time.Duration;
+
+/**
+ * The second JVM of the demo: echoes pings, acknowledges stream messages, exits when told. Started by
+ * {@link TwoJvmDemo} with the main node's address as its argument.
+ */
+public final class DemoPeer
+{
+    private DemoPeer()
+    {
+    }
+
+    static final class Peer extends AbstractActor
+    {
+        private long received;
+        private final byte[] ack = DemoProtocol.message(DemoProtocol.ACK, 16);
+
+        @Override
+        public Receive createReceive()
+        {
+            return receiveBuilder().match(byte[].class, this::onBytes).build();
+        }
+
+        private void onBytes(final byte[] message)
+        {
+            switch (message[0])
+            {
+                case DemoProtocol.STREAM:
+                    if (++received % DemoProtocol.ACK_EVERY == 0)
+                    {
+                        getSender().tell(ack, getSelf());
+                    }
+                    break;
+                case DemoProtocol.PING:
+                    getSender().tell(message, getSelf());
+                    break;
+                case DemoProtocol.EXIT:
+                    getContext().getSystem().terminate();
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final String mainAddress = args[0];
+        final ActorSystem system = ActorSystem.create("demo-peer", ConfigFactory.load("demo"));
+        final ActorRef peer = system.actorOf(Props.create(Peer.class), "peer");
+        final ActorSelection main = system.actorSelection(mainAddress + "/user/main");
+        main.tell(DemoProtocol.message(DemoProtocol.HELLO, 8), peer);
+        system.getWhenTerminated().toCompletableFuture().get(Duration.ofMinutes(10).toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,203 @@
+package io.pekkoshm.samples.demo;
+
+import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.remote.pekko.ShmRemote;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The two-JVM demo: this JVM starts a second one ({@link DemoPeer}); the two talk through shared memory only.
+ * It streams small messages with flow control and prints messages per second, then runs a ping-pong and prints
+ * round-trip percentiles, then stops the peer, shuts down, and waits for the host's media driver to exit so that
+ * nothing is left behind.
+ * <pre>
+ *   mvn -q -Pdemo -pl samples -am verify -DskipTests      (see README)
+ * </pre>
+ */
+public final class TwoJvmDemo
+{
+    private static final int STREAM_MESSAGES = Integer.getInteger("demo.messages", 500_000);
+    private static final int MESSAGE_SIZE = 64;
+    private static final int WINDOW = 20_000;
+    private static final int PINGS = Integer.getInteger("demo.pings", 20_000);
+    private static final int WARMUP_PINGS = 2_000;
+
+    private TwoJvmDemo()
+    {
+    }
+
+    /** Receives the peer's hello, acks and pongs; drives the ping-pong itself (no thread hop per round trip). */
+    static final class Main extends AbstractActor
+    {
+        final CompletableFuture<ActorRef> peer;
+        final Semaphore window;
+        final CompletableFuture<Histogram> pingsDone;
+        private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        private final byte[] ping = DemoProtocol.message(DemoProtocol.PING, MESSAGE_SIZE);
+        private int pingsLeft = -1;
+        private long sentAt;
+
+        Main(final CompletableFuture<ActorRef> peer, final Semaphore window, final CompletableFuture<Histogram> pingsDone)
+        {
+            this.peer = peer;
+            this.window = window;
+            this.pingsDone = pingsDone;
+        }
+
+        @Override
+        public Receive createReceive()
+        {
+            return receiveBuilder()
+                .match(byte[].class, this::onBytes)
+                .matchEquals("start-pings", m -> startPings())
+                .build();
+        }
+
+        private void startPings()
+        {
+            pingsLeft = WARMUP_PINGS + PINGS;
+            sendPing();
+        }
+
+        private void sendPing()
+        {
+            sentAt = System.nanoTime();
+            peer.join().tell(ping, getSelf());
+        }
+
+        private void onBytes(final byte[] message)
+        {
+            switch (message[0])
+            {
+                case DemoProtocol.HELLO:
+                    peer.complete(getSender());
+                    break;
+                case DemoProtocol.ACK:
+                    window.release(DemoProtocol.ACK_EVERY);
+                    break;
+                case DemoProtocol.PING:
+                    final long rtt = System.nanoTime() - sentAt;
+                    if (pingsLeft-- <= PINGS)
+                    {
+                        histogram.recordValue(rtt);
+                    }
+                    if (pingsLeft > 0)
+                    {
+                        sendPing();
+                    }
+                    else
+                    {
+                        pingsDone.complete(histogram);
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final var config = ConfigFactory.load("demo");
+        final ShmSettings settings = ShmSettings.fromRootConfig(config);
+        final ActorSystem system = ActorSystem.create("demo", config);
+        final CompletableFuture<ActorRef> peerRef = new CompletableFuture<>();
+        final Semaphore window = new Semaphore(WINDOW);
+        final CompletableFuture<Histogram> pings = new CompletableFuture<>();
+        final ActorRef main = system.actorOf(Props.create(Main.class, () -> new Main(peerRef, window, pings)), "main");
+        final String address = ShmRemote.get(system).address().orElseThrow().toString();
+        System.out.println("main node: " + address + " (shared memory in " + settings.directory + ")");
+
+        final Process peer = startPeer(address);
+        try
+        {
+            final ActorRef peerActor = peerRef.get(60, TimeUnit.SECONDS);
+            System.out.println("peer node: " + peerActor.path().address() + " (pid " + peer.pid() + ")");
+
+            final byte[] small = DemoProtocol.message(DemoProtocol.STREAM, MESSAGE_SIZE);
+            final long start = System.nanoTime();
+            for (int i = 0; i < STREAM_MESSAGES; i++)
+            {
+                if (!window.tryAcquire(30, TimeUnit.SECONDS))
+                {
+                    throw new IllegalStateException("no flow-control ack from the peer for 30 s after " + i + " messages");
+                }
+                peerActor.tell(small, main);
+            }
+            if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("the peer did not acknowledge every stream message");
+            }
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("stream:    %,d messages of %d bytes in %.2f s = %,.0f msgs/s (window %,d)%n",
+                STREAM_MESSAGES, MESSAGE_SIZE, seconds, STREAM_MESSAGES / seconds, WINDOW);
+
+            main.tell("start-pings", ActorRef.noSender());
+            final Histogram h = pings.get(5, TimeUnit.MINUTES);
+            System.out.printf("ping-pong: %,d round trips, microseconds p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
+                h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+
+            final ShmCountersSnapshot c = ShmRemote.get(system).counters();
+            System.out.printf("counters:  sent %,d msgs / %,d bytes, received %,d msgs, batches %,d, back-pressure %,d, dropped %,d%n",
+                c.messagesSent(), c.bytesSent(), c.messagesReceived(), c.batchesSent(), c.backPressureEvents(),
+                c.messagesDropped());
+
+            peerActor.tell(DemoProtocol.message(DemoProtocol.EXIT, 8), ActorRef.noSender());
+            if (!peer.waitFor(30, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("the peer JVM did not exit");
+            }
+        }
+        finally
+        {
+            if (peer.isAlive())
+            {
+                peer.destroyForcibly().waitFor();
+            }
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        awaitDriverExit(settings);
+    }
+
+    private static Process startPeer(final String mainAddress) throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JvmFlags.forChildJvm());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(DemoPeer.class.getName());
+        command.add(mainAddress);
+        return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    /** The driver exits by itself after its idle timeout once no node is left; say so when it has. */
+    private static void awaitDriverExit(final ShmSettings settings)
+    {
+        final long deadline = System.nanoTime() + settings.driverIdleTimeout.toNanos() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(settings.directory) && System.nanoTime() < deadline)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        System.out.println(Files.exists(settings.directory) ?
+            "done; " + settings.directory + " is still in use by other nodes of this host" :
+            "done; the media driver has exited and " + settings.directory + " is gone");
+    }
+}
