@@ -24,6 +24,8 @@ public final class ShmSettings
     private static final long MIN_TERM_LENGTH = 64 * 1024;
     private static final long MAX_TERM_LENGTH = 1024L * 1024 * 1024;
 
+    /** {@code auto}, {@code shm} or {@code tcp}: the address scheme below classic's "pekko." prefix. */
+    public final String scheme;
     public final String hostname;
     public final int port;
     public final Path directory;
@@ -47,6 +49,11 @@ public final class ShmSettings
     {
         final Reader r = new Reader(shm);
 
+        scheme = r.string("scheme").trim().toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "shm", "tcp").contains(scheme))
+        {
+            throw new ShmConfigurationException(key("scheme"), scheme, "must be one of auto, shm, tcp");
+        }
         hostname = r.string("hostname");
         if (hostname.isBlank())
         {
@@ -108,6 +115,29 @@ public final class ShmSettings
     public static ShmSettings fromConfig(final Config shm)
     {
         return new ShmSettings(shm);
+    }
+
+    /**
+     * The scheme this node's addresses use: {@code shm} (pekko.shm://...), or {@code tcp} (pekko.tcp://...) for
+     * {@code scheme = tcp}, and for {@code auto} with a cluster provider, because Pekko Cluster 1.7 accepts only
+     * members whose protocol is pekko, pekko.tcp or pekko.ssl.tcp.
+     *
+     * @throws ShmConfigurationException for {@code scheme = shm} with a cluster provider: such a node could never join.
+     */
+    public String resolveScheme(final boolean clusterProvider)
+    {
+        if ("auto".equals(scheme))
+        {
+            return clusterProvider ? "tcp" : "shm";
+        }
+        if (clusterProvider && "shm".equals(scheme))
+        {
+            throw new ShmConfigurationException(key("scheme"), scheme, "Pekko Cluster accepts only members whose " +
+                "address protocol is pekko, pekko.tcp or pekko.ssl.tcp (ClusterCoreDaemon.acceptedProtocols), so a " +
+                "pekko.shm:// node could never join. Use scheme = auto or tcp: the addresses then read pekko.tcp://, " +
+                "the messages still go through shared memory");
+        }
+        return scheme;
     }
 
     /** Reads the settings from an actor system's whole configuration. */

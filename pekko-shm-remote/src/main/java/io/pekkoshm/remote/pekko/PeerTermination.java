@@ -24,9 +24,14 @@ public final class PeerTermination
     {
         this.system = system;
         this.log = log;
+        this.enabled = configured && system.provider() instanceof RemoteActorRefProvider && !isClusterProvider(system);
+    }
+
+    /** Whether the actor system runs Pekko Cluster's provider (membership, not the transport, decides who is gone). */
+    public static boolean isClusterProvider(final ExtendedActorSystem system)
+    {
         final ActorRefProvider provider = system.provider();
-        this.enabled = configured && provider instanceof RemoteActorRefProvider &&
-            !provider.getClass().getName().startsWith("org.apache.pekko.cluster.");
+        return provider.getClass().getName().startsWith("org.apache.pekko.cluster.");
     }
 
     /**

@@ -49,9 +49,8 @@ final class NodeAgent implements Agent
         void onPeerProcessExit(Address address, NodeIdentity peer);
     }
 
-    static final String PROTOCOL = "shm";
-
     private final ShmSettings settings;
+    private final String scheme;
     private final Aeron aeron;
     private final Subscription subscription;
     private final NodeIdentity self;
@@ -78,6 +77,7 @@ final class NodeAgent implements Agent
 
     NodeAgent(
         final ShmSettings settings,
+        final String scheme,
         final Aeron aeron,
         final Subscription subscription,
         final NodeIdentity self,
@@ -89,6 +89,7 @@ final class NodeAgent implements Agent
         final Promise<Transport.AssociationEventListener> listenerPromise)
     {
         this.settings = settings;
+        this.scheme = scheme;
         this.aeron = aeron;
         this.subscription = subscription;
         this.self = self;
@@ -246,9 +247,9 @@ final class NodeAgent implements Agent
 
     private String validateRemote(final Address remote)
     {
-        if (!PROTOCOL.equals(remote.protocol()) || remote.host().isEmpty() || remote.port().isEmpty())
+        if (!scheme.equals(remote.protocol()) || remote.host().isEmpty() || remote.port().isEmpty())
         {
-            return "Not a pekko.shm address with host and port: " + remote;
+            return "Not a pekko." + scheme + " address with host and port: " + remote;
         }
         if (!self.host().equals(remote.host().get()))
         {
@@ -277,7 +278,7 @@ final class NodeAgent implements Agent
             reject(sessionId, "could not open a publication back to " + peer + ": " + ex);
             return;
         }
-        final Address remote = new Address("shm", peer.system(), peer.host(), peer.port());
+        final Address remote = new Address(scheme, peer.system(), peer.host(), peer.port());
         final Association association = new Association(
             false, new Outbox(publication, settings.outboundBatchSize, counters), localAddress, remote, nowNs);
         association.peer = peer;

@@ -50,6 +50,8 @@ public final class ShmTransport implements Transport
     private final ExtendedActorSystem system;
     private final ShmSettings settings;
     private final LoggingAdapter log;
+    /** The scheme of this node's addresses below classic's prefix: "shm", or "tcp" for a cluster (see ShmSettings). */
+    private final String scheme;
     private final Promise<AssociationEventListener> listenerPromise = Promise$.MODULE$.apply();
 
     private ShmDirectory directory;
@@ -66,6 +68,7 @@ public final class ShmTransport implements Transport
         this.system = system;
         this.settings = ShmSettings.fromConfig(config);
         this.log = Logging.getLogger(system, this);
+        this.scheme = settings.resolveScheme(PeerTermination.isClusterProvider(system));
         if (!JvmFlags.requiredPresent())
         {
             throw new IllegalStateException("pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
@@ -81,7 +84,7 @@ public final class ShmTransport implements Transport
     @Override
     public String schemeIdentifier()
     {
-        return NodeAgent.PROTOCOL;
+        return scheme;
     }
 
     /** Addresses of this transport: {@code shm} below classic's protocol layer, {@code pekko.shm} above it. */
@@ -89,7 +92,7 @@ public final class ShmTransport implements Transport
     public boolean isResponsibleFor(final Address address)
     {
         final String protocol = address.protocol();
-        return NodeAgent.PROTOCOL.equals(protocol) || protocol.endsWith("." + NodeAgent.PROTOCOL);
+        return scheme.equals(protocol) || protocol.endsWith("." + scheme);
     }
 
     /** The largest payload one frame carries: Aeron's largest message for the term length, less the frame header. */
@@ -125,8 +128,8 @@ public final class ShmTransport implements Transport
         {
             connection = DriverConnection.open(settings, directory, "pekko-shm " + system.name(), aeronErrors());
             claim = registry.claim(settings.port);
-            address = new Address(NodeAgent.PROTOCOL, system.name(), settings.hostname, claim.port());
-            addressText = "pekko.shm://" + system.name() + "@" + settings.hostname + ":" + claim.port();
+            address = new Address(scheme, system.name(), settings.hostname, claim.port());
+            addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.hostname + ":" + claim.port();
             claim.describe(addressText);
             final Aeron aeron = connection.aeron();
             subscription = aeron.addSubscription("aeron:ipc", claim.port(), image -> { },
@@ -145,9 +148,9 @@ public final class ShmTransport implements Transport
             new SecureRandom().nextLong(), AddressUidExtension.get(system).longAddressUid(),
             ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
         final PeerTermination termination = new PeerTermination(system, log, settings.terminateOnPeerProcessExit);
-        agent = new NodeAgent(settings, connection.aeron(), subscription, self, address, counters, registry, log,
+        agent = new NodeAgent(settings, scheme, connection.aeron(), subscription, self, address, counters, registry, log,
             (peerAddress, peer) -> termination.onPeerProcessExit(
-                new Address("pekko." + NodeAgent.PROTOCOL, peerAddress.system(), peer.host(), peer.port()),
+                new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()),
             listenerPromise);
         runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
@@ -159,7 +162,7 @@ public final class ShmTransport implements Transport
         });
 
         final TransportCounters published = counters;
-        ShmRemote.get(system).register(new Address("pekko." + NodeAgent.PROTOCOL, system.name(), settings.hostname,
+        ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.hostname,
             claim.port()), published::snapshot);
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
@@ -174,7 +177,7 @@ public final class ShmTransport implements Transport
         if (null == current)
         {
             return Future$.MODULE$.failed(new InvalidAssociationException(
-                "The pekko.shm transport is not listening, cannot associate with " + remoteAddress, null));
+                "The pekko-shm transport is not listening, cannot associate with " + remoteAddress, null));
         }
         final Promise<AssociationHandle> promise = Promise$.MODULE$.apply();
         current.associate(remoteAddress, promise);

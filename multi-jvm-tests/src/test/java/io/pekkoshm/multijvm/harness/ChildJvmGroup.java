@@ -1,0 +1,217 @@
+package io.pekkoshm.multijvm.harness;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The child JVMs, shared-memory directory and extra processes of one test, torn down together by {@link #close()}.
+ * <p>
+ * <b>Ownership:</b> owns every {@link ChildJvm} it {@link #start started} and every process registered with
+ * {@link #killAtEnd}. It does not create the shared-memory directory (the children's media driver does), but it
+ * makes sure none is left behind.
+ * <b>Threading:</b> {@link #start} and {@link #killAtEnd} may be called from any thread; {@link #close()} is called
+ * once, by the owner, after the test's own threads are done.
+ */
+public final class ChildJvmGroup implements AutoCloseable
+{
+    /** The default time the media driver gets to remove the shared-memory directory once the children are gone. */
+    public static final Duration DEFAULT_SHM_REMOVAL_TIMEOUT = Duration.ofSeconds(30);
+    /** The least time a registered extra process gets to exit by itself once the directory is gone. */
+    public static final Duration EXTRA_PROCESS_EXIT_GRACE = Duration.ofSeconds(5);
+
+    private final Path logDirectory;
+    private final Path shmDirectory;
+    private final Duration shmRemovalTimeout;
+    private final List<ChildJvm> children = new ArrayList<>();
+    private final List<ProcessHandle> extraProcesses = new ArrayList<>();
+    private boolean closed;
+
+    /**
+     * @param logDirectory      where the children's {@code <nodeName>.log} files go; created on the first start.
+     * @param shmDirectory      the shared-memory directory the test hands to its children; not created here.
+     * @param shmRemovalTimeout how long {@link #close()} waits for {@code shmDirectory} to disappear.
+     */
+    public ChildJvmGroup(final Path logDirectory, final Path shmDirectory, final Duration shmRemovalTimeout)
+    {
+        this.logDirectory = logDirectory;
+        this.shmDirectory = shmDirectory;
+        this.shmRemovalTimeout = shmRemovalTimeout;
+    }
+
+    /**
+     * Starts a child JVM logging to {@code <logDirectory>/<nodeName>.log}.
+     *
+     * @throws IllegalArgumentException if this group already has a node of that name.
+     * @throws IllegalStateException    if the group is closed.
+     */
+    public synchronized ChildJvm start(final ChildJvmSpec spec)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("group is closed; cannot start node '" + spec.nodeName() + "'");
+        }
+        for (final ChildJvm child : children)
+        {
+            if (child.nodeName().equals(spec.nodeName()))
+            {
+                throw new IllegalArgumentException("this test already has a node named '" + spec.nodeName() + "'");
+            }
+        }
+        final ChildJvm child = ChildJvm.start(spec, logDirectory.resolve(spec.nodeName() + ".log"));
+        children.add(child);
+        return child;
+    }
+
+    /**
+     * Registers a process that is not a child of this JVM, e.g. a media driver the test found, to be killed with
+     * {@code SIGKILL} by {@link #close()} if it does not exit by itself within the shm removal timeout (and at least
+     * {@link #EXTRA_PROCESS_EXIT_GRACE}). Does nothing if there is no such process.
+     */
+    public void killAtEnd(final long pid)
+    {
+        ProcessHandle.of(pid).ifPresent(this::killAtEnd);
+    }
+
+    /** As {@link #killAtEnd(long)}; the handle guards against the pid being reused after the process exits. */
+    public synchronized void killAtEnd(final ProcessHandle process)
+    {
+        extraProcesses.add(process);
+    }
+
+    public Path logDirectory()
+    {
+        return logDirectory;
+    }
+
+    /** @return the test's shared-memory directory, {@code /dev/shm/pekko-shm-test-<random>} unless told otherwise. */
+    public Path shmDirectory()
+    {
+        return shmDirectory;
+    }
+
+    /** @return the children started so far, in start order. */
+    public synchronized List<ChildJvm> children()
+    {
+        return List.copyOf(children);
+    }
+
+    /** @return each child's state and log file, one per line. */
+    public synchronized String describeLogFiles()
+    {
+        final StringBuilder description = new StringBuilder();
+        for (final ChildJvm child : children)
+        {
+            description.append("  ").append(child.describe()).append(": ").append(child.logFile().toAbsolutePath())
+                .append('\n');
+        }
+        return description.toString();
+    }
+
+    /** @return each child's state, log file and last {@code tailLines} lines of output. */
+    public synchronized String describeLogs(final int tailLines)
+    {
+        final StringBuilder description = new StringBuilder();
+        for (final ChildJvm child : children)
+        {
+            description.append("=== ").append(child.describe()).append(", log ")
+                .append(child.logFile().toAbsolutePath()).append('\n').append(child.outputTail(tailLines));
+        }
+        return description.toString();
+    }
+
+    /**
+     * Tears the test down, always completing every step:
+     * <ol>
+     * <li>kills every child still running ({@code SIGKILL}; stop them gracefully in the test if that matters);</li>
+     * <li>waits up to the shm removal timeout for the shared-memory directory to disappear (the media driver removes
+     * it when it exits after its idle timeout);</li>
+     * <li>waits for every registered extra process to exit by itself within the same deadline (and at least
+     * {@link #EXTRA_PROCESS_EXIT_GRACE}), and kills those still running;</li>
+     * <li>if the directory was still there at the deadline, deletes it.</li>
+     * </ol>
+     * Idempotent.
+     *
+     * @throws AssertionError after all steps, if a child could not be killed or the directory had to be deleted
+     *                        (the message lists what it contained).
+     */
+    @Override
+    public void close()
+    {
+        final List<ChildJvm> toKill;
+        final List<ProcessHandle> extras;
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            toKill = List.copyOf(children);
+            extras = List.copyOf(extraProcesses);
+        }
+
+        final List<String> problems = new ArrayList<>();
+        for (final ChildJvm child : toKill)
+        {
+            try
+            {
+                child.close();
+            }
+            catch (final RuntimeException | AssertionError ex)
+            {
+                problems.add("Could not kill " + child.describe() + ": " + ex.getMessage());
+            }
+        }
+
+        final long deadline = System.nanoTime() + shmRemovalTimeout.toNanos();
+        final boolean shmGone = ShmDirectories.awaitGone(shmDirectory, shmRemovalTimeout);
+        final String leftover = shmGone ? "" : ShmDirectories.describe(shmDirectory);
+
+        for (final ProcessHandle process : extras)
+        {
+            final Duration exitTimeout = Duration.ofNanos(
+                Math.max(deadline - System.nanoTime(), EXTRA_PROCESS_EXIT_GRACE.toNanos()));
+            if (!Processes.awaitGone(process, exitTimeout))
+            {
+                killExtraProcess(process).ifPresent(problems::add);
+            }
+        }
+
+        if (!shmGone)
+        {
+            try
+            {
+                ShmDirectories.deleteRecursively(shmDirectory);
+            }
+            catch (final RuntimeException ex)
+            {
+                problems.add("Could not delete " + shmDirectory + ": " + ex);
+            }
+            problems.add("Shared-memory directory " + shmDirectory + " still existed " + shmRemovalTimeout +
+                " after the children were gone (the harness has now deleted it). It contained:\n" + leftover);
+        }
+
+        if (!problems.isEmpty())
+        {
+            throw new AssertionError("Multi-JVM test teardown found problems:\n" + String.join("\n", problems) +
+                "\nChild logs:\n" + describeLogFiles());
+        }
+    }
+
+    private static Optional<String> killExtraProcess(final ProcessHandle process)
+    {
+        final String commandLine = process.info().commandLine().orElse("");
+        System.err.println("multi-jvm harness: killing leftover process " + process.pid() + ": " +
+            (commandLine.length() > 300 ? commandLine.substring(0, 300) + "..." : commandLine));
+        process.destroyForcibly();
+        if (!Processes.awaitGone(process, ChildJvm.KILL_TIMEOUT))
+        {
+            return Optional.of("Process " + process.pid() + " registered with killAtEnd was still running " +
+                ChildJvm.KILL_TIMEOUT + " after SIGKILL");
+        }
+        return Optional.empty();
+    }
+}

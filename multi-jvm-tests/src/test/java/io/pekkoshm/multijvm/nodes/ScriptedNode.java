@@ -1,0 +1,173 @@
+package io.pekkoshm.multijvm.nodes;
+
+import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.multijvm.harness.ChildControl;
+import io.pekkoshm.remote.pekko.ShmRemote;
+import org.apache.pekko.actor.ActorIdentity;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Identify;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.pattern.Patterns;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node of the multi-JVM tests, driven line by line through its stdin by the test (see {@link ChildControl}).
+ * It prints {@code READY <address>} once remoting listens, then runs commands:
+ * <pre>
+ *   echo | relay | typed-service | cluster-listener     host an actor (/user/echo, /user/relay, /user/greeter)
+ *   sink N                        host /user/sink expecting N numbered messages; prints SINK received=N outOfOrder=K
+ *   stream PATH N                 send N numbered 16-byte messages to PATH with a window; prints STREAMED N
+ *   ask PATH TEXT                 ask PATH (resolved with Identify, retried up to 30 s); prints REPLY TEXT
+ *   relay-ask PATH TEXT           send a RelayRequest carrying a local ref; the reply comes to it: RELAYED TEXT ...
+ *   typed-ask PATH NAME           typed ask with the replyTo inside a record; prints GREETED text
+ *   watch PATH                    watch PATH; prints WATCHING, later TERMINATED PATH
+ *   counters                      prints COUNTERS {...}
+ *   exit                          (handled by ChildControl) exit 0; the actor system stops in a shutdown hook
+ * </pre>
+ * Any failure prints {@code FAILED <command>: <reason>} and the node keeps going.
+ */
+public final class ScriptedNode
+{
+    private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ActorSystem system;
+
+    private ScriptedNode(final ActorSystem system)
+    {
+        this.system = system;
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final ChildControl control = ChildControl.start();
+        final ActorSystem system = ActorSystem.create(args.length > 0 ? args[0] : "node", ConfigFactory.load());
+        ChildControl.report("READY " + ShmRemote.get(system).address().orElseThrow());
+        final ScriptedNode node = new ScriptedNode(system);
+        while (true)
+        {
+            final String command = control.awaitCommand(Duration.ofMinutes(30));
+            try
+            {
+                node.run(command.trim().split("\\s+"));
+            }
+            catch (final Exception ex)
+            {
+                ChildControl.report("FAILED " + command + ": " + ex);
+            }
+        }
+    }
+
+    private void run(final String[] words) throws Exception
+    {
+        switch (words[0])
+        {
+            case "echo":
+                system.actorOf(Props.create(NodeActors.Echo.class), "echo");
+                ChildControl.report("OK echo");
+                break;
+            case "relay":
+                system.actorOf(Props.create(NodeActors.Relay.class), "relay");
+                ChildControl.report("OK relay");
+                break;
+            case "typed-service":
+                Adapter.spawn(system, NodeActors.greeter(), "greeter");
+                ChildControl.report("OK typed-service");
+                break;
+            case "cluster-listener":
+                system.actorOf(Props.create(NodeActors.ClusterListener.class), "cluster-listener");
+                ChildControl.report("OK cluster-listener");
+                break;
+            case "sink":
+                system.actorOf(NodeActors.Sink.props(Long.parseLong(words[1])), "sink");
+                ChildControl.report("OK sink");
+                break;
+            case "stream":
+                stream(resolve(words[1]), Long.parseLong(words[2]));
+                break;
+            case "ask":
+                final Object reply = Patterns.ask(resolve(words[1]), words[2].getBytes(), Duration.ofSeconds(10))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                ChildControl.report("REPLY " + new String((byte[])reply));
+                break;
+            case "relay-ask":
+                final ActorRef inbox = system.actorOf(Props.create(NodeActors.Inbox.class));
+                resolve(words[1]).tell(new Messages.RelayRequest(words[2], inbox), ActorRef.noSender());
+                break;
+            case "typed-ask":
+                typedAsk(words[1], words[2]);
+                break;
+            case "watch":
+                system.actorOf(NodeActors.Watcher.props(resolve(words[1])));
+                ChildControl.report("WATCHING " + words[1]);
+                break;
+            case "counters":
+                ChildControl.report("COUNTERS " + ShmRemote.get(system).counters());
+                break;
+            default:
+                ChildControl.report("FAILED unknown command " + words[0]);
+        }
+    }
+
+    /** Resolves a remote path to a ref with Identify, retrying while the peer is not reachable yet. */
+    private ActorRef resolve(final String path) throws Exception
+    {
+        final long deadline = System.nanoTime() + RESOLVE_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline)
+        {
+            try
+            {
+                final ActorIdentity identity = (ActorIdentity)Patterns.ask(
+                    system.actorSelection(path), new Identify(path), Duration.ofSeconds(2))
+                    .toCompletableFuture().get(3, TimeUnit.SECONDS);
+                if (identity.getActorRef().isPresent())
+                {
+                    return identity.getActorRef().get();
+                }
+                last = new IllegalStateException("no actor at " + path);
+            }
+            catch (final Exception ex)
+            {
+                last = ex;
+            }
+        }
+        throw new IllegalStateException("could not resolve " + path + " within " + RESOLVE_TIMEOUT, last);
+    }
+
+    private void stream(final ActorRef target, final long count) throws InterruptedException
+    {
+        final int windowSize = 50_000;
+        final Semaphore window = new Semaphore(windowSize);
+        final ActorRef acks = system.actorOf(NodeActors.AckReceiver.props(window));
+        for (long i = 0; i < count; i++)
+        {
+            if (!window.tryAcquire(60, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("no acknowledgement for 60 s after " + i + " messages");
+            }
+            target.tell(ByteBuffer.allocate(16).putLong(i).array(), acks);
+        }
+        final int outstanding = (int)Math.min(count, windowSize);
+        if (!window.tryAcquire(outstanding, 60, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException("the last messages were not acknowledged within 60 s");
+        }
+        ChildControl.report("STREAMED " + count);
+    }
+
+    private void typedAsk(final String path, final String name) throws Exception
+    {
+        final org.apache.pekko.actor.typed.ActorRef<Messages.Greet> greeter = Adapter.toTyped(resolve(path));
+        final Messages.Greeting greeting = AskPattern.<Messages.Greet, Messages.Greeting>ask(
+            greeter, replyTo -> new Messages.Greet(name, replyTo), Duration.ofSeconds(10),
+            Adapter.toTyped(system).scheduler()).toCompletableFuture().get(15, TimeUnit.SECONDS);
+        ChildControl.report("GREETED " + greeting.text());
+    }
+}
