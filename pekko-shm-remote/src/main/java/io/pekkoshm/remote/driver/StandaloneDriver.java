@@ -66,6 +66,31 @@ public final class StandaloneDriver
         }, "pekko-shm-driver-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        try
+        {
+            watchClients(driver, directory, idleTimeoutNs, stopped, hook);
+        }
+        catch (final Throwable ex)
+        {
+            log("stopping after an unexpected error: " + ex);
+            ex.printStackTrace(System.out);
+            try
+            {
+                if (stopped.compareAndSet(false, true))
+                {
+                    stop(driver, directory);
+                }
+            }
+            finally
+            {
+                Runtime.getRuntime().halt(1);
+            }
+        }
+    }
+
+    private static void watchClients(final MediaDriver driver, final ShmDirectory directory, final long idleTimeoutNs,
+        final AtomicBoolean stopped, final Thread hook) throws IOException
+    {
         long idleSince = System.nanoTime();
         while (!stopped.get())
         {
