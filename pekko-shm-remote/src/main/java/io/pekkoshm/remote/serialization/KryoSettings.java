@@ -214,7 +214,7 @@ public final class KryoSettings {
         try {
             bytes = c.getBytes(path);
         } catch (final ConfigException.BadValue ex) {
-            throw new ConfigException.BadValue(ROOT + "." + path, "'" + c.getValue(path).render() + "' is not a size", ex);
+            throw new ConfigException.BadValue(ROOT + "." + path, "'" + c.getValue(path).unwrapped() + "' is not a size", ex);
         }
         if (bytes < min || bytes > Integer.MAX_VALUE - 8) {
             throw new ConfigException.BadValue(
@@ -229,7 +229,7 @@ public final class KryoSettings {
             value = c.getInt(path);
         } catch (final ConfigException.WrongType ex) {
             throw new ConfigException.BadValue(
-                ROOT + "." + path, "'" + c.getValue(path).render() + "' is not an integer", ex);
+                ROOT + "." + path, "'" + c.getValue(path).unwrapped() + "' is not an integer", ex);
         }
         if (value < 1) {
             throw new ConfigException.BadValue(ROOT + "." + path, value + " is out of range: must be at least 1");

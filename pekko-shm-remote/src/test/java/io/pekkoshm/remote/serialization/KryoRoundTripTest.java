@@ -12,6 +12,7 @@ import io.pekkoshm.remote.serialization.TestMessages.PlainMessage;
 import io.pekkoshm.remote.serialization.TestMessages.Point;
 import io.pekkoshm.remote.serialization.TestMessages.Validated;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
@@ -94,8 +95,12 @@ class KryoRoundTripTest {
         final byte[] bytes = serialization.serialize(message).get();
         final Object viaArray = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
 
+        // As a transport calls it: with the transport information set, so local refs get the system's address.
         final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
-        kryo.toBinary(message, buffer);
+        org.apache.pekko.serialization.Serialization$.MODULE$.withTransportInformation((ExtendedActorSystem) system, () -> {
+            kryo.toBinary(message, buffer);
+            return null;
+        });
         assertEquals(bytes.length, buffer.position(), "both paths write the same payload");
         buffer.flip();
         final Object viaBuffer = kryo.fromBinary(buffer, manifest);

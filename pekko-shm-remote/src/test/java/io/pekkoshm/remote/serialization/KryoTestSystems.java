@@ -19,6 +19,8 @@ final class KryoTestSystems implements AutoCloseable {
         "pekko.remote.artery.transport = tcp",
         "pekko.remote.artery.canonical.hostname = 127.0.0.1",
         "pekko.remote.artery.canonical.port = 0",
+        // pekko-actor-typed turns on SLF4J, which has no backend here and would filter out every log event
+        "pekko.use-slf4j = off",
         "pekko.loglevel = WARNING",
         "pekko.stdout-loglevel = WARNING",
         "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
@@ -26,6 +28,7 @@ final class KryoTestSystems implements AutoCloseable {
 
     static final String LOCAL = String.join("\n",
         "pekko.actor.provider = local",
+        "pekko.use-slf4j = off",
         "pekko.loglevel = WARNING",
         "pekko.stdout-loglevel = WARNING",
         "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off");
