@@ -138,13 +138,19 @@ final class BuiltInRegistrations {
             t.add(new Entry(id++, c, byDefault));
         }
 
-        id = 20;
-        for (final Class<?> c : List.of(
-            ArrayList.class, LinkedList.class, ArrayDeque.class, HashMap.class, LinkedHashMap.class, TreeMap.class,
-            HashSet.class, LinkedHashSet.class, TreeSet.class, ConcurrentHashMap.class,
-            EnumSet.class)) {
-            t.add(new Entry(id++, c, byDefault));
-        }
+        final Function<Kryo, Serializer<?>> boundedCollection = k -> new BoundedSerializers.BoundedCollectionSerializer();
+        final Function<Kryo, Serializer<?>> boundedMap = k -> new BoundedSerializers.BoundedMapSerializer();
+        t.add(new Entry(20, ArrayList.class, boundedCollection));
+        t.add(new Entry(21, LinkedList.class, boundedCollection));
+        t.add(new Entry(22, ArrayDeque.class, boundedCollection));
+        t.add(new Entry(23, HashMap.class, boundedMap));
+        t.add(new Entry(24, LinkedHashMap.class, boundedMap));
+        t.add(new Entry(25, TreeMap.class, byDefault));                                // allocates per entry read
+        t.add(new Entry(26, HashSet.class, boundedCollection));
+        t.add(new Entry(27, LinkedHashSet.class, boundedCollection));
+        t.add(new Entry(28, TreeSet.class, byDefault));                                // allocates per entry read
+        t.add(new Entry(29, ConcurrentHashMap.class, boundedMap));
+        t.add(new Entry(30, EnumSet.class, byDefault));                                // allocates per entry read
 
         id = 32;
         for (final Class<?> c : List.of(

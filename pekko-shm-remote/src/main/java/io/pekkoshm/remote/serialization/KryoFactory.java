@@ -45,6 +45,7 @@ final class KryoFactory {
         kryo.setClassLoader(system.dynamicAccess().classLoader());
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         kryo.addDefaultSerializer(Record.class, new RecordKryoSerializer.Factory());
+        kryo.addDefaultSerializer(Object[].class, new BoundedSerializers.ArrayFactory());
 
         BuiltInRegistrations.register(kryo, resolver, system);
         for (final Map.Entry<Class<?>, Integer> e : settings.classes().entrySet()) {

@@ -1,7 +1,6 @@
 package io.pekkoshm.remote.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -38,10 +37,7 @@ final class UnmodifiableCollectionSerializers {
     /** Reads a size and checks it against the bytes left, so a corrupt size cannot allocate a huge collection. */
     static int readSize(final Input input, final int bytesPerEntry) {
         final int size = input.readVarInt(true);
-        final long left = (long) input.limit() - input.position();
-        if (size < 0 || (long) size * bytesPerEntry > left) {
-            throw new KryoException("Corrupt payload: collection size " + size + " but only " + left + " bytes left");
-        }
+        BoundedByteBufferInput.checkCount(input, size, bytesPerEntry);
         return size;
     }
 
