@@ -13,6 +13,7 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
 import java.io.NotSerializableException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -84,6 +85,12 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
     private final Pool<Output> arrayOutputs;
     private final Pool<ByteBufferOutput> bufferOutputs;
     private final Pool<BoundedByteBufferInput> inputs;
+    private final LongAdder messagesWritten = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder messagesRead = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder writeFailures = new LongAdder();
+    private final LongAdder readFailures = new LongAdder();
 
     /**
      * Called by Pekko's serialization extension when the ActorSystem starts. Reads and validates the settings and
@@ -129,6 +136,12 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
         return factory.created();
     }
 
+    /** @return the counters since start; cheap enough to poll, each value read independently. */
+    public KryoSerializerStats stats() {
+        return new KryoSerializerStats(messagesWritten.sum(), bytesWritten.sum(), messagesRead.sum(), bytesRead.sum(),
+            writeFailures.sum(), readFailures.sum(), factory.created());
+    }
+
     @Override
     public byte[] toBinary(final Object o) {
         final Kryo kryo = kryos.obtain();
@@ -138,8 +151,11 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
             kryo.writeClassAndObject(output, o);
             final byte[] bytes = output.toBytes();
             ok = true;
+            messagesWritten.increment();
+            bytesWritten.add(bytes.length);
             return bytes;
         } catch (final RuntimeException ex) {
+            writeFailures.increment();
             throw writeFailure(o, ex, "max-buffer-size (" + settings.maxBufferSize() + " bytes)");
         } finally {
             release(kryo, ok);
@@ -168,7 +184,10 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
             kryo.writeClassAndObject(output, o);
             buf.position(output.position());
             ok = true;
+            messagesWritten.increment();
+            bytesWritten.add(buf.position() - start);
         } catch (final RuntimeException ex) {
+            writeFailures.increment();
             buf.position(start);
             throw writeFailure(o, ex, "the buffer given (" + (buf.limit() - start) + " bytes left)");
         } finally {
@@ -193,6 +212,7 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
     @Override
     public Object fromBinary(final ByteBuffer buf, final String manifest) throws NotSerializableException {
         if (!MANIFEST.equals(manifest)) {
+            readFailures.increment();
             throw new NotSerializableException("Unknown Kryo payload format [" + manifest + "]: this JVM reads ["
                 + MANIFEST + "]; the sender runs an incompatible version of the serializer");
         }
@@ -210,8 +230,11 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
             }
             buf.position(end);
             ok = true;
+            messagesRead.increment();
+            bytesRead.add(end - start);
             return message;
         } catch (final RuntimeException ex) {
+            readFailures.increment();
             final NotSerializableException failure = new NotSerializableException(
                 "Cannot deserialize Kryo payload (" + (buf.limit() - start) + " bytes): " + ex.getMessage());
             failure.initCause(ex);

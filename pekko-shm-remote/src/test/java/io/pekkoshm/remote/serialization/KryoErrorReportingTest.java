@@ -88,6 +88,8 @@ class KryoErrorReportingTest {
             final Holder good = new Holder("good", new Point(i, i));
             assertEquals(good, KryoRoundTripTest.roundTrip(system, good));
         }
+        assertEquals(6, kryo.stats().writeFailures());
+        assertEquals(0, kryo.stats().readFailures());
     }
 
     @Test

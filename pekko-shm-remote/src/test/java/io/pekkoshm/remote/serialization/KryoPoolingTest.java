@@ -39,16 +39,25 @@ class KryoPoolingTest {
         final ActorSystem system = systems.start("pool", KryoTestSystems.LOCAL, TestMessages.classesConfig());
         final KryoSerializer kryo = KryoTestSystems.kryo(system);
         final long before = kryo.kryoInstancesCreated();
+        final KryoSerializerStats statsBefore = kryo.stats();
         final ByteBuffer buffer = ByteBuffer.allocateDirect(1024);
+        long bytes = 0;
         for (int i = 0; i < 1000; i++) {
             final Holder message = new Holder("m" + i, new Point(i, -i));
             assertEquals(message, kryo.fromBinary(kryo.toBinary(message), KryoSerializer.MANIFEST));
             buffer.clear();
             kryo.toBinary(message, buffer);
+            bytes += buffer.position();
             buffer.flip();
             assertEquals(message, kryo.fromBinary(buffer, KryoSerializer.MANIFEST));
         }
         assertEquals(before, kryo.kryoInstancesCreated(), "one thread needs no instance beyond the first");
+        final KryoSerializerStats stats = kryo.stats();
+        assertEquals(statsBefore.messagesWritten() + 2000, stats.messagesWritten());
+        assertEquals(statsBefore.messagesRead() + 2000, stats.messagesRead());
+        assertEquals(statsBefore.bytesWritten() + 2 * bytes, stats.bytesWritten());
+        assertEquals(stats.bytesWritten() - statsBefore.bytesWritten(), stats.bytesRead() - statsBefore.bytesRead());
+        assertEquals(0, stats.writeFailures() + stats.readFailures());
     }
 
     @Test
