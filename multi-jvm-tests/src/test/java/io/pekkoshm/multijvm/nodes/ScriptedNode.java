@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A node of the multi-JVM tests, driven line by line through its stdin by the test (see {@link ChildControl}).
- * It prints {@code READY <address>} once remoting listens, then runs commands:
+ * It prints {@code READY <address>} once remoting listens, then runs commands. {@code -Dnode.config=NAME} adds the
+ * test resource {@code NAME.conf} over the usual configuration.
  * <pre>
  *   echo | relay | typed-service | cluster-listener     host an actor (/user/echo, /user/relay, /user/greeter)
  *   sink N                        host /user/sink expecting N numbered messages; prints SINK received=N outOfOrder=K
@@ -47,7 +48,9 @@ public final class ScriptedNode
     public static void main(final String[] args) throws Exception
     {
         final ChildControl control = ChildControl.start();
-        final ActorSystem system = ActorSystem.create(args.length > 0 ? args[0] : "node", ConfigFactory.load());
+        final String extraConfig = System.getProperty("node.config");
+        final ActorSystem system = ActorSystem.create(args.length > 0 ? args[0] : "node", null == extraConfig ?
+            ConfigFactory.load() : ConfigFactory.parseResourcesAnySyntax(extraConfig).withFallback(ConfigFactory.load()));
         ChildControl.report("READY " + ShmRemote.get(system).address().orElseThrow());
         final ScriptedNode node = new ScriptedNode(system);
         while (true)
