@@ -98,7 +98,7 @@ public final class ShmSettings
         peerTimeout = r.positiveDuration("peer-timeout");
         if (peerTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0)
         {
-            throw new ShmConfigurationException(key("peer-timeout"), shm.getValue("peer-timeout").render(),
+            throw new ShmConfigurationException(key("peer-timeout"), shm.getValue("peer-timeout").unwrapped(),
                 "must be at least twice heartbeat-interval (" + heartbeatInterval.toMillis() + " ms)");
         }
         handshakeTimeout = r.positiveDuration("handshake-timeout");
@@ -264,7 +264,7 @@ public final class ShmSettings
             }
             if (value.isNegative() || value.isZero())
             {
-                throw new ShmConfigurationException(key(path), config.getValue(path).render(), "must be positive");
+                throw new ShmConfigurationException(key(path), config.getValue(path).unwrapped(), "must be positive");
             }
             return value;
         }
@@ -288,7 +288,7 @@ public final class ShmSettings
             if (config.hasPath(path))
             {
                 final ConfigValue raw = config.getValue(path);
-                value = raw.render();
+                value = raw.unwrapped();
             }
             else
             {

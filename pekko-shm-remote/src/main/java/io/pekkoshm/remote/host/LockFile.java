@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An exclusive OS lock on a file, held for as long as this object is open.
@@ -17,10 +19,19 @@ import java.util.Objects;
  * The lock is the kernel's ({@code fcntl}), so it is released when the holding process dies, even by
  * {@code kill -9}: a lock file can never be left "held" by a dead process. Acquisition checks that the file it
  * locked is still the one at the path (another process may have removed and re-created it in between), so two
- * processes can never both believe they hold the same path. Not thread-safe; owned by one thread at a time.
+ * processes can never both believe they hold the same path.
+ * <p>
+ * Within one JVM a path that is held is never opened again: on Linux, closing any channel of a file drops every
+ * lock this process holds on it, so even a refused second attempt would silently release the first holder's lock.
+ * A JVM-wide table of held paths answers such attempts before any channel is opened, and serves the content of
+ * files this JVM holds to readers in this JVM ({@link #contentIfHeldHere}), who must not open them either. An
+ * instance is owned by one thread at a time.
  */
 public final class LockFile implements AutoCloseable
 {
+    /** Paths locked by this JVM, with what was last written to them (see {@link #contentIfHeldHere}). */
+    private static final ConcurrentHashMap<Path, String> HELD_IN_THIS_JVM = new ConcurrentHashMap<>();
+
     private final Path path;
     private final FileChannel channel;
     private final FileLock lock;
@@ -38,13 +49,36 @@ public final class LockFile implements AutoCloseable
      * @return the held lock, or {@code null} if another process or another part of this JVM holds it.
      * @throws IOException if the file cannot be created or opened (e.g. its directory is gone or not writable).
      */
-    public static LockFile tryAcquire(final Path path) throws IOException
+    public static LockFile tryAcquire(final Path file) throws IOException
+    {
+        final Path path = file.toAbsolutePath().normalize();
+        if (null != HELD_IN_THIS_JVM.putIfAbsent(path, ""))
+        {
+            return null;
+        }
+        try
+        {
+            final LockFile lock = acquire(path);
+            if (null == lock)
+            {
+                HELD_IN_THIS_JVM.remove(path);
+            }
+            return lock;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            HELD_IN_THIS_JVM.remove(path);
+            throw ex;
+        }
+    }
+
+    private static LockFile acquire(final Path path) throws IOException
     {
         while (true)
         {
             final Object keyBefore = fileKey(path);
             final FileChannel channel = FileChannel.open(
-                path, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
                 Permissions.OWNER_ONLY_FILE);
             FileLock lock = null;
             try
@@ -84,6 +118,16 @@ public final class LockFile implements AutoCloseable
         channel.truncate(0);
         channel.write(java.nio.ByteBuffer.wrap(bytes), 0);
         channel.force(false);
+        HELD_IN_THIS_JVM.replace(path, content);
+    }
+
+    /**
+     * What this JVM last wrote to a file it holds locked, or empty if it does not hold it. Readers in this JVM must
+     * use this instead of opening such a file: closing their channel would release this JVM's lock.
+     */
+    public static java.util.Optional<String> contentIfHeldHere(final Path file)
+    {
+        return java.util.Optional.ofNullable(HELD_IN_THIS_JVM.get(file.toAbsolutePath().normalize()));
     }
 
     /** Deletes the file while the lock is still held, then releases the lock. */
@@ -112,7 +156,14 @@ public final class LockFile implements AutoCloseable
         }
         finally
         {
-            channel.close();
+            try
+            {
+                channel.close();
+            }
+            finally
+            {
+                HELD_IN_THIS_JVM.remove(path);
+            }
         }
     }
 

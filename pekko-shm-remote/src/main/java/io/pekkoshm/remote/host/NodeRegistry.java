@@ -173,8 +173,12 @@ public final class NodeRegistry
     {
         try
         {
+            // A file this JVM holds must not be opened here: closing the channel would release our lock.
+            final Optional<String> heldHere = LockFile.contentIfHeldHere(file);
+            final String content = heldHere.isPresent() ? heldHere.get() :
+                new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
             final Properties props = new Properties();
-            props.load(new java.io.StringReader(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)));
+            props.load(new java.io.StringReader(content));
             final String pid = props.getProperty("pid");
             if (null == pid)
             {

@@ -33,6 +33,7 @@ public final class Permissions
     {
         if (Files.isDirectory(dir))
         {
+            requireOwnerOnly(dir);
             return;
         }
         final Path parent = dir.toAbsolutePath().getParent();
@@ -50,6 +51,30 @@ public final class Permissions
             {
                 throw ex;
             }
+            requireOwnerOnly(dir);
+        }
+    }
+
+    /**
+     * An existing directory of the plugin must be this user's and closed to others: a directory under /dev/shm
+     * with a predictable name could have been made by someone else. Widened modes of our own directory are
+     * narrowed back; another owner is refused.
+     *
+     * @throws IOException naming the path, its owner and what to do.
+     */
+    static void requireOwnerOnly(final Path dir) throws IOException
+    {
+        final String owner = Files.getOwner(dir).getName();
+        final String self = System.getProperty("user.name");
+        if (null != self && !owner.equals(self))
+        {
+            throw new IOException("The shared-memory directory " + dir + " belongs to " + owner + ", not to " + self +
+                "; refusing to use it. Remove it or set pekko.remote.shm.directory to a directory of your own.");
+        }
+        final Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")))
+        {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
     }
 }

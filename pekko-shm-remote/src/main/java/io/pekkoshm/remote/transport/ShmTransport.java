@@ -47,11 +47,16 @@ import java.security.SecureRandom;
 @SuppressWarnings("deprecation")
 public final class ShmTransport implements Transport
 {
+    /** Room left for classic remoting's protocol envelope around a PDU (tag and length varint: 6 bytes today). */
+    static final int CLASSIC_ENVELOPE_MARGIN = 32;
+
     private final ExtendedActorSystem system;
     private final ShmSettings settings;
     private final LoggingAdapter log;
     /** The scheme of this node's addresses below classic's prefix: "shm", or "tcp" for a cluster (see ShmSettings). */
     private final String scheme;
+    /** A bad setting or environment found at construction, reported by listen(). */
+    private final RuntimeException startupProblem;
     private final Promise<AssociationEventListener> listenerPromise = Promise$.MODULE$.apply();
 
     private ShmDirectory directory;
@@ -62,18 +67,37 @@ public final class ShmTransport implements Transport
     private volatile NodeAgent agent;
     private AgentRunner runner;
 
-    /** The constructor classic remoting calls, with the config at {@code pekko.remote.shm}. */
+    /**
+     * The constructor classic remoting calls, with the config at {@code pekko.remote.shm}.
+     * <p>
+     * It never throws: classic remoting builds transports inside an actor, where an exception would only surface
+     * as a start-up timeout. A bad setting or missing JVM flag is kept and returned by {@link #listen()} as a
+     * failed future, which fails {@code ActorSystem.create} at once with that cause.
+     */
     public ShmTransport(final ExtendedActorSystem system, final Config config)
     {
         this.system = system;
-        this.settings = ShmSettings.fromConfig(config);
         this.log = Logging.getLogger(system, this);
-        this.scheme = settings.resolveScheme(PeerTermination.isClusterProvider(system));
-        if (!JvmFlags.requiredPresent())
+        ShmSettings parsed = null;
+        String resolvedScheme = "shm";
+        RuntimeException problem = null;
+        try
         {
-            throw new IllegalStateException("pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
-                String.join(" ", JvmFlags.REQUIRED));
+            parsed = ShmSettings.fromConfig(config);
+            resolvedScheme = parsed.resolveScheme(PeerTermination.isClusterProvider(system));
+            if (!JvmFlags.requiredPresent())
+            {
+                throw new IllegalStateException("pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
+                    String.join(" ", JvmFlags.REQUIRED));
+            }
         }
+        catch (final RuntimeException ex)
+        {
+            problem = ex;
+        }
+        this.settings = parsed;
+        this.scheme = resolvedScheme;
+        this.startupProblem = problem;
         final String versionProblem = PekkoInternals.checkVersion();
         if (null != versionProblem)
         {
@@ -95,16 +119,26 @@ public final class ShmTransport implements Transport
         return scheme.equals(protocol) || protocol.endsWith("." + scheme);
     }
 
-    /** The largest payload one frame carries: Aeron's largest message for the term length, less the frame header. */
+    /**
+     * The largest payload classic remoting may hand us: Aeron's largest message for the term length, less the frame
+     * header and less {@link #CLASSIC_ENVELOPE_MARGIN}, because classic checks the size of its PDU but then wraps
+     * it in its protocol envelope (a few bytes of protobuf) before it writes.
+     */
     @Override
     public int maximumPayloadBytes()
     {
-        return ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+        return null == settings ? 0 :
+            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH - CLASSIC_ENVELOPE_MARGIN;
     }
 
     @Override
     public synchronized Future<Tuple2<Address, Promise<AssociationEventListener>>> listen()
     {
+        if (null != startupProblem)
+        {
+            log.error("pekko.shm transport cannot start: {}", startupProblem.getMessage());
+            return Future$.MODULE$.failed(startupProblem);
+        }
         try
         {
             final Address address = start();
@@ -194,6 +228,10 @@ public final class ShmTransport implements Transport
     /** Stops in reverse order of start; safe to call after a partial start and more than once. */
     private void stop()
     {
+        if (null == settings)
+        {
+            return;
+        }
         ShmRemote.get(system).unregister();
         CloseHelper.quietClose(runner);
         runner = null;

@@ -1,0 +1,238 @@
+package io.pekkoshm.remote;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.remote.driver.DriverMode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ShmSettingsTest
+{
+    private static Config withReference(final String hocon)
+    {
+        return ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference());
+    }
+
+    private static ShmSettings settings(final String hocon)
+    {
+        return ShmSettings.fromRootConfig(withReference(hocon));
+    }
+
+    /** Asserts the setting is refused with a message naming the full key and (one rendering of) the bad value. */
+    private static ShmConfigurationException assertRejected(final String hocon, final String key, final String... valueRenderings)
+    {
+        final ShmConfigurationException ex = assertThrows(ShmConfigurationException.class, () -> settings(hocon), hocon);
+        final String message = ex.getMessage();
+        assertTrue(message.contains("pekko.remote.shm." + key), "message should name pekko.remote.shm." + key + ": " + message);
+        boolean namesValue = false;
+        for (final String value : valueRenderings)
+        {
+            namesValue |= message.contains(value);
+        }
+        assertTrue(namesValue, "message should name the value (one of " + List.of(valueRenderings) + "): " + message);
+        return ex;
+    }
+
+    @Test
+    void shouldLoadAndValidateTheDefaultsOfReferenceConf()
+    {
+        final ShmSettings s = ShmSettings.fromRootConfig(ConfigFactory.defaultReference());
+        assertEquals("localhost", s.hostname);
+        assertEquals(2552, s.port);
+        assertEquals(ShmSettings.defaultDirectory(), s.directory);
+        assertEquals(DriverMode.AUTO, s.driverMode);
+        assertEquals(s.directory.resolve("aeron"), s.aeronDirectory);
+        assertEquals(Duration.ofSeconds(10), s.driverIdleTimeout);
+        assertEquals(Duration.ofSeconds(20), s.driverStartTimeout);
+        assertEquals(Duration.ofSeconds(10), s.driverTimeout);
+        assertEquals(Duration.ofSeconds(5), s.clientLivenessTimeout);
+        assertFalse(s.driverJvmOptions.isEmpty());
+        assertEquals(16 * 1024 * 1024, s.termLength);
+        assertEquals(3, s.idleCpuLevel);
+        assertEquals(256, s.fragmentLimit);
+        assertEquals(64 * 1024, s.outboundBatchSize);
+        assertEquals(Duration.ofMillis(200), s.heartbeatInterval);
+        assertEquals(Duration.ofSeconds(3), s.peerTimeout);
+        assertEquals(Duration.ofSeconds(10), s.handshakeTimeout);
+        assertTrue(s.terminateOnPeerProcessExit);
+    }
+
+    @Test
+    void shouldTakeTheSameSettingsFromTheRootAndFromTheShmSection()
+    {
+        final Config root = withReference("pekko.remote.shm { port = 0, idle-cpu-level = 10, driver.mode = embedded }");
+        final ShmSettings fromRoot = ShmSettings.fromRootConfig(root);
+        final ShmSettings fromSection = ShmSettings.fromConfig(root.getConfig(ShmSettings.ROOT));
+        assertEquals(fromRoot.toString(), fromSection.toString());
+        assertEquals(0, fromSection.port);
+        assertEquals(10, fromSection.idleCpuLevel);
+        assertEquals(DriverMode.EMBEDDED, fromSection.driverMode);
+    }
+
+    @Test
+    void shouldResolveConfiguredDirectoriesToAbsolutePaths()
+    {
+        final ShmSettings s = settings(
+            "pekko.remote.shm { directory = \"relative/shm\", driver.aeron-directory = \"/dev/shm/elsewhere\" }");
+        assertTrue(s.directory.isAbsolute(), s.directory.toString());
+        assertTrue(s.directory.endsWith(Path.of("relative", "shm")), s.directory.toString());
+        assertEquals(Path.of("/dev/shm/elsewhere"), s.aeronDirectory);
+    }
+
+    @Test
+    void shouldReadDriverModeCaseInsensitively()
+    {
+        assertEquals(DriverMode.EXTERNAL, settings("pekko.remote.shm.driver.mode = EXTERNAL").driverMode);
+        assertEquals(DriverMode.EMBEDDED, settings("pekko.remote.shm.driver.mode = \" embedded \"").driverMode);
+    }
+
+    @Test
+    void shouldAcceptTheBoundaryValues()
+    {
+        assertEquals(0, settings("pekko.remote.shm.port = 0").port);
+        assertEquals(65535, settings("pekko.remote.shm.port = 65535").port);
+        assertEquals(1, settings("pekko.remote.shm.idle-cpu-level = 1").idleCpuLevel);
+        assertEquals(10, settings("pekko.remote.shm.idle-cpu-level = 10").idleCpuLevel);
+        final ShmSettings smallest = settings("pekko.remote.shm { term-length = 64 KiB, outbound-batch-size = 8 KiB }");
+        assertEquals(64 * 1024, smallest.termLength);
+        assertEquals(8 * 1024, smallest.outboundBatchSize);
+        assertEquals(1024 * 1024 * 1024, settings("pekko.remote.shm.term-length = 1 GiB").termLength);
+        final ShmSettings twice = settings("pekko.remote.shm { heartbeat-interval = 500 ms, peer-timeout = 1 s }");
+        assertEquals(Duration.ofSeconds(1), twice.peerTimeout);
+    }
+
+    @Test
+    void shouldRejectNegativePort()
+    {
+        assertRejected("pekko.remote.shm.port = -1", "port", "-1");
+    }
+
+    @Test
+    void shouldRejectPortAbove65535()
+    {
+        assertRejected("pekko.remote.shm.port = 70000", "port", "70000");
+    }
+
+    @Test
+    void shouldRejectPortThatIsNotANumber()
+    {
+        assertRejected("pekko.remote.shm.port = \"abc\"", "port", "abc");
+    }
+
+    @Test
+    void shouldRejectTermLengthThatIsNotAPowerOfTwo()
+    {
+        assertRejected("pekko.remote.shm.term-length = 3 MiB", "term-length", "3 MiB", "3145728");
+    }
+
+    @Test
+    void shouldRejectTermLengthBelow64KiB()
+    {
+        assertRejected("pekko.remote.shm.term-length = 32 KiB", "term-length", "32 KiB", "32768");
+    }
+
+    @Test
+    void shouldRejectTermLengthAbove1GiB()
+    {
+        assertRejected("pekko.remote.shm.term-length = 2 GiB", "term-length", "2 GiB", "2147483648");
+    }
+
+    @Test
+    void shouldRejectIdleCpuLevelZero()
+    {
+        assertRejected("pekko.remote.shm.idle-cpu-level = 0", "idle-cpu-level", "0");
+    }
+
+    @Test
+    void shouldRejectIdleCpuLevelEleven()
+    {
+        assertRejected("pekko.remote.shm.idle-cpu-level = 11", "idle-cpu-level", "11");
+    }
+
+    @Test
+    void shouldRejectUnknownDriverMode()
+    {
+        assertRejected("pekko.remote.shm.driver.mode = sometimes", "driver.mode", "sometimes");
+    }
+
+    @Test
+    void shouldRejectPeerTimeoutShorterThanTwiceTheHeartbeatInterval()
+    {
+        assertRejected("pekko.remote.shm { heartbeat-interval = 1 s, peer-timeout = 1500 ms }", "peer-timeout", "1500 ms");
+    }
+
+    @Test
+    void shouldRejectOutboundBatchSizeLargerThanAnEighthOfTheTermLength()
+    {
+        final ShmConfigurationException ex = assertRejected(
+            "pekko.remote.shm { term-length = 1 MiB, outbound-batch-size = 256 KiB }",
+            "outbound-batch-size", "256 KiB", "262144");
+        assertTrue(ex.getMessage().contains("131072"), "should say the largest allowed: " + ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectUnknownScheme()
+    {
+        assertRejected("pekko.remote.shm.scheme = udp", "scheme", "udp");
+    }
+
+    @Test
+    void shouldRejectEmptyHostname()
+    {
+        assertRejected("pekko.remote.shm.hostname = \"\"", "hostname", "\"\"");
+    }
+
+    @Test
+    void shouldRejectNonPositiveDurations()
+    {
+        assertRejected("pekko.remote.shm.heartbeat-interval = 0 ms", "heartbeat-interval", "0 ms");
+        assertRejected("pekko.remote.shm.handshake-timeout = -1 s", "handshake-timeout", "-1 s");
+        assertRejected("pekko.remote.shm.driver.timeout = 0 s", "driver.timeout", "0 s");
+    }
+
+    @Test
+    void shouldRejectDurationThatIsNotADuration()
+    {
+        assertRejected("pekko.remote.shm.handshake-timeout = soon", "handshake-timeout", "soon");
+    }
+
+    @Test
+    void shouldRejectFragmentLimitOutOfRange()
+    {
+        assertRejected("pekko.remote.shm.fragment-limit = 0", "fragment-limit", "0");
+    }
+
+    @Test
+    void shouldRejectNonBooleanTerminateOnPeerProcessExit()
+    {
+        assertRejected("pekko.remote.shm.terminate-on-peer-process-exit = maybe", "terminate-on-peer-process-exit", "maybe");
+    }
+
+    @Test
+    void shouldKeepTheCauseWhenTheTypeIsWrong()
+    {
+        final ShmConfigurationException ex = assertRejected("pekko.remote.shm.port = \"abc\"", "port", "abc");
+        assertTrue(ex.getCause() instanceof com.typesafe.config.ConfigException, String.valueOf(ex.getCause()));
+    }
+
+    @Test
+    void shouldQuoteABadStringValueOnlyOnce()
+    {
+        for (final String hocon : List.of(
+            "pekko.remote.shm.port = \"abc\"",
+            "pekko.remote.shm.heartbeat-interval = 0 ms",
+            "pekko.remote.shm { heartbeat-interval = 1 s, peer-timeout = 1500 ms }"))
+        {
+            final String message = assertThrows(ShmConfigurationException.class, () -> settings(hocon)).getMessage();
+            assertFalse(message.contains("\"\""), "value quoted twice: " + message);
+        }
+    }
+}
