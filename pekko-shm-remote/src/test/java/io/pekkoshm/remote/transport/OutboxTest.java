@@ -1,0 +1,187 @@
+package io.pekkoshm.remote.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.pekkoshm.remote.driver.DriverContexts;
+import io.pekkoshm.remote.support.Await;
+import io.pekkoshm.remote.support.ShmTestDirectory;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The write path against a real (embedded) media driver whose log the test lets fill up. */
+@Timeout(60)
+class OutboxTest
+{
+    private static final int STREAM = 4242;
+    private static final int MESSAGE_LENGTH = 100;
+
+    private Path directory;
+    private MediaDriver driver;
+    private Aeron aeron;
+    private Subscription subscription;
+    private ExclusivePublication publication;
+    private TransportCounters counters;
+    private Outbox outbox;
+    private final List<Long> received = new ArrayList<>();
+    private int batchFrames;
+
+    @BeforeEach
+    void start()
+    {
+        directory = ShmTestDirectory.newPath("outbox");
+        driver = MediaDriver.launch(DriverContexts.mediaDriver(directory, TimeUnit.SECONDS.toNanos(5), 3));
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory.toString()));
+        subscription = aeron.addSubscription("aeron:ipc", STREAM);
+        publication = aeron.addExclusivePublication("aeron:ipc?term-length=65536", STREAM);
+        counters = new TransportCounters(aeron, "test");
+        outbox = new Outbox(publication, 64 * 1024, counters);
+        Await.until(Duration.ofSeconds(10), publication::isConnected, () -> "publication never connected");
+    }
+
+    @AfterEach
+    void stop()
+    {
+        CloseHelper.closeAll(outbox, counters, subscription, aeron, driver);
+        ShmTestDirectory.deleteRecursively(directory);
+    }
+
+    @Test
+    void shouldStageInOrderWhenTheLogIsFullAndAnswerFalseOnlyWhenStagingIsFullToo()
+    {
+        long next = 0;
+        while (!outbox.hasStaged())
+        {
+            assertTrue(outbox.write(message(next), 0, MESSAGE_LENGTH), "a write before staging must be taken");
+            next++;
+        }
+        final long firstStaged = next - 1;
+        while (outbox.write(message(next), 0, MESSAGE_LENGTH))
+        {
+            next++;
+        }
+        final long refused = next;
+
+        drainUntil(refused);
+
+        assertInOrder(refused);
+        assertTrue(firstStaged > 0, "some messages should have gone straight into the log");
+        assertTrue(batchFrames >= 1, "staged messages travel as BATCH frames");
+        assertTrue(counters.batchesSent.get() >= 1);
+        assertTrue(counters.backPressure.get() >= 1);
+        assertEquals(refused, counters.messagesSent.get());
+        assertEquals(0, counters.dropped.get());
+
+        assertTrue(outbox.write(message(refused), 0, MESSAGE_LENGTH), "the refused message is taken once there is room");
+        drainUntil(refused + 1);
+        assertInOrder(refused + 1);
+    }
+
+    @Test
+    void shouldCountStagedMessagesAsDroppedWhenClosed()
+    {
+        long next = 0;
+        while (outbox.write(message(next), 0, MESSAGE_LENGTH))
+        {
+            next++;
+        }
+        assertTrue(outbox.hasStaged());
+
+        final int unsent = outbox.closeAndCountUnsent();
+
+        assertTrue(unsent > 0);
+        assertEquals(unsent, counters.dropped.get());
+        assertFalse(outbox.write(message(next), 0, MESSAGE_LENGTH), "a closed outbox takes nothing");
+    }
+
+    @Test
+    void shouldCarryAPayloadLargerThanOneFragment()
+    {
+        final int length = outbox.maxPayloadLength();
+        final byte[] big = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            big[i] = (byte)i;
+        }
+
+        assertTrue(outbox.write(big, 0, length));
+
+        final byte[][] got = new byte[1][];
+        final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, frameLength, header) ->
+        {
+            assertEquals(FrameHeader.DATA, FrameHeader.type(buffer, offset));
+            got[0] = new byte[frameLength - FrameHeader.LENGTH];
+            buffer.getBytes(offset + FrameHeader.LENGTH, got[0]);
+        });
+        Await.until(Duration.ofSeconds(10), () -> subscription.poll(assembler, 100) >= 0 && null != got[0],
+            () -> "the large frame never arrived");
+        assertEquals(length, got[0].length);
+        for (int i = 0; i < length; i++)
+        {
+            assertEquals((byte)i, got[0][i]);
+        }
+    }
+
+    private void drainUntil(final long count)
+    {
+        final FragmentAssembler assembler = new FragmentAssembler(this::onFrame);
+        Await.until(Duration.ofSeconds(20), () ->
+        {
+            subscription.poll(assembler, 256);
+            outbox.flush();
+            return received.size() >= count;
+        }, () -> "received " + received.size() + " of " + count);
+    }
+
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length, final io.aeron.logbuffer.Header header)
+    {
+        final byte type = FrameHeader.type(buffer, offset);
+        if (FrameHeader.DATA == type)
+        {
+            received.add(buffer.getLong(offset + FrameHeader.LENGTH, java.nio.ByteOrder.BIG_ENDIAN));
+        }
+        else if (FrameHeader.BATCH == type)
+        {
+            batchFrames++;
+            int position = offset + FrameHeader.LENGTH;
+            for (int i = 0, count = FrameHeader.argument(buffer, offset); i < count; i++)
+            {
+                final int payloadLength = buffer.getInt(position);
+                assertEquals(MESSAGE_LENGTH, payloadLength);
+                received.add(buffer.getLong(position + FrameHeader.BATCH_RECORD_HEADER_LENGTH, java.nio.ByteOrder.BIG_ENDIAN));
+                position += FrameHeader.BATCH_RECORD_HEADER_LENGTH + payloadLength;
+            }
+        }
+    }
+
+    private void assertInOrder(final long count)
+    {
+        assertEquals(count, received.size(), "every taken message arrives, once");
+        for (int i = 0; i < count; i++)
+        {
+            assertEquals(i, received.get(i), "message " + i + " out of order");
+        }
+    }
+
+    private static byte[] message(final long sequence)
+    {
+        return ByteBuffer.allocate(MESSAGE_LENGTH).putLong(sequence).array();
+    }
+}
