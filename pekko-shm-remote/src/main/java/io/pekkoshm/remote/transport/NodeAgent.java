@@ -71,6 +71,8 @@ final class NodeAgent implements Agent
     private final Int2ObjectHashMap<Association> awaitingAck = new Int2ObjectHashMap<>();
     private final ArrayList<Association> associations = new ArrayList<>();
     private final IntHashSet rejectedSessions = new IntHashSet();
+    /** Inbound sessions of associations this node has ended: their late frames are expected, not hostile. */
+    private final IntHashSet endedSessions = new IntHashSet();
     private Transport.AssociationEventListener listener;
     private long nowNs;
     private long nextPeriodicNs;
@@ -129,6 +131,8 @@ final class NodeAgent implements Agent
     {
         commands.offer(() ->
         {
+            endedSessions.remove(sessionId);
+            rejectedSessions.remove(sessionId);
             final Association association = bySession.get(sessionId);
             if (null != association)
             {
@@ -386,7 +390,11 @@ final class NodeAgent implements Agent
         {
             if (null == association)
             {
-                if (FrameHeader.HELLO == type)
+                if (endedSessions.contains(sessionId))
+                {
+                    onLateFrame(buffer, offset, type);
+                }
+                else if (FrameHeader.HELLO == type)
                 {
                     onHello(sessionId, buffer, offset, length);
                 }
@@ -464,6 +472,17 @@ final class NodeAgent implements Agent
         counters.messagesReceived.increment();
         counters.bytesReceived.getAndAdd(length);
         association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(bytes)));
+    }
+
+    /** A frame of an association this node has already ended: data in it is counted as dropped, nothing else. */
+    private void onLateFrame(final DirectBuffer buffer, final int offset, final byte type)
+    {
+        final int messages = FrameHeader.DATA == type ? 1 : FrameHeader.BATCH == type ? FrameHeader.argument(buffer, offset) : 0;
+        if (messages > 0)
+        {
+            counters.dropped.getAndAdd(messages);
+            log.debug("Dropped {} message(s) that arrived after their association had ended", messages);
+        }
     }
 
     private void reject(final int sessionId, final String reason)
@@ -545,6 +564,7 @@ final class NodeAgent implements Agent
         if (Association.NO_SESSION != association.inboundSessionId)
         {
             bySession.remove(association.inboundSessionId);
+            endedSessions.add(association.inboundSessionId);
         }
         counters.associations.decrement();
 

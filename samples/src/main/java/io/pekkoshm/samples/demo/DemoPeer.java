@@ -22,33 +22,21 @@ public final class DemoPeer
     static final class Peer extends AbstractActor
     {
         private long received;
-        private final byte[] ack = DemoProtocol.message(DemoProtocol.ACK, 16);
 
         @Override
         public Receive createReceive()
         {
-            return receiveBuilder().match(byte[].class, this::onBytes).build();
-        }
-
-        private void onBytes(final byte[] message)
-        {
-            switch (message[0])
-            {
-                case DemoProtocol.STREAM:
+            return receiveBuilder()
+                .match(DemoProtocol.Tick.class, tick ->
+                {
                     if (++received % DemoProtocol.ACK_EVERY == 0)
                     {
-                        getSender().tell(ack, getSelf());
+                        getSender().tell(new DemoProtocol.Ack(received), getSelf());
                     }
-                    break;
-                case DemoProtocol.PING:
-                    getSender().tell(message, getSelf());
-                    break;
-                case DemoProtocol.EXIT:
-                    getContext().getSystem().terminate();
-                    break;
-                default:
-                    break;
-            }
+                })
+                .match(DemoProtocol.Ping.class, ping -> getSender().tell(ping, getSelf()))
+                .match(DemoProtocol.Exit.class, exit -> getContext().getSystem().terminate())
+                .build();
         }
     }
 
@@ -58,7 +46,7 @@ public final class DemoPeer
         final ActorSystem system = ActorSystem.create("demo-peer", ConfigFactory.load("demo"));
         final ActorRef peer = system.actorOf(Props.create(Peer.class), "peer");
         final ActorSelection main = system.actorSelection(mainAddress + "/user/main");
-        main.tell(DemoProtocol.message(DemoProtocol.HELLO, 8), peer);
+        main.tell(new DemoProtocol.Hello(), peer);
         system.getWhenTerminated().toCompletableFuture().get(Duration.ofMinutes(10).toMillis(),
             java.util.concurrent.TimeUnit.MILLISECONDS);
     }

@@ -1,34 +1,41 @@
 package io.pekkoshm.samples.demo;
 
+import io.pekkoshm.remote.serialization.KryoMessage;
+
 /**
- * The demo's messages are byte arrays (Pekko's ByteArraySerializer, no serializer to write): the first byte says
- * what it is.
- * <pre>
- *   'H' hello      peer -> main, the peer's actor is the sender
- *   'S' stream     main -> peer, one small message of the throughput run
- *   'A' ack        peer -> main, every ACK_EVERY stream messages (flow control)
- *   'P' ping       main -> peer, answered with the same bytes
- *   'X' exit       main -> peer, the peer shuts down
- * </pre>
+ * The demo's messages: plain records, serialized by the plugin's Kryo serializer because they implement
+ * {@link KryoMessage} and are registered in {@code demo.conf} (strict mode: the peer accepts only these).
  */
 final class DemoProtocol
 {
-    static final byte HELLO = 'H';
-    static final byte STREAM = 'S';
-    static final byte ACK = 'A';
-    static final byte PING = 'P';
-    static final byte EXIT = 'X';
+    /** The peer announces itself; the sender of this message is the peer's actor. */
+    record Hello() implements KryoMessage
+    {
+    }
+
+    /** One small message of the throughput run (the payload pads it to about 64 bytes on the wire). */
+    record Tick(long sequence, byte[] payload) implements KryoMessage
+    {
+    }
+
+    /** Flow control: the peer has received every Tick up to this count. */
+    record Ack(long received) implements KryoMessage
+    {
+    }
+
+    /** A ping, answered with the same record. */
+    record Ping(long sequence, byte[] payload) implements KryoMessage
+    {
+    }
+
+    /** The peer shuts down. */
+    record Exit() implements KryoMessage
+    {
+    }
 
     static final int ACK_EVERY = 1000;
 
     private DemoProtocol()
     {
-    }
-
-    static byte[] message(final byte type, final int size)
-    {
-        final byte[] bytes = new byte[size];
-        bytes[0] = type;
-        return bytes;
     }
 }

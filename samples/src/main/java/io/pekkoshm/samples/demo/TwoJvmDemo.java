@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The two-JVM demo: this JVM starts a second one ({@link DemoPeer}); the two talk through shared memory only.
- * It streams small messages with flow control and prints messages per second, then runs a ping-pong and prints
+ * The messages are records serialized with the plugin's Kryo serializer. It streams small messages with flow control and prints messages per second, then runs a ping-pong and prints
  * round-trip percentiles, then stops the peer, shuts down, and waits for the host's media driver to exit so that
  * nothing is left behind.
  * <pre>
@@ -33,6 +33,8 @@ public final class TwoJvmDemo
 {
     private static final int STREAM_MESSAGES = Integer.getInteger("demo.messages", 500_000);
     private static final int MESSAGE_SIZE = 64;
+    /** Padding that brings a Tick or Ping to about MESSAGE_SIZE bytes once serialized. */
+    private static final int PAYLOAD_SIZE = 48;
     private static final int WINDOW = 20_000;
     private static final int PINGS = Integer.getInteger("demo.pings", 20_000);
     private static final int WARMUP_PINGS = 2_000;
@@ -48,7 +50,7 @@ public final class TwoJvmDemo
         final Semaphore window;
         final CompletableFuture<Histogram> pingsDone;
         private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        private final byte[] ping = DemoProtocol.message(DemoProtocol.PING, MESSAGE_SIZE);
+        private final DemoProtocol.Ping ping = new DemoProtocol.Ping(0, new byte[PAYLOAD_SIZE]);
         private int pingsLeft = -1;
         private long sentAt;
 
@@ -63,7 +65,9 @@ public final class TwoJvmDemo
         public Receive createReceive()
         {
             return receiveBuilder()
-                .match(byte[].class, this::onBytes)
+                .match(DemoProtocol.Hello.class, hello -> peer.complete(getSender()))
+                .match(DemoProtocol.Ack.class, ack -> window.release(DemoProtocol.ACK_EVERY))
+                .match(DemoProtocol.Ping.class, this::onPong)
                 .matchEquals("start-pings", m -> startPings())
                 .build();
         }
@@ -80,33 +84,20 @@ public final class TwoJvmDemo
             peer.join().tell(ping, getSelf());
         }
 
-        private void onBytes(final byte[] message)
+        private void onPong(final DemoProtocol.Ping pong)
         {
-            switch (message[0])
+            final long rtt = System.nanoTime() - sentAt;
+            if (pingsLeft-- <= PINGS)
             {
-                case DemoProtocol.HELLO:
-                    peer.complete(getSender());
-                    break;
-                case DemoProtocol.ACK:
-                    window.release(DemoProtocol.ACK_EVERY);
-                    break;
-                case DemoProtocol.PING:
-                    final long rtt = System.nanoTime() - sentAt;
-                    if (pingsLeft-- <= PINGS)
-                    {
-                        histogram.recordValue(rtt);
-                    }
-                    if (pingsLeft > 0)
-                    {
-                        sendPing();
-                    }
-                    else
-                    {
-                        pingsDone.complete(histogram);
-                    }
-                    break;
-                default:
-                    break;
+                histogram.recordValue(rtt);
+            }
+            if (pingsLeft > 0)
+            {
+                sendPing();
+            }
+            else
+            {
+                pingsDone.complete(histogram);
             }
         }
     }
@@ -129,7 +120,7 @@ public final class TwoJvmDemo
             final ActorRef peerActor = peerRef.get(60, TimeUnit.SECONDS);
             System.out.println("peer node: " + peerActor.path().address() + " (pid " + peer.pid() + ")");
 
-            final byte[] small = DemoProtocol.message(DemoProtocol.STREAM, MESSAGE_SIZE);
+            final byte[] padding = new byte[PAYLOAD_SIZE];
             final long start = System.nanoTime();
             for (int i = 0; i < STREAM_MESSAGES; i++)
             {
@@ -137,14 +128,14 @@ public final class TwoJvmDemo
                 {
                     throw new IllegalStateException("no flow-control ack from the peer for 30 s after " + i + " messages");
                 }
-                peerActor.tell(small, main);
+                peerActor.tell(new DemoProtocol.Tick(i, padding), main);
             }
             if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS))
             {
                 throw new IllegalStateException("the peer did not acknowledge every stream message");
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("stream:    %,d messages of %d bytes in %.2f s = %,.0f msgs/s (window %,d)%n",
+            System.out.printf("stream:    %,d messages (records of ~%d bytes, Kryo) in %.2f s = %,.0f msgs/s (window %,d)%n",
                 STREAM_MESSAGES, MESSAGE_SIZE, seconds, STREAM_MESSAGES / seconds, WINDOW);
 
             main.tell("start-pings", ActorRef.noSender());
@@ -158,7 +149,7 @@ public final class TwoJvmDemo
                 c.messagesSent(), c.bytesSent(), c.messagesReceived(), c.batchesSent(), c.backPressureEvents(),
                 c.messagesDropped());
 
-            peerActor.tell(DemoProtocol.message(DemoProtocol.EXIT, 8), ActorRef.noSender());
+            peerActor.tell(new DemoProtocol.Exit(), ActorRef.noSender());
             if (!peer.waitFor(30, TimeUnit.SECONDS))
             {
                 throw new IllegalStateException("the peer JVM did not exit");
