@@ -13,6 +13,10 @@ public record ShmCountersSnapshot(
     long backPressureEvents,
     long associations,
     long messagesDropped,
-    long framesRejected)
+    long framesRejected,
+    long blobsSent,
+    long blobsReceived,
+    long blobBytesAllocated,
+    long blobsReclaimed)
 {
 }

@@ -44,6 +44,11 @@ public final class ShmSettings
     public final Duration peerTimeout;
     public final Duration handshakeTimeout;
     public final boolean terminateOnPeerProcessExit;
+    /** Payloads larger than this go through the blob store; 0 when the blob store is off. */
+    public final int blobThreshold;
+    /** The cap on the bytes of a node's blob blocks; 0 turns the blob store off. */
+    public final long blobMaxBytes;
+    public final Duration blobIdleRelease;
 
     private ShmSettings(final Config shm)
     {
@@ -103,6 +108,25 @@ public final class ShmSettings
         }
         handshakeTimeout = r.positiveDuration("handshake-timeout");
         terminateOnPeerProcessExit = r.bool("terminate-on-peer-process-exit");
+
+        blobMaxBytes = r.bytes("blob.max-bytes");
+        final long threshold = r.bytes("blob.threshold");
+        if (blobMaxBytes < 0 || blobMaxBytes > (1L << 40))
+        {
+            throw new ShmConfigurationException(key("blob.max-bytes"), blobMaxBytes, "must be from 0 (off) to 1 TiB");
+        }
+        if (threshold < 1024 || threshold > Integer.MAX_VALUE)
+        {
+            throw new ShmConfigurationException(key("blob.threshold"), threshold, "must be at least 1 KiB");
+        }
+        if (blobMaxBytes > 0 && blobMaxBytes < 2 * threshold)
+        {
+            throw new ShmConfigurationException(key("blob.max-bytes"), blobMaxBytes,
+                "must be 0 (off) or at least twice blob.threshold (" + threshold + ")");
+        }
+        // A payload that cannot be one Aeron message goes through the blob store whatever the threshold says.
+        blobThreshold = blobMaxBytes > 0 ? (int)Math.min(threshold, maxMessage - 1024) : 0;
+        blobIdleRelease = r.positiveDuration("blob.idle-release");
     }
 
     /**

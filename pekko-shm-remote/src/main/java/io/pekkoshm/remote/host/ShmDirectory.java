@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  *     start.lock                   held while a JVM starts or attaches to the driver, claims or frees a port,
  *                                  and while a driver decides to exit: these never interleave
  *     nodes/&lt;port&gt;.node           one per live node, locked by it for its life (see {@link NodeRegistry})
+ *     blobs/&lt;pid&gt;-&lt;incarnation&gt;/   each node's blob blocks (large payloads), removed with the node
  *     aeron/                       the media driver's Aeron directory (unless configured elsewhere)
  * </pre>
  * Whatever a dead process left is reclaimed the next time a JVM starts or the driver exits: node files whose lock
@@ -25,6 +26,7 @@ public final class ShmDirectory
 {
     private static final String START_LOCK = "start.lock";
     private static final String NODES = "nodes";
+    private static final String BLOBS = "blobs";
 
     private final Path root;
     private final Path aeronDirectory;
@@ -48,6 +50,12 @@ public final class ShmDirectory
     public Path nodesDirectory()
     {
         return root.resolve(NODES);
+    }
+
+    /** Where each node keeps its blob blocks, one directory per node incarnation: {@code <pid>-<incarnation>}. */
+    public Path blobsDirectory()
+    {
+        return root.resolve(BLOBS);
     }
 
     /**
@@ -109,7 +117,16 @@ public final class ShmDirectory
                 Files.deleteIfExists(nodes);
             }
         }
-        if (Files.exists(nodes) || (aeronDirectory.startsWith(root) && Files.exists(aeronDirectory)))
+        final Path blobs = blobsDirectory();
+        if (Files.isDirectory(blobs))
+        {
+            removeBlobsOfDeadProcesses(blobs);
+            if (isEmpty(blobs))
+            {
+                Files.deleteIfExists(blobs);
+            }
+        }
+        if (Files.exists(nodes) || Files.exists(blobs) || (aeronDirectory.startsWith(root) && Files.exists(aeronDirectory)))
         {
             return false;
         }
@@ -126,6 +143,39 @@ public final class ShmDirectory
         Files.deleteIfExists(root.resolve(START_LOCK));
         Files.deleteIfExists(root);
         return true;
+    }
+
+    /** A node's blob directory is named {@code <pid>-<incarnation>}: once that pid is gone, nobody reads it. */
+    private static void removeBlobsOfDeadProcesses(final Path blobs) throws IOException
+    {
+        try (DirectoryStream<Path> owners = Files.newDirectoryStream(blobs))
+        {
+            for (final Path owner : owners)
+            {
+                final String name = owner.getFileName().toString();
+                final int dash = name.indexOf('-');
+                long pid = -1;
+                try
+                {
+                    pid = Long.parseLong(dash > 0 ? name.substring(0, dash) : name);
+                }
+                catch (final NumberFormatException ignore)
+                {
+                    // not ours: leave it
+                }
+                if (pid > 0 && !ProcessLiveness.isAlive(pid, 0))
+                {
+                    try (DirectoryStream<Path> files = Files.newDirectoryStream(owner))
+                    {
+                        for (final Path file : files)
+                        {
+                            Files.deleteIfExists(file);
+                        }
+                    }
+                    Files.deleteIfExists(owner);
+                }
+            }
+        }
     }
 
     private static boolean isEmpty(final Path dir) throws IOException

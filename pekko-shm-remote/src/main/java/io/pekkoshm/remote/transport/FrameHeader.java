@@ -21,7 +21,9 @@ import org.agrona.MutableDirectBuffer;
  *   DATA          0                         one payload, to the end of the frame
  *   BATCH         number of payloads        count x [ length int32 | payload ]
  *   HEARTBEAT     0                         empty
- *   DISASSOCIATE  reason (DisassociateReason ordinal)   empty
+ *   DISASSOCIATE  0                         empty
+ *   BLOB          0                         a descriptor of a payload in the sender's blob store:
+ *                                           block id int64 | generation int64 | length int64
  * </pre>
  * Frames are whole Aeron messages: the poller reassembles fragments before it looks at a frame.
  */
@@ -41,6 +43,12 @@ public final class FrameHeader
     public static final byte BATCH = 4;
     public static final byte HEARTBEAT = 5;
     public static final byte DISASSOCIATE = 6;
+    public static final byte BLOB = 7;
+
+    public static final int BLOB_ID_OFFSET = LENGTH;
+    public static final int BLOB_GENERATION_OFFSET = LENGTH + 8;
+    public static final int BLOB_LENGTH_OFFSET = LENGTH + 16;
+    public static final int BLOB_FRAME_LENGTH = LENGTH + 24;
 
     /** Length of the per-payload prefix inside a BATCH body. */
     public static final int BATCH_RECORD_HEADER_LENGTH = 4;
@@ -82,6 +90,7 @@ public final class FrameHeader
             case BATCH: return "BATCH";
             case HEARTBEAT: return "HEARTBEAT";
             case DISASSOCIATE: return "DISASSOCIATE";
+            case BLOB: return "BLOB";
             default: return "UNKNOWN(" + type + ")";
         }
     }

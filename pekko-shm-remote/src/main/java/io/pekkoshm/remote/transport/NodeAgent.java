@@ -6,6 +6,9 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.Header;
 import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.blob.BlobPool;
+import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.blob.BlobStoreException;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import org.agrona.DirectBuffer;
@@ -59,6 +62,9 @@ final class NodeAgent implements Agent
     private final NodeRegistry registry;
     private final LoggingAdapter log;
     private final PeerExitListener peerExitListener;
+    /** This node's blob pool and the reader of the peers' blobs; both null when the blob store is off. */
+    private final BlobPool blobPool;
+    private final BlobReader blobReader;
     private final Promise<Transport.AssociationEventListener> listenerPromise;
     private final String publicationChannel;
     private final long heartbeatIntervalNs;
@@ -88,7 +94,9 @@ final class NodeAgent implements Agent
         final NodeRegistry registry,
         final LoggingAdapter log,
         final PeerExitListener peerExitListener,
-        final Promise<Transport.AssociationEventListener> listenerPromise)
+        final Promise<Transport.AssociationEventListener> listenerPromise,
+        final BlobPool blobPool,
+        final BlobReader blobReader)
     {
         this.settings = settings;
         this.scheme = scheme;
@@ -101,6 +109,8 @@ final class NodeAgent implements Agent
         this.log = log;
         this.peerExitListener = peerExitListener;
         this.listenerPromise = listenerPromise;
+        this.blobPool = blobPool;
+        this.blobReader = blobReader;
         this.publicationChannel = "aeron:ipc?term-length=" + settings.termLength;
         this.heartbeatIntervalNs = settings.heartbeatInterval.toNanos();
         this.peerTimeoutNs = settings.peerTimeout.toNanos();
@@ -139,6 +149,12 @@ final class NodeAgent implements Agent
                 close(association, "the peer's publication went away", false, true);
             }
         });
+    }
+
+    void onBlobFailure(final Association association, final int length, final BlobStoreException failure)
+    {
+        counters.dropped.increment();
+        log.error("Dropped a payload of {} bytes to {}: {}", length, association.remoteAddress, failure.getMessage());
     }
 
     void onOversizedWrite(final Association association, final int length)
@@ -187,10 +203,19 @@ final class NodeAgent implements Agent
             }
         }
 
-        if (nowNs - nextPeriodicNs >= 0)
+        final boolean periodic = nowNs - nextPeriodicNs >= 0;
+        if (null != blobPool && (periodic || blobPool.inFlightCount() > 0))
+        {
+            work += blobPool.sweep(nowNs, periodic);
+        }
+        if (periodic)
         {
             nextPeriodicNs = nowNs + heartbeatIntervalNs;
             checkPeers();
+            if (null != blobReader)
+            {
+                blobReader.sweep(nowNs);
+            }
         }
         return work;
     }
@@ -240,13 +265,18 @@ final class NodeAgent implements Agent
             return;
         }
         final Association association = new Association(
-            true, new Outbox(publication, settings.outboundBatchSize, counters), localAddress, remote, nowNs);
+            true, newOutbox(publication), localAddress, remote, nowNs);
         association.associatePromise = promise;
         association.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
         awaitingAck.put(publication.sessionId(), association);
         associations.add(association);
         counters.associations.increment();
         trySendHandshake(association);
+    }
+
+    private Outbox newOutbox(final ExclusivePublication publication)
+    {
+        return new Outbox(publication, settings.outboundBatchSize, counters, blobPool, settings.blobThreshold);
     }
 
     private String validateRemote(final Address remote)
@@ -284,8 +314,9 @@ final class NodeAgent implements Agent
         }
         final Address remote = new Address(scheme, peer.system(), peer.host(), peer.port());
         final Association association = new Association(
-            false, new Outbox(publication, settings.outboundBatchSize, counters), localAddress, remote, nowNs);
+            false, newOutbox(publication), localAddress, remote, nowNs);
         association.peer = peer;
+        association.outbox.peer(peer);
         association.inboundSessionId = sessionId;
         association.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
         bySession.put(sessionId, association);
@@ -312,6 +343,7 @@ final class NodeAgent implements Agent
             return;
         }
         association.peer = peer;
+        association.outbox.peer(peer);
         association.inboundSessionId = sessionId;
         association.established = true;
         association.lastReceivedNs = nowNs;
@@ -418,6 +450,9 @@ final class NodeAgent implements Agent
                 case FrameHeader.BATCH:
                     deliverBatch(association, buffer, offset, length);
                     break;
+                case FrameHeader.BLOB:
+                    deliverBlob(association, buffer, offset, length);
+                    break;
                 case FrameHeader.HEARTBEAT:
                 case FrameHeader.HELLO:
                 case FrameHeader.HELLO_ACK:
@@ -463,6 +498,32 @@ final class NodeAgent implements Agent
             deliver(association, buffer, position, payloadLength);
             position += payloadLength;
         }
+    }
+
+    private void deliverBlob(final Association association, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (null == blobReader || length < FrameHeader.BLOB_FRAME_LENGTH)
+        {
+            throw new MalformedFrameException(null == blobReader ?
+                "a blob descriptor, but this node's blob store is off (pekko.remote.shm.blob.max-bytes = 0)" :
+                "a blob descriptor of " + length + " bytes");
+        }
+        final byte[] payload;
+        try
+        {
+            payload = blobReader.take(association.peer.pid(), association.peer.incarnation(),
+                buffer.getLong(offset + FrameHeader.BLOB_ID_OFFSET),
+                buffer.getLong(offset + FrameHeader.BLOB_GENERATION_OFFSET),
+                buffer.getLong(offset + FrameHeader.BLOB_LENGTH_OFFSET), nowNs);
+        }
+        catch (final BlobStoreException ex)
+        {
+            throw new MalformedFrameException(ex.getMessage());
+        }
+        counters.messagesReceived.increment();
+        counters.bytesReceived.getAndAdd(payload.length);
+        counters.blobsReceived.increment();
+        association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(payload)));
     }
 
     private void deliver(final Association association, final DirectBuffer buffer, final int offset, final int length)
@@ -567,6 +628,10 @@ final class NodeAgent implements Agent
             endedSessions.add(association.inboundSessionId);
         }
         counters.associations.decrement();
+        if (null != blobReader && null != association.peer)
+        {
+            blobReader.forgetPeer(association.peer.pid(), association.peer.incarnation());
+        }
 
         if (unsent > 0)
         {

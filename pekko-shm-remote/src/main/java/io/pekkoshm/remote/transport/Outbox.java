@@ -3,6 +3,8 @@ package io.pekkoshm.remote.transport;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
+import io.pekkoshm.remote.blob.BlobBlock;
+import io.pekkoshm.remote.blob.BlobPool;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -20,6 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffer is full too does a write answer false (the publication is really full), and then it has taken nothing.
  * {@code CLOSED} and {@code MAX_POSITION_EXCEEDED} end the association.
  * <p>
+ * A payload larger than {@code blob.threshold} is copied once into a block of the node's {@link BlobPool} and
+ * only a BLOB descriptor goes into the log, in order with the small messages.
+ * <p>
  * Threading: any thread may call {@link #write}, {@link #flush} and {@link #sendControl}; they serialise on this
  * outbox's lock (classic remoting writes from the association's endpoint writer and its protocol layer, and the
  * node agent flushes and sends heartbeats).
@@ -30,6 +35,11 @@ final class Outbox implements AutoCloseable
     private volatile long terminalResult;
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** The node's blob pool, or null when the blob store is off. */
+    private final BlobPool blobs;
+    private final int blobThreshold;
+    /** The receiving peer, once known (blocks in flight are reclaimed if its process dies). */
+    private volatile NodeIdentity peer;
     private final ExclusivePublication publication;
     private final TransportCounters counters;
     private final BufferClaim claim = new BufferClaim();
@@ -43,8 +53,16 @@ final class Outbox implements AutoCloseable
 
     Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters)
     {
+        this(publication, batchSize, counters, null, 0);
+    }
+
+    Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters,
+        final BlobPool blobs, final int blobThreshold)
+    {
         this.publication = publication;
         this.counters = counters;
+        this.blobs = blobs;
+        this.blobThreshold = blobThreshold;
         this.staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
             Math.min(batchSize, publication.maxMessageLength()), 64));
         this.maxClaimLength = publication.maxPayloadLength();
@@ -54,6 +72,18 @@ final class Outbox implements AutoCloseable
     int maxPayloadLength()
     {
         return publication.maxMessageLength() - FrameHeader.LENGTH;
+    }
+
+    /** Whether a payload of this length goes through the blob store. */
+    boolean isBlob(final int length)
+    {
+        return null != blobs && length > blobThreshold;
+    }
+
+    /** Sets the receiving peer once the handshake has named it. */
+    void peer(final NodeIdentity peer)
+    {
+        this.peer = peer;
     }
 
     int sessionId()
@@ -75,6 +105,10 @@ final class Outbox implements AutoCloseable
             if (closed || 0 != terminalResult)
             {
                 return false;
+            }
+            if (isBlob(length))
+            {
+                return writeBlob(bytes, offset, length);
             }
             if (stagedCount > 0 && !flushStaged())
             {
@@ -199,6 +233,47 @@ final class Outbox implements AutoCloseable
     public void close()
     {
         closeAndCountUnsent();
+    }
+
+    /**
+     * A large payload: copied once into a block of the node's blob pool, and a BLOB descriptor published in its
+     * place, in order (only when nothing is staged ahead of it). Answers false, taking nothing, while the pool's cap
+     * or the log leaves no room.
+     *
+     * @throws io.pekkoshm.remote.blob.BlobStoreException if the payload can never be placed (see its message).
+     */
+    private boolean writeBlob(final byte[] bytes, final int offset, final int length)
+    {
+        final NodeIdentity receiver = peer;
+        if (null == receiver || (stagedCount > 0 && !flushStaged()))
+        {
+            return false;
+        }
+        final BlobBlock block = blobs.acquire(length, System.nanoTime());
+        if (null == block)
+        {
+            counters.backPressure.increment();
+            return false;
+        }
+        block.data().putBytes(0, bytes, offset, length);
+        final long result = publication.tryClaim(FrameHeader.BLOB_FRAME_LENGTH, claim);
+        if (result > 0)
+        {
+            final int at = claim.offset();
+            FrameHeader.write(claim.buffer(), at, FrameHeader.BLOB, 0);
+            claim.buffer().putLong(at + FrameHeader.BLOB_ID_OFFSET, block.id());
+            claim.buffer().putLong(at + FrameHeader.BLOB_GENERATION_OFFSET, block.generation());
+            claim.buffer().putLong(at + FrameHeader.BLOB_LENGTH_OFFSET, length);
+            blobs.sent(block, length, receiver.pid(), receiver.processStartMillis());
+            claim.commit();
+            counters.messagesSent.increment();
+            counters.bytesSent.getAndAdd(length);
+            counters.blobsSent.increment();
+            return true;
+        }
+        blobs.abandon(block);
+        onNotSent(result);
+        return false;
     }
 
     private long sendData(final byte[] bytes, final int offset, final int length)

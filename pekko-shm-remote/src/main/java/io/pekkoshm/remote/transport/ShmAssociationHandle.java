@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.blob.BlobStoreException;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.remote.transport.AssociationHandle;
 import org.apache.pekko.util.ByteString;
@@ -44,19 +45,29 @@ final class ShmAssociationHandle implements AssociationHandle
 
     /**
      * @return true when the payload was taken (written into the peer's log, or staged in order behind earlier
-     * writes); false only when the log and the staging buffer are full, or the association has ended.
+     * writes, or placed in the blob store); false only when the log and the staging buffer (or the blob store's
+     * cap) are full, or the association has ended. A payload the blob store can never place (e.g. /dev/shm full)
+     * is dropped, counted and logged, and the association goes on.
      */
     @Override
     public boolean write(final ByteString payload)
     {
         final int length = payload.length();
-        if (length > association.outbox.maxPayloadLength())
+        if (length > association.outbox.maxPayloadLength() && !association.outbox.isBlob(length))
         {
             agent.onOversizedWrite(association, length);
             return true;
         }
         final byte[] bytes = payload.toArrayUnsafe();
-        return association.outbox.write(bytes, 0, length);
+        try
+        {
+            return association.outbox.write(bytes, 0, length);
+        }
+        catch (final BlobStoreException ex)
+        {
+            agent.onBlobFailure(association, length, ex);
+            return true;
+        }
     }
 
     @Override

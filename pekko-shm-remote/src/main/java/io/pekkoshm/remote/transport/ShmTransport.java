@@ -5,6 +5,8 @@ import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.IdleStrategies;
 import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.blob.BlobPool;
+import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.driver.DriverConnection;
 import io.pekkoshm.remote.driver.JvmFlags;
 import io.pekkoshm.remote.host.LockFile;
@@ -64,6 +66,8 @@ public final class ShmTransport implements Transport
     private NodeRegistry.Claim claim;
     private Subscription subscription;
     private TransportCounters counters;
+    private BlobPool blobPool;
+    private BlobReader blobReader;
     private volatile NodeAgent agent;
     private AgentRunner runner;
 
@@ -120,15 +124,20 @@ public final class ShmTransport implements Transport
     }
 
     /**
-     * The largest payload classic remoting may hand us: Aeron's largest message for the term length, less the frame
-     * header and less {@link #CLASSIC_ENVELOPE_MARGIN}, because classic checks the size of its PDU but then wraps
+     * The largest payload classic remoting may hand us: the largest blob (or, with the blob store off, Aeron's
+     * largest message for the term length, less the frame header), less {@link #CLASSIC_ENVELOPE_MARGIN}, because classic checks the size of its PDU but then wraps
      * it in its protocol envelope (a few bytes of protobuf) before it writes.
      */
     @Override
     public int maximumPayloadBytes()
     {
-        return null == settings ? 0 :
-            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH - CLASSIC_ENVELOPE_MARGIN;
+        if (null == settings)
+        {
+            return 0;
+        }
+        final long largest = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) :
+            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+        return (int)Math.min(Integer.MAX_VALUE - 8, largest - CLASSIC_ENVELOPE_MARGIN);
     }
 
     @Override
@@ -181,12 +190,19 @@ public final class ShmTransport implements Transport
         final NodeIdentity self = new NodeIdentity(system.name(), settings.hostname, claim.port(),
             new SecureRandom().nextLong(), AddressUidExtension.get(system).longAddressUid(),
             ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+        if (settings.blobMaxBytes > 0)
+        {
+            final long idleNs = settings.blobIdleRelease.toNanos();
+            blobPool = new BlobPool(BlobPool.directoryOf(directory.blobsDirectory(), self.pid(), self.incarnation()),
+                settings.blobMaxBytes, idleNs, counters.blobBytes, counters.blobsReclaimed);
+            blobReader = new BlobReader(directory.blobsDirectory(), idleNs);
+        }
         final PeerTermination termination = new PeerTermination(system, log, settings.terminateOnPeerProcessExit);
         agent = new NodeAgent(settings, scheme, connection.aeron(), subscription, self, address, counters, registry, log,
             (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()),
-            listenerPromise);
+            listenerPromise, blobPool, blobReader);
         runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
@@ -236,7 +252,9 @@ public final class ShmTransport implements Transport
         CloseHelper.quietClose(runner);
         runner = null;
         agent = null;
-        CloseHelper.quietCloseAll(counters, subscription);
+        CloseHelper.quietCloseAll(blobReader, blobPool, counters, subscription);
+        blobReader = null;
+        blobPool = null;
         counters = null;
         subscription = null;
         if (null == directory)

@@ -16,6 +16,8 @@ import org.agrona.CloseHelper;
  *   7303     messages received       7308     messages dropped (staged, never sent: association ended)
  *   7304     bytes received          7309     frames rejected (unknown session, bad version, malformed)
  *   7305     batches sent (several messages in one frame)
+ *   7310     blobs sent                7312     blob bytes allocated (this node's blocks, current)
+ *   7311     blobs received            7313     blobs reclaimed from receivers whose process died
  * </pre>
  */
 public final class TransportCounters implements AutoCloseable
@@ -29,6 +31,10 @@ public final class TransportCounters implements AutoCloseable
     public static final int ASSOCIATIONS_TYPE_ID = 7307;
     public static final int DROPPED_TYPE_ID = 7308;
     public static final int REJECTED_TYPE_ID = 7309;
+    public static final int BLOBS_SENT_TYPE_ID = 7310;
+    public static final int BLOBS_RECEIVED_TYPE_ID = 7311;
+    public static final int BLOB_BYTES_TYPE_ID = 7312;
+    public static final int BLOBS_RECLAIMED_TYPE_ID = 7313;
 
     final Counter messagesSent;
     final Counter bytesSent;
@@ -39,6 +45,10 @@ public final class TransportCounters implements AutoCloseable
     final Counter associations;
     final Counter dropped;
     final Counter rejected;
+    final Counter blobsSent;
+    final Counter blobsReceived;
+    final Counter blobBytes;
+    final Counter blobsReclaimed;
 
     TransportCounters(final Aeron aeron, final String address)
     {
@@ -51,6 +61,10 @@ public final class TransportCounters implements AutoCloseable
         associations = aeron.addCounter(ASSOCIATIONS_TYPE_ID, "pekko-shm associations: " + address);
         dropped = aeron.addCounter(DROPPED_TYPE_ID, "pekko-shm messages dropped: " + address);
         rejected = aeron.addCounter(REJECTED_TYPE_ID, "pekko-shm frames rejected: " + address);
+        blobsSent = aeron.addCounter(BLOBS_SENT_TYPE_ID, "pekko-shm blobs sent: " + address);
+        blobsReceived = aeron.addCounter(BLOBS_RECEIVED_TYPE_ID, "pekko-shm blobs received: " + address);
+        blobBytes = aeron.addCounter(BLOB_BYTES_TYPE_ID, "pekko-shm blob bytes allocated: " + address);
+        blobsReclaimed = aeron.addCounter(BLOBS_RECLAIMED_TYPE_ID, "pekko-shm blobs reclaimed: " + address);
     }
 
     /** The current values; safe from any thread. */
@@ -58,7 +72,8 @@ public final class TransportCounters implements AutoCloseable
     {
         return new ShmCountersSnapshot(
             messagesSent.get(), bytesSent.get(), messagesReceived.get(), bytesReceived.get(), batchesSent.get(),
-            backPressure.get(), associations.get(), dropped.get(), rejected.get());
+            backPressure.get(), associations.get(), dropped.get(), rejected.get(), blobsSent.get(),
+            blobsReceived.get(), blobBytes.get(), blobsReclaimed.get());
     }
 
     @Override
@@ -66,6 +81,6 @@ public final class TransportCounters implements AutoCloseable
     {
         CloseHelper.closeAll(
             messagesSent, bytesSent, messagesReceived, bytesReceived, batchesSent, backPressure, associations, dropped,
-            rejected);
+            rejected, blobsSent, blobsReceived, blobBytes, blobsReclaimed);
     }
 }

@@ -99,6 +99,9 @@ class TransportStartupTest
         return TwoSystemsInOneJvmTest.config(directory, port);
     }
 
+    /** With the blob store off, the limit is the largest Aeron message for the term length. */
+    private static final String BLOB_STORE_OFF = "pekko.remote.shm.blob.max-bytes = 0";
+
     private Config config(final String overrides)
     {
         return ConfigFactory.parseString(overrides).withFallback(config(0));
@@ -183,8 +186,8 @@ class TransportStartupTest
     @Test
     void shouldCountTheAssociationAndDropAPayloadLargerThanTheTransportCarries()
     {
-        final ActorSystem a = start("a", config(0));
-        final ActorSystem b = start("b", config(0));
+        final ActorSystem a = start("a", config(BLOB_STORE_OFF));
+        final ActorSystem b = start("b", config(BLOB_STORE_OFF));
         a.actorOf(Props.create(Echo.class), "echo");
         assertEchoes(b, a, "associate");
 
@@ -220,8 +223,8 @@ class TransportStartupTest
     @Test
     void shouldDeliverEveryPayloadThatClassicRemotingDoesNotDrop()
     {
-        final ActorSystem a = start("a", config(0));
-        final ActorSystem b = start("b", config(0));
+        final ActorSystem a = start("a", config(BLOB_STORE_OFF));
+        final ActorSystem b = start("b", config(BLOB_STORE_OFF));
         a.actorOf(Props.create(Sizer.class), "sizer");
         final ActorRef sizer = resolve(b, a, "sizer");
         final TestKit probe = new TestKit(b);

@@ -1,0 +1,17 @@
+package io.pekkoshm.remote.blob;
+
+/** The blob store cannot place or read a payload; the message names the sizes, the path and what to do. */
+public final class BlobStoreException extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+
+    public BlobStoreException(final String message)
+    {
+        super(message);
+    }
+
+    public BlobStoreException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
+}
