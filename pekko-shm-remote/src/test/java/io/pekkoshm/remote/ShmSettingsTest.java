@@ -52,8 +52,8 @@ class ShmSettingsTest
         assertEquals(s.directory.resolve("aeron"), s.aeronDirectory);
         assertEquals(Duration.ofSeconds(10), s.driverIdleTimeout);
         assertEquals(Duration.ofSeconds(20), s.driverStartTimeout);
-        assertEquals(Duration.ofSeconds(10), s.driverTimeout);
-        assertEquals(Duration.ofSeconds(5), s.clientLivenessTimeout);
+        assertEquals(Duration.ofSeconds(20), s.driverTimeout);
+        assertEquals(Duration.ofSeconds(20), s.clientLivenessTimeout);
         assertFalse(s.driverJvmOptions.isEmpty());
         assertEquals(16 * 1024 * 1024, s.termLength);
         assertEquals(3, s.idleCpuLevel);

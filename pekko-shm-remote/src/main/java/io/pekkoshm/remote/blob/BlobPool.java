@@ -2,7 +2,7 @@ package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.Permissions;
 import io.pekkoshm.remote.host.ProcessLiveness;
-import org.agrona.concurrent.status.AtomicCounter;
+import java.util.concurrent.atomic.AtomicLong;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +33,8 @@ public final class BlobPool implements AutoCloseable
     private final Path directory;
     private final long maxBytes;
     private final long idleReleaseNs;
-    private final AtomicCounter bytesAllocated;
-    private final AtomicCounter reclaimed;
+    private final AtomicLong bytesAllocated;
+    private final AtomicLong reclaimed;
     private final TreeMap<Long, ArrayDeque<BlobBlock>> free = new TreeMap<>();
     private final ArrayList<InFlight> inFlight = new ArrayList<>();
     private long allocated;
@@ -63,7 +63,7 @@ public final class BlobPool implements AutoCloseable
      * @param reclaimed      count of blocks taken back from dead receivers.
      */
     public BlobPool(final Path directory, final long maxBytes, final long idleReleaseNs,
-        final AtomicCounter bytesAllocated, final AtomicCounter reclaimed) throws IOException
+        final AtomicLong bytesAllocated, final AtomicLong reclaimed) throws IOException
     {
         this.directory = directory;
         this.maxBytes = maxBytes;
@@ -168,7 +168,7 @@ public final class BlobPool implements AutoCloseable
                 back = entry.block.compareAndSetState(state, BlobHeader.FREE);
                 if (back)
                 {
-                    reclaimed.increment();
+                    reclaimed.incrementAndGet();
                 }
             }
             if (back)

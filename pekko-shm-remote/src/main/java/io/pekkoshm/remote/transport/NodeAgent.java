@@ -80,6 +80,8 @@ final class NodeAgent implements Agent
     /** Inbound sessions of associations this node has ended: their late frames are expected, not hostile. */
     private final IntHashSet endedSessions = new IntHashSet();
     private Transport.AssociationEventListener listener;
+    /** The Aeron client has closed under this node (driver gone, or the client timed out): nothing to touch now. */
+    private boolean detached;
     private long nowNs;
     private long nextPeriodicNs;
 
@@ -173,6 +175,15 @@ final class NodeAgent implements Agent
     public int doWork()
     {
         nowNs = System.nanoTime();
+        if (detached)
+        {
+            return 0;
+        }
+        if (aeron.isClosed())
+        {
+            detach();
+            return 1;
+        }
         int work = 0;
         Runnable command;
         while (null != (command = commands.poll()))
@@ -211,6 +222,7 @@ final class NodeAgent implements Agent
         if (periodic)
         {
             nextPeriodicNs = nowNs + heartbeatIntervalNs;
+            counters.publish();
             checkPeers();
             if (null != blobReader)
             {
@@ -220,9 +232,57 @@ final class NodeAgent implements Agent
         return work;
     }
 
+    /**
+     * The connection to the media driver is gone (the Aeron client closed itself: driver dead, or this JVM paused
+     * longer than driver.client-liveness-timeout). Its mappings may be gone, so nothing of Aeron is touched again:
+     * every association ends (classic is told, staged messages are counted as dropped) and the node stops working.
+     */
+    private void detach()
+    {
+        detached = true;
+        log.error("pekko.shm node {} lost its media driver connection ({}): all its associations end. A JVM pause " +
+            "longer than pekko.remote.shm.driver.client-liveness-timeout ({} ms), or a dead media driver, causes this; " +
+            "restart the actor system to attach again.", localAddress, settings.aeronDirectory,
+            settings.clientLivenessTimeout.toMillis());
+        for (int i = associations.size() - 1; i >= 0; i--)
+        {
+            final Association association = associations.get(i);
+            association.closed = true;
+            final int unsent = association.outbox.abandon();
+            counters.associations.decrement();
+            if (unsent > 0)
+            {
+                log.warning("{} message(s) to {} were not sent (media driver connection lost). Counted as dropped.",
+                    unsent, association.remoteAddress);
+            }
+            if (null != association.associatePromise && !association.established)
+            {
+                association.associatePromise.tryFailure(new Transport.InvalidAssociationException(
+                    "media driver connection lost", null));
+            }
+            else if (null != association.handle)
+            {
+                association.deliver(new AssociationHandle.Disassociated(AssociationHandle.Unknown$.MODULE$));
+            }
+        }
+        associations.clear();
+        bySession.clear();
+        awaitingAck.clear();
+    }
+
+    /** Whether the node lost its media driver connection. */
+    boolean isDetached()
+    {
+        return detached;
+    }
+
     @Override
     public void onClose()
     {
+        if (detached)
+        {
+            return;
+        }
         for (int i = associations.size() - 1; i >= 0; i--)
         {
             close(associations.get(i), "this node is shutting down", true, false);
@@ -240,6 +300,12 @@ final class NodeAgent implements Agent
 
     private void openOutbound(final Address remote, final Promise<AssociationHandle> promise)
     {
+        if (detached)
+        {
+            promise.tryFailure(new Transport.InvalidAssociationException(
+                "this pekko.shm node lost its media driver connection; restart the actor system", null));
+            return;
+        }
         final String invalid = validateRemote(remote);
         if (null != invalid)
         {

@@ -220,7 +220,36 @@ final class Outbox implements AutoCloseable
             }
             stagedCount = 0;
             stagedLength = 0;
-            publication.close();
+            if (!publication.isClosed())
+            {
+                publication.close();
+            }
+            return unsent;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops taking writes without touching the publication (its client is closed and its log may be unmapped);
+     * returns how many staged messages were never sent (counted as dropped).
+     */
+    int abandon()
+    {
+        lock.lock();
+        try
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            closed = true;
+            final int unsent = stagedCount;
+            counters.dropped.getAndAdd(unsent);
+            stagedCount = 0;
+            stagedLength = 0;
             return unsent;
         }
         finally

@@ -2,13 +2,15 @@ package io.pekkoshm.remote.transport;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
+import io.pekkoshm.remote.Count;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import org.agrona.CloseHelper;
 
 /**
- * A node's counters, allocated in the media driver's CnC file so that Aeron's AeronStat (and any tool reading
- * counters) shows them next to Aeron's own, labelled {@code pekko-shm <name>: <address>}. Increments are atomic:
- * writers on several threads (one per association) share them.
+ * A node's counters. Writers on any thread count on the heap ({@link Count}); the node agent copies the values
+ * every heartbeat-interval into counters allocated in the media driver's CnC file, so that Aeron's AeronStat (and
+ * any tool reading counters, like ShmStatus) shows them next to Aeron's own, labelled
+ * {@code pekko-shm <name>: <address>}.
  * <pre>
  *   type id  name
  *   7301     messages sent           7306     back-pressure events (a write found the log full)
@@ -36,35 +38,52 @@ public final class TransportCounters implements AutoCloseable
     public static final int BLOB_BYTES_TYPE_ID = 7312;
     public static final int BLOBS_RECLAIMED_TYPE_ID = 7313;
 
-    final Counter messagesSent;
-    final Counter bytesSent;
-    final Counter messagesReceived;
-    final Counter bytesReceived;
-    final Counter batchesSent;
-    final Counter backPressure;
-    final Counter associations;
-    final Counter dropped;
-    final Counter rejected;
-    final Counter blobsSent;
-    final Counter blobsReceived;
-    final Counter blobBytes;
-    final Counter blobsReclaimed;
+    final Count messagesSent = new Count();
+    final Count bytesSent = new Count();
+    final Count messagesReceived = new Count();
+    final Count bytesReceived = new Count();
+    final Count batchesSent = new Count();
+    final Count backPressure = new Count();
+    final Count associations = new Count();
+    final Count dropped = new Count();
+    final Count rejected = new Count();
+    final Count blobsSent = new Count();
+    final Count blobsReceived = new Count();
+    final Count blobBytes = new Count();
+    final Count blobsReclaimed = new Count();
+
+    private final Aeron aeron;
+    /** The values, and the Aeron counters they are published to, in the same order. */
+    private final Count[] counts;
+    private final Counter[] exported;
 
     TransportCounters(final Aeron aeron, final String address)
     {
-        messagesSent = aeron.addCounter(MESSAGES_SENT_TYPE_ID, "pekko-shm messages sent: " + address);
-        bytesSent = aeron.addCounter(BYTES_SENT_TYPE_ID, "pekko-shm bytes sent: " + address);
-        messagesReceived = aeron.addCounter(MESSAGES_RECEIVED_TYPE_ID, "pekko-shm messages received: " + address);
-        bytesReceived = aeron.addCounter(BYTES_RECEIVED_TYPE_ID, "pekko-shm bytes received: " + address);
-        batchesSent = aeron.addCounter(BATCHES_SENT_TYPE_ID, "pekko-shm batches sent: " + address);
-        backPressure = aeron.addCounter(BACK_PRESSURE_TYPE_ID, "pekko-shm back-pressure events: " + address);
-        associations = aeron.addCounter(ASSOCIATIONS_TYPE_ID, "pekko-shm associations: " + address);
-        dropped = aeron.addCounter(DROPPED_TYPE_ID, "pekko-shm messages dropped: " + address);
-        rejected = aeron.addCounter(REJECTED_TYPE_ID, "pekko-shm frames rejected: " + address);
-        blobsSent = aeron.addCounter(BLOBS_SENT_TYPE_ID, "pekko-shm blobs sent: " + address);
-        blobsReceived = aeron.addCounter(BLOBS_RECEIVED_TYPE_ID, "pekko-shm blobs received: " + address);
-        blobBytes = aeron.addCounter(BLOB_BYTES_TYPE_ID, "pekko-shm blob bytes allocated: " + address);
-        blobsReclaimed = aeron.addCounter(BLOBS_RECLAIMED_TYPE_ID, "pekko-shm blobs reclaimed: " + address);
+        this.aeron = aeron;
+        counts = new Count[] { messagesSent, bytesSent, messagesReceived, bytesReceived, batchesSent, backPressure, associations, dropped, rejected, blobsSent, blobsReceived, blobBytes, blobsReclaimed };
+        final int[] typeIds = { MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID, BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID, BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID };
+        final String[] labels = { "messages sent", "bytes sent", "messages received", "bytes received", "batches sent", "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent", "blobs received", "blob bytes allocated", "blobs reclaimed" };
+        exported = new Counter[counts.length];
+        for (int i = 0; i < counts.length; i++)
+        {
+            exported[i] = aeron.addCounter(typeIds[i], "pekko-shm " + labels[i] + ": " + address);
+        }
+    }
+
+    /**
+     * Copies the values into the Aeron counters. Called by the node agent; does nothing once the Aeron client is
+     * closed, so it never writes into an unmapped CnC file.
+     */
+    void publish()
+    {
+        if (aeron.isClosed())
+        {
+            return;
+        }
+        for (int i = 0; i < counts.length; i++)
+        {
+            exported[i].setRelease(counts[i].get());
+        }
     }
 
     /** The current values; safe from any thread. */
@@ -79,8 +98,10 @@ public final class TransportCounters implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(
-            messagesSent, bytesSent, messagesReceived, bytesReceived, batchesSent, backPressure, associations, dropped,
-            rejected, blobsSent, blobsReceived, blobBytes, blobsReclaimed);
+        if (!aeron.isClosed())
+        {
+            publish();
+            CloseHelper.closeAll(exported);
+        }
     }
 }
