@@ -76,6 +76,49 @@ final class NodeActors
         }
     }
 
+    /**
+     * Receives self-checking payloads (see {@link #checkedPayload}): reports each as {@code BLOB ok <size>} or
+     * {@code BLOB BAD <size>} — a torn or partial payload could never pass.
+     */
+    static final class BlobSink extends AbstractActor
+    {
+        @Override
+        public Receive createReceive()
+        {
+            return receiveBuilder().match(byte[].class, bytes ->
+                ChildControl.report("BLOB " + (isIntact(bytes) ? "ok " : "BAD ") + bytes.length)).build();
+        }
+    }
+
+    /** A payload whose first 8 bytes are the CRC32 of the rest, which is pseudo-random from the seed. */
+    static byte[] checkedPayload(final int size, final long seed)
+    {
+        final byte[] bytes = new byte[size];
+        long x = seed * 0x9E3779B97F4A7C15L + size + 1;
+        for (int i = 8; i < size; i++)
+        {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            bytes[i] = (byte)x;
+        }
+        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 8, size - 8);
+        ByteBuffer.wrap(bytes).putLong(crc.getValue());
+        return bytes;
+    }
+
+    static boolean isIntact(final byte[] bytes)
+    {
+        if (bytes.length < 8)
+        {
+            return false;
+        }
+        final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes, 8, bytes.length - 8);
+        return ByteBuffer.wrap(bytes).getLong() == crc.getValue();
+    }
+
     /** Releases flow-control permits when the sink acknowledges. */
     static final class AckReceiver extends AbstractActor
     {

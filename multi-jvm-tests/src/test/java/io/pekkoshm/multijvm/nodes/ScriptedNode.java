@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  *   relay-ask PATH TEXT           send a RelayRequest carrying a local ref; the reply comes to it: RELAYED TEXT ...
  *   typed-ask PATH NAME           typed ask with the replyTo inside a record; prints GREETED text
  *   watch PATH                    watch PATH; prints WATCHING, later TERMINATED PATH
+ *   blob-sink                     host /user/blob-sink: prints BLOB ok SIZE (or BLOB BAD SIZE) per payload
+ *   send-blobs PATH SIZE COUNT    send COUNT self-checking payloads of SIZE bytes to PATH; prints SENT-BLOBS COUNT
  *   counters                      prints COUNTERS {...}
  *   exit                          (handled by ChildControl) exit 0; the actor system stops in a shutdown hook
  * </pre>
@@ -39,6 +41,8 @@ public final class ScriptedNode
     private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ActorSystem system;
+    /** Refs resolved before, so that send-blobs to a peer that has stopped answering (SIGSTOP) still sends. */
+    private final java.util.Map<String, ActorRef> resolved = new java.util.HashMap<>();
 
     private ScriptedNode(final ActorSystem system)
     {
@@ -110,6 +114,20 @@ public final class ScriptedNode
                 system.actorOf(NodeActors.Watcher.props(resolve(words[1])));
                 ChildControl.report("WATCHING " + words[1]);
                 break;
+            case "blob-sink":
+                system.actorOf(Props.create(NodeActors.BlobSink.class), "blob-sink");
+                ChildControl.report("OK blob-sink");
+                break;
+            case "send-blobs":
+                final ActorRef target = resolveCached(words[1]);
+                final int size = Integer.parseInt(words[2]);
+                final int count = Integer.parseInt(words[3]);
+                for (int i = 0; i < count; i++)
+                {
+                    target.tell(NodeActors.checkedPayload(size, i), ActorRef.noSender());
+                }
+                ChildControl.report("SENT-BLOBS " + count);
+                break;
             case "counters":
                 ChildControl.report("COUNTERS " + ShmRemote.get(system).counters());
                 break;
@@ -119,7 +137,21 @@ public final class ScriptedNode
     }
 
     /** Resolves a remote path to a ref with Identify, retrying while the peer is not reachable yet. */
+    /** The ref resolved for this path before, if any (send-blobs to a peer that no longer answers Identify). */
+    private ActorRef resolveCached(final String path) throws Exception
+    {
+        final ActorRef known = resolved.get(path);
+        return null != known ? known : resolve(path);
+    }
+
     private ActorRef resolve(final String path) throws Exception
+    {
+        final ActorRef ref = identify(path);
+        resolved.put(path, ref);
+        return ref;
+    }
+
+    private ActorRef identify(final String path) throws Exception
     {
         final long deadline = System.nanoTime() + RESOLVE_TIMEOUT.toNanos();
         Exception last = null;

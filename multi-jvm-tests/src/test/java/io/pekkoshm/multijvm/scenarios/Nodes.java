@@ -29,7 +29,15 @@ final class Nodes
     static Node start(final MultiJvmExtension multiJvm, final String name, final String system, final int port,
         final String... properties)
     {
+        return start(multiJvm, new String[0], name, system, port, properties);
+    }
+
+    /** As {@link #start(MultiJvmExtension, String, String, int, String...)}, with extra JVM options. */
+    static Node start(final MultiJvmExtension multiJvm, final String[] jvmArgs, final String name, final String system,
+        final int port, final String... properties)
+    {
         final ChildJvmSpec spec = ChildJvmSpec.of(name, ScriptedNode.class)
+            .jvmArgs(jvmArgs)
             .systemProperty("pekko.remote.shm.port", Integer.toString(port))
             .systemProperty("pekko.remote.shm.directory", multiJvm.shmDirectory().toString())
             .programArgs(system);

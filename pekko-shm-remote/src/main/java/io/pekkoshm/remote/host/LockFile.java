@@ -51,7 +51,30 @@ public final class LockFile implements AutoCloseable
      */
     public static LockFile tryAcquire(final Path file) throws IOException
     {
+        synchronized (LockFile.class)
+        {
+            return tryAcquireGuarded(file.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
+     * The content of a lock file: what this JVM last wrote if it holds it, else what is on disk. Guarded like
+     * acquisition, so no thread of this JVM can take the lock while this reads (and closes) the file.
+     *
+     * @throws IOException if it cannot be read.
+     */
+    public static String read(final Path file) throws IOException
+    {
         final Path path = file.toAbsolutePath().normalize();
+        synchronized (LockFile.class)
+        {
+            final String held = HELD_IN_THIS_JVM.get(path);
+            return null != held ? held : new String(Files.readAllBytes(path), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static LockFile tryAcquireGuarded(final Path path) throws IOException
+    {
         if (null != HELD_IN_THIS_JVM.putIfAbsent(path, ""))
         {
             return null;

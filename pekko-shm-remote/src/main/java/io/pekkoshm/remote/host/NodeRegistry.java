@@ -1,8 +1,6 @@
 package io.pekkoshm.remote.host;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -173,10 +171,8 @@ public final class NodeRegistry
     {
         try
         {
-            // A file this JVM holds must not be opened here: closing the channel would release our lock.
-            final Optional<String> heldHere = LockFile.contentIfHeldHere(file);
-            final String content = heldHere.isPresent() ? heldHere.get() :
-                new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            // Never opens a file this JVM holds: closing the channel would release our lock.
+            final String content = LockFile.read(file);
             final Properties props = new Properties();
             props.load(new java.io.StringReader(content));
             final String pid = props.getProperty("pid");

@@ -48,7 +48,9 @@ import java.util.Optional;
  * {@code pekko-shm <name>: <address>}), with no custom key layout: Aeron's own {@code AeronStat}, and any tool built
  * on {@code CountersReader}, lists them next to Aeron's counters. This tool reads them the same way: Aeron's
  * {@code CncFileDescriptor} locates the counter buffers in the CnC file and Agrona's {@code CountersReader} walks
- * them. Counter types the transport adds later (in the 7301..7399 block) appear without a change here.
+ * them. Counter types the transport adds later (in the 7301..7399 block) appear without a change here. The values
+ * are those the nodes have published into the CnC file, which may lag what a node counts in-process
+ * ({@code ShmRemote.counters()}) by the node's publishing interval.
  * <p>
  * Exit status: 0 when the status was shown, including when no directory or driver exists (a clear message says
  * so); 2 for a bad option or setting, or a JVM started without the flags above.

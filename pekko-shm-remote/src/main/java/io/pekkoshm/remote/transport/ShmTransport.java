@@ -70,6 +70,8 @@ public final class ShmTransport implements Transport
     private BlobReader blobReader;
     private volatile NodeAgent agent;
     private AgentRunner runner;
+    /** Releases the node's files if the JVM exits without terminating the actor system (System.exit, SIGTERM). */
+    private Thread exitHook;
 
     /**
      * The constructor classic remoting calls, with the config at {@code pekko.remote.shm}.
@@ -211,6 +213,9 @@ public final class ShmTransport implements Transport
             return thread;
         });
 
+        exitHook = new Thread(this::stopOnJvmExit, "pekko-shm-exit-" + claim.port());
+        Runtime.getRuntime().addShutdownHook(exitHook);
+
         final TransportCounters published = counters;
         ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.hostname,
             claim.port()), published::snapshot);
@@ -241,12 +246,30 @@ public final class ShmTransport implements Transport
         return Future$.MODULE$.successful(Boolean.TRUE);
     }
 
+    private synchronized void stopOnJvmExit()
+    {
+        exitHook = null;
+        stop();
+    }
+
     /** Stops in reverse order of start; safe to call after a partial start and more than once. */
     private void stop()
     {
         if (null == settings)
         {
             return;
+        }
+        if (null != exitHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // the JVM is already exiting: the hook runs (or ran) stop() itself
+            }
+            exitHook = null;
         }
         ShmRemote.get(system).unregister();
         CloseHelper.quietClose(runner);

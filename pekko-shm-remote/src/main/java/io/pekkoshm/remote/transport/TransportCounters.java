@@ -10,7 +10,8 @@ import org.agrona.CloseHelper;
  * A node's counters. Writers on any thread count on the heap ({@link Count}); the node agent copies the values
  * every heartbeat-interval into counters allocated in the media driver's CnC file, so that Aeron's AeronStat (and
  * any tool reading counters, like ShmStatus) shows them next to Aeron's own, labelled
- * {@code pekko-shm <name>: <address>}.
+ * {@code pekko-shm <name>: <address>}. Type ids 7301 to 7399 are reserved for this plugin, and no name contains
+ * ": " (tools split the label there).
  * <pre>
  *   type id  name
  *   7301     messages sent           7306     back-pressure events (a write found the log full)

@@ -1,0 +1,109 @@
+package io.pekkoshm.multijvm.scenarios;
+
+import io.pekkoshm.multijvm.harness.MultiJvmExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static io.pekkoshm.multijvm.scenarios.Nodes.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Large payloads through the shared-memory blob store between real JVMs, including kills. */
+@Timeout(600)
+class BlobStoreAcrossJvmsTest
+{
+    static final Duration AWAIT = Duration.ofSeconds(120);
+    static final int MiB = 1024 * 1024;
+
+    @RegisterExtension
+    final MultiJvmExtension multiJvm = new MultiJvmExtension();
+
+    @Test
+    void shouldCarryPayloadsFromOneToOneHundredTwentyEightMebibytesIntact()
+    {
+        carryIntact(multiJvm, new String[0], new int[] { MiB, 16 * MiB, 128 * MiB });
+    }
+
+    /** Sends one self-checking payload of each size and checks each arrives intact; then stops both JVMs. */
+    static void carryIntact(final MultiJvmExtension multiJvm, final String[] jvmArgs, final int[] sizes,
+        final String... props)
+    {
+        final Nodes.Node receiver = Nodes.start(multiJvm, jvmArgs, "receiver", "receiver", 0, props);
+        final Nodes.Node sender = Nodes.start(multiJvm, jvmArgs, "sender", "sender", 0, props);
+        run(receiver, "blob-sink", "^OK blob-sink$", AWAIT);
+        final String sink = receiver.address() + "/user/blob-sink";
+
+        for (final int size : sizes)
+        {
+            run(sender, "send-blobs " + sink + " " + size + " 1", "^SENT-BLOBS 1$", AWAIT);
+            assertEquals("ok " + size, receiver.jvm().awaitLine("^BLOB (.*)$", AWAIT).group(1));
+        }
+        final String counters = run(sender, "counters", "^COUNTERS (.*)$", AWAIT).group(1);
+        assertTrue(counters.contains("blobsSent=" + sizes.length), counters);
+        assertTrue(counters.contains("messagesDropped=0"), counters);
+        // A graceful stop closes their driver clients at once (a kill would leave them for the liveness timeout).
+        assertEquals(0, sender.jvm().stop(AWAIT));
+        assertEquals(0, receiver.jvm().stop(AWAIT));
+    }
+
+    /** Polls the node's counters until they show {@code expected} (e.g. "blobsSent=4"), failing after AWAIT. */
+    private static void awaitCounter(final Nodes.Node node, final String expected)
+    {
+        final long deadline = System.nanoTime() + AWAIT.toNanos();
+        String counters = "";
+        while (System.nanoTime() < deadline && !counters.contains(expected))
+        {
+            counters = run(node, "counters", "^COUNTERS (.*)$", AWAIT).group(1);
+        }
+        assertTrue(counters.contains(expected), "expected " + expected + " in " + counters);
+    }
+
+    @Test
+    void shouldNeverDeliverAPartialPayloadWhenTheSenderIsKilledMidTransfer()
+    {
+        final Nodes.Node receiver = Nodes.start(multiJvm, "receiver", "receiver", 0);
+        final Nodes.Node sender = Nodes.start(multiJvm, "sender", "sender", 0);
+        run(receiver, "blob-sink", "^OK blob-sink$", AWAIT);
+        final String sink = receiver.address() + "/user/blob-sink";
+        run(sender, "send-blobs " + sink + " " + (4 * MiB) + " 1", "^SENT-BLOBS 1$", AWAIT);
+        assertEquals("ok " + (4 * MiB), receiver.jvm().awaitLine("^BLOB (.*)$", AWAIT).group(1));
+
+        sender.jvm().send("send-blobs " + sink + " " + (64 * MiB) + " 40");
+        receiver.jvm().awaitLine("^BLOB .*$", AWAIT);
+        sender.jvm().kill();
+
+        run(receiver, "counters", "^COUNTERS .*$", AWAIT);
+        for (final String line : receiver.jvm().outputLines())
+        {
+            assertTrue(!line.startsWith("BLOB BAD"), "a torn payload was delivered: " + line);
+        }
+        run(receiver, "echo", "^OK echo$", AWAIT);
+    }
+
+    @Test
+    void shouldReclaimBlocksHeldForAReceiverThatIsKilled()
+    {
+        final Nodes.Node sender = Nodes.start(multiJvm, "sender", "sender", 0);
+        final Nodes.Node victim = Nodes.start(multiJvm, "victim", "victim", 0);
+        final Nodes.Node other = Nodes.start(multiJvm, "other", "other", 0);
+        run(victim, "blob-sink", "^OK blob-sink$", AWAIT);
+        run(other, "blob-sink", "^OK blob-sink$", AWAIT);
+        final String victimSink = victim.address() + "/user/blob-sink";
+        run(sender, "send-blobs " + victimSink + " " + (2 * MiB) + " 1", "^SENT-BLOBS 1$", AWAIT);
+        victim.jvm().awaitLine("^BLOB ok .*$", AWAIT);
+
+        victim.jvm().suspend();
+        run(sender, "send-blobs " + victimSink + " " + (8 * MiB) + " 3", "^SENT-BLOBS 3$", AWAIT);
+        awaitCounter(sender, "blobsSent=4");
+        victim.jvm().kill();
+
+        awaitCounter(sender, "blobsReclaimed=3");
+
+        run(sender, "send-blobs " + other.address() + "/user/blob-sink " + (8 * MiB) + " 2", "^SENT-BLOBS 2$", AWAIT);
+        assertEquals("ok " + (8 * MiB), other.jvm().awaitLine("^BLOB (.*)$", AWAIT).group(1));
+        assertEquals("ok " + (8 * MiB), other.jvm().awaitLine("^BLOB (.*)$", AWAIT).group(1));
+    }
+}
