@@ -60,7 +60,7 @@ class ShmSettingsTest
         assertEquals(256, s.fragmentLimit);
         assertEquals(64 * 1024, s.outboundBatchSize);
         assertEquals(Duration.ofMillis(200), s.heartbeatInterval);
-        assertEquals(Duration.ofSeconds(3), s.peerTimeout);
+        assertEquals(Duration.ofSeconds(10), s.peerTimeout);
         assertEquals(Duration.ofSeconds(10), s.handshakeTimeout);
         assertTrue(s.terminateOnPeerProcessExit);
     }

@@ -658,8 +658,7 @@ final class NodeAgent implements Agent
                     TimeUnit.NANOSECONDS.toMillis(nowNs - association.lastReceivedNs) + " ms (pekko.remote.shm.peer-timeout = " +
                     settings.peerTimeout.toMillis() + " ms)", true, true);
             }
-            else if (nowNs - association.lastHeartbeatNs >= heartbeatIntervalNs && association.outbox.isConnected() &&
-                association.outbox.sendControl(FrameHeader.HEARTBEAT, 0, null))
+            else if (nowNs - association.lastHeartbeatNs >= heartbeatIntervalNs && association.outbox.tryHeartbeat())
             {
                 association.lastHeartbeatNs = nowNs;
             }

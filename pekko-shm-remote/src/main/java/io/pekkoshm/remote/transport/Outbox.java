@@ -190,6 +190,40 @@ final class Outbox implements AutoCloseable
         }
     }
 
+    /**
+     * Sends a heartbeat unless a writer holds the outbox (it is sending, which proves liveness as well): the node
+     * agent must never wait behind a writer that copies a large payload.
+     *
+     * @return true if a heartbeat was sent.
+     */
+    boolean tryHeartbeat()
+    {
+        if (!lock.tryLock())
+        {
+            return false;
+        }
+        try
+        {
+            if (closed || stagedCount > 0 || !publication.isConnected())
+            {
+                return false;
+            }
+            final long result = publication.tryClaim(FrameHeader.LENGTH, claim);
+            if (result > 0)
+            {
+                FrameHeader.write(claim.buffer(), claim.offset(), FrameHeader.HEARTBEAT, 0);
+                claim.commit();
+                return true;
+            }
+            onNotSent(result);
+            return false;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
     /** Whether the publication is connected to the peer's subscription. */
     boolean isConnected()
     {
@@ -205,31 +239,12 @@ final class Outbox implements AutoCloseable
     /** Closes the publication; returns how many staged messages were never sent (counted as dropped). */
     int closeAndCountUnsent()
     {
-        lock.lock();
-        try
+        final int unsent = abandon();
+        if (!publication.isClosed())
         {
-            if (closed)
-            {
-                return 0;
-            }
-            closed = true;
-            final int unsent = stagedCount;
-            if (unsent > 0)
-            {
-                counters.dropped.getAndAdd(unsent);
-            }
-            stagedCount = 0;
-            stagedLength = 0;
-            if (!publication.isClosed())
-            {
-                publication.close();
-            }
-            return unsent;
+            publication.close();
         }
-        finally
-        {
-            lock.unlock();
-        }
+        return unsent;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.tools;
 
+import io.pekkoshm.remote.support.EmbeddedNodes;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.host.ProcessLiveness;
@@ -44,26 +45,9 @@ class ShmStatusTest
 
     private static Config config(final Path directory)
     {
-        return ConfigFactory.parseString(
-            "pekko.actor.provider = remote\n" +
-            "pekko.loglevel = WARNING\n" +
-            "pekko.remote.artery.enabled = off\n" +
-            "pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n" +
-            "pekko.remote.shm.port = 0\n" +
-            "pekko.remote.shm.directory = \"" + directory + "\"\n" +
-            "pekko.remote.shm.driver.mode = embedded\n" +
-            "pekko.remote.shm.term-length = 1 MiB\n")
-            .withFallback(ConfigFactory.load());
+        return EmbeddedNodes.config(directory, 0);
     }
 
-    static final class Echo extends AbstractActor
-    {
-        @Override
-        public Receive createReceive()
-        {
-            return receiveBuilder().matchAny(m -> getSender().tell(m, getSelf())).build();
-        }
-    }
 
     @AfterEach
     void stop()
@@ -91,7 +75,7 @@ class ShmStatusTest
         directory = ShmTestDirectory.newPath("status");
         a = ActorSystem.create("a", config(directory));
         b = ActorSystem.create("b", config(directory));
-        a.actorOf(Props.create(Echo.class), "echo");
+        a.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
         final Address addressOfA = ShmRemote.get(a).address().orElseThrow();
         final Address addressOfB = ShmRemote.get(b).address().orElseThrow();
 

@@ -1,10 +1,9 @@
 package io.pekkoshm.remote.transport;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
-import org.apache.pekko.actor.AbstractActor;
+import io.pekkoshm.remote.support.EmbeddedNodes;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
@@ -34,26 +33,7 @@ class TwoSystemsInOneJvmTest
 
     static Config config(final Path directory, final int port)
     {
-        return ConfigFactory.parseString(
-            "pekko.actor.provider = remote\n" +
-            "pekko.loglevel = INFO\n" +
-            "pekko.remote.artery.enabled = off\n" +
-            "pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n" +
-            "pekko.remote.use-unsafe-remote-features-outside-cluster = on\n" +
-            "pekko.remote.shm.port = " + port + "\n" +
-            "pekko.remote.shm.directory = \"" + directory + "\"\n" +
-            "pekko.remote.shm.driver.mode = embedded\n" +
-            "pekko.remote.shm.term-length = 1 MiB\n")
-            .withFallback(ConfigFactory.load());
-    }
-
-    static final class Echo extends AbstractActor
-    {
-        @Override
-        public Receive createReceive()
-        {
-            return receiveBuilder().matchAny(m -> getSender().tell(m, getSelf())).build();
-        }
+        return EmbeddedNodes.config(directory, port);
     }
 
     @BeforeEach
@@ -75,7 +55,7 @@ class TwoSystemsInOneJvmTest
     @Test
     void shouldDeliverMessagesInOrderAndReplyAcrossSystems()
     {
-        a.actorOf(Props.create(Echo.class), "echo");
+        a.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
         final Address addressOfA = ShmRemote.get(a).address().orElseThrow();
         assertEquals("pekko.shm", addressOfA.protocol());
 
@@ -101,7 +81,7 @@ class TwoSystemsInOneJvmTest
     void shouldCarryRemoteRefsInsideMessagesForReplies()
     {
         final TestKit probeOnA = new TestKit(a);
-        final ActorRef echoOnB = b.actorOf(Props.create(Echo.class), "echo");
+        final ActorRef echoOnB = b.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
         final Address addressOfB = ShmRemote.get(b).address().orElseThrow();
         final ActorSelection selection = a.actorSelection(addressOfB + "/user/echo");
         selection.tell(new org.apache.pekko.actor.Identify(1), probeOnA.getRef());

@@ -1,0 +1,41 @@
+package io.pekkoshm.remote.support;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.AbstractActor;
+
+import java.nio.file.Path;
+
+/** Configuration and actors for actor systems of one test JVM that talk over pekko.shm with an embedded driver. */
+public final class EmbeddedNodes
+{
+    private EmbeddedNodes()
+    {
+    }
+
+    /** A node on {@code port} (0 = any) whose shared memory lives in {@code directory}, with a 1 MiB term length. */
+    public static Config config(final Path directory, final int port)
+    {
+        return ConfigFactory.parseString(
+            "pekko.actor.provider = remote\n" +
+            "pekko.loglevel = INFO\n" +
+            "pekko.remote.artery.enabled = off\n" +
+            "pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n" +
+            "pekko.remote.use-unsafe-remote-features-outside-cluster = on\n" +
+            "pekko.remote.shm.port = " + port + "\n" +
+            "pekko.remote.shm.directory = \"" + directory + "\"\n" +
+            "pekko.remote.shm.driver.mode = embedded\n" +
+            "pekko.remote.shm.term-length = 1 MiB\n")
+            .withFallback(ConfigFactory.load());
+    }
+
+    /** Replies with whatever it gets. */
+    public static final class Echo extends AbstractActor
+    {
+        @Override
+        public Receive createReceive()
+        {
+            return receiveBuilder().matchAny(m -> getSender().tell(m, getSelf())).build();
+        }
+    }
+}
