@@ -1,0 +1,59 @@
+package io.pekkoshm.benchmarks.jmh;
+
+import io.pekkoshm.remote.transport.FrameHeader;
+import io.pekkoshm.remote.transport.HelloFlyweight;
+import io.pekkoshm.remote.transport.NodeIdentity;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The plugin's handshake body ({@link HelloFlyweight}, once per association): written and read back. Nanoseconds
+ * per operation.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"})
+public class HandshakeCodecBenchmark
+{
+    private final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+    private final UnsafeBuffer written = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+    private final NodeIdentity identity = new NodeIdentity("benchmark-system", "localhost", 2552,
+        0x1234_5678_9abc_def0L, 42L, 4242L, 1_700_000_000_000L);
+    private int bodyLength;
+
+    @Setup
+    public void setup()
+    {
+        FrameHeader.write(written, 0, FrameHeader.HELLO, 0);
+        bodyLength = HelloFlyweight.write(written, FrameHeader.LENGTH, identity);
+    }
+
+    @Benchmark
+    public int encodeHello()
+    {
+        FrameHeader.write(frame, 0, FrameHeader.HELLO, 0);
+        return HelloFlyweight.write(frame, FrameHeader.LENGTH, identity);
+    }
+
+    @Benchmark
+    public NodeIdentity decodeHello()
+    {
+        return HelloFlyweight.read(written, FrameHeader.LENGTH, bodyLength);
+    }
+}

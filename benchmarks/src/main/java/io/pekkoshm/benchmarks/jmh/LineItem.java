@@ -1,0 +1,6 @@
+package io.pekkoshm.benchmarks.jmh;
+
+/** One line of a {@link LargeRecord}. */
+public record LineItem(String sku, int quantity, long priceCents)
+{
+}

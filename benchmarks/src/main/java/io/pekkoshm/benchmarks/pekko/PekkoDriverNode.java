@@ -1,0 +1,146 @@
+package io.pekkoshm.benchmarks.pekko;
+
+import io.pekkoshm.benchmarks.workloads.AckCounter;
+import io.pekkoshm.benchmarks.workloads.BandwidthWorkload;
+import io.pekkoshm.benchmarks.workloads.ChildOutput;
+import io.pekkoshm.benchmarks.workloads.CpuMeter;
+import io.pekkoshm.benchmarks.workloads.NodeArgs;
+import io.pekkoshm.benchmarks.workloads.PingPongOutcome;
+import io.pekkoshm.benchmarks.workloads.ResultLine;
+import io.pekkoshm.benchmarks.workloads.RunnerCommands;
+import io.pekkoshm.benchmarks.workloads.ThroughputWorkload;
+import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
+import org.apache.pekko.actor.ActorIdentity;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Identify;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The sending node of a Pekko session (a child JVM): starts actor system {@code driver} (while the peer starts),
+ * waits for the runner to say where the peer is, finds the peer's actors, runs the workloads of its
+ * {@link WorkloadPlan} one after the other and prints one {@code BENCH-RESULT} line each, then says
+ * {@code BENCH-IDLE-READY} and does nothing until the runner says {@code exit} (the runner measures idle CPU
+ * meanwhile); then it shuts down (while the peer still answers) and exits.
+ * <pre>
+ *   PekkoDriverNode config=&lt;file.conf&gt; &lt;plan...&gt;          then on stdin: peer address=... pid=... sharedPid=...
+ * </pre>
+ * Messages go to {@code ActorRef}s resolved with {@code Identify} (not selections) so that Artery's large-message
+ * stream applies to {@code /user/bulk}.
+ */
+public final class PekkoDriverNode
+{
+    private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(120);
+
+    private PekkoDriverNode()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final RunnerCommands commands = RunnerCommands.watchStdin();
+        final NodeArgs arguments = NodeArgs.parse(args);
+        final WorkloadPlan plan = WorkloadPlan.fromArgs(arguments);
+        final ActorSystem system = ActorSystem.create("driver", PekkoNodes.load(arguments.get("config")));
+        int status = 0;
+        try
+        {
+            final Semaphore streamAcks = new Semaphore(0);
+            final Semaphore bulkAcks = new Semaphore(0);
+            final ActorRef self = system.actorOf(Props.create(DriverActor.class,
+                () -> new DriverActor(streamAcks, bulkAcks)), "driver");
+            final NodeArgs peerInfo = commands.peer().get(PEER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final CpuMeter cpu = new CpuMeter(ProcessHandle.current().pid(), peerInfo.getLong("pid"),
+                peerInfo.getLong("sharedPid"));
+            final String address = peerInfo.get("address");
+            final ActorRef peer = resolve(system, address + PekkoNodes.PEER_PATH);
+            final ActorRef bulk = resolve(system, address + PekkoNodes.BULK_PATH);
+
+            if (plan.throughput())
+            {
+                ChildOutput.result(new ThroughputWorkload(m -> peer.tell(m, self), acks(streamAcks), cpu, plan).run());
+            }
+            if (plan.pingPong())
+            {
+                ChildOutput.result(pingPong(self, peer, plan, cpu));
+            }
+            for (final long size : plan.bandwidthSizes())
+            {
+                ChildOutput.result(new BandwidthWorkload(m -> bulk.tell(m, self), acks(bulkAcks), cpu, plan, size).run());
+            }
+            ChildOutput.idleReady();
+            commands.exit().get(1, TimeUnit.HOURS);
+        }
+        catch (final Exception ex)
+        {
+            ex.printStackTrace();
+            status = 1;
+        }
+        finally
+        {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        System.exit(status);
+    }
+
+    private static AckCounter acks(final Semaphore semaphore)
+    {
+        return (messages, timeoutNs) -> semaphore.tryAcquire(messages, timeoutNs, TimeUnit.NANOSECONDS);
+    }
+
+    private static ResultLine pingPong(final ActorRef self, final ActorRef peer, final WorkloadPlan plan, final CpuMeter cpu)
+        throws InterruptedException
+    {
+        final CompletableFuture<PingPongOutcome> done = new CompletableFuture<>();
+        self.tell(new DriverActor.StartPings(peer, plan.ppWarmupMs(), plan.ppMeasureMs(), plan.ppMaxRoundTrips(), cpu,
+            done), ActorRef.noSender());
+        final long waitMs = plan.ppWarmupMs() + plan.ppMeasureMs() + plan.ackTimeoutMs();
+        try
+        {
+            return done.get(waitMs, TimeUnit.MILLISECONDS).toResult(cpu);
+        }
+        catch (final TimeoutException ex)
+        {
+            return ResultLine.failed(WorkloadPlan.pingPongId(), "the ping-pong did not finish within " + waitMs +
+                " ms (a pong did not come back)");
+        }
+        catch (final ExecutionException ex)
+        {
+            return ResultLine.failed(WorkloadPlan.pingPongId(), String.valueOf(ex.getCause()));
+        }
+    }
+
+    /** Resolves a remote actor by path with Identify, retrying while the association comes up. */
+    private static ActorRef resolve(final ActorSystem system, final String path) throws Exception
+    {
+        final long deadline = System.nanoTime() + RESOLVE_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() - deadline < 0)
+        {
+            try
+            {
+                final Object reply = Patterns.ask(system.actorSelection(path), new Identify(path), Duration.ofSeconds(3))
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+                if (reply instanceof ActorIdentity && ((ActorIdentity)reply).getActorRef().isPresent())
+                {
+                    return ((ActorIdentity)reply).getActorRef().get();
+                }
+            }
+            catch (final Exception ex)
+            {
+                last = ex;
+            }
+        }
+        throw new IllegalStateException("Could not resolve " + path + " within " + RESOLVE_TIMEOUT, last);
+    }
+}

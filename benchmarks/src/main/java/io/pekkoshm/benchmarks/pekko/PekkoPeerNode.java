@@ -1,0 +1,51 @@
+package io.pekkoshm.benchmarks.pekko;
+
+import io.pekkoshm.benchmarks.workloads.ChildOutput;
+import io.pekkoshm.benchmarks.workloads.NodeArgs;
+import io.pekkoshm.benchmarks.workloads.RunnerCommands;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The receiving node of a Pekko session (a child JVM): starts actor system {@code peer} with the session's
+ * configuration, creates {@link PeerActor} and {@link BulkActor}, says {@code BENCH-READY <address>}, and lives until
+ * the runner says {@code exit} (it does once the driver node has gone) or closes its standard input.
+ * <pre>
+ *   PekkoPeerNode config=&lt;file.conf&gt;
+ * </pre>
+ */
+public final class PekkoPeerNode
+{
+    private PekkoPeerNode()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final CompletableFuture<Void> exitCommand = RunnerCommands.watchStdin().exit();
+        final NodeArgs arguments = NodeArgs.parse(args);
+        final ActorSystem system = ActorSystem.create("peer", PekkoNodes.load(arguments.get("config")));
+        int status = 0;
+        try
+        {
+            system.actorOf(Props.create(PeerActor.class), "peer");
+            system.actorOf(Props.create(BulkActor.class), "bulk");
+            ChildOutput.ready(PekkoNodes.address(system));
+            exitCommand.get(1, TimeUnit.HOURS);
+        }
+        catch (final Exception ex)
+        {
+            ex.printStackTrace();
+            status = 1;
+        }
+        finally
+        {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        System.exit(status);
+    }
+}

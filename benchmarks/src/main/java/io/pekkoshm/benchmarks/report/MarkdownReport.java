@@ -1,0 +1,179 @@
+package io.pekkoshm.benchmarks.report;
+
+import io.pekkoshm.benchmarks.transports.Transport;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * {@code results.md}: the headline (ratios to Artery TCP), every figure, and a numbered note for every cell that
+ * holds no figure (not supported, skipped, failed: with the reason), then how the run was made.
+ */
+public final class MarkdownReport
+{
+    private final ResultSet results;
+    private final MachineInfo machine;
+    private final String mode;
+    private final long durationSeconds;
+    private final List<String> runNotes;
+    private final List<String> settings;
+    private final Map<String, Note> notes = new LinkedHashMap<>();
+
+    /** A cell without a figure: why, and for which workloads of a transport. */
+    private record Note(int number, String transport, String status, String reason, List<String> workloads)
+    {
+    }
+
+    /**
+     * @param runNotes remarks about the run itself (clean-up that was needed, a chart that could not be drawn).
+     * @param settings how the run was made, one bullet each.
+     */
+    public MarkdownReport(final ResultSet results, final MachineInfo machine, final String mode,
+        final long durationSeconds, final List<String> runNotes, final List<String> settings)
+    {
+        this.results = results;
+        this.machine = machine;
+        this.mode = mode;
+        this.durationSeconds = durationSeconds;
+        this.runNotes = List.copyOf(runNotes);
+        this.settings = List.copyOf(settings);
+    }
+
+    public String render()
+    {
+        final StringBuilder md = new StringBuilder(8192);
+        md.append("# pekko-shm-remote benchmarks, ")
+            .append(machine.started().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z")))
+            .append(" (").append(mode).append(" mode)\n\n")
+            .append("Machine: ").append(machine.summary()).append(".  \n")
+            .append("The run took ").append(durationSeconds / 60).append(" min ")
+            .append(String.format("%02d", durationSeconds % 60)).append(" s. ")
+            .append("Two JVMs on this host per transport, one transport at a time, byte[] payloads (Pekko's " +
+                "ByteArraySerializer). Absolute figures drift on a shared machine: compare within one run.\n\n");
+
+        final List<Metric> metrics = Metric.all();
+        if (results.hasBaseline())
+        {
+            md.append("## Headline: ratio to Artery TCP\n\n")
+                .append("Each transport's figure divided by Artery TCP's, from the same run. Above 1× is more for " +
+                    "rows marked *higher*, more time or CPU for rows marked *lower*.\n\n");
+            header(md, "workload | better", results.compared());
+            for (final Metric metric : metrics)
+            {
+                if (metric.headline())
+                {
+                    md.append("| ").append(metric.label()).append(" | ")
+                        .append(metric.higherIsBetter() ? "higher" : "lower");
+                    for (final Transport transport : results.compared())
+                    {
+                        final OptionalDouble ratio = results.ratio(transport, metric);
+                        md.append(" | ").append(ratio.isPresent() ? Metric.formatRatio(ratio.getAsDouble()) :
+                            missing(transport, metric));
+                    }
+                    md.append(" |\n");
+                }
+            }
+            md.append('\n');
+        }
+
+        md.append("## Figures\n\n");
+        header(md, "workload", results.transports());
+        for (final Metric metric : metrics)
+        {
+            md.append("| ").append(metric.label());
+            for (final Transport transport : results.transports())
+            {
+                final OptionalDouble value = results.value(transport, metric);
+                md.append(" | ").append(value.isPresent() ? Metric.format(value.getAsDouble()) + detail(transport, metric) :
+                    missing(transport, metric));
+            }
+            md.append(" |\n");
+        }
+        md.append('\n');
+
+        if (!notes.isEmpty())
+        {
+            md.append("## Notes\n\n");
+            for (final Note note : notes.values())
+            {
+                md.append(note.number()).append(". ").append(note.transport()).append(", ")
+                    .append(String.join(", ", note.workloads())).append(" — ").append(note.status()).append(": ")
+                    .append(note.reason()).append('\n');
+            }
+            md.append('\n');
+        }
+        if (!runNotes.isEmpty())
+        {
+            md.append("## About this run\n\n");
+            runNotes.forEach(n -> md.append("- ").append(n).append('\n'));
+            md.append('\n');
+        }
+        md.append("## How it was measured\n\n");
+        settings.forEach(s -> md.append("- ").append(s).append('\n'));
+        return md.toString();
+    }
+
+    private static void header(final StringBuilder md, final String first, final List<Transport> columns)
+    {
+        md.append("| ").append(first);
+        columns.forEach(t -> md.append(" | ").append(t.label()));
+        md.append(" |\n|");
+        final int firstColumns = first.split("\\|").length;
+        for (int i = 0; i < firstColumns + columns.size(); i++)
+        {
+            md.append(i < firstColumns ? "---|" : "---:|");
+        }
+        md.append('\n');
+    }
+
+    /** The sender/receiver/driver split of a CPU figure, for the throughput CPU row. */
+    private String detail(final Transport transport, final Metric metric)
+    {
+        if (!metric.key().startsWith("cpu_us_per_msg") || !metric.workload().startsWith("throughput"))
+        {
+            return "";
+        }
+        final Optional<Measurement> m = results.find(transport, metric.workload());
+        if (m.isEmpty())
+        {
+            return "";
+        }
+        final OptionalDouble sender = m.get().number("cpu_us_per_msg_sender");
+        final OptionalDouble receiver = m.get().number("cpu_us_per_msg_receiver");
+        final OptionalDouble driver = m.get().number("cpu_us_per_msg_media_driver");
+        if (sender.isEmpty() || receiver.isEmpty())
+        {
+            return "";
+        }
+        return " (" + Metric.format(sender.getAsDouble()) + " + " + Metric.format(receiver.getAsDouble()) +
+            (driver.isPresent() ? " + " + Metric.format(driver.getAsDouble()) : "") + ")";
+    }
+
+    /** The text of a cell without a figure, with the number of its note. */
+    private String missing(final Transport transport, final Metric metric)
+    {
+        final Optional<Measurement> m = results.find(transport, metric.workload());
+        if (m.isEmpty())
+        {
+            return "–";
+        }
+        final Measurement measurement = m.get();
+        if (measurement.ok())
+        {
+            return "–"; // the workload ran but has no such field (e.g. no media driver process)
+        }
+        final String key = transport.id() + "|" + measurement.status() + "|" + measurement.reason();
+        final Note note = notes.computeIfAbsent(key, k -> new Note(notes.size() + 1, transport.label(),
+            measurement.status(), measurement.reason(), new ArrayList<>()));
+        if (!note.workloads().contains(measurement.workload()))
+        {
+            note.workloads().add(measurement.workload());
+        }
+        return measurement.status() + " [" + note.number() + "]";
+    }
+}

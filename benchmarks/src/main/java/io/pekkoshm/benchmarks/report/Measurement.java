@@ -1,0 +1,97 @@
+package io.pekkoshm.benchmarks.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One line of {@code results.jsonl} as the runner and the reports read it: a flat JSON object with at least
+ * {@code transport}, {@code workload} and {@code status}. Immutable.
+ */
+public final class Measurement
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, Object> fields;
+
+    private Measurement(final Map<String, Object> fields)
+    {
+        this.fields = Collections.unmodifiableMap(fields);
+    }
+
+    public static Measurement fromJson(final String json)
+    {
+        try
+        {
+            return new Measurement(JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { }));
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalArgumentException("Not a result line: " + json, ex);
+        }
+    }
+
+    /** This measurement with {@code context} fields put first (they win over fields of the same name). */
+    public Measurement withContext(final Map<String, ?> context)
+    {
+        final Map<String, Object> merged = new LinkedHashMap<>(context);
+        fields.forEach(merged::putIfAbsent);
+        return new Measurement(merged);
+    }
+
+    public String toJson()
+    {
+        try
+        {
+            return JSON.writeValueAsString(fields);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    public String transport()
+    {
+        return text("transport").orElse("?");
+    }
+
+    public String workload()
+    {
+        return text("workload").orElse("?");
+    }
+
+    public String status()
+    {
+        return text("status").orElse("?");
+    }
+
+    public boolean ok()
+    {
+        return "ok".equals(status());
+    }
+
+    public String reason()
+    {
+        return text("reason").orElse("");
+    }
+
+    public Optional<String> text(final String key)
+    {
+        final Object value = fields.get(key);
+        return null == value ? Optional.empty() : Optional.of(String.valueOf(value));
+    }
+
+    /** A numeric field, if present and this measurement is ok. */
+    public OptionalDouble number(final String key)
+    {
+        final Object value = fields.get(key);
+        return ok() && value instanceof Number ? OptionalDouble.of(((Number)value).doubleValue()) : OptionalDouble.empty();
+    }
+}

@@ -1,0 +1,162 @@
+package io.pekkoshm.benchmarks.runner;
+
+import io.pekkoshm.benchmarks.report.ChartRenderer;
+import io.pekkoshm.benchmarks.report.MachineInfo;
+import io.pekkoshm.benchmarks.report.MarkdownReport;
+import io.pekkoshm.benchmarks.report.Measurement;
+import io.pekkoshm.benchmarks.report.ResultSet;
+import io.pekkoshm.benchmarks.transports.Transport;
+import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.benchmarks.workloads.Wire;
+import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark runner: one transport at a time, each as pairs of child JVMs on this host, the same workloads for
+ * all; writes {@code results.jsonl}, {@code results.md}, {@code chart.png} and {@code machine.txt} (and the
+ * children's logs) into {@code <bench.results>/<date>_<time>/}, and prints the Markdown table. See
+ * {@link BenchSettings} for the settings and the module's README for the command.
+ */
+public final class BenchMain
+{
+    private BenchMain()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Path folder = run(BenchSettings.fromSystemProperties());
+        System.out.println();
+        System.out.println(Files.readString(folder.resolve("results.md")));
+        System.out.println("Results: " + folder);
+    }
+
+    /** Runs everything the settings say; returns the run's results folder. */
+    public static Path run(final BenchSettings settings) throws IOException, InterruptedException
+    {
+        final ZonedDateTime started = ZonedDateTime.now();
+        final long startNs = System.nanoTime();
+        final String runId = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd_HHmmss"));
+        final Path folder = Files.createDirectories(settings.resultsRoot().resolve(runId));
+        final Path logs = Files.createDirectories(folder.resolve("logs"));
+        final MachineInfo machine = MachineInfo.collect(started);
+        Files.writeString(folder.resolve("machine.txt"), machine.toText(), StandardCharsets.UTF_8);
+        System.out.println("Benchmark run " + runId + ", " + settings.mode().name() + " mode, on " + machine.summary());
+
+        final Map<String, Object> runContext = new LinkedHashMap<>();
+        runContext.put("run", runId);
+        runContext.put("mode", settings.mode().name());
+        runContext.put("cores", machine.cores());
+        runContext.put("memory_gib", Math.round(machine.memoryGiB() * 10) / 10.0);
+        runContext.put("jdk", System.getProperty("java.runtime.version"));
+
+        final List<Measurement> measurements = new ArrayList<>();
+        final List<String> runNotes = new ArrayList<>();
+        try (RunDirectories directories = RunDirectories.create(runId);
+             BufferedWriter jsonl = Files.newBufferedWriter(folder.resolve("results.jsonl"), StandardCharsets.UTF_8))
+        {
+            final Thread cleanup = new Thread(directories::close, "bench-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            final ChildCommands commands = new ChildCommands(settings.arteryUdpLib());
+            final SessionRunner sessions = new SessionRunner(commands, directories, logs, settings.mode(),
+                settings.idleCpuLevel());
+            final TransportRunner transports = new TransportRunner(settings.mode(), commands, sessions, directories,
+                logs, runNotes);
+            for (final Transport transport : settings.transports())
+            {
+                transports.run(transport, m ->
+                {
+                    final Measurement line = m.withContext(runContext);
+                    measurements.add(line);
+                    write(jsonl, line);
+                });
+            }
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+
+        final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+        runNotes.add(String.format(Locale.ROOT, "1-minute load average: %.2f at the start, %.2f at the end, on %d " +
+            "cores. The runner and its children account for at most about 2; more means other work shared the " +
+            "machine and the figures are noisier.", machine.loadAverage(), MachineInfo.loadAverageNow(),
+            machine.cores()));
+        final ResultSet results = new ResultSet(measurements, settings.transports());
+        try
+        {
+            new ChartRenderer(results, String.format(Locale.ROOT, "%s mode, %s, %d cores, %.1f GiB, JDK %s",
+                settings.mode().name(), started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")),
+                machine.cores(), machine.memoryGiB(), System.getProperty("java.runtime.version")))
+                .write(folder.resolve("chart.png"));
+        }
+        catch (final IOException | RuntimeException | LinkageError ex)
+        {
+            runNotes.add("chart.png could not be drawn: " + ex);
+        }
+        final String markdown = new MarkdownReport(results, machine, settings.mode().name(), seconds, runNotes,
+            howMeasured(settings)).render();
+        Files.writeString(folder.resolve("results.md"), markdown, StandardCharsets.UTF_8);
+        return folder;
+    }
+
+    private static void write(final BufferedWriter jsonl, final Measurement line)
+    {
+        try
+        {
+            jsonl.write(line.toJson());
+            jsonl.newLine();
+            jsonl.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private static List<String> howMeasured(final BenchSettings settings)
+    {
+        final BenchMode mode = settings.mode();
+        final var b = mode.bounds();
+        final List<String> lines = new ArrayList<>();
+        lines.add("Each transport runs as pairs of child JVMs started by the runner (which stays idle): a peer " +
+            "(receives, acknowledges, answers) and a driver (sends and measures). Sizes above 1 MiB get a pair of " +
+            "their own, configured for that size. CPU time is user + system of whole processes from /proc " +
+            "(10 ms ticks), both nodes, plus the plugin's standalone media driver process where there is one.");
+        lines.add(String.format(Locale.ROOT, "64 B one-way: flow control with at most %,d unacknowledged messages, " +
+            "an ack every %,d; warm-up %.1f s, then up to %.1f s or %,d messages.", Wire.WINDOW, Wire.ACK_EVERY,
+            b.tpWarmupMs() / 1000.0, b.tpMeasureMs() / 1000.0, b.tpMaxMessages()));
+        lines.add(String.format(Locale.ROOT, "Ping-pong: 64 B, one at a time, driven by an actor (Pekko) or a " +
+            "busy-spinning thread on both sides (raw Aeron); warm-up %.1f s, then up to %.1f s or %,d round trips; " +
+            "HdrHistogram.", b.ppWarmupMs() / 1000.0, b.ppMeasureMs() / 1000.0, b.ppMaxRoundTrips()));
+        lines.add(String.format(Locale.ROOT, "Bandwidth: one ack per message, up to %s (at most %d messages) " +
+            "unacknowledged; warm-up %.1f s (at least one message), then up to %.1f s (at least %d message(s)); a " +
+            "message not acknowledged within %d s (%d s per GiB for larger ones) fails the size.",
+            Sizes.pretty(Wire.BULK_WINDOW_BYTES), Wire.BULK_WINDOW_MESSAGES, b.bwWarmupMs() / 1000.0,
+            b.bwMeasureMs() / 1000.0, b.bwMinMessages(), b.ackTimeoutMs() / 1000,
+            WorkloadPlan.BANDWIDTH_ACK_MS_PER_GIB / 1000));
+        lines.add(String.format(Locale.ROOT, "Idle: both nodes associated after the workloads, nothing sent; " +
+            "%.1f s settling, then %.1f s measured.", mode.idleSettleMs() / 1000.0, mode.idleMeasureMs() / 1000.0));
+        lines.add("Settings that differ from defaults (fairness): Artery large-message-destinations = [/user/bulk] " +
+            "and maximum-large-frame-size per session, outbound-message-queue-size " + 2 * Wire.WINDOW +
+            ", compression advertised every 1 s; classic Netty maximum-frame-size per session; idle-cpu-level " +
+            settings.idleCpuLevel() + " for both the plugin and Artery Aeron-UDP (Pekko's default 5 spins a core " +
+            "per JVM); the plugin otherwise at its defaults (term-length 16 MiB, payloads above 256 KiB through its blob " +
+            "store) with driver.mode = auto. Raw Aeron: " +
+            "one embedded media driver (SHARED) in the peer JVM, IPC term " + Sizes.pretty(64 * Sizes.MIB) +
+            " (128 MiB for 16 MiB messages), log buffers allocated in full up front.");
+        lines.add("Files: results.jsonl (one JSON object per measurement), chart.png, machine.txt, logs/ (each " +
+            "child's output and configuration).");
+        return lines;
+    }
+}

@@ -1,0 +1,66 @@
+package io.pekkoshm.benchmarks.runner;
+
+import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
+
+import java.util.List;
+
+/**
+ * How long and how much: the bounds of every workload, the bandwidth sizes and the idle window of a run.
+ * {@code full} takes about 15 minutes on 2 cores; {@code quick} about 3 (shorter bounds, bandwidth of 1 MiB and
+ * 16 MiB only); {@code tiny} seconds per transport, only to prove that a table still comes out (CI): its figures mean
+ * little.
+ *
+ * @param name           quick, full or tiny.
+ * @param bounds         the workloads' bounds (which workloads run is decided per session).
+ * @param bandwidthSizes the bandwidth workload's message sizes in this mode.
+ * @param allSizes       every size of the full comparison (those not run in this mode are reported as skipped).
+ * @param idleSettleMs   after the workloads, how long to wait before measuring idle CPU.
+ * @param idleMeasureMs  how long idle CPU is measured.
+ */
+public record BenchMode(String name, WorkloadPlan bounds, List<Long> bandwidthSizes, List<Long> allSizes,
+    long idleSettleMs, long idleMeasureMs)
+{
+    public static final List<Long> SIZES = Sizes.BANDWIDTH_SIZES;
+
+    public BenchMode
+    {
+        bandwidthSizes = List.copyOf(bandwidthSizes);
+        allSizes = List.copyOf(allSizes);
+    }
+
+    public static BenchMode full()
+    {
+        return new BenchMode("full",
+            new WorkloadPlan(true, 5_000, 15_000, 100_000_000, true, 3_000, 15_000, 5_000_000,
+                List.of(), 3_000, 8_000, 8 * Sizes.GIB, 1, 30_000),
+            SIZES, SIZES, 2_000, 10_000);
+    }
+
+    public static BenchMode quick()
+    {
+        return new BenchMode("quick",
+            new WorkloadPlan(true, 2_000, 3_000, 20_000_000, true, 1_000, 2_500, 1_000_000,
+                List.of(), 1_000, 2_000, Sizes.GIB, 1, 20_000),
+            SIZES.subList(0, 2), SIZES, 1_000, 2_000);
+    }
+
+    public static BenchMode tiny()
+    {
+        return new BenchMode("tiny",
+            new WorkloadPlan(true, 300, 700, 1_000_000, true, 200, 500, 100_000,
+                List.of(), 200, 300, 64 * Sizes.MIB, 1, 15_000),
+            SIZES.subList(0, 1), SIZES, 200, 500);
+    }
+
+    public static BenchMode byName(final String name)
+    {
+        switch (name)
+        {
+            case "full": return full();
+            case "quick": return quick();
+            case "tiny": return tiny();
+            default: throw new IllegalArgumentException("bench.mode must be quick, full or tiny, not " + name);
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package io.pekkoshm.benchmarks.runner;
+
+import io.pekkoshm.benchmarks.aeron.RawAeronDriver;
+import io.pekkoshm.benchmarks.aeron.RawAeronPeer;
+import io.pekkoshm.benchmarks.pekko.PekkoDriverNode;
+import io.pekkoshm.benchmarks.pekko.PekkoPeerNode;
+import io.pekkoshm.benchmarks.report.Measurement;
+import io.pekkoshm.benchmarks.transports.NodeConfigs;
+import io.pekkoshm.benchmarks.transports.Transport;
+import io.pekkoshm.benchmarks.workloads.ChildOutput;
+import io.pekkoshm.benchmarks.workloads.CpuMeter;
+import io.pekkoshm.benchmarks.workloads.ResultLine;
+import io.pekkoshm.benchmarks.workloads.RunnerCommands;
+import io.pekkoshm.benchmarks.workloads.Sizes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Runs one {@link Session} of one transport: starts the peer and the driver JVMs together, tells the driver the
+ * peer's address once the peer listens, collects the driver's results, measures idle CPU of both (and of the
+ * plugin's media driver process) while they are
+ * associated and doing nothing, then lets both exit and makes sure they have. Every wait is bounded; a workload that
+ * produced no result is reported as failed with the reason and the log to read.
+ */
+final class SessionRunner
+{
+    private static final Duration PEER_START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long SESSION_MARGIN_MS = 120_000;
+    /** Raw Aeron IPC term length: Aeron's IPC default, or what a 16 MiB message needs. */
+    private static final long RAW_TERM_LENGTH = 64 * Sizes.MIB;
+    private static final long RAW_LARGE_TERM_LENGTH = 128 * Sizes.MIB;
+
+    private final ChildCommands commands;
+    private final RunDirectories directories;
+    private final Path logs;
+    private final BenchMode mode;
+    private final int idleCpuLevel;
+
+    SessionRunner(final ChildCommands commands, final RunDirectories directories, final Path logs, final BenchMode mode,
+        final int idleCpuLevel)
+    {
+        this.commands = commands;
+        this.directories = directories;
+        this.logs = logs;
+        this.mode = mode;
+        this.idleCpuLevel = idleCpuLevel;
+    }
+
+    /**
+     * @param progress told of each result as it comes.
+     * @return one measurement per workload of the session (and one for idle, if the session measures it).
+     */
+    List<Measurement> run(final Transport transport, final String classpath, final Session session,
+        final Consumer<Measurement> progress) throws InterruptedException
+    {
+        final List<Measurement> results = new ArrayList<>();
+        final Consumer<Measurement> collect = m ->
+        {
+            final Measurement withSession = m.withContext(Map.of("session", session.name()));
+            results.add(withSession);
+            progress.accept(withSession);
+        };
+        final String tag = transport.id() + "-" + session.name();
+        final List<String> jvm = List.of(session.maxHeap());
+        final long start = System.nanoTime();
+        String failure = null;
+        try
+        {
+            if (transport.pekko())
+            {
+                runPekko(transport, classpath, session, tag, jvm, collect);
+            }
+            else
+            {
+                runRawAeron(classpath, session, tag, jvm, collect);
+            }
+        }
+        catch (final SessionFailedException | IOException ex)
+        {
+            failure = ex.getMessage();
+        }
+        finally
+        {
+            directories.deleteAeronDirectory(tag + "-peer");
+            directories.deleteAeronDirectory(tag + "-driver");
+            directories.deleteAeronDirectory(tag);
+        }
+        System.out.printf("    (session %s of %s: %.1f s)%n", session.name(), transport.id(),
+            (System.nanoTime() - start) / 1e9);
+        final List<String> expected = new ArrayList<>(session.plan().workloadIds());
+        if (session.measureIdle())
+        {
+            expected.add("idle");
+        }
+        for (final String workload : expected)
+        {
+            if (results.stream().noneMatch(m -> m.workload().equals(workload)))
+            {
+                collect.accept(Measurement.fromJson(ResultLine.failed(workload, null == failure ?
+                    "no result (see logs/" + tag + "-*.log)" : failure).toJson()));
+            }
+        }
+        return results;
+    }
+
+    private void runPekko(final Transport transport, final String classpath, final Session session, final String tag,
+        final List<String> jvm, final Consumer<Measurement> collect)
+        throws IOException, InterruptedException, SessionFailedException
+    {
+        final Path peerConf = writeConfig(transport, session, tag, "peer");
+        final Path driverConf = writeConfig(transport, session, tag, "driver");
+        final List<String> driverArgs = new ArrayList<>(List.of("config=" + driverConf));
+        driverArgs.addAll(session.plan().toArgs());
+        try (ChildJvm peer = ChildJvm.start(tag + "-peer",
+                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-peer"), PekkoPeerNode.class,
+                    List.of("config=" + peerConf)), logs.resolve(tag + "-peer.log"));
+             ChildJvm driver = ChildJvm.start(tag + "-driver",
+                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-driver"), PekkoDriverNode.class, driverArgs),
+                logs.resolve(tag + "-driver.log")))
+        {
+            final String address = awaitReady(peer);
+            final long mediaDriverPid = transport == Transport.SHM ? directories.shmMediaDriverPid() : 0;
+            driver.send(RunnerCommands.peerLine(address, peer.pid(), mediaDriverPid));
+            drive(session, driver, peer, mediaDriverPid, collect);
+        }
+    }
+
+    private void runRawAeron(final String classpath, final Session session, final String tag, final List<String> jvm,
+        final Consumer<Measurement> collect) throws IOException, InterruptedException, SessionFailedException
+    {
+        final Path dir = directories.aeronDirectory(tag);
+        final long term = session.largestPayload() > RAW_TERM_LENGTH / 8 ? RAW_LARGE_TERM_LENGTH : RAW_TERM_LENGTH;
+        try (ChildJvm peer = ChildJvm.start(tag + "-peer",
+                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-peer"), RawAeronPeer.class,
+                    List.of("dir=" + dir, "termLength=" + term)), logs.resolve(tag + "-peer.log"));
+             ChildJvm driver = ChildJvm.start(tag + "-driver",
+                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-driver"), RawAeronDriver.class,
+                    session.plan().toArgs()), logs.resolve(tag + "-driver.log")))
+        {
+            driver.send(RunnerCommands.peerLine(awaitReady(peer), peer.pid(), 0));
+            drive(session, driver, peer, 0, collect);
+        }
+    }
+
+    /** The session's JVM options plus a GC log next to the child's log (to tell a slow transport from a slow heap). */
+    private List<String> jvmOptions(final List<String> session, final String name)
+    {
+        final List<String> options = new ArrayList<>(session);
+        options.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log"));
+        return options;
+    }
+
+    /** Collects the driver's results, measures idle, tells the driver to exit and waits for both to exit. */
+    private void drive(final Session session, final ChildJvm driver, final ChildJvm peer, final long mediaDriverPid,
+        final Consumer<Measurement> collect) throws InterruptedException, SessionFailedException
+    {
+        final long budgetMs = session.plan().budgetMs() + SESSION_MARGIN_MS;
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+        while (true)
+        {
+            final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            final String line = leftMs > 0 ? driver.nextLine(Duration.ofMillis(leftMs)) : null;
+            if (null == line)
+            {
+                throw new SessionFailedException("the driver node did not finish within " + budgetMs / 1000 +
+                    " s (see logs/" + driver.log().getFileName() + ")");
+            }
+            if (ChildJvm.END.equals(line))
+            {
+                throw new SessionFailedException("the driver node exited before it finished (see logs/" +
+                    driver.log().getFileName() + ")");
+            }
+            if (line.startsWith(ChildOutput.RESULT))
+            {
+                collect.accept(Measurement.fromJson(line.substring(ChildOutput.RESULT.length())));
+            }
+            else if (line.equals(ChildOutput.IDLE_READY))
+            {
+                break;
+            }
+        }
+        if (session.measureIdle())
+        {
+            collect.accept(Measurement.fromJson(measureIdle(driver.pid(), peer.pid(), mediaDriverPid).toJson()));
+        }
+        final long exitStart = System.nanoTime();
+        driver.send(RunnerCommands.EXIT);
+        driver.awaitExit(EXIT_TIMEOUT);
+        peer.send(RunnerCommands.EXIT);
+        peer.awaitExit(EXIT_TIMEOUT);
+        System.out.printf("    (session %s: both nodes exited in %.1f s)%n", session.name(),
+            (System.nanoTime() - exitStart) / 1e9);
+    }
+
+    /** CPU of both nodes (and the media driver process) while associated and idle, in % of one core. */
+    private ResultLine measureIdle(final long driverPid, final long peerPid, final long mediaDriverPid)
+    {
+        final CpuMeter cpu = new CpuMeter(driverPid, peerPid, mediaDriverPid);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleSettleMs()));
+        final long[] before = cpu.snapshot();
+        final long start = System.nanoTime();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleMeasureMs()));
+        final long[] after = cpu.snapshot();
+        final long elapsed = System.nanoTime() - start;
+        final ResultLine result = new ResultLine("idle").put("seconds", elapsed / 1e9);
+        cpu.putPercentOfCore(result, before, after, elapsed);
+        return result;
+    }
+
+    private String awaitReady(final ChildJvm peer) throws InterruptedException, SessionFailedException
+    {
+        final String line = peer.nextLine(PEER_START_TIMEOUT);
+        if (null == line || !line.startsWith(ChildOutput.READY))
+        {
+            throw new SessionFailedException("the peer node did not start within " + PEER_START_TIMEOUT.toSeconds() +
+                " s (see logs/" + peer.log().getFileName() + ")");
+        }
+        return line.substring(ChildOutput.READY.length()).trim();
+    }
+
+    private Path writeConfig(final Transport transport, final Session session, final String tag, final String role)
+        throws IOException
+    {
+        final Path file = logs.resolve(tag + "-" + role + ".conf");
+        Files.writeString(file, NodeConfigs.hocon(transport, session.largestPayload(), directories.shmDirectory(),
+            directories.aeronDirectory(tag + "-" + role), idleCpuLevel), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** A session that could not run to its end; the message is the reason given for its missing results. */
+    static final class SessionFailedException extends Exception
+    {
+        SessionFailedException(final String message)
+        {
+            super(message);
+        }
+    }
+}

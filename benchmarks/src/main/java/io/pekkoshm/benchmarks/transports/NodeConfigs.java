@@ -1,0 +1,104 @@
+package io.pekkoshm.benchmarks.transports;
+
+import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.benchmarks.workloads.Wire;
+
+import java.nio.file.Path;
+
+/**
+ * The configuration of a Pekko benchmark node, per transport: everything not set here is Pekko's (or the plugin's)
+ * default. What is set, and why (see shared/MEASUREMENTS.md on measuring Artery fairly):
+ * <ul>
+ *   <li>all: {@code provider = remote}, port 0, warnings only, byte[] payloads (Pekko's ByteArraySerializer).</li>
+ *   <li>Artery: {@code large-message-destinations = ["/user/bulk"]} and {@code maximum-large-frame-size} for the
+ *       session's largest message (a user sending large messages must set both); {@code outbound-message-queue-size}
+ *       above the throughput window (the default 3072 drops under it); compression advertised every second instead
+ *       of every minute, so that a run of seconds sees the steady state a long-lived system has.</li>
+ *   <li>Artery Aeron-UDP: the same {@code idle-cpu-level} as the plugin (Pekko's default 5 burns about a core per
+ *       JVM polling, which on 2 cores starves everything else); its embedded drivers in directories of this run.</li>
+ *   <li>classic Netty TCP: {@code maximum-frame-size} for the session's largest message.</li>
+ *   <li>the plugin: a directory of this run, {@code driver.mode = auto} with a 2 s idle timeout; everything else
+ *       (term length, blob store) at its defaults.</li>
+ * </ul>
+ */
+public final class NodeConfigs
+{
+    /** Artery's and Netty's frame sizes are the payload plus this, for the envelope. */
+    private static final long FRAME_MARGIN = 64 * Sizes.KIB;
+
+    private NodeConfigs()
+    {
+    }
+
+    /**
+     * @param transport      a Pekko transport.
+     * @param largestPayload the largest payload of the session, in bytes.
+     * @param shmDirectory   the plugin's directory for this run.
+     * @param aeronDirectory the Artery Aeron-UDP embedded driver's directory for this node.
+     * @param idleCpuLevel   the idle-cpu-level of the plugin and of Artery Aeron-UDP.
+     */
+    public static String hocon(final Transport transport, final long largestPayload, final Path shmDirectory,
+        final Path aeronDirectory, final int idleCpuLevel)
+    {
+        final StringBuilder conf = new StringBuilder(1024)
+            .append("# Written by the benchmark runner for one session of ").append(transport.label()).append('\n')
+            .append("pekko {\n")
+            .append("  loglevel = WARNING\n")
+            .append("  stdout-loglevel = WARNING\n")
+            .append("  log-dead-letters = off\n")
+            .append("  log-dead-letters-during-shutdown = off\n")
+            .append("  actor.provider = remote\n")
+            .append("  remote.warn-about-direct-use = off\n")
+            .append("}\n");
+        final long frame = Math.max(2 * Sizes.MIB, largestPayload + FRAME_MARGIN);
+        switch (transport)
+        {
+            case SHM:
+                conf.append("pekko.remote.artery.enabled = off\n")
+                    .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n")
+                    .append("pekko.remote.shm {\n")
+                    .append("  port = 0\n")
+                    .append("  directory = \"").append(shmDirectory).append("\"\n")
+                    .append("  driver.mode = auto\n")
+                    .append("  driver.idle-timeout = 2 s\n")
+                    .append("  idle-cpu-level = ").append(idleCpuLevel).append('\n')
+                    .append("}\n");
+                break;
+            case ARTERY_TCP:
+            case ARTERY_AERON_UDP:
+                conf.append("pekko.remote.artery {\n")
+                    .append("  enabled = on\n")
+                    .append("  transport = ").append(transport == Transport.ARTERY_TCP ? "tcp" : "aeron-udp").append('\n')
+                    .append("  canonical.hostname = \"127.0.0.1\"\n")
+                    .append("  canonical.port = 0\n")
+                    .append("  large-message-destinations = [\"/user/bulk\"]\n")
+                    .append("  advanced {\n")
+                    .append("    maximum-large-frame-size = ").append(frame).append('\n')
+                    .append("    outbound-message-queue-size = ").append(2 * Wire.WINDOW).append('\n')
+                    .append("    compression.actor-refs.advertisement-interval = 1 s\n")
+                    .append("    compression.manifests.advertisement-interval = 1 s\n");
+                if (transport == Transport.ARTERY_AERON_UDP)
+                {
+                    conf.append("    aeron {\n")
+                        .append("      aeron-dir = \"").append(aeronDirectory).append("\"\n")
+                        .append("      delete-aeron-dir = yes\n")
+                        .append("      idle-cpu-level = ").append(idleCpuLevel).append('\n')
+                        .append("    }\n");
+                }
+                conf.append("  }\n").append("}\n");
+                break;
+            case CLASSIC_NETTY_TCP:
+                conf.append("pekko.remote.artery.enabled = off\n")
+                    .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.classic.netty.tcp\"]\n")
+                    .append("pekko.remote.classic.netty.tcp {\n")
+                    .append("  hostname = \"127.0.0.1\"\n")
+                    .append("  port = 0\n")
+                    .append("  maximum-frame-size = ").append(frame).append('\n')
+                    .append("}\n");
+                break;
+            default:
+                throw new IllegalArgumentException(transport + " is not a Pekko transport");
+        }
+        return conf.toString();
+    }
+}

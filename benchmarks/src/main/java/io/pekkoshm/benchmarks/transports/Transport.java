@@ -1,0 +1,103 @@
+package io.pekkoshm.benchmarks.transports;
+
+import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.blob.BlobPool;
+import io.pekkoshm.remote.transport.FrameHeader;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The transports compared, in the order of the report's columns, with what each can carry. Artery TCP is the
+ * baseline of every ratio.
+ */
+public enum Transport
+{
+    SHM("shm", "pekko-shm-remote", true),
+    ARTERY_TCP("artery-tcp", "Artery TCP", true),
+    ARTERY_AERON_UDP("artery-aeron-udp", "Artery Aeron-UDP", true),
+    CLASSIC_NETTY_TCP("classic-netty-tcp", "classic Netty TCP", true),
+    RAW_AERON_IPC("raw-aeron-ipc", "raw Aeron IPC (floor)", false);
+
+    /** Room left for Pekko's envelope (recipient path, manifest, classic's protobuf wrapping) around a payload. */
+    private static final long ENVELOPE_ALLOWANCE = 4 * Sizes.KIB;
+    /** Aeron's largest message whatever the term length. */
+    private static final long AERON_MAX_MESSAGE = 16 * Sizes.MIB;
+
+    private final String id;
+    private final String label;
+    private final boolean pekko;
+
+    Transport(final String id, final String label, final boolean pekko)
+    {
+        this.id = id;
+        this.label = label;
+        this.pekko = pekko;
+    }
+
+    /** The id used in results and on the command line ({@code -Dbench.transports=shm,artery-tcp}). */
+    public String id()
+    {
+        return id;
+    }
+
+    /** The column heading. */
+    public String label()
+    {
+        return label;
+    }
+
+    /** True for the Pekko transports (one actor system per JVM), false for the raw Aeron floor. */
+    public boolean pekko()
+    {
+        return pekko;
+    }
+
+    /**
+     * The plugin's largest payload at its reference settings: the largest blob when the blob store is on, else
+     * Aeron's largest message for the term length less the frame header.
+     */
+    private static long shmLargestPayload()
+    {
+        final ShmSettings settings = ShmSettings.fromRootConfig(ConfigFactory.defaultReference());
+        return settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) :
+            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+    }
+
+    public static Optional<Transport> byId(final String id)
+    {
+        return Arrays.stream(values()).filter(t -> t.id.equals(id)).findFirst();
+    }
+
+    /**
+     * Why this transport cannot carry a message of {@code size} bytes, if it cannot; such a size is not attempted.
+     * Artery TCP and classic Netty TCP are configured for every size and attempted (a failure is reported as such).
+     */
+    public Optional<String> cannotCarry(final long size)
+    {
+        switch (this)
+        {
+            case SHM:
+            {
+                final long largest = shmLargestPayload();
+                return size + ENVELOPE_ALLOWANCE > largest ?
+                    Optional.of("the plugin's largest message at its default settings is " + largest + " B") :
+                    Optional.empty();
+            }
+            case ARTERY_AERON_UDP:
+                return size + ENVELOPE_ALLOWANCE > AERON_MAX_MESSAGE ?
+                    Optional.of("Artery sends each message as one Aeron message, which Aeron caps at " +
+                        "16 MiB (term length / 8); payload plus Artery's header does not fit") :
+                    Optional.empty();
+            case RAW_AERON_IPC:
+                return size > AERON_MAX_MESSAGE ?
+                    Optional.of("Aeron caps one message at 16 MiB (the floor sends whole messages, " +
+                        "not chunks)") :
+                    Optional.empty();
+            default:
+                return Optional.empty();
+        }
+    }
+}

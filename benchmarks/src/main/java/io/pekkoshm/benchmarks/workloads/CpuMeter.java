@@ -1,0 +1,92 @@
+package io.pekkoshm.benchmarks.workloads;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * CPU time (user + system, all threads) of a fixed set of processes: the two nodes of a run and, where a transport
+ * has one, its separate media driver process. Read from {@code /proc/<pid>/stat} through
+ * {@link ProcessHandle.Info#totalCpuDuration()}, so the resolution is the kernel's clock tick (10 ms): measure over
+ * seconds, not milliseconds. A process that has exited counts as the CPU it had when last seen.
+ */
+public final class CpuMeter
+{
+    private final List<String> names = new ArrayList<>();
+    private final List<Long> pids = new ArrayList<>();
+    private final long[] lastSeen;
+
+    /**
+     * @param sender   pid of the node that sends (the driver of the workloads).
+     * @param receiver pid of the node that receives and answers (the peer).
+     * @param shared   pid of a separate process both nodes use (a standalone media driver), or 0 for none.
+     */
+    public CpuMeter(final long sender, final long receiver, final long shared)
+    {
+        add("sender", sender);
+        add("receiver", receiver);
+        if (shared > 0)
+        {
+            add("media_driver", shared);
+        }
+        lastSeen = new long[pids.size()];
+    }
+
+    private void add(final String name, final long pid)
+    {
+        names.add(name);
+        pids.add(pid);
+    }
+
+    /** CPU nanoseconds of each process now, in the order sender, receiver[, media driver]. */
+    public long[] snapshot()
+    {
+        final long[] now = new long[pids.size()];
+        for (int i = 0; i < now.length; i++)
+        {
+            final Optional<Duration> cpu = ProcessHandle.of(pids.get(i)).flatMap(p -> p.info().totalCpuDuration());
+            now[i] = cpu.map(Duration::toNanos).orElse(lastSeen[i]);
+            lastSeen[i] = now[i];
+        }
+        return now;
+    }
+
+    /**
+     * Puts {@code cpu_us_per_<unit>} (all processes) and {@code cpu_us_per_<unit>_<process>} for each process.
+     *
+     * @param units how many messages (or round trips) the interval carried.
+     */
+    public void putPerUnit(final ResultLine result, final String unit, final long[] before, final long[] after,
+        final long units)
+    {
+        if (units <= 0)
+        {
+            return;
+        }
+        long total = 0;
+        for (int i = 0; i < before.length; i++)
+        {
+            final long used = after[i] - before[i];
+            total += used;
+            result.put("cpu_us_per_" + unit + "_" + names.get(i), used / 1e3 / units);
+        }
+        result.put("cpu_us_per_" + unit, total / 1e3 / units);
+    }
+
+    /** Puts {@code cpu_pct_core_<process>} for each process: CPU time over the interval, in % of one core. */
+    public void putPercentOfCore(final ResultLine result, final long[] before, final long[] after, final long intervalNs)
+    {
+        long nodes = 0;
+        for (int i = 0; i < before.length; i++)
+        {
+            final long used = after[i] - before[i];
+            if (i < 2)
+            {
+                nodes += used;
+            }
+            result.put("cpu_pct_core_" + names.get(i), 100.0 * used / intervalNs);
+        }
+        result.put("cpu_pct_core_per_node", 100.0 * nodes / 2 / intervalNs);
+    }
+}

@@ -1,0 +1,154 @@
+package io.pekkoshm.benchmarks.workloads;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the driver node of one session runs, and how long each part may take. Every loop is bounded both in count
+ * and in time: whichever bound comes first ends it.
+ *
+ * @param throughput       run the one-way 64-byte throughput workload.
+ * @param tpWarmupMs       throughput warm-up, time bound.
+ * @param tpMeasureMs      throughput measurement, time bound.
+ * @param tpMaxMessages    throughput measurement, count bound (rounded down to whole acknowledgement batches).
+ * @param pingPong         run the ping-pong workload.
+ * @param ppWarmupMs       ping-pong warm-up, time bound.
+ * @param ppMeasureMs      ping-pong measurement, time bound.
+ * @param ppMaxRoundTrips  ping-pong measurement, count bound.
+ * @param bandwidthSizes   message sizes of the one-way bandwidth workload, in bytes, one after the other.
+ * @param bwWarmupMs       bandwidth warm-up per size, time bound (at least one message is sent).
+ * @param bwMeasureMs      bandwidth measurement per size, time bound (at least {@code bwMinMessages} are sent).
+ * @param bwMaxBytes       bandwidth measurement per size, bound on the bytes sent.
+ * @param bwMinMessages    bandwidth measurement per size, messages always sent whatever the time.
+ * @param ackTimeoutMs     how long any one acknowledgement (or pong) may take before the workload fails; for
+ *                         bandwidth, see {@link #bandwidthAckTimeoutMs(long)}.
+ */
+public record WorkloadPlan(
+    boolean throughput, long tpWarmupMs, long tpMeasureMs, long tpMaxMessages,
+    boolean pingPong, long ppWarmupMs, long ppMeasureMs, long ppMaxRoundTrips,
+    List<Long> bandwidthSizes, long bwWarmupMs, long bwMeasureMs, long bwMaxBytes, long bwMinMessages,
+    long ackTimeoutMs)
+{
+    public WorkloadPlan
+    {
+        bandwidthSizes = List.copyOf(bandwidthSizes);
+    }
+
+    /** The same bounds with other workloads switched on. */
+    public WorkloadPlan with(final boolean throughput, final boolean pingPong, final List<Long> bandwidthSizes)
+    {
+        return new WorkloadPlan(throughput, tpWarmupMs, tpMeasureMs, tpMaxMessages, pingPong, ppWarmupMs,
+            ppMeasureMs, ppMaxRoundTrips, bandwidthSizes, bwWarmupMs, bwMeasureMs, bwMaxBytes, bwMinMessages,
+            ackTimeoutMs);
+    }
+
+    /** Milliseconds per GiB that a bandwidth message may take to be acknowledged, at least. */
+    public static final long BANDWIDTH_ACK_MS_PER_GIB = 90_000;
+
+    /**
+     * How long one bandwidth message of {@code size} bytes may take to be acknowledged: {@code ackTimeoutMs}, or
+     * {@link #BANDWIDTH_ACK_MS_PER_GIB} pro rata if longer (a first 1 GiB message through Pekko's copies and fresh
+     * pages takes tens of seconds on 2 cores).
+     */
+    public long bandwidthAckTimeoutMs(final long size)
+    {
+        return Math.max(ackTimeoutMs, size * BANDWIDTH_ACK_MS_PER_GIB / (1L << 30));
+    }
+
+    /** How long a driver needs for this plan at worst when nothing fails, before margins. */
+    public long budgetMs()
+    {
+        long ms = 0;
+        if (throughput)
+        {
+            ms += tpWarmupMs + tpMeasureMs + ackTimeoutMs;
+        }
+        if (pingPong)
+        {
+            ms += ppWarmupMs + ppMeasureMs + ackTimeoutMs;
+        }
+        for (final long size : bandwidthSizes)
+        {
+            ms += bwWarmupMs + bwMeasureMs + 2 * bandwidthAckTimeoutMs(size);
+        }
+        return ms;
+    }
+
+    /** The workload ids this plan reports on, in order. */
+    public List<String> workloadIds()
+    {
+        final List<String> ids = new ArrayList<>();
+        if (throughput)
+        {
+            ids.add(throughputId());
+        }
+        if (pingPong)
+        {
+            ids.add(pingPongId());
+        }
+        for (final long size : bandwidthSizes)
+        {
+            ids.add(bandwidthId(size));
+        }
+        return ids;
+    }
+
+    public static String throughputId()
+    {
+        return "throughput-" + Wire.SMALL_MESSAGE_SIZE + "B";
+    }
+
+    public static String pingPongId()
+    {
+        return "pingpong-" + Wire.SMALL_MESSAGE_SIZE + "B";
+    }
+
+    public static String bandwidthId(final long size)
+    {
+        return "bandwidth-" + Sizes.label(size);
+    }
+
+    public List<String> toArgs()
+    {
+        final List<String> args = new ArrayList<>();
+        args.add("throughput=" + throughput);
+        args.add("tpWarmupMs=" + tpWarmupMs);
+        args.add("tpMeasureMs=" + tpMeasureMs);
+        args.add("tpMaxMessages=" + tpMaxMessages);
+        args.add("pingPong=" + pingPong);
+        args.add("ppWarmupMs=" + ppWarmupMs);
+        args.add("ppMeasureMs=" + ppMeasureMs);
+        args.add("ppMaxRoundTrips=" + ppMaxRoundTrips);
+        final StringBuilder sizes = new StringBuilder();
+        for (final long size : bandwidthSizes)
+        {
+            sizes.append(sizes.length() > 0 ? "," : "").append(size);
+        }
+        args.add("bandwidthSizes=" + sizes);
+        args.add("bwWarmupMs=" + bwWarmupMs);
+        args.add("bwMeasureMs=" + bwMeasureMs);
+        args.add("bwMaxBytes=" + bwMaxBytes);
+        args.add("bwMinMessages=" + bwMinMessages);
+        args.add("ackTimeoutMs=" + ackTimeoutMs);
+        return args;
+    }
+
+    public static WorkloadPlan fromArgs(final NodeArgs args)
+    {
+        final List<Long> sizes = new ArrayList<>();
+        for (final String size : args.get("bandwidthSizes").split(","))
+        {
+            if (!size.isBlank())
+            {
+                sizes.add(Long.parseLong(size.trim()));
+            }
+        }
+        return new WorkloadPlan(
+            Boolean.parseBoolean(args.get("throughput")), args.getLong("tpWarmupMs"), args.getLong("tpMeasureMs"),
+            args.getLong("tpMaxMessages"),
+            Boolean.parseBoolean(args.get("pingPong")), args.getLong("ppWarmupMs"), args.getLong("ppMeasureMs"),
+            args.getLong("ppMaxRoundTrips"),
+            sizes, args.getLong("bwWarmupMs"), args.getLong("bwMeasureMs"), args.getLong("bwMaxBytes"),
+            args.getLong("bwMinMessages"), args.getLong("ackTimeoutMs"));
+    }
+}
