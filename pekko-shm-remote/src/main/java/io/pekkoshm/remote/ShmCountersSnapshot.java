@@ -17,6 +17,8 @@ public record ShmCountersSnapshot(
     long blobsSent,
     long blobsReceived,
     long blobBytesAllocated,
-    long blobsReclaimed)
+    long blobsReclaimed,
+    long directMessagesSent,
+    long directMessagesReceived)
 {
 }

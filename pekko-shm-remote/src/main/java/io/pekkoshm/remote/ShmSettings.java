@@ -49,6 +49,14 @@ public final class ShmSettings
     /** The cap on the bytes of a node's blob blocks; 0 turns the blob store off. */
     public final long blobMaxBytes;
     public final Duration blobIdleRelease;
+    /** Direct path: most messages held per peer while its association comes up. */
+    public final int directPendingLimit;
+    /** Direct path: how long a sender waits for room in a full log before the message is dropped. */
+    public final Duration directBackPressureTimeout;
+    /** Direct path: entries per compression table (recipients, senders, manifests) per association. */
+    public final int directCompressionTableSize;
+    /** Direct path: how long the ordering barrier of a new association may take before messages go classic. */
+    public final Duration directBarrierTimeout;
 
     private ShmSettings(final Config shm)
     {
@@ -127,6 +135,11 @@ public final class ShmSettings
         // A payload that cannot be one Aeron message goes through the blob store whatever the threshold says.
         blobThreshold = blobMaxBytes > 0 ? (int)Math.min(threshold, maxMessage - 1024) : 0;
         blobIdleRelease = r.positiveDuration("blob.idle-release");
+
+        directPendingLimit = r.intInRange("direct.pending-limit", 1, 10_000_000);
+        directBackPressureTimeout = r.positiveDuration("direct.back-pressure-timeout");
+        directCompressionTableSize = r.intInRange("direct.compression-table-size", 0, 1 << 20);
+        directBarrierTimeout = r.positiveDuration("direct.barrier-timeout");
     }
 
     /**

@@ -31,7 +31,14 @@ public final class PeerTermination
     public static boolean isClusterProvider(final ExtendedActorSystem system)
     {
         final ActorRefProvider provider = system.provider();
-        return provider.getClass().getName().startsWith("org.apache.pekko.cluster.");
+        for (Class<?> type = provider.getClass(); null != type; type = type.getSuperclass())
+        {
+            if (type.getName().startsWith("org.apache.pekko.cluster."))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.pekko;
 
 import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.transport.DirectRoutes;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
@@ -24,6 +25,7 @@ public final class ShmRemote implements Extension
 
     private volatile Address address;
     private volatile Supplier<ShmCountersSnapshot> counters;
+    private volatile DirectRoutes directRoutes;
 
     private ShmRemote()
     {
@@ -62,10 +64,18 @@ public final class ShmRemote implements Extension
     }
 
     /** Called by the transport. */
-    public void register(final Address address, final Supplier<ShmCountersSnapshot> counters)
+    public void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
+        final DirectRoutes directRoutes)
     {
         this.address = address;
         this.counters = counters;
+        this.directRoutes = directRoutes;
+    }
+
+    /** The transport's associations as the direct path sees them; empty before the transport listens. */
+    public Optional<DirectRoutes> directRoutes()
+    {
+        return Optional.ofNullable(directRoutes);
     }
 
     /** Called by the transport when it stops. */

@@ -37,6 +37,12 @@ final class Association
     long lastReceivedNs;
     long lastHeartbeatNs;
     boolean closed;
+    /** The peer's handshake said it decodes DIRECT frames (its actor system runs a direct-path provider). */
+    boolean peerAcceptsDirect;
+    /** This association as the direct route to its peer, while it is. */
+    DirectRoute directRoute;
+    /** Decodes the DIRECT frames that arrive on this association; opened on the first. */
+    DirectSession directSession;
 
     private AssociationHandle.HandleEventListener listener;
     private final ArrayDeque<AssociationHandle.HandleEvent> pending = new ArrayDeque<>();

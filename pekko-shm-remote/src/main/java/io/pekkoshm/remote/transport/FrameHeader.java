@@ -8,7 +8,7 @@ import org.agrona.MutableDirectBuffer;
  * <pre>
  *   0               1               2                               4
  *   +---------------+---------------+-------------------------------+
- *   |   version     |     type      |           reserved            |
+ *   |   version     |     type      |       flags (HELLO, ACK)      |
  *   +---------------+---------------+-------------------------------+
  *   |                    argument (int32, by type)                  |
  *   +---------------------------------------------------------------+  8
@@ -18,22 +18,28 @@ import org.agrona.MutableDirectBuffer;
  * <pre>
  *   HELLO         0                         {@link HelloFlyweight} (the initiator's identity)
  *   HELLO_ACK     initiator's session id    {@link HelloFlyweight} (the acceptor's identity)
- *   DATA          0                         one payload, to the end of the frame
- *   BATCH         number of payloads        count x [ length int32 | payload ]
+ *   DATA          0                         one classic remoting payload, to the end of the frame
+ *   DIRECT        0                         one direct-path envelope (io.pekkoshm.remote.direct.DirectEnvelope)
+ *   BATCH         number of records         count x [ length int32 | type int8 | 3 reserved | body ],
+ *                                           type DATA or DIRECT, body as in a frame of that type
  *   HEARTBEAT     0                         empty
  *   DISASSOCIATE  0                         empty
- *   BLOB          0                         a descriptor of a payload in the sender's blob store:
- *                                           block id int64 | generation int64 | length int64
+ *   BLOB          type of the body          a descriptor of a DATA or DIRECT body in the sender's blob store:
+ *                 (DATA or DIRECT)          block id int64 | generation int64 | length int64
  * </pre>
+ * Flags, in HELLO and HELLO_ACK only: {@link #FLAG_DIRECT} - the sender's actor system decodes DIRECT frames (it
+ * runs a direct-path provider). Other frames carry 0.
+ * <p>
  * Frames are whole Aeron messages: the poller reassembles fragments before it looks at a frame.
  */
 public final class FrameHeader
 {
-    public static final byte VERSION = 1;
+    /** Version 2: DIRECT frames, typed batch records, typed blob descriptors, handshake flags. */
+    public static final byte VERSION = 2;
 
     public static final int VERSION_OFFSET = 0;
     public static final int TYPE_OFFSET = 1;
-    public static final int RESERVED_OFFSET = 2;
+    public static final int FLAGS_OFFSET = 2;
     public static final int ARGUMENT_OFFSET = 4;
     public static final int LENGTH = 8;
 
@@ -44,14 +50,20 @@ public final class FrameHeader
     public static final byte HEARTBEAT = 5;
     public static final byte DISASSOCIATE = 6;
     public static final byte BLOB = 7;
+    public static final byte DIRECT = 8;
+
+    /** Handshake flag: this node's actor system decodes DIRECT frames. */
+    public static final short FLAG_DIRECT = 1;
 
     public static final int BLOB_ID_OFFSET = LENGTH;
     public static final int BLOB_GENERATION_OFFSET = LENGTH + 8;
     public static final int BLOB_LENGTH_OFFSET = LENGTH + 16;
     public static final int BLOB_FRAME_LENGTH = LENGTH + 24;
 
-    /** Length of the per-payload prefix inside a BATCH body. */
-    public static final int BATCH_RECORD_HEADER_LENGTH = 4;
+    /** Length of the per-record prefix inside a BATCH body: length int32, type int8, 3 reserved. */
+    public static final int BATCH_RECORD_HEADER_LENGTH = 8;
+    /** Offset of the record's type (DATA or DIRECT) inside its prefix. */
+    public static final int BATCH_RECORD_TYPE_OFFSET = 4;
 
     private FrameHeader()
     {
@@ -59,10 +71,21 @@ public final class FrameHeader
 
     public static void write(final MutableDirectBuffer buffer, final int offset, final byte type, final int argument)
     {
+        write(buffer, offset, type, argument, (short)0);
+    }
+
+    public static void write(
+        final MutableDirectBuffer buffer, final int offset, final byte type, final int argument, final short flags)
+    {
         buffer.putByte(offset + VERSION_OFFSET, VERSION);
         buffer.putByte(offset + TYPE_OFFSET, type);
-        buffer.putShort(offset + RESERVED_OFFSET, (short)0);
+        buffer.putShort(offset + FLAGS_OFFSET, flags);
         buffer.putInt(offset + ARGUMENT_OFFSET, argument);
+    }
+
+    public static short flags(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + FLAGS_OFFSET);
     }
 
     public static byte version(final DirectBuffer buffer, final int offset)
@@ -91,6 +114,7 @@ public final class FrameHeader
             case HEARTBEAT: return "HEARTBEAT";
             case DISASSOCIATE: return "DISASSOCIATE";
             case BLOB: return "BLOB";
+            case DIRECT: return "DIRECT";
             default: return "UNKNOWN(" + type + ")";
         }
     }

@@ -14,6 +14,7 @@ import io.pekkoshm.remote.host.ProcessLiveness;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.apache.pekko.actor.Address;
@@ -46,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 @SuppressWarnings("deprecation")
 final class NodeAgent implements Agent
 {
+    private static final byte[] EMPTY = new byte[0];
+
     /** Told when the process of a peer has exited, once per peer incarnation. */
     interface PeerExitListener
     {
@@ -65,6 +68,8 @@ final class NodeAgent implements Agent
     /** This node's blob pool and the reader of the peers' blobs; both null when the blob store is off. */
     private final BlobPool blobPool;
     private final BlobReader blobReader;
+    private final DirectRoutes directRoutes;
+    private final long maxBlobLength;
     private final Promise<Transport.AssociationEventListener> listenerPromise;
     private final String publicationChannel;
     private final long heartbeatIntervalNs;
@@ -79,6 +84,8 @@ final class NodeAgent implements Agent
     private final IntHashSet rejectedSessions = new IntHashSet();
     /** Inbound sessions of associations this node has ended: their late frames are expected, not hostile. */
     private final IntHashSet endedSessions = new IntHashSet();
+    /** Wraps the bytes of a DIRECT body that came through the blob store. */
+    private final UnsafeBuffer blobBody = new UnsafeBuffer(EMPTY);
     private Transport.AssociationEventListener listener;
     /** The Aeron client has closed under this node (driver gone, or the client timed out): nothing to touch now. */
     private boolean detached;
@@ -98,8 +105,11 @@ final class NodeAgent implements Agent
         final PeerExitListener peerExitListener,
         final Promise<Transport.AssociationEventListener> listenerPromise,
         final BlobPool blobPool,
-        final BlobReader blobReader)
+        final BlobReader blobReader,
+        final DirectRoutes directRoutes)
     {
+        this.directRoutes = directRoutes;
+        this.maxBlobLength = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) : 0;
         this.settings = settings;
         this.scheme = scheme;
         this.aeron = aeron;
@@ -248,6 +258,7 @@ final class NodeAgent implements Agent
         {
             final Association association = associations.get(i);
             association.closed = true;
+            endDirect(association);
             final int unsent = association.outbox.abandon();
             counters.associations.decrement();
             if (unsent > 0)
@@ -342,7 +353,8 @@ final class NodeAgent implements Agent
 
     private Outbox newOutbox(final ExclusivePublication publication)
     {
-        return new Outbox(publication, settings.outboundBatchSize, counters, blobPool, settings.blobThreshold);
+        return new Outbox(publication, settings.outboundBatchSize, counters, blobPool, settings.blobThreshold,
+            maxBlobLength);
     }
 
     private String validateRemote(final Address remote)
@@ -362,6 +374,7 @@ final class NodeAgent implements Agent
     private void onHello(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
     {
         final NodeIdentity peer = HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+        final boolean peerDirect = 0 != (FrameHeader.flags(buffer, offset) & FrameHeader.FLAG_DIRECT);
         if (!self.host().equals(peer.host()))
         {
             reject(sessionId, "handshake from " + peer + " names host \"" + peer.host() + "\", this node's is \"" +
@@ -382,6 +395,7 @@ final class NodeAgent implements Agent
         final Association association = new Association(
             false, newOutbox(publication), localAddress, remote, nowNs);
         association.peer = peer;
+        association.peerAcceptsDirect = peerDirect;
         association.outbox.peer(peer);
         association.inboundSessionId = sessionId;
         association.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
@@ -409,12 +423,14 @@ final class NodeAgent implements Agent
             return;
         }
         association.peer = peer;
+        association.peerAcceptsDirect = 0 != (FrameHeader.flags(buffer, offset) & FrameHeader.FLAG_DIRECT);
         association.outbox.peer(peer);
         association.inboundSessionId = sessionId;
         association.established = true;
         association.lastReceivedNs = nowNs;
         bySession.put(sessionId, association);
         association.handle = newHandle(association);
+        startDirect(association);
         log.debug("Associated with {}", peer);
         association.associatePromise.trySuccess(association.handle);
     }
@@ -424,13 +440,15 @@ final class NodeAgent implements Agent
     {
         if (association.outbox.isConnected() && association.outbox.sendControl(
             association.outbound ? FrameHeader.HELLO : FrameHeader.HELLO_ACK,
-            association.outbound ? 0 : association.inboundSessionId, self))
+            association.outbound ? 0 : association.inboundSessionId, self,
+            directRoutes.acceptsDirect() ? FrameHeader.FLAG_DIRECT : 0))
         {
             association.handshakeSent = true;
             if (!association.outbound)
             {
                 association.established = true;
                 association.handle = newHandle(association);
+                startDirect(association);
                 log.debug("Accepted association from {}", association.peer);
                 listener.notify(new Transport.InboundAssociation(association.handle));
             }
@@ -513,6 +531,9 @@ final class NodeAgent implements Agent
                 case FrameHeader.DATA:
                     deliver(association, buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
                     break;
+                case FrameHeader.DIRECT:
+                    deliverDirect(association, buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+                    break;
                 case FrameHeader.BATCH:
                     deliverBatch(association, buffer, offset, length);
                     break;
@@ -556,23 +577,38 @@ final class NodeAgent implements Agent
                 throw new MalformedFrameException("batch of " + count + " ends after " + i + " payloads");
             }
             final int payloadLength = buffer.getInt(position);
+            final int recordType = buffer.getInt(position + FrameHeader.BATCH_RECORD_TYPE_OFFSET);
             position += FrameHeader.BATCH_RECORD_HEADER_LENGTH;
             if (payloadLength < 0 || payloadLength > end - position)
             {
                 throw new MalformedFrameException("batch payload length " + payloadLength + " does not fit the frame");
             }
-            deliver(association, buffer, position, payloadLength);
+            if (FrameHeader.DATA == recordType)
+            {
+                deliver(association, buffer, position, payloadLength);
+            }
+            else if (FrameHeader.DIRECT == recordType)
+            {
+                deliverDirect(association, buffer, position, payloadLength);
+            }
+            else
+            {
+                throw new MalformedFrameException("batch record of type " + recordType);
+            }
             position += payloadLength;
         }
     }
 
     private void deliverBlob(final Association association, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (null == blobReader || length < FrameHeader.BLOB_FRAME_LENGTH)
+        final int bodyType = FrameHeader.argument(buffer, offset);
+        if (null == blobReader || length < FrameHeader.BLOB_FRAME_LENGTH ||
+            (FrameHeader.DATA != bodyType && FrameHeader.DIRECT != bodyType))
         {
             throw new MalformedFrameException(null == blobReader ?
                 "a blob descriptor, but this node's blob store is off (pekko.remote.shm.blob.max-bytes = 0)" :
-                "a blob descriptor of " + length + " bytes");
+                length < FrameHeader.BLOB_FRAME_LENGTH ? "a blob descriptor of " + length + " bytes" :
+                "a blob descriptor of a body of type " + bodyType);
         }
         final byte[] payload;
         try
@@ -586,10 +622,76 @@ final class NodeAgent implements Agent
         {
             throw new MalformedFrameException(ex.getMessage());
         }
+        counters.blobsReceived.increment();
+        if (FrameHeader.DIRECT == bodyType)
+        {
+            blobBody.wrap(payload);
+            deliverDirect(association, blobBody, 0, payload.length);
+            blobBody.wrap(EMPTY);
+            return;
+        }
         counters.messagesReceived.increment();
         counters.bytesReceived.getAndAdd(payload.length);
-        counters.blobsReceived.increment();
         association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(payload)));
+    }
+
+    /**
+     * One direct-path envelope: decoded and handed to the recipient by the provider's {@link DirectSession} for this
+     * association, opened on the first DIRECT frame. A malformed envelope ends the association.
+     */
+    private void deliverDirect(final Association association, final DirectBuffer buffer, final int offset, final int length)
+    {
+        counters.messagesReceived.increment();
+        counters.bytesReceived.getAndAdd(length);
+        counters.directReceived.increment();
+        DirectSession session = association.directSession;
+        if (null == session)
+        {
+            final DirectInbound inbound = directRoutes.inbound();
+            if (!directRoutes.acceptsDirect() || null == inbound)
+            {
+                throw new MalformedFrameException(directRoutes.acceptsDirect() ?
+                    "a DIRECT frame before this node's direct path started" :
+                    "a DIRECT frame, but this node does not run a direct-path provider");
+            }
+            session = inbound.open(fullAddress(association.peer));
+            association.directSession = session;
+        }
+        session.onFrame(buffer, offset, length);
+    }
+
+    /** Publishes the association as the direct route to its peer when both ends speak the direct path. */
+    private void startDirect(final Association association)
+    {
+        if (directRoutes.acceptsDirect() && association.peerAcceptsDirect)
+        {
+            final DirectRoute route = new DirectRoute(association.outbox, fullAddress(association.peer),
+                association.peer.pekkoUid());
+            if (directRoutes.add(route))
+            {
+                association.directRoute = route;
+            }
+        }
+    }
+
+    private void endDirect(final Association association)
+    {
+        if (null != association.directRoute)
+        {
+            directRoutes.remove(association.directRoute);
+            association.directRoute = null;
+        }
+        if (null != association.directSession)
+        {
+            association.directSession.close();
+            association.directSession = null;
+        }
+    }
+
+    /** A peer's address as Pekko names it, with the full protocol (pekko.shm or pekko.tcp). */
+    private Address fullAddress(final NodeIdentity peer)
+    {
+        return new Address("pekko." + scheme, peer.system(), peer.host(), peer.port());
     }
 
     private void deliver(final Association association, final DirectBuffer buffer, final int offset, final int length)
@@ -604,7 +706,8 @@ final class NodeAgent implements Agent
     /** A frame of an association this node has already ended: data in it is counted as dropped, nothing else. */
     private void onLateFrame(final DirectBuffer buffer, final int offset, final byte type)
     {
-        final int messages = FrameHeader.DATA == type ? 1 : FrameHeader.BATCH == type ? FrameHeader.argument(buffer, offset) : 0;
+        final int messages = FrameHeader.DATA == type || FrameHeader.DIRECT == type || FrameHeader.BLOB == type ? 1 :
+            FrameHeader.BATCH == type ? FrameHeader.argument(buffer, offset) : 0;
         if (messages > 0)
         {
             counters.dropped.getAndAdd(messages);
@@ -680,6 +783,7 @@ final class NodeAgent implements Agent
             return;
         }
         association.closed = true;
+        endDirect(association);
         if (tellPeer && association.handshakeSent)
         {
             association.outbox.sendControl(FrameHeader.DISASSOCIATE, 0, null);

@@ -5,7 +5,10 @@ import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
 import io.pekkoshm.remote.blob.BlobBlock;
 import io.pekkoshm.remote.blob.BlobPool;
+import io.pekkoshm.remote.blob.BlobStoreException;
 import org.agrona.BufferUtil;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +34,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Outbox implements AutoCloseable
 {
+    /** {@link #writeFrame} answers: the frame was sent, or staged to be sent in order. */
+    static final int TAKEN = 1;
+    /** {@link #writeFrame} answers: no room now (log and staging full, or the blob cap reached); nothing taken. */
+    static final int FULL = 0;
+    /** {@link #writeFrame} answers: the association is over. */
+    static final int CLOSED = -1;
+    /** {@link #writeFrame} answers: larger than the largest frame or blob this outbox can carry. */
+    static final int TOO_LARGE = -2;
+
     /** What the last failed attempt to publish answered, when it ends the association. */
     private volatile long terminalResult;
 
@@ -38,13 +50,21 @@ final class Outbox implements AutoCloseable
     /** The node's blob pool, or null when the blob store is off. */
     private final BlobPool blobs;
     private final int blobThreshold;
+    private final long maxBlobLength;
+    TransportCounters counters()
+    {
+        return counters;
+    }
+
     /** The receiving peer, once known (blocks in flight are reclaimed if its process dies). */
     private volatile NodeIdentity peer;
     private final ExclusivePublication publication;
     private final TransportCounters counters;
     private final BufferClaim claim = new BufferClaim();
     private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
-    private final UnsafeBuffer payloadView = new UnsafeBuffer(0, 0);
+    private final ClassicBody classicBody = new ClassicBody();
+    /** Frames larger than one fragment, gathered before they are offered (grown on demand, up to the largest). */
+    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
     private final UnsafeBuffer staging;
     private final int maxClaimLength;
     private int stagedLength;
@@ -53,12 +73,13 @@ final class Outbox implements AutoCloseable
 
     Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters)
     {
-        this(publication, batchSize, counters, null, 0);
+        this(publication, batchSize, counters, null, 0, 0);
     }
 
     Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters,
-        final BlobPool blobs, final int blobThreshold)
+        final BlobPool blobs, final int blobThreshold, final long maxBlobLength)
     {
+        this.maxBlobLength = maxBlobLength;
         this.publication = publication;
         this.counters = counters;
         this.blobs = blobs;
@@ -72,6 +93,12 @@ final class Outbox implements AutoCloseable
     int maxPayloadLength()
     {
         return publication.maxMessageLength() - FrameHeader.LENGTH;
+    }
+
+    /** The largest body this outbox can carry: through the blob store when it is on, else in one frame. */
+    long maxBodyLength()
+    {
+        return null != blobs ? maxBlobLength : maxPayloadLength();
     }
 
     /** Whether a payload of this length goes through the blob store. */
@@ -92,41 +119,76 @@ final class Outbox implements AutoCloseable
     }
 
     /**
-     * Sends or stages one message.
+     * Sends or stages one classic remoting payload.
      *
      * @return true if the message was taken (sent, or staged to be sent in order); false if the log and the staging
      * buffer are full or the association is over, in which case nothing was taken.
+     * @throws BlobStoreException if the payload belongs in the blob store and can never be placed there.
      */
     boolean write(final byte[] bytes, final int offset, final int length)
     {
         lock.lock();
         try
         {
-            if (closed || 0 != terminalResult)
-            {
-                return false;
-            }
-            if (isBlob(length))
-            {
-                return writeBlob(bytes, offset, length);
-            }
-            if (stagedCount > 0 && !flushStaged())
-            {
-                return stage(bytes, offset, length);
-            }
-            final long result = sendData(bytes, offset, length);
-            if (result > 0)
-            {
-                counters.messagesSent.increment();
-                counters.bytesSent.getAndAdd(length);
-                return true;
-            }
-            return onNotSent(result) && stage(bytes, offset, length);
+            classicBody.wrap(bytes, offset, length);
+            return TAKEN == writeFrameLocked(FrameHeader.DATA, classicBody);
+        }
+        finally
+        {
+            classicBody.wrap(null, 0, 0);
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends or stages one DATA or DIRECT frame whose body is written in place (see {@link FrameBody}).
+     *
+     * @return {@link #TAKEN} (sent, or staged to be sent in order), {@link #FULL} (the log and the staging buffer,
+     * or the blob store's cap, leave no room: nothing taken), {@link #CLOSED} (the association is over) or
+     * {@link #TOO_LARGE} (larger than any frame or blob of this outbox can carry).
+     * @throws BlobStoreException if the body belongs in the blob store and can never be placed there.
+     */
+    int writeFrame(final byte type, final FrameBody body)
+    {
+        lock.lock();
+        try
+        {
+            return writeFrameLocked(type, body);
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    private int writeFrameLocked(final byte type, final FrameBody body)
+    {
+        if (closed || 0 != terminalResult)
+        {
+            return CLOSED;
+        }
+        final int length = body.length();
+        if (isBlob(length))
+        {
+            return writeBlob(type, body, length);
+        }
+        if (length > maxPayloadLength())
+        {
+            return TOO_LARGE;
+        }
+        if (stagedCount > 0 && !flushStaged())
+        {
+            return stage(type, body, length);
+        }
+        final long result = send(type, body, length);
+        if (result > 0)
+        {
+            body.committed();
+            counters.messagesSent.increment();
+            counters.bytesSent.getAndAdd(length);
+            return TAKEN;
+        }
+        return onNotSent(result) ? stage(type, body, length) : CLOSED;
     }
 
     /**
@@ -162,6 +224,12 @@ final class Outbox implements AutoCloseable
      */
     boolean sendControl(final byte type, final int argument, final NodeIdentity identity)
     {
+        return sendControl(type, argument, identity, (short)0);
+    }
+
+    /** As {@link #sendControl(byte, int, NodeIdentity)}, with header flags (handshakes). */
+    boolean sendControl(final byte type, final int argument, final NodeIdentity identity, final short flags)
+    {
         lock.lock();
         try
         {
@@ -173,7 +241,7 @@ final class Outbox implements AutoCloseable
             final long result = publication.tryClaim(length, claim);
             if (result > 0)
             {
-                FrameHeader.write(claim.buffer(), claim.offset(), type, argument);
+                FrameHeader.write(claim.buffer(), claim.offset(), type, argument, flags);
                 if (null != identity)
                 {
                     HelloFlyweight.write(claim.buffer(), claim.offset() + FrameHeader.LENGTH, identity);
@@ -280,47 +348,48 @@ final class Outbox implements AutoCloseable
     }
 
     /**
-     * A large payload: copied once into a block of the node's blob pool, and a BLOB descriptor published in its
-     * place, in order (only when nothing is staged ahead of it). Answers false, taking nothing, while the pool's cap
+     * A large body: written once into a block of the node's blob pool, and a BLOB descriptor published in its
+     * place, in order (only when nothing is staged ahead of it). Answers FULL, taking nothing, while the pool's cap
      * or the log leaves no room.
      *
-     * @throws io.pekkoshm.remote.blob.BlobStoreException if the payload can never be placed (see its message).
+     * @throws BlobStoreException if the body can never be placed (see its message).
      */
-    private boolean writeBlob(final byte[] bytes, final int offset, final int length)
+    private int writeBlob(final byte type, final FrameBody body, final int length)
     {
         final NodeIdentity receiver = peer;
         if (null == receiver || (stagedCount > 0 && !flushStaged()))
         {
-            return false;
+            return FULL;
         }
         final BlobBlock block = blobs.acquire(length, System.nanoTime());
         if (null == block)
         {
             counters.backPressure.increment();
-            return false;
+            return FULL;
         }
-        block.data().putBytes(0, bytes, offset, length);
+        body.write(block.data(), 0);
         final long result = publication.tryClaim(FrameHeader.BLOB_FRAME_LENGTH, claim);
         if (result > 0)
         {
             final int at = claim.offset();
-            FrameHeader.write(claim.buffer(), at, FrameHeader.BLOB, 0);
+            FrameHeader.write(claim.buffer(), at, FrameHeader.BLOB, type);
             claim.buffer().putLong(at + FrameHeader.BLOB_ID_OFFSET, block.id());
             claim.buffer().putLong(at + FrameHeader.BLOB_GENERATION_OFFSET, block.generation());
             claim.buffer().putLong(at + FrameHeader.BLOB_LENGTH_OFFSET, length);
             blobs.sent(block, length, receiver.pid(), receiver.processStartMillis());
             claim.commit();
+            body.committed();
             counters.messagesSent.increment();
             counters.bytesSent.getAndAdd(length);
             counters.blobsSent.increment();
-            return true;
+            return TAKEN;
         }
         blobs.abandon(block);
-        onNotSent(result);
-        return false;
+        return onNotSent(result) ? FULL : CLOSED;
     }
 
-    private long sendData(final byte[] bytes, final int offset, final int length)
+    /** Sends one frame: written in the claimed space when it fits a fragment, else gathered in scratch and offered. */
+    private long send(final byte type, final FrameBody body, final int length)
     {
         final int frameLength = FrameHeader.LENGTH + length;
         if (frameLength <= maxClaimLength)
@@ -329,30 +398,38 @@ final class Outbox implements AutoCloseable
             if (result > 0)
             {
                 final int at = claim.offset();
-                FrameHeader.write(claim.buffer(), at, FrameHeader.DATA, 0);
-                claim.buffer().putBytes(at + FrameHeader.LENGTH, bytes, offset, length);
+                FrameHeader.write(claim.buffer(), at, type, 0);
+                body.write(claim.buffer(), at + FrameHeader.LENGTH);
                 claim.commit();
             }
             return result;
         }
-        FrameHeader.write(header, 0, FrameHeader.DATA, 0);
-        payloadView.wrap(bytes, offset, length);
-        return publication.offer(header, 0, FrameHeader.LENGTH, payloadView, 0, length);
+        if (body == classicBody)
+        {
+            FrameHeader.write(header, 0, type, 0);
+            return publication.offer(header, 0, FrameHeader.LENGTH, classicBody.view, 0, length);
+        }
+        scratch.checkLimit(frameLength);
+        FrameHeader.write(scratch, 0, type, 0);
+        body.write(scratch, FrameHeader.LENGTH);
+        return publication.offer(scratch, 0, frameLength);
     }
 
-    private boolean stage(final byte[] bytes, final int offset, final int length)
+    private int stage(final byte type, final FrameBody body, final int length)
     {
         final int start = 0 == stagedCount ? FrameHeader.LENGTH : stagedLength;
         final int end = start + FrameHeader.BATCH_RECORD_HEADER_LENGTH + length;
         if (end > staging.capacity())
         {
-            return false;
+            return FULL;
         }
         staging.putInt(start, length);
-        staging.putBytes(start + FrameHeader.BATCH_RECORD_HEADER_LENGTH, bytes, offset, length);
+        staging.putInt(start + FrameHeader.BATCH_RECORD_TYPE_OFFSET, type);
+        body.write(staging, start + FrameHeader.BATCH_RECORD_HEADER_LENGTH);
+        body.committed();
         stagedLength = end;
         stagedCount++;
-        return true;
+        return TAKEN;
     }
 
     private boolean flushStaged()
@@ -415,5 +492,37 @@ final class Outbox implements AutoCloseable
             return "MAX_POSITION_EXCEEDED";
         }
         return Long.toString(result);
+    }
+
+    /** A classic remoting payload as a frame body: the caller's bytes, copied where the frame goes. */
+    private static final class ClassicBody implements FrameBody
+    {
+        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+        private byte[] bytes;
+        private int offset;
+        private int length;
+
+        void wrap(final byte[] bytes, final int offset, final int length)
+        {
+            this.bytes = bytes;
+            this.offset = offset;
+            this.length = length;
+            if (null != bytes)
+            {
+                view.wrap(bytes, offset, length);
+            }
+        }
+
+        @Override
+        public int length()
+        {
+            return length;
+        }
+
+        @Override
+        public void write(final MutableDirectBuffer buffer, final int at)
+        {
+            buffer.putBytes(at, bytes, offset, length);
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.host.ShmDirectory;
 import io.pekkoshm.remote.pekko.PeerTermination;
 import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
 import io.pekkoshm.remote.pekko.internal.PekkoInternals;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -68,6 +69,8 @@ public final class ShmTransport implements Transport
     private TransportCounters counters;
     private BlobPool blobPool;
     private BlobReader blobReader;
+    /** Where the direct path (when the actor system runs a direct-path provider) finds this node's associations. */
+    private final DirectRoutes directRoutes;
     private volatile NodeAgent agent;
     private AgentRunner runner;
     /** Releases the node's files if the JVM exits without terminating the actor system (System.exit, SIGTERM). */
@@ -104,6 +107,7 @@ public final class ShmTransport implements Transport
         this.settings = parsed;
         this.scheme = resolvedScheme;
         this.startupProblem = problem;
+        this.directRoutes = new DirectRoutes(system.provider() instanceof DirectPathProvider);
         final String versionProblem = PekkoInternals.checkVersion();
         if (null != versionProblem)
         {
@@ -187,6 +191,7 @@ public final class ShmTransport implements Transport
                     }
                 });
             counters = new TransportCounters(aeron, addressText);
+            directRoutes.counters(counters);
         }
 
         final NodeIdentity self = new NodeIdentity(system.name(), settings.hostname, claim.port(),
@@ -204,7 +209,7 @@ public final class ShmTransport implements Transport
             (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()),
-            listenerPromise, blobPool, blobReader);
+            listenerPromise, blobPool, blobReader, directRoutes);
         runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
@@ -218,7 +223,7 @@ public final class ShmTransport implements Transport
 
         final TransportCounters published = counters;
         ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.hostname,
-            claim.port()), published::snapshot);
+            claim.port()), published::snapshot, directRoutes);
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
             settings.aeronDirectory);

@@ -21,6 +21,7 @@ import org.agrona.CloseHelper;
  *   7305     batches sent (several messages in one frame)
  *   7310     blobs sent                7312     blob bytes allocated (this node's blocks, current)
  *   7311     blobs received            7313     blobs reclaimed from receivers whose process died
+ *   7314     direct messages sent      7315     direct messages received (both also in 7301/7303)
  * </pre>
  */
 public final class TransportCounters implements AutoCloseable
@@ -38,6 +39,8 @@ public final class TransportCounters implements AutoCloseable
     public static final int BLOBS_RECEIVED_TYPE_ID = 7311;
     public static final int BLOB_BYTES_TYPE_ID = 7312;
     public static final int BLOBS_RECLAIMED_TYPE_ID = 7313;
+    public static final int DIRECT_SENT_TYPE_ID = 7314;
+    public static final int DIRECT_RECEIVED_TYPE_ID = 7315;
 
     final Count messagesSent = new Count();
     final Count bytesSent = new Count();
@@ -52,6 +55,8 @@ public final class TransportCounters implements AutoCloseable
     final Count blobsReceived = new Count();
     final Count blobBytes = new Count();
     final Count blobsReclaimed = new Count();
+    final Count directSent = new Count();
+    final Count directReceived = new Count();
 
     private final Aeron aeron;
     /** The values, and the Aeron counters they are published to, in the same order. */
@@ -61,9 +66,9 @@ public final class TransportCounters implements AutoCloseable
     TransportCounters(final Aeron aeron, final String address)
     {
         this.aeron = aeron;
-        counts = new Count[] { messagesSent, bytesSent, messagesReceived, bytesReceived, batchesSent, backPressure, associations, dropped, rejected, blobsSent, blobsReceived, blobBytes, blobsReclaimed };
-        final int[] typeIds = { MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID, BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID, BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID };
-        final String[] labels = { "messages sent", "bytes sent", "messages received", "bytes received", "batches sent", "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent", "blobs received", "blob bytes allocated", "blobs reclaimed" };
+        counts = new Count[] { messagesSent, bytesSent, messagesReceived, bytesReceived, batchesSent, backPressure, associations, dropped, rejected, blobsSent, blobsReceived, blobBytes, blobsReclaimed, directSent, directReceived };
+        final int[] typeIds = { MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID, BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID, BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID, DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID };
+        final String[] labels = { "messages sent", "bytes sent", "messages received", "bytes received", "batches sent", "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent", "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent", "direct messages received" };
         exported = new Counter[counts.length];
         for (int i = 0; i < counts.length; i++)
         {
@@ -93,7 +98,7 @@ public final class TransportCounters implements AutoCloseable
         return new ShmCountersSnapshot(
             messagesSent.get(), bytesSent.get(), messagesReceived.get(), bytesReceived.get(), batchesSent.get(),
             backPressure.get(), associations.get(), dropped.get(), rejected.get(), blobsSent.get(),
-            blobsReceived.get(), blobBytes.get(), blobsReclaimed.get());
+            blobsReceived.get(), blobBytes.get(), blobsReclaimed.get(), directSent.get(), directReceived.get());
     }
 
     @Override

@@ -16,7 +16,7 @@ class FrameHeaderTest
 {
     private static final List<Byte> TYPES = List.of(
         FrameHeader.HELLO, FrameHeader.HELLO_ACK, FrameHeader.DATA, FrameHeader.BATCH, FrameHeader.HEARTBEAT,
-        FrameHeader.DISASSOCIATE);
+        FrameHeader.DISASSOCIATE, FrameHeader.BLOB, FrameHeader.DIRECT);
 
     @Test
     void shouldRoundTripEveryFrameType()
@@ -38,7 +38,17 @@ class FrameHeaderTest
     }
 
     @Test
-    void shouldPutVersionFirstAndZeroTheReservedBytes()
+    void shouldCarryHandshakeFlagsAndZeroThemInOtherFrames()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FrameHeader.LENGTH]);
+        FrameHeader.write(buffer, 0, FrameHeader.HELLO, 0, FrameHeader.FLAG_DIRECT);
+        assertEquals(FrameHeader.FLAG_DIRECT, FrameHeader.flags(buffer, 0));
+        FrameHeader.write(buffer, 0, FrameHeader.DATA, 0);
+        assertEquals(0, FrameHeader.flags(buffer, 0));
+    }
+
+    @Test
+    void shouldPutVersionFirstAndZeroTheFlags()
     {
         final byte[] bytes = new byte[FrameHeader.LENGTH];
         java.util.Arrays.fill(bytes, (byte)0x7f);

@@ -1,0 +1,33 @@
+package io.pekkoshm.remote.direct;
+
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorIdentity;
+
+/**
+ * Each node's /system/pekko-shm-direct actor. Peers send it their ordering barriers, an {@code Identify} that
+ * every actor answers by itself; it receives the answers to this node's own barriers and their timeouts.
+ */
+final class BarrierActor extends AbstractActor
+{
+    /** A barrier's deadline has passed. */
+    record Timeout(long token)
+    {
+    }
+
+    private final DirectPath path;
+
+    BarrierActor(final DirectPath path)
+    {
+        this.path = path;
+    }
+
+    @Override
+    public Receive createReceive()
+    {
+        return receiveBuilder()
+            .match(ActorIdentity.class, identity -> identity.correlationId() instanceof Long,
+                identity -> path.onBarrierAnswered((Long)identity.correlationId()))
+            .match(Timeout.class, timeout -> path.onBarrierTimeout(timeout.token()))
+            .build();
+    }
+}

@@ -1,0 +1,334 @@
+package io.pekkoshm.remote.direct;
+
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.transport.DirectInbound;
+import io.pekkoshm.remote.transport.DirectRoute;
+import io.pekkoshm.remote.transport.DirectRoutes;
+import io.pekkoshm.remote.transport.DirectSession;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.apache.pekko.actor.ActorPath;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Dropped;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Identify;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.RootActorPath;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.serialization.ByteBufferSerializer;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The direct path of one actor system: ordinary messages to remote actors are serialized on the sending thread and
+ * written straight into the association's log buffer ({@link DirectLink}, {@link EnvelopeWriter}); on the receiving
+ * node the transport's poller decodes them and puts them into the recipient's mailbox ({@link InboundSession}).
+ * Classic remoting stays the control plane: association life cycle, system messages (watch, death notifications,
+ * remote deployment), quarantine; both kinds of traffic share the association's one ordered stream.
+ * <p>
+ * Started by the plugin's actor-ref providers once the transport listens; remote refs they hand out send through
+ * {@link #send}.
+ */
+public final class DirectPath implements DirectInbound
+{
+    /** The name of each node's direct-path actor under /system: it answers the ordering barriers. */
+    public static final String ACTOR_NAME = "pekko-shm-direct";
+
+    static final int SENT = 1;
+    static final int DROPPED = 0;
+    static final int CLOSED = -1;
+
+    private static final int INITIAL_SERIALIZATION_BUFFER = 64 * 1024;
+    /** Serialization buffers grow up to this; larger messages are serialized into arrays of their own. */
+    private static final int MAX_SERIALIZATION_BUFFER = 1024 * 1024;
+
+    private final ExtendedActorSystem system;
+    private final ShmSettings settings;
+    private final DirectRoutes routes;
+    private final PekkoBridge bridge;
+    private final Serialization serialization;
+    private final LoggingAdapter log;
+    private final long backPressureTimeoutNs;
+    private final ConcurrentHashMap<Address, DirectLink> links = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, DirectLink> barriers = new ConcurrentHashMap<>();
+    private final AtomicLong nextToken = new AtomicLong(1);
+    private final AtomicLong drops = new AtomicLong();
+    private final ThreadLocal<SendState> sendStates = ThreadLocal.withInitial(SendState::new);
+    private final ActorRef barrierActor;
+
+    private DirectPath(final ExtendedActorSystem system, final ShmSettings settings, final DirectRoutes routes,
+        final PekkoBridge bridge)
+    {
+        this.system = system;
+        this.settings = settings;
+        this.routes = routes;
+        this.bridge = bridge;
+        this.serialization = SerializationExtension.get(system);
+        this.log = Logging.getLogger(system, DirectPath.class);
+        this.backPressureTimeoutNs = settings.directBackPressureTimeout.toNanos();
+        this.barrierActor = system.systemActorOf(Props.create(BarrierActor.class, () -> new BarrierActor(this)),
+            ACTOR_NAME);
+    }
+
+    /** Starts the direct path and installs its receiving side in the transport. */
+    public static DirectPath start(final ExtendedActorSystem system, final ShmSettings settings,
+        final DirectRoutes routes, final PekkoBridge bridge)
+    {
+        final DirectPath path = new DirectPath(system, settings, routes, bridge);
+        routes.inbound(path);
+        return path;
+    }
+
+    /**
+     * Sends an ordinary message to a remote actor the direct way, when the link to its node allows.
+     *
+     * @return false when the caller must send it the classic way.
+     */
+    public boolean send(final DirectRef ref, final Object message, final ActorRef sender)
+    {
+        DirectLink link = ref.cachedLink();
+        if (null == link)
+        {
+            link = links.computeIfAbsent(ref.actorRef().path().address(), address -> new DirectLink(this, address));
+            ref.cacheLink(link);
+        }
+        return link.send(ref, message, sender);
+    }
+
+    @Override
+    public DirectSession open(final Address remoteAddress)
+    {
+        return new InboundSession(this, remoteAddress, settings.directCompressionTableSize);
+    }
+
+    /** How many messages the direct path has dropped (each also counted in the node's 'messages dropped'). */
+    public long drops()
+    {
+        return drops.get();
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // For links and sessions.
+    // -------------------------------------------------------------------------------------------------------------
+
+    DirectRoutes routes()
+    {
+        return routes;
+    }
+
+    PekkoBridge bridge()
+    {
+        return bridge;
+    }
+
+    Serialization serialization()
+    {
+        return serialization;
+    }
+
+    LoggingAdapter log()
+    {
+        return log;
+    }
+
+    int pendingLimit()
+    {
+        return settings.directPendingLimit;
+    }
+
+    OutboundCompression newCompression()
+    {
+        return new OutboundCompression(settings.directCompressionTableSize);
+    }
+
+    /**
+     * Serializes a message and writes it into a route, waiting up to back-pressure-timeout for room.
+     *
+     * @return {@link #SENT}, {@link #DROPPED} (counted, published, logged) or {@link #CLOSED} (the route is dead:
+     * nothing was taken, the caller sends it another way).
+     */
+    int write(final DirectRoute route, final OutboundCompression compression, final DirectRef ref,
+        final Object message, final ActorRef sender)
+    {
+        final SendState state = sendStates.get();
+        final EnvelopeWriter writer = state.writer;
+        final ActorRef recipient = ref.actorRef();
+        final ActorRef from = null == sender || sender == system.deadLetters() ? null : sender;
+        final Object previous = bridge.beginSerialization();
+        try
+        {
+            final Serializer serializer = serialization.findSerializerFor(message);
+            writer.message(compression, recipient, !isTemporary(recipient), from, null != from && !isTemporary(from),
+                serializer.identifier(), Serializers.manifestFor(serializer, message));
+            serialize(state, serializer, message);
+            long deadlineNs = 0;
+            while (true)
+            {
+                final int result = route.offer(writer);
+                if (DirectRoute.TAKEN == result)
+                {
+                    return SENT;
+                }
+                if (DirectRoute.CLOSED == result)
+                {
+                    return CLOSED;
+                }
+                if (DirectRoute.TOO_LARGE == result)
+                {
+                    drop(message, sender, recipient, "its serialized size (" + writer.payloadLength() + " bytes) is " +
+                        "larger than the largest message to " + route.remoteAddress() + " (" + route.maxBodyLength() +
+                        " bytes; see pekko.remote.shm.blob.max-bytes)");
+                    return DROPPED;
+                }
+                final long nowNs = System.nanoTime();
+                if (0 == deadlineNs)
+                {
+                    deadlineNs = nowNs + backPressureTimeoutNs;
+                    state.idle.reset();
+                }
+                else if (nowNs - deadlineNs > 0)
+                {
+                    drop(message, sender, recipient, "the log buffer to " + route.remoteAddress() + " stayed full for " +
+                        "pekko.remote.shm.direct.back-pressure-timeout (" + settings.directBackPressureTimeout.toMillis() +
+                        " ms): the receiver is slower than its senders");
+                    return DROPPED;
+                }
+                state.idle.idle();
+            }
+        }
+        catch (final BlobStoreException ex)
+        {
+            drop(message, sender, recipient, ex.getMessage());
+            return DROPPED;
+        }
+        catch (final RuntimeException ex)
+        {
+            log.error(ex, "Could not serialize a message of class {} for {}: {}", message.getClass().getName(),
+                recipient, ex.getMessage());
+            drop(message, sender, recipient, "it could not be serialized: " + ex);
+            return DROPPED;
+        }
+        finally
+        {
+            writer.clear();
+            bridge.endSerialization(previous);
+        }
+    }
+
+    /** Sends a link's ordering barrier the classic way; returns its token. */
+    long sendBarrier(final DirectLink link)
+    {
+        final long token = nextToken.getAndIncrement();
+        barriers.put(token, link);
+        final ActorPath target = new RootActorPath(link.address(), "/").$div("system").$div(ACTOR_NAME);
+        bridge.sendClassic(link.address(), target.toSerializationFormat(), new Identify(token), barrierActor);
+        system.scheduler().scheduleOnce(settings.directBarrierTimeout, barrierActor,
+            new BarrierActor.Timeout(token), system.dispatcher(), ActorRef.noSender());
+        return token;
+    }
+
+    void onBarrierAnswered(final long token)
+    {
+        final DirectLink link = barriers.remove(token);
+        if (null != link)
+        {
+            link.onBarrierAnswered(token);
+        }
+    }
+
+    void onBarrierTimeout(final long token)
+    {
+        final DirectLink link = barriers.remove(token);
+        if (null != link)
+        {
+            link.onBarrierTimeout(token);
+        }
+    }
+
+    /** Drops a message the direct path cannot send: counted, published as {@link Dropped}, logged. */
+    void drop(final Object message, final ActorRef sender, final ActorRef recipient, final String reason)
+    {
+        routes.countDropped();
+        final long dropped = drops.incrementAndGet();
+        system.eventStream().publish(new Dropped(message, reason, null == sender ? ActorRef.noSender() : sender,
+            recipient));
+        if (dropped <= 10 || 0 == dropped % 1000)
+        {
+            log.warning("Dropped a message of class {} to {}: {}. ({} dropped by the direct path so far; each is " +
+                "published as Dropped.)", message.getClass().getName(), recipient, reason, dropped);
+        }
+    }
+
+    /** An inbound payload that could not be deserialized: counted and logged, the association goes on. */
+    void onUndecodable(final Address from, final ActorRef recipient, final int serializerId, final String manifest,
+        final Exception ex)
+    {
+        routes.countDropped();
+        final long dropped = drops.incrementAndGet();
+        if (dropped <= 10 || 0 == dropped % 1000)
+        {
+            log.warning("Dropped a message from {} to {}: it could not be deserialized (serializer id {}, manifest " +
+                "[" + manifest + "]): {}. Both nodes need the same serializers and classes.", from, recipient,
+                serializerId, ex.toString());
+        }
+    }
+
+    private void serialize(final SendState state, final Serializer serializer, final Object message)
+    {
+        if (serializer instanceof ByteBufferSerializer)
+        {
+            final ByteBuffer buffer = state.buffer;
+            buffer.clear();
+            try
+            {
+                ((ByteBufferSerializer)serializer).toBinary(message, buffer);
+                state.writer.payload(buffer, buffer.position());
+                return;
+            }
+            catch (final BufferOverflowException ex)
+            {
+                final byte[] bytes = serializer.toBinary(message);
+                state.writer.payload(bytes);
+                state.grow(bytes.length);
+                return;
+            }
+        }
+        state.writer.payload(serializer.toBinary(message));
+    }
+
+    /** Refs of ask's temporary actors are used once: they are sent in full and not kept in the tables. */
+    private static boolean isTemporary(final ActorRef ref)
+    {
+        final ActorPath path = ref.path();
+        final ActorPath parent = path.parent();
+        return "temp".equals(parent.name()) && parent.parent() == path.root();
+    }
+
+    /** What one sending thread reuses for every message. */
+    private static final class SendState
+    {
+        final EnvelopeWriter writer = new EnvelopeWriter();
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
+            TimeUnit.MILLISECONDS.toNanos(1));
+        ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_SERIALIZATION_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+
+        void grow(final int needed)
+        {
+            if (needed <= MAX_SERIALIZATION_BUFFER)
+            {
+                buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(needed - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+    }
+}

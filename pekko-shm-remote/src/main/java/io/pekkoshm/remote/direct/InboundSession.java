@@ -1,0 +1,191 @@
+package io.pekkoshm.remote.direct;
+
+import io.pekkoshm.remote.transport.DirectSession;
+import io.pekkoshm.remote.transport.MalformedFrameException;
+import org.agrona.DirectBuffer;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Address;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.IdentityHashMap;
+
+/**
+ * The receiving end of the direct path on one association, on the node agent's thread: decodes each envelope,
+ * resolves recipient and sender through the association's tables, deserializes the payload straight from the log
+ * buffer (or the blob), and puts the message into the recipient's mailbox. No actor hop in between.
+ * <p>
+ * A recipient is kept in the table only while it is a live local actor; otherwise (not yet created, stopped, dead
+ * letters) its path is kept and resolved again on every message, so a message to an actor created later, or to a
+ * new actor of the same name, is never delivered to a stale ref.
+ */
+final class InboundSession implements DirectSession
+{
+    private final DirectPath path;
+    private final Address remoteAddress;
+    private final InboundTable<Recipient> recipients;
+    private final InboundTable<ActorRef> senders;
+    private final InboundTable<String> manifests;
+    /** Reusable views over the log buffers the frames arrive in (one per mapped log). */
+    private final IdentityHashMap<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
+    private boolean closed;
+
+    InboundSession(final DirectPath path, final Address remoteAddress, final int tableSize)
+    {
+        this.path = path;
+        this.remoteAddress = remoteAddress;
+        this.recipients = new InboundTable<>(tableSize, "recipient");
+        this.senders = new InboundTable<>(tableSize, "sender");
+        this.manifests = new InboundTable<>(tableSize, "manifest");
+    }
+
+    @Override
+    public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < DirectEnvelope.LITERALS_OFFSET)
+        {
+            throw new MalformedFrameException("direct envelope of " + length + " bytes");
+        }
+        final int end = offset + length;
+        final int recipientCode = buffer.getInt(offset + DirectEnvelope.RECIPIENT_OFFSET);
+        final int senderCode = buffer.getInt(offset + DirectEnvelope.SENDER_OFFSET);
+        final int serializerId = buffer.getInt(offset + DirectEnvelope.SERIALIZER_OFFSET);
+        final int manifestCode = buffer.getInt(offset + DirectEnvelope.MANIFEST_OFFSET);
+        DirectEnvelope.checkCode(recipientCode, recipients.capacity(), "recipient");
+        DirectEnvelope.checkCode(senderCode, senders.capacity(), "sender");
+        DirectEnvelope.checkCode(manifestCode, manifests.capacity(), "manifest");
+        if (DirectEnvelope.NONE == recipientCode)
+        {
+            throw new MalformedFrameException("direct envelope without a recipient");
+        }
+
+        int position = offset + DirectEnvelope.LITERALS_OFFSET;
+        final Recipient recipient;
+        if (DirectEnvelope.hasLiteral(recipientCode))
+        {
+            final int literalLength = DirectEnvelope.literalLength(buffer, position, end);
+            recipient = new Recipient(DirectEnvelope.getLiteral(buffer, position, literalLength));
+            position += DirectEnvelope.LITERAL_PREFIX_LENGTH + literalLength;
+            if (recipientCode >= DirectEnvelope.DEFINE)
+            {
+                recipients.put(recipientCode - DirectEnvelope.DEFINE, recipient);
+            }
+        }
+        else
+        {
+            recipient = recipients.get(recipientCode);
+        }
+
+        ActorRef sender = null;
+        if (DirectEnvelope.hasLiteral(senderCode))
+        {
+            final int literalLength = DirectEnvelope.literalLength(buffer, position, end);
+            sender = path.bridge().resolveSender(DirectEnvelope.getLiteral(buffer, position, literalLength));
+            position += DirectEnvelope.LITERAL_PREFIX_LENGTH + literalLength;
+            if (senderCode >= DirectEnvelope.DEFINE)
+            {
+                senders.put(senderCode - DirectEnvelope.DEFINE, sender);
+            }
+        }
+        else if (DirectEnvelope.NONE != senderCode)
+        {
+            sender = senders.get(senderCode);
+        }
+
+        String manifest = "";
+        if (DirectEnvelope.hasLiteral(manifestCode))
+        {
+            final int literalLength = DirectEnvelope.literalLength(buffer, position, end);
+            manifest = DirectEnvelope.getLiteral(buffer, position, literalLength);
+            position += DirectEnvelope.LITERAL_PREFIX_LENGTH + literalLength;
+            if (manifestCode >= DirectEnvelope.DEFINE)
+            {
+                manifests.put(manifestCode - DirectEnvelope.DEFINE, manifest);
+            }
+        }
+        else if (DirectEnvelope.NONE != manifestCode)
+        {
+            manifest = manifests.get(manifestCode);
+        }
+
+        final ActorRef to = recipient.resolve(path.bridge());
+        final Object message;
+        try
+        {
+            message = path.serialization().deserializeByteBuffer(view(buffer, position, end - position), serializerId,
+                manifest);
+        }
+        catch (final Exception ex)
+        {
+            path.onUndecodable(remoteAddress, to, serializerId, manifest, ex);
+            return;
+        }
+        path.bridge().deliver(to, message, sender);
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        views.clear();
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * A little-endian ByteBuffer over {@code buffer[offset, offset + length)}, without copying (Pekko's
+     * ByteBufferSerializers read in the order Artery gives them, which matches their array format).
+     */
+    private ByteBuffer view(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ByteBuffer underlying = buffer.byteBuffer();
+        final int at = buffer.wrapAdjustment() + offset;
+        if (null != underlying)
+        {
+            ByteBuffer view = views.get(underlying);
+            if (null == view)
+            {
+                view = underlying.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                views.put(underlying, view);
+            }
+            view.clear();
+            view.limit(at + length).position(at);
+            return view;
+        }
+        final byte[] array = buffer.byteArray();
+        if (null != array)
+        {
+            return ByteBuffer.wrap(array, at, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        return ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A recipient entry: its path, and its ref while that is a live local actor. */
+    private static final class Recipient
+    {
+        private final String path;
+        private ActorRef cached;
+
+        Recipient(final String path)
+        {
+            this.path = path;
+        }
+
+        ActorRef resolve(final PekkoBridge bridge)
+        {
+            final ActorRef current = cached;
+            if (null != current && bridge.isCacheable(current))
+            {
+                return current;
+            }
+            final ActorRef resolved = bridge.resolveRecipient(path);
+            cached = bridge.isCacheable(resolved) ? resolved : null;
+            return resolved;
+        }
+    }
+}

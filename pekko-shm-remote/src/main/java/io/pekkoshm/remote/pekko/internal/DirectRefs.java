@@ -1,0 +1,203 @@
+package io.pekkoshm.remote.pekko.internal;
+
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.direct.DirectPath;
+import io.pekkoshm.remote.direct.DirectRef;
+import io.pekkoshm.remote.direct.PekkoBridge;
+import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.transport.DirectRoutes;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSelection$;
+import org.apache.pekko.actor.ActorSelectionMessage;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.InternalActorRef;
+import org.apache.pekko.actor.LocalRef;
+import org.apache.pekko.actor.PossiblyHarmful;
+import org.apache.pekko.actor.RepointableRef;
+import org.apache.pekko.dispatch.sysmsg.SystemMessage;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.remote.RemoteActorRef;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import org.apache.pekko.remote.RemoteRef;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.Serialization$;
+
+import java.util.Optional;
+
+/**
+ * What the two direct-path providers share: turning Pekko's remote refs into {@link DirectRemoteActorRef}s once the
+ * direct path runs, and the {@link PekkoBridge} the direct path uses (resolution, delivery under classic remoting's
+ * rules, transport information for serialization). Written against Pekko 1.7.
+ */
+final class DirectRefs implements PekkoBridge
+{
+    private final RemoteActorRefProvider provider;
+    private volatile DirectPath direct;
+    private ExtendedActorSystem system;
+    private LoggingAdapter log;
+    private Address localAddress;
+    private Serialization.Information transportInformation;
+    private boolean untrusted;
+
+    DirectRefs(final RemoteActorRefProvider provider)
+    {
+        this.provider = provider;
+    }
+
+    /**
+     * Starts the direct path, after the provider's own init (the transport listens by then).
+     */
+    @SuppressWarnings("deprecation")
+    void start(final ExtendedActorSystem system)
+    {
+        this.system = system;
+        this.log = Logging.getLogger(system, DirectRefs.class);
+        final Optional<DirectRoutes> routes = ShmRemote.get(system).directRoutes();
+        if (routes.isEmpty())
+        {
+            log.warning("pekko.actor.provider is {}, but the pekko.shm transport is not running in this actor system " +
+                "(is \"pekko.remote.shm\" in pekko.remote.classic.enabled-transports?): the direct path is off and " +
+                "remote messages go the classic way.", provider.getClass().getName());
+            return;
+        }
+        this.localAddress = provider.getDefaultAddress();
+        this.transportInformation = new Serialization.Information(localAddress, system);
+        this.untrusted = provider.remoteSettings().UntrustedMode();
+        this.direct = DirectPath.start(system, ShmSettings.fromRootConfig(system.settings().config()), routes.get(),
+            this);
+        log.info("pekko.shm direct path is on for {}", localAddress);
+    }
+
+    /** A remote ref as a direct ref, when the direct path runs and the ref is Pekko's plain remote ref. */
+    ActorRef wrap(final ActorRef ref)
+    {
+        final DirectPath current = direct;
+        if (null == current || ref.getClass() != RemoteActorRef.class)
+        {
+            return ref;
+        }
+        final RemoteActorRef remote = (RemoteActorRef)ref;
+        return new DirectRemoteActorRef(current, provider.transport(), remote.localAddressToUse(), remote.path(),
+            remote.getParent(), remote.acceptProtocolNames());
+    }
+
+    InternalActorRef wrapInternal(final InternalActorRef ref)
+    {
+        return (InternalActorRef)wrap(ref);
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // PekkoBridge
+    // -------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public ActorRef resolveRecipient(final String path)
+    {
+        return provider.resolveActorRefWithLocalAddress(path, localAddress);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public boolean isCacheable(final ActorRef recipient)
+    {
+        return (recipient instanceof LocalRef || recipient instanceof RepointableRef) &&
+            ((InternalActorRef)recipient).isLocal() && !((InternalActorRef)recipient).isTerminated();
+    }
+
+    @Override
+    public ActorRef resolveSender(final String path)
+    {
+        return provider.resolveActorRefWithLocalAddress(path, localAddress);
+    }
+
+    /** The rules of classic remoting's DefaultMessageDispatcher (Pekko 1.7), for messages that came direct. */
+    @Override
+    @SuppressWarnings("deprecation")
+    public void deliver(final ActorRef to, final Object message, final ActorRef from)
+    {
+        final InternalActorRef recipient = (InternalActorRef)to;
+        final ActorRef sender = null == from ? system.deadLetters() : from;
+        if (recipient == provider.remoteDaemon())
+        {
+            if (untrusted)
+            {
+                log.debug("dropping daemon message in untrusted mode");
+            }
+            else
+            {
+                recipient.tell(message, ActorRef.noSender());
+            }
+        }
+        else if ((recipient instanceof LocalRef || recipient instanceof RepointableRef) && recipient.isLocal())
+        {
+            if (message instanceof ActorSelectionMessage)
+            {
+                final ActorSelectionMessage selection = (ActorSelectionMessage)message;
+                final String elements = selection.elements().mkString("/", "/", "");
+                if (untrusted && (!provider.remoteSettings().TrustedSelectionPaths().contains(elements) ||
+                    selection.msg() instanceof PossiblyHarmful || recipient != provider.rootGuardian()))
+                {
+                    log.debug("operating in UntrustedMode, dropping inbound actor selection to [{}], allow it by " +
+                        "adding the path to 'pekko.remote.trusted-selection-paths' configuration", elements);
+                }
+                else
+                {
+                    ActorSelection$.MODULE$.deliverSelection(recipient, sender, selection);
+                }
+            }
+            else if (message instanceof PossiblyHarmful && untrusted)
+            {
+                log.debug("operating in UntrustedMode, dropping inbound PossiblyHarmful message of type [{}]",
+                    message.getClass().getName());
+            }
+            else if (message instanceof SystemMessage)
+            {
+                recipient.sendSystemMessage((SystemMessage)message);
+            }
+            else
+            {
+                recipient.tell(message, sender);
+            }
+        }
+        else if ((recipient instanceof RemoteRef || recipient instanceof RepointableRef) && !recipient.isLocal() &&
+            !untrusted && provider.transport().addresses().contains(recipient.path().address()))
+        {
+            recipient.tell(message, sender); // addressed to us, but remote-deployed from here
+        }
+        else
+        {
+            log.error("dropping message [{}] for non-local recipient [{}] arriving at [{}]",
+                message.getClass().getName(), recipient, localAddress);
+        }
+    }
+
+    @Override
+    public Object beginSerialization()
+    {
+        final Serialization.Information previous = Serialization$.MODULE$.currentTransportInformation().value();
+        Serialization$.MODULE$.currentTransportInformation().value_$eq(transportInformation);
+        return previous;
+    }
+
+    @Override
+    public void endSerialization(final Object previous)
+    {
+        Serialization$.MODULE$.currentTransportInformation().value_$eq((Serialization.Information)previous);
+    }
+
+    @Override
+    public void sendClassic(final Address address, final String path, final Object message, final ActorRef sender)
+    {
+        final ActorRef ref = provider.resolveActorRef(path);
+        if (ref instanceof DirectRef)
+        {
+            ((DirectRef)ref).sendClassic(message, sender);
+        }
+        else
+        {
+            ref.tell(message, sender);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.pekkoshm.remote.pekko.internal;
+
+import org.apache.pekko.actor.ActorPath;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ActorSystemImpl;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.DynamicAccess;
+import org.apache.pekko.actor.InternalActorRef;
+import org.apache.pekko.event.EventStream;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+
+/**
+ * {@code pekko.actor.provider = "io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider"}: Pekko's
+ * {@code remote} provider (1.7) whose remote refs send ordinary messages on the pekko.shm direct path.
+ * Everything else is Pekko's provider, unchanged.
+ */
+public class ShmRemoteActorRefProvider extends RemoteActorRefProvider implements DirectPathProvider
+{
+    private final DirectRefs refs = new DirectRefs(this);
+
+    public ShmRemoteActorRefProvider(final String systemName, final ActorSystem.Settings settings,
+        final EventStream eventStream, final DynamicAccess dynamicAccess)
+    {
+        super(systemName, settings, eventStream, dynamicAccess);
+    }
+
+    @Override
+    public void init(final ActorSystemImpl system)
+    {
+        super.init(system);
+        refs.start(system);
+    }
+
+    @Override
+    public ActorRef rootGuardianAt(final Address address)
+    {
+        return refs.wrap(super.rootGuardianAt(address));
+    }
+
+    @Override
+    public InternalActorRef resolveActorRefWithLocalAddress(final String path, final Address localAddress)
+    {
+        return refs.wrapInternal(super.resolveActorRefWithLocalAddress(path, localAddress));
+    }
+
+    @Override
+    public ActorRef internalResolveActorRef(final String path)
+    {
+        return refs.wrap(super.internalResolveActorRef(path));
+    }
+
+    @Override
+    public ActorRef resolveActorRef(final ActorPath path)
+    {
+        return refs.wrap(super.resolveActorRef(path));
+    }
+}

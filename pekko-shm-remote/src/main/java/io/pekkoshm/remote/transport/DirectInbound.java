@@ -1,0 +1,14 @@
+package io.pekkoshm.remote.transport;
+
+import org.apache.pekko.actor.Address;
+
+/** The direct path's receiving side, as the transport sees it: one {@link DirectSession} per association. */
+public interface DirectInbound
+{
+    /**
+     * Called on the node agent's thread when an association with a peer that sends DIRECT frames is established.
+     *
+     * @param remoteAddress the peer's address, with the full protocol (e.g. {@code pekko.shm}).
+     */
+    DirectSession open(Address remoteAddress);
+}

@@ -1,0 +1,72 @@
+package io.pekkoshm.remote.transport;
+
+import org.apache.pekko.actor.Address;
+
+/**
+ * The direct path's way into one association: DIRECT frames written on the caller's thread into the association's
+ * {@link Outbox}, in the same ordered stream as classic remoting's frames.
+ */
+public final class DirectRoute
+{
+    /** {@link #offer} answers: the frame was sent, or staged to be sent in order. */
+    public static final int TAKEN = Outbox.TAKEN;
+    /** {@link #offer} answers: back-pressured (the log and staging are full, or the blob cap is reached). */
+    public static final int FULL = Outbox.FULL;
+    /** {@link #offer} answers: the association has ended; this route is dead. */
+    public static final int CLOSED = Outbox.CLOSED;
+    /** {@link #offer} answers: larger than {@link #maxBodyLength()}. */
+    public static final int TOO_LARGE = Outbox.TOO_LARGE;
+
+    private final Outbox outbox;
+    private final Address remoteAddress;
+    private final long peerUid;
+
+    DirectRoute(final Outbox outbox, final Address remoteAddress, final long peerUid)
+    {
+        this.outbox = outbox;
+        this.remoteAddress = remoteAddress;
+        this.peerUid = peerUid;
+    }
+
+    /**
+     * Writes one DIRECT frame.
+     *
+     * @return {@link #TAKEN}, {@link #FULL} (back-pressured: nothing taken, try again),
+     * {@link #CLOSED} (the association has ended: this route is dead) or {@link #TOO_LARGE}.
+     * @throws io.pekkoshm.remote.blob.BlobStoreException if the body belongs in the blob store and can never be
+     * placed there (see its message); the route goes on.
+     */
+    public int offer(final FrameBody body)
+    {
+        final int result = outbox.writeFrame(FrameHeader.DIRECT, body);
+        if (Outbox.TAKEN == result)
+        {
+            outbox.counters().directSent.increment();
+        }
+        return result;
+    }
+
+    /** The peer's address, with the full protocol. */
+    public Address remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    /** The peer actor system's uid (its incarnation as Pekko knows it). */
+    public long peerUid()
+    {
+        return peerUid;
+    }
+
+    /** The largest body a frame of this route can carry (through the blob store, when it is on). */
+    public long maxBodyLength()
+    {
+        return outbox.maxBodyLength();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "DirectRoute(" + remoteAddress + ", session " + outbox.sessionId() + ")";
+    }
+}

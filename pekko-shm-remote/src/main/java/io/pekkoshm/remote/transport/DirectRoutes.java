@@ -1,0 +1,75 @@
+package io.pekkoshm.remote.transport;
+
+import org.apache.pekko.actor.Address;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where the direct path meets the transport: the established associations that carry DIRECT frames, by peer
+ * address (one route per peer: the first association to it that is established), and the receiving side the
+ * provider installs.
+ * <p>
+ * A route exists only when both ends decode DIRECT frames: this node because its actor system runs a direct-path
+ * provider ({@link #acceptsDirect()}), the peer because its handshake said so ({@link FrameHeader#FLAG_DIRECT}).
+ */
+public final class DirectRoutes
+{
+    private final boolean acceptsDirect;
+    private final ConcurrentHashMap<Address, DirectRoute> routes = new ConcurrentHashMap<>();
+    private volatile DirectInbound inbound;
+    private volatile TransportCounters counters;
+
+    DirectRoutes(final boolean acceptsDirect)
+    {
+        this.acceptsDirect = acceptsDirect;
+    }
+
+    /** Whether this node decodes DIRECT frames (its handshakes say so). */
+    public boolean acceptsDirect()
+    {
+        return acceptsDirect;
+    }
+
+    /** The route to a peer, or null while there is no established association to it that carries DIRECT frames. */
+    public DirectRoute route(final Address remoteAddress)
+    {
+        return routes.get(remoteAddress);
+    }
+
+    /** Installs the receiving side; DIRECT frames that arrive before it is installed are counted as dropped. */
+    public void inbound(final DirectInbound inbound)
+    {
+        this.inbound = inbound;
+    }
+
+    DirectInbound inbound()
+    {
+        return inbound;
+    }
+
+    /** Counts a message the direct path had to drop in the node's 'messages dropped'. */
+    public void countDropped()
+    {
+        final TransportCounters current = counters;
+        if (null != current)
+        {
+            current.dropped.increment();
+        }
+    }
+
+    void counters(final TransportCounters counters)
+    {
+        this.counters = counters;
+    }
+
+    /** @return true if this route became the peer's route. */
+    boolean add(final DirectRoute route)
+    {
+        return null == routes.putIfAbsent(route.remoteAddress(), route);
+    }
+
+    void remove(final DirectRoute route)
+    {
+        routes.remove(route.remoteAddress(), route);
+    }
+}

@@ -1,0 +1,20 @@
+package io.pekkoshm.remote.transport;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The direct path's receiving end of one association: decodes the bodies of the DIRECT frames that arrive on it, in
+ * stream order, on the node agent's thread.
+ */
+public interface DirectSession
+{
+    /**
+     * One DIRECT body. The buffer is only valid during the call.
+     *
+     * @throws MalformedFrameException if the body is not a valid envelope: the association is ended.
+     */
+    void onFrame(DirectBuffer buffer, int offset, int length);
+
+    /** The association has ended; no more frames will come. */
+    void close();
+}
