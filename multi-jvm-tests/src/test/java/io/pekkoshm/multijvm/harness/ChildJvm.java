@@ -104,6 +104,10 @@ public final class ChildJvm implements AutoCloseable
         command.add("-Dfile.encoding=UTF-8");
         // Lets a human (or a test looking for leaks) tell harness children apart in `ps`.
         command.add("-Dmultijvm.node=" + spec.nodeName());
+        if (io.pekkoshm.multijvm.nodes.PathMode.direct())
+        {
+            command.add("-D" + io.pekkoshm.multijvm.nodes.PathMode.PROPERTY + "=true");
+        }
         command.addAll(spec.jvmArgs());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
