@@ -130,7 +130,7 @@ final class SessionRunner
                 logs.resolve(tag + "-driver.log")))
         {
             final String address = awaitReady(peer);
-            final long mediaDriverPid = transport == Transport.SHM ? directories.shmMediaDriverPid() : 0;
+            final long mediaDriverPid = transport.isShm() ? directories.shmMediaDriverPid() : 0;
             driver.send(RunnerCommands.peerLine(address, peer.pid(), mediaDriverPid));
             drive(session, driver, peer, mediaDriverPid, collect);
         }

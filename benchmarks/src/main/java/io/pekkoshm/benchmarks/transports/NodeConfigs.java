@@ -18,13 +18,19 @@ import java.nio.file.Path;
  *       JVM polling, which on 2 cores starves everything else); its embedded drivers in directories of this run.</li>
  *   <li>classic Netty TCP: {@code maximum-frame-size} for the session's largest message.</li>
  *   <li>the plugin: a directory of this run, {@code driver.mode = auto} with a 2 s idle timeout; everything else
- *       (term length, blob store) at its defaults.</li>
+ *       (term length, blob store) at its defaults. Its direct-path variants set the plugin's provider (one line), the
+ *       low-latency one also {@code idle-cpu-level = 9}.</li>
  * </ul>
  */
 public final class NodeConfigs
 {
     /** Artery's and Netty's frame sizes are the payload plus this, for the envelope. */
     private static final long FRAME_MARGIN = 64 * Sizes.KIB;
+    /**
+     * The plugin's latency knob "up" on this 2-core machine: pollers park at most 10 us. Level 10 (busy-spin) would
+     * give each of the two nodes' pollers a whole core and starve the actors' own threads.
+     */
+    private static final int LOW_LATENCY_IDLE_CPU_LEVEL = 9;
 
     private NodeConfigs()
     {
@@ -54,6 +60,12 @@ public final class NodeConfigs
         switch (transport)
         {
             case SHM:
+            case SHM_DIRECT:
+            case SHM_DIRECT_LOW_LATENCY:
+                if (transport != Transport.SHM)
+                {
+                    conf.append("pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider\"\n");
+                }
                 conf.append("pekko.remote.artery.enabled = off\n")
                     .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n")
                     .append("pekko.remote.shm {\n")
@@ -61,7 +73,8 @@ public final class NodeConfigs
                     .append("  directory = \"").append(shmDirectory).append("\"\n")
                     .append("  driver.mode = auto\n")
                     .append("  driver.idle-timeout = 2 s\n")
-                    .append("  idle-cpu-level = ").append(idleCpuLevel).append('\n')
+                    .append("  idle-cpu-level = ").append(transport == Transport.SHM_DIRECT_LOW_LATENCY ?
+                        LOW_LATENCY_IDLE_CPU_LEVEL : idleCpuLevel).append('\n')
                     .append("}\n");
                 break;
             case ARTERY_TCP:

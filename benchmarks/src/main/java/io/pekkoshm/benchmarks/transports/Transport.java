@@ -16,6 +16,8 @@ import java.util.Optional;
 public enum Transport
 {
     SHM("shm", "pekko-shm-remote", true),
+    SHM_DIRECT("shm-direct", "pekko-shm-remote direct path", true),
+    SHM_DIRECT_LOW_LATENCY("shm-direct-low-latency", "pekko-shm-remote direct, idle-cpu-level 9", true),
     ARTERY_TCP("artery-tcp", "Artery TCP", true),
     ARTERY_AERON_UDP("artery-aeron-udp", "Artery Aeron-UDP", true),
     CLASSIC_NETTY_TCP("classic-netty-tcp", "classic Netty TCP", true),
@@ -49,6 +51,12 @@ public enum Transport
         return label;
     }
 
+    /** True for the plugin's variants (classic path, direct path, direct path with the latency knob up). */
+    public boolean isShm()
+    {
+        return this == SHM || this == SHM_DIRECT || this == SHM_DIRECT_LOW_LATENCY;
+    }
+
     /** True for the Pekko transports (one actor system per JVM), false for the raw Aeron floor. */
     public boolean pekko()
     {
@@ -80,6 +88,8 @@ public enum Transport
         switch (this)
         {
             case SHM:
+            case SHM_DIRECT:
+            case SHM_DIRECT_LOW_LATENCY:
             {
                 final long largest = shmLargestPayload();
                 return size + ENVELOPE_ALLOWANCE > largest ?

@@ -10,9 +10,17 @@ import org.apache.pekko.event.AddressTerminatedTopic;
  * written against Pekko {@value #WRITTEN_AGAINST}. {@code PekkoInternalsCompatibilityTest} fails loudly when the Pekko
  * on the classpath is another minor version or lacks what is used here; at run time {@link #checkVersion} logs it.
  * <p>
- * Used: {@code org.apache.pekko.event.AddressTerminatedTopic} and {@code org.apache.pekko.actor.AddressTerminated}:
+ * Used here: {@code org.apache.pekko.event.AddressTerminatedTopic} and {@code org.apache.pekko.actor.AddressTerminated}:
  * publishing on that topic is what Pekko's own RemoteWatcher does when it gives up on a node, and what makes
  * {@code DeathWatch} deliver {@code Terminated} for every watched actor of that node.
+ * <p>
+ * Used by the direct path, in this package too: {@link ShmRemoteActorRefProvider} and
+ * {@link ShmClusterActorRefProvider} subclass Pekko's {@code RemoteActorRefProvider} and {@code ClusterActorRefProvider}
+ * and override the methods that make remote refs; {@link DirectRemoteActorRef} subclasses {@code RemoteActorRef};
+ * {@code DirectRefs} repeats the delivery rules of {@code DefaultMessageDispatcher} and uses
+ * {@code ActorSelection.deliverSelection}, {@code Serialization.currentTransportInformation}, {@code LocalRef},
+ * {@code RepointableRef}, {@code RemoteRef}, {@code InternalActorRef}; the cluster provider rebuilds
+ * {@code ActorSystem.Settings} so that Pekko's {@code HasCluster} holds.
  */
 public final class PekkoInternals
 {

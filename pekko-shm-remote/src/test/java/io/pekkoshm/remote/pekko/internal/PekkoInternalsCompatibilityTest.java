@@ -140,4 +140,85 @@ class PekkoInternalsCompatibilityTest
             TestKit.shutdownActorSystem(system);
         }
     }
+
+    /**
+     * The direct-path providers turn every remote ref Pekko's provider makes into a direct ref by overriding the
+     * methods that make them. A Pekko that adds another such method would hand out classic refs unnoticed.
+     */
+    @Test
+    void shouldOverrideEveryProviderMethodThatMakesRemoteRefs()
+    {
+        final java.util.Set<String> makers = new java.util.TreeSet<>();
+        for (final Method m : org.apache.pekko.remote.RemoteActorRefProvider.class.getDeclaredMethods())
+        {
+            if (Modifier.isPublic(m.getModifiers()) && !m.isSynthetic() && !m.isBridge() &&
+                ActorRef.class.isAssignableFrom(m.getReturnType()))
+            {
+                makers.add(m.getName() + java.util.Arrays.toString(m.getParameterTypes()));
+            }
+        }
+        assertEquals(java.util.Set.of(
+            "actorOf[class org.apache.pekko.actor.ActorSystemImpl, class org.apache.pekko.actor.Props, " +
+                "class org.apache.pekko.actor.InternalActorRef, interface org.apache.pekko.actor.ActorPath, boolean, " +
+                "class scala.Option, boolean, boolean]",
+            "createRemoteDeploymentWatcher[class org.apache.pekko.actor.ActorSystemImpl]",
+            "createRemoteWatcher[class org.apache.pekko.actor.ActorSystemImpl]",
+            "deadLetters[]", "guardian[]", "ignoreRef[]", "internalResolveActorRef[class java.lang.String]",
+            "remoteDaemon[]", "resolveActorRef[class java.lang.String]",
+            "resolveActorRef[interface org.apache.pekko.actor.ActorPath]",
+            "resolveActorRefWithLocalAddress[class java.lang.String, class org.apache.pekko.actor.Address]",
+            "rootGuardian[]", "rootGuardianAt[class org.apache.pekko.actor.Address]", "systemGuardian[]",
+            "tempContainer[]"), makers,
+            changed("RemoteActorRefProvider's methods returning refs are not the ones ShmRemoteActorRefProvider and " +
+                "ShmClusterActorRefProvider were written for (rootGuardianAt, resolveActorRef(ActorPath), " +
+                "internalResolveActorRef, resolveActorRefWithLocalAddress wrap; actorOf is remote deployment and stays classic)"));
+        for (final Class<?> provider : java.util.List.of(ShmRemoteActorRefProvider.class, ShmClusterActorRefProvider.class))
+        {
+            method(provider, "rootGuardianAt", Address.class);
+            method(provider, "internalResolveActorRef", String.class);
+            method(provider, "resolveActorRef", org.apache.pekko.actor.ActorPath.class);
+            method(provider, "resolveActorRefWithLocalAddress", String.class, Address.class);
+        }
+    }
+
+    /** The direct path repeats the delivery rules of this class of Pekko's (untrusted mode, selections, daemon). */
+    @Test
+    void shouldStillHaveTheClassicDispatcherWhoseRulesTheDirectPathFollows()
+    {
+        final Class<?> dispatcher = pekkoClass("org.apache.pekko.remote.DefaultMessageDispatcher");
+        method(dispatcher, "dispatch", org.apache.pekko.actor.InternalActorRef.class, Address.class,
+            pekkoClass("org.apache.pekko.remote.WireFormats$SerializedMessage"), ActorRef.class);
+    }
+
+    /**
+     * Pekko turns on remote watch and deployment only when its settings say "cluster", which it derives from the
+     * provider's class name; the direct cluster provider hands Pekko settings that say so.
+     */
+    @Test
+    @Timeout(60)
+    void shouldRunPekkoClusterOnTheDirectClusterProvider()
+    {
+        final java.nio.file.Path directory = io.pekkoshm.remote.support.ShmTestDirectory.newPath("cluster-provider");
+        final ActorSystem system = ActorSystem.create("cluster", ConfigFactory.parseString(
+            "pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmClusterActorRefProvider\"\n" +
+            "pekko.cluster.jmx.enabled = off\n").withFallback(io.pekkoshm.remote.support.EmbeddedNodes.config(directory, 0)));
+        try
+        {
+            final org.apache.pekko.remote.RemoteActorRefProvider provider =
+                (org.apache.pekko.remote.RemoteActorRefProvider)((org.apache.pekko.actor.ExtendedActorSystem)system).provider();
+            assertTrue(provider.settings().HasCluster(), changed("HasCluster for a cluster provider subclass"));
+            assertTrue(provider.hasClusterOrUseUnsafe(), changed("hasClusterOrUseUnsafe for a cluster provider subclass"));
+            final org.apache.pekko.cluster.Cluster cluster = org.apache.pekko.cluster.Cluster.get(system);
+            assertEquals("pekko.tcp", cluster.selfAddress().protocol());
+            final TestKit probe = new TestKit(system);
+            cluster.subscribe(probe.getRef(), org.apache.pekko.cluster.ClusterEvent.MemberUp.class);
+            cluster.join(cluster.selfAddress());
+            probe.fishForMessage(Duration.ofSeconds(30), "member up", m -> m instanceof org.apache.pekko.cluster.ClusterEvent.MemberUp);
+        }
+        finally
+        {
+            TestKit.shutdownActorSystem(system);
+        }
+        assertFalse(java.nio.file.Files.exists(directory), io.pekkoshm.remote.support.ShmTestDirectory.describe(directory));
+    }
 }
