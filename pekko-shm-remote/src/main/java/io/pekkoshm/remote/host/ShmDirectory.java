@@ -1,6 +1,11 @@
 package io.pekkoshm.remote.host;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Set;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  *   &lt;directory&gt;/                  rwx------   (default /dev/shm/pekko-shm-&lt;user&gt;)
  *     start.lock                   held while a JVM starts or attaches to the driver, claims or frees a port,
  *                                  and while a driver decides to exit: these never interleave
+ *     secret                       rw-------, 32 random bytes made by the first node; handshakes prove they know
+ *                                  it (only the owner of the directory can read it)
  *     nodes/&lt;port&gt;.node           one per live node, locked by it for its life (see {@link NodeRegistry})
  *     blobs/&lt;pid&gt;-&lt;incarnation&gt;/   each node's blob blocks (large payloads), removed with the node
  *     aeron/                       the media driver's Aeron directory (unless configured elsewhere)
@@ -27,6 +34,9 @@ public final class ShmDirectory
     private static final String START_LOCK = "start.lock";
     private static final String NODES = "nodes";
     private static final String BLOBS = "blobs";
+    private static final String SECRET = "secret";
+    /** Length of the directory's secret, in bytes. */
+    public static final int SECRET_LENGTH = 32;
 
     private final Path root;
     private final Path aeronDirectory;
@@ -94,6 +104,35 @@ public final class ShmDirectory
     }
 
     /**
+     * The directory's secret, made (owner-only, random) by the first node to ask. Call only while holding
+     * {@link #lockStartup(Duration) the start-up lock}.
+     *
+     * @throws IOException naming the file if it cannot be made or read, or is not a secret of the right length.
+     */
+    public byte[] secret() throws IOException
+    {
+        final Path file = root.resolve(SECRET);
+        if (!Files.exists(file))
+        {
+            final byte[] secret = new byte[SECRET_LENGTH];
+            new SecureRandom().nextBytes(secret);
+            try (SeekableByteChannel channel = Files.newByteChannel(file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), Permissions.OWNER_ONLY_FILE))
+            {
+                channel.write(ByteBuffer.wrap(secret));
+            }
+            return secret;
+        }
+        final byte[] secret = Files.readAllBytes(file);
+        if (secret.length != SECRET_LENGTH)
+        {
+            throw new IOException("The secret " + file + " holds " + secret.length + " bytes, not " + SECRET_LENGTH +
+                ": it is not one this plugin made. Remove it when no pekko-shm node of this directory runs.");
+        }
+        return secret;
+    }
+
+    /**
      * Removes what no live process uses: node files nobody holds, and, when no node file and no Aeron directory
      * remain, the directory itself. Call only while holding {@link #lockStartup(Duration) the start-up lock}
      * (which this removes together with the directory when it goes).
@@ -134,12 +173,14 @@ public final class ShmDirectory
         {
             for (final Path file : files)
             {
-                if (!file.getFileName().toString().equals(START_LOCK))
+                final String name = file.getFileName().toString();
+                if (!name.equals(START_LOCK) && !name.equals(SECRET))
                 {
                     return false;
                 }
             }
         }
+        Files.deleteIfExists(root.resolve(SECRET));
         Files.deleteIfExists(root.resolve(START_LOCK));
         Files.deleteIfExists(root);
         return true;

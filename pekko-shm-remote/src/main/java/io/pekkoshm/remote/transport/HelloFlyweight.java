@@ -47,6 +47,14 @@ public final class HelloFlyweight
         return SYSTEM_OFFSET + utf8(identity.system()).length + 4 + utf8(identity.host()).length;
     }
 
+    /** The body for an identity, as bytes. */
+    public static byte[] encode(final NodeIdentity identity)
+    {
+        final byte[] body = new byte[length(identity)];
+        write(new org.agrona.concurrent.UnsafeBuffer(body), 0, identity);
+        return body;
+    }
+
     /** Writes the body at {@code offset}; returns its length. */
     public static int write(final MutableDirectBuffer buffer, final int offset, final NodeIdentity identity)
     {

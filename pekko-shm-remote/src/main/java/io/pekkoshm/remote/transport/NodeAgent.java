@@ -69,6 +69,10 @@ final class NodeAgent implements Agent
     private final BlobPool blobPool;
     private final BlobReader blobReader;
     private final DirectRoutes directRoutes;
+    /** Proves this node's handshakes and checks the peers' (the directory's secret). */
+    private final HandshakeProof proof;
+    /** This node's HELLO / HELLO_ACK body: its identity and the proof, made once. */
+    private final byte[] helloBody;
     private final long maxBlobLength;
     private final Promise<Transport.AssociationEventListener> listenerPromise;
     private final String publicationChannel;
@@ -106,8 +110,11 @@ final class NodeAgent implements Agent
         final Promise<Transport.AssociationEventListener> listenerPromise,
         final BlobPool blobPool,
         final BlobReader blobReader,
-        final DirectRoutes directRoutes)
+        final DirectRoutes directRoutes,
+        final HandshakeProof proof)
     {
+        this.proof = proof;
+        this.helloBody = proof.sign(HelloFlyweight.encode(self));
         this.directRoutes = directRoutes;
         this.maxBlobLength = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) : 0;
         this.settings = settings;
@@ -371,9 +378,29 @@ final class NodeAgent implements Agent
         return null;
     }
 
+    /**
+     * The identity in a handshake body, if its proof holds; null (the session rejected) if not.
+     */
+    private NodeIdentity verifiedIdentity(final int sessionId, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final int bodyLength = length - FrameHeader.LENGTH;
+        if (!proof.verify(buffer, offset + FrameHeader.LENGTH, bodyLength))
+        {
+            reject(sessionId, "its handshake does not prove that it knows the secret of " + settings.directory +
+                " (not a pekko-shm node of this directory and OS user)");
+            return null;
+        }
+        return HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, bodyLength - HandshakeProof.LENGTH);
+    }
+
     private void onHello(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
     {
-        final NodeIdentity peer = HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+        final NodeIdentity peer = verifiedIdentity(sessionId, buffer, offset, length);
+        if (null == peer)
+        {
+            return;
+        }
         final boolean peerDirect = 0 != (FrameHeader.flags(buffer, offset) & FrameHeader.FLAG_DIRECT);
         if (!self.host().equals(peer.host()))
         {
@@ -414,7 +441,12 @@ final class NodeAgent implements Agent
             reject(sessionId, "handshake reply for an association this node does not have (session " + initiatorSession + ")");
             return;
         }
-        final NodeIdentity peer = HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+        final NodeIdentity peer = verifiedIdentity(sessionId, buffer, offset, length);
+        if (null == peer)
+        {
+            awaitingAck.put(initiatorSession, association); // a forged reply does not end the real handshake
+            return;
+        }
         final Address asked = association.remoteAddress;
         if (!asked.system().equals(peer.system()) || peer.port() != (Integer)asked.port().get())
         {
@@ -440,7 +472,7 @@ final class NodeAgent implements Agent
     {
         if (association.outbox.isConnected() && association.outbox.sendControl(
             association.outbound ? FrameHeader.HELLO : FrameHeader.HELLO_ACK,
-            association.outbound ? 0 : association.inboundSessionId, self,
+            association.outbound ? 0 : association.inboundSessionId, helloBody,
             directRoutes.acceptsDirect() ? FrameHeader.FLAG_DIRECT : 0))
         {
             association.handshakeSent = true;

@@ -218,17 +218,17 @@ final class Outbox implements AutoCloseable
     }
 
     /**
-     * Sends a frame with no payload, or a handshake frame with an identity body, behind anything staged.
+     * Sends a frame with no payload, or a handshake frame with its body, behind anything staged.
      *
      * @return true if sent; false if it could not be sent now (the caller retries or gives up).
      */
-    boolean sendControl(final byte type, final int argument, final NodeIdentity identity)
+    boolean sendControl(final byte type, final int argument, final byte[] body)
     {
-        return sendControl(type, argument, identity, (short)0);
+        return sendControl(type, argument, body, (short)0);
     }
 
-    /** As {@link #sendControl(byte, int, NodeIdentity)}, with header flags (handshakes). */
-    boolean sendControl(final byte type, final int argument, final NodeIdentity identity, final short flags)
+    /** As {@link #sendControl(byte, int, byte[])}, with header flags (handshakes). */
+    boolean sendControl(final byte type, final int argument, final byte[] body, final short flags)
     {
         lock.lock();
         try
@@ -237,14 +237,14 @@ final class Outbox implements AutoCloseable
             {
                 return false;
             }
-            final int length = FrameHeader.LENGTH + (null == identity ? 0 : HelloFlyweight.length(identity));
+            final int length = FrameHeader.LENGTH + (null == body ? 0 : body.length);
             final long result = publication.tryClaim(length, claim);
             if (result > 0)
             {
                 FrameHeader.write(claim.buffer(), claim.offset(), type, argument, flags);
-                if (null != identity)
+                if (null != body)
                 {
-                    HelloFlyweight.write(claim.buffer(), claim.offset() + FrameHeader.LENGTH, identity);
+                    claim.buffer().putBytes(claim.offset() + FrameHeader.LENGTH, body);
                 }
                 claim.commit();
                 return true;

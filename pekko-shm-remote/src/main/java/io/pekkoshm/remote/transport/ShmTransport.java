@@ -173,10 +173,12 @@ public final class ShmTransport implements Transport
         final NodeRegistry registry = new NodeRegistry(directory);
         final Address address;
         final String addressText;
+        final byte[] secret;
         try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
         {
             connection = DriverConnection.open(settings, directory, "pekko-shm " + system.name(), aeronErrors());
             claim = registry.claim(settings.port);
+            secret = directory.secret();
             address = new Address(scheme, system.name(), settings.hostname, claim.port());
             addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.hostname + ":" + claim.port();
             claim.describe(addressText);
@@ -209,7 +211,7 @@ public final class ShmTransport implements Transport
             (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()),
-            listenerPromise, blobPool, blobReader, directRoutes);
+            listenerPromise, blobPool, blobReader, directRoutes, new HandshakeProof(secret));
         runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
