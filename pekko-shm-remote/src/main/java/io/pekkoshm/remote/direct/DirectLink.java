@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
  *   CLASSIC -- route appears: barrier (Identify) sent classic, messages held ----> BARRIER
  *   BARRIER -- barrier answered: held messages written direct, in order ---------> DIRECT
  *   BARRIER -- barrier timed out, or no route any more: held messages go classic -> CLASSIC
+ *              (after a timeout, the next barrier is tried once barrier-timeout has passed again)
  *   DIRECT --- route closed (association ended): message goes classic -----------> CLASSIC
  * </pre>
  * Why the barrier: messages that went the classic way sit in classic remoting's endpoint writer and, at the peer,
@@ -40,9 +41,9 @@ public final class DirectLink
     private volatile Channel channel;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private long barrierToken;
-    private DirectRoute barrierRoute;
-    /** A route whose barrier was never answered: not tried again while it lives. */
-    private DirectRoute refusedRoute;
+    /** After a barrier timed out, no new barrier before this time (System.nanoTime). */
+    private long nextBarrierNs;
+    private boolean barrierTimedOut;
 
     DirectLink(final DirectPath path, final Address address)
     {
@@ -94,11 +95,11 @@ public final class DirectLink
                     case CLASSIC:
                     {
                         final DirectRoute route = path.routes().route(address);
-                        if (null == route || route == refusedRoute)
+                        if (null == route || (barrierTimedOut && System.nanoTime() - nextBarrierNs < 0))
                         {
                             return false;
                         }
-                        startBarrier(route);
+                        startBarrier();
                         hold(ref, message, sender);
                         return true;
                     }
@@ -138,10 +139,15 @@ public final class DirectLink
         }
         channel = opened;
         state = DIRECT;
+        barrierTimedOut = false;
         path.log().debug("Direct path to {} is open ({})", address, route);
     }
 
-    /** The barrier was not answered in time: what is held goes the classic way, and this route is not tried again. */
+    /**
+     * The barrier was not answered in time (its Identify or the answer was lost: classic remoting drops messages
+     * while an association is being replaced): what is held goes the classic way, and a new barrier is tried once
+     * barrier-timeout has passed again.
+     */
     synchronized void onBarrierTimeout(final long token)
     {
         if (BARRIER != state || token != barrierToken)
@@ -149,9 +155,10 @@ public final class DirectLink
             return;
         }
         path.log().warning("Direct path to {}: no answer to the ordering barrier within " +
-            "pekko.remote.shm.direct.barrier-timeout; {} held message(s) and later ones go the classic way while " +
-            "this association lasts. Does the peer run the same pekko-shm-remote version?", address, held.size());
-        refusedRoute = barrierRoute;
+            "pekko.remote.shm.direct.barrier-timeout; {} held message(s) go the classic way, and so do later ones " +
+            "until the next barrier, after as long again", address, held.size());
+        barrierTimedOut = true;
+        nextBarrierNs = System.nanoTime() + path.barrierTimeoutNs();
         releaseHeldClassic();
     }
 
@@ -173,10 +180,9 @@ public final class DirectLink
         }
     }
 
-    private void startBarrier(final DirectRoute route)
+    private void startBarrier()
     {
         state = BARRIER;
-        barrierRoute = route;
         barrierToken = path.sendBarrier(this);
     }
 

@@ -142,6 +142,11 @@ public final class DirectPath implements DirectInbound
         return log;
     }
 
+    long barrierTimeoutNs()
+    {
+        return settings.directBarrierTimeout.toNanos();
+    }
+
     int pendingLimit()
     {
         return settings.directPendingLimit;

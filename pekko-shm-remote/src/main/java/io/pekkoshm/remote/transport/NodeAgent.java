@@ -11,6 +11,7 @@ import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.blob.BlobStoreException;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
@@ -47,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 @SuppressWarnings("deprecation")
 final class NodeAgent implements Agent
 {
+    private static final long ATTACH_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
+
     private static final byte[] EMPTY = new byte[0];
 
     /** Told when the process of a peer has exited, once per peer incarnation. */
@@ -57,8 +60,15 @@ final class NodeAgent implements Agent
 
     private final ShmSettings settings;
     private final String scheme;
-    private final Aeron aeron;
-    private final Subscription subscription;
+    /** The current driver connection's client and the node's subscription; replaced when the node attaches again. */
+    private Aeron aeron;
+    private Subscription subscription;
+    /** The driver's process while attached (0 when it runs in this JVM): checked every heartbeat-interval. */
+    private long driverPid;
+    /** Attaches the node to a (new) driver after it lost its own; null when the driver runs in this JVM. */
+    private final Reattacher reattacher;
+    private long nextAttachNs;
+    private int failedAttaches;
     private final NodeIdentity self;
     private final Address localAddress;
     private final TransportCounters counters;
@@ -111,8 +121,12 @@ final class NodeAgent implements Agent
         final BlobPool blobPool,
         final BlobReader blobReader,
         final DirectRoutes directRoutes,
-        final HandshakeProof proof)
+        final HandshakeProof proof,
+        final long driverPid,
+        final Reattacher reattacher)
     {
+        this.driverPid = driverPid;
+        this.reattacher = reattacher;
         this.proof = proof;
         this.helloBody = proof.sign(HelloFlyweight.encode(self));
         this.directRoutes = directRoutes;
@@ -192,21 +206,22 @@ final class NodeAgent implements Agent
     public int doWork()
     {
         nowNs = System.nanoTime();
-        if (detached)
-        {
-            return 0;
-        }
-        if (aeron.isClosed())
-        {
-            detach();
-            return 1;
-        }
         int work = 0;
+        if (!detached && aeron.isClosed())
+        {
+            detach("its Aeron client closed (the driver stopped answering for pekko.remote.shm.driver.timeout, or this " +
+                "JVM paused longer than driver.client-liveness-timeout)");
+            work++;
+        }
         Runnable command;
         while (null != (command = commands.poll()))
         {
             command.run();
             work++;
+        }
+        if (detached)
+        {
+            return null != reattacher && nowNs - nextAttachNs >= 0 ? work + attachAgain() : work;
         }
 
         if (null == listener && listenerPromise.isCompleted())
@@ -239,6 +254,13 @@ final class NodeAgent implements Agent
         if (periodic)
         {
             nextPeriodicNs = nowNs + heartbeatIntervalNs;
+            if (driverPid > 0 && !ProcessLiveness.isAlive(driverPid, 0))
+            {
+                // end every association before the client goes, so no writer touches a log it unmaps
+                detach("the media driver's process (pid " + driverPid + ") has exited");
+                CloseHelper.quietClose(aeron);
+                return work + 1;
+            }
             counters.publish();
             checkPeers();
             if (null != blobReader)
@@ -250,22 +272,30 @@ final class NodeAgent implements Agent
     }
 
     /**
-     * The connection to the media driver is gone (the Aeron client closed itself: driver dead, or this JVM paused
-     * longer than driver.client-liveness-timeout). Its mappings may be gone, so nothing of Aeron is touched again:
-     * every association ends (classic is told, staged messages are counted as dropped) and the node stops working.
+     * The connection to the media driver is gone (its process exited, or the Aeron client closed itself: driver
+     * unresponsive, or this JVM paused longer than driver.client-liveness-timeout). Nothing of that client is touched
+     * again: every association ends (classic is told, staged messages are counted as dropped, and classic
+     * remoting's at-most-once rules apply to what was in flight). With a driver outside this JVM the node then
+     * attaches again ({@link #attachAgain()}); associations form again as messages are sent.
      */
-    private void detach()
+    private void detach(final String why)
     {
         detached = true;
-        log.error("pekko.shm node {} lost its media driver connection ({}): all its associations end. A JVM pause " +
-            "longer than pekko.remote.shm.driver.client-liveness-timeout ({} ms), or a dead media driver, causes this; " +
-            "restart the actor system to attach again.", localAddress, settings.aeronDirectory,
-            settings.clientLivenessTimeout.toMillis());
+        nextAttachNs = nowNs;
+        log.error("pekko.shm node {} lost its media driver ({}): {}. All its associations end{}", localAddress,
+            settings.aeronDirectory, why, null != reattacher ?
+            "; it attaches to a new driver (driver.mode = " + settings.driverMode + ") and associations form again " +
+            "as messages are sent." :
+            ". The driver ran in this JVM (driver.mode = embedded): restart the actor system to attach again.");
         for (int i = associations.size() - 1; i >= 0; i--)
         {
             final Association association = associations.get(i);
             association.closed = true;
             endDirect(association);
+            if (null != blobReader && null != association.peer)
+            {
+                blobReader.forgetPeer(association.peer.pid(), association.peer.incarnation());
+            }
             final int unsent = association.outbox.abandon();
             counters.associations.decrement();
             if (unsent > 0)
@@ -286,6 +316,36 @@ final class NodeAgent implements Agent
         associations.clear();
         bySession.clear();
         awaitingAck.clear();
+    }
+
+    /** Attaches the node to a driver again (starting one in auto mode); retried every second until it works. */
+    private int attachAgain()
+    {
+        try
+        {
+            final Reattacher.Attachment attachment = reattacher.reattach();
+            aeron = attachment.aeron();
+            subscription = attachment.subscription();
+            driverPid = attachment.driverPid();
+            detached = false;
+            failedAttaches = 0;
+            rejectedSessions.clear();
+            endedSessions.clear();
+            log.warning("pekko.shm node {} is attached to a media driver again (pid {}); its peers can reach it, and " +
+                "associations form again as messages are sent.", localAddress, driverPid);
+            return 1;
+        }
+        catch (final Exception ex)
+        {
+            failedAttaches++;
+            nextAttachNs = nowNs + ATTACH_RETRY_NS;
+            if (1 == failedAttaches || 0 == failedAttaches % 30)
+            {
+                log.error("pekko.shm node {} could not attach to a media driver again ({} attempt(s), retrying every " +
+                    "second): {}", localAddress, failedAttaches, ex.getMessage());
+            }
+            return 0;
+        }
     }
 
     /** Whether the node lost its media driver connection. */

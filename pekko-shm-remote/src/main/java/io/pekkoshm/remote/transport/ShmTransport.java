@@ -63,9 +63,9 @@ public final class ShmTransport implements Transport
     private final Promise<AssociationEventListener> listenerPromise = Promise$.MODULE$.apply();
 
     private ShmDirectory directory;
-    private DriverConnection connection;
+    private volatile DriverConnection connection;
     private NodeRegistry.Claim claim;
-    private Subscription subscription;
+    private volatile Subscription subscription;
     private TransportCounters counters;
     private BlobPool blobPool;
     private BlobReader blobReader;
@@ -183,15 +183,7 @@ public final class ShmTransport implements Transport
             addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.hostname + ":" + claim.port();
             claim.describe(addressText);
             final Aeron aeron = connection.aeron();
-            subscription = aeron.addSubscription("aeron:ipc", claim.port(), image -> { },
-                image ->
-                {
-                    final NodeAgent current = agent;
-                    if (null != current)
-                    {
-                        current.onImageUnavailable(image.sessionId());
-                    }
-                });
+            subscription = subscribe(aeron);
             counters = new TransportCounters(aeron, addressText);
             directRoutes.counters(counters);
         }
@@ -211,7 +203,8 @@ public final class ShmTransport implements Transport
             (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()),
-            listenerPromise, blobPool, blobReader, directRoutes, new HandshakeProof(secret));
+            listenerPromise, blobPool, blobReader, directRoutes, new HandshakeProof(secret),
+            ownDriver(connection) ? 0 : connection.driverPid(), ownDriver(connection) ? null : this::reattach);
         runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
@@ -230,6 +223,56 @@ public final class ShmTransport implements Transport
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
             settings.aeronDirectory);
         return address;
+    }
+
+    /** The node's stream: stream id = port; an image going away ends its association. */
+    private Subscription subscribe(final Aeron aeron)
+    {
+        return aeron.addSubscription("aeron:ipc", claim.port(), image -> { },
+            image ->
+            {
+                final NodeAgent current = agent;
+                if (null != current)
+                {
+                    current.onImageUnavailable(image.sessionId());
+                }
+            });
+    }
+
+    /** Whether the driver runs in this JVM (embedded): it cannot die without the node, and is not re-attached. */
+    private static boolean ownDriver(final DriverConnection connection)
+    {
+        return connection.driverPid() == ProcessLiveness.currentPid();
+    }
+
+    /**
+     * On the agent's thread, after the node lost its driver: under the start-up lock, find or start a driver (auto)
+     * or find one (external), connect, subscribe again and publish the counters in its CnC file.
+     */
+    private Reattacher.Attachment reattach() throws IOException
+    {
+        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        {
+            final DriverConnection fresh = DriverConnection.open(settings, directory, "pekko-shm " + system.name(),
+                aeronErrors());
+            try
+            {
+                final Subscription freshSubscription = subscribe(fresh.aeron());
+                counters.export(fresh.aeron());
+                final DriverConnection old = connection;
+                connection = fresh;
+                subscription = freshSubscription;
+                CloseHelper.quietClose(old);
+                log.info("pekko.shm node {} attached to media driver pid {}{}", claim.port(), fresh.driverPid(),
+                    fresh.startedDriver() ? ", started by this node" : "");
+                return new Reattacher.Attachment(fresh.aeron(), freshSubscription, fresh.driverPid());
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(fresh);
+                throw ex;
+            }
+        }
     }
 
     @Override

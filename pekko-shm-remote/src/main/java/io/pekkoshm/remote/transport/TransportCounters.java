@@ -58,22 +58,38 @@ public final class TransportCounters implements AutoCloseable
     final Count directSent = new Count();
     final Count directReceived = new Count();
 
-    private final Aeron aeron;
+    /** The client the counters are published through; replaced when the node attaches to a new driver. */
+    private Aeron aeron;
     /** The values, and the Aeron counters they are published to, in the same order. */
     private final Count[] counts;
-    private final Counter[] exported;
+    private final int[] typeIds;
+    private final String[] labels;
+    private final String address;
+    private Counter[] exported;
 
     TransportCounters(final Aeron aeron, final String address)
     {
-        this.aeron = aeron;
+        this.address = address;
         counts = new Count[] { messagesSent, bytesSent, messagesReceived, bytesReceived, batchesSent, backPressure, associations, dropped, rejected, blobsSent, blobsReceived, blobBytes, blobsReclaimed, directSent, directReceived };
-        final int[] typeIds = { MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID, BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID, BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID, DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID };
-        final String[] labels = { "messages sent", "bytes sent", "messages received", "bytes received", "batches sent", "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent", "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent", "direct messages received" };
-        exported = new Counter[counts.length];
+        typeIds = new int[] { MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID, BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID, BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID, DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID };
+        labels = new String[] { "messages sent", "bytes sent", "messages received", "bytes received", "batches sent", "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent", "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent", "direct messages received" };
+        export(aeron);
+    }
+
+    /**
+     * Allocates the counters in the CnC file of {@code aeron}'s driver (again, after the node attached to a new
+     * driver: the values, counted on the heap, carry on). Called by the node agent.
+     */
+    void export(final Aeron aeron)
+    {
+        final Counter[] fresh = new Counter[counts.length];
         for (int i = 0; i < counts.length; i++)
         {
-            exported[i] = aeron.addCounter(typeIds[i], "pekko-shm " + labels[i] + ": " + address);
+            fresh[i] = aeron.addCounter(typeIds[i], "pekko-shm " + labels[i] + ": " + address);
         }
+        this.aeron = aeron;
+        this.exported = fresh;
+        publish();
     }
 
     /**
