@@ -158,6 +158,11 @@ final class SessionRunner
     {
         final List<String> options = new ArrayList<>(session);
         options.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log"));
+        if (Boolean.getBoolean("bench.jfr"))
+        {
+            // -Dbench.jfr=true: a JFR recording (profile settings) of every child, to see where the time goes
+            options.add("-XX:StartFlightRecording=settings=profile,filename=" + logs.resolve(name + ".jfr"));
+        }
         return options;
     }
 
