@@ -112,8 +112,7 @@ final class InboundSession implements DirectSession
         final Object message;
         try
         {
-            message = path.serialization().deserializeByteBuffer(view(buffer, position, end - position), serializerId,
-                manifest);
+            message = path.deserialize(view(buffer, position, end - position), serializerId, manifest);
         }
         catch (final Exception ex)
         {
