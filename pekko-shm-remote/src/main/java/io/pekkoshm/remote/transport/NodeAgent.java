@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The node's one thread: polls the node's IPC stream, runs handshakes, delivers inbound payloads to classic
- * remoting, flushes staged writes, sends heartbeats and ends associations whose peer is gone.
+ * remoting and direct-path envelopes to their {@link DirectSession}, flushes staged writes, sends heartbeats, ends
+ * associations whose peer is gone, and attaches the node to a new media driver when it loses its own.
  * <p>
  * Single writer: only this agent touches the association tables. Other threads (classic remoting, Aeron's client
  * conductor) hand it work through {@link #commands}. Payload writes do not pass through here: they go from the

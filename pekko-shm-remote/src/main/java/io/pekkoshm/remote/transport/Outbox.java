@@ -28,9 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * A payload larger than {@code blob.threshold} is copied once into a block of the node's {@link BlobPool} and
  * only a BLOB descriptor goes into the log, in order with the small messages.
  * <p>
- * Threading: any thread may call {@link #write}, {@link #flush} and {@link #sendControl}; they serialise on this
- * outbox's lock (classic remoting writes from the association's endpoint writer and its protocol layer, and the
- * node agent flushes and sends heartbeats).
+ * Frames are DATA (a classic remoting payload, {@link #write}) or DIRECT (a direct-path envelope written in place by
+ * its {@link FrameBody}, {@link #writeFrame}); both kinds share this one ordered stream.
+ * <p>
+ * Threading: any thread may call {@link #write}, {@link #writeFrame}, {@link #flush} and {@link #sendControl}; they
+ * serialise on this outbox's lock (classic remoting writes from the association's endpoint writer and its protocol
+ * layer, the direct path from the sending actors' threads, and the node agent flushes and sends heartbeats).
  */
 final class Outbox implements AutoCloseable
 {
