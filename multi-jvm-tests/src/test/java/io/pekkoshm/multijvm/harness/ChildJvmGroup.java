@@ -39,6 +39,7 @@ public final class ChildJvmGroup implements AutoCloseable
         this.logDirectory = logDirectory;
         this.shmDirectory = shmDirectory;
         this.shmRemovalTimeout = shmRemovalTimeout;
+        SuiteResources.recordShmDirectory(shmDirectory);
     }
 
     /**
@@ -78,6 +79,8 @@ public final class ChildJvmGroup implements AutoCloseable
     /** As {@link #killAtEnd(long)}; the handle guards against the pid being reused after the process exits. */
     public synchronized void killAtEnd(final ProcessHandle process)
     {
+        SuiteResources.recordProcess(process, "registered with killAtEnd: " +
+            SuiteResources.abbreviate(process.info().commandLine().orElse("?")));
         extraProcesses.add(process);
     }
 
@@ -153,6 +156,14 @@ public final class ChildJvmGroup implements AutoCloseable
             extras = List.copyOf(extraProcesses);
         }
 
+        // The media driver of the test's directory: known to the suite's final check even if no test registered it.
+        final long driverPid = io.pekkoshm.remote.driver.DriverProbe.liveDriverPid(shmDirectory.resolve("aeron"),
+            ShmDirectories.DRIVER_PROBE_TIMEOUT.toMillis());
+        if (driverPid > 0)
+        {
+            ProcessHandle.of(driverPid).ifPresent(driver -> SuiteResources.recordProcess(driver,
+                "the media driver of " + shmDirectory));
+        }
         final List<String> problems = new ArrayList<>();
         for (final ChildJvm child : toKill)
         {
