@@ -57,8 +57,12 @@ public final class SuiteHygiene implements LauncherSessionListener
     @Override
     public void launcherSessionClosed(final LauncherSession session)
     {
-        final List<String> problems = check(SuiteResources.processes(), SuiteResources.shmDirectories(),
-            shmEntriesAtStart, GRACE);
+        final List<SuiteResources.StartedProcess> processes = SuiteResources.processes();
+        final List<Path> directories = SuiteResources.shmDirectories();
+        final List<String> problems = check(processes, directories, shmEntriesAtStart, GRACE);
+        System.err.println("multi-jvm suite hygiene: " + processes.size() + " process(es) started and " +
+            directories.size() + " shared-memory director(y/ies) handed out by this run" +
+            (problems.isEmpty() ? ", none left behind." : "; " + problems.size() + " problem(s)."));
         if (!problems.isEmpty())
         {
             throw new AssertionError("multi-jvm suite hygiene: the run left things behind (now cleaned up):\n  " +
@@ -126,9 +130,6 @@ public final class SuiteHygiene implements LauncherSessionListener
             }
         }
 
-        System.err.println("multi-jvm suite hygiene: " + processes.size() + " process(es) started and " +
-            directories.size() + " shared-memory director(y/ies) handed out by this run" +
-            (problems.isEmpty() ? ", none left behind." : "; " + problems.size() + " problem(s)."));
         if (!foreign.isEmpty())
         {
             System.err.println("multi-jvm suite hygiene: /dev/shm entries that appeared during the run but name no " +

@@ -224,7 +224,7 @@ class FaultMatrixTest
         run(receiver, "checked-sink slow 500", "^OK checked-sink", AWAIT);
         run(receiver, "checked-sink stalled", "^OK checked-sink", AWAIT);
 
-        final int slowCount = 5_000;
+        final int slowCount = 2_000;
         run(sender, "send-checked " + receiver.address() + "/user/slow " + slowCount + " 1024 0", "^SENT-CHECKED",
             AWAIT);
         final long[] slowAtHandOff = report(receiver, "slow");
@@ -233,7 +233,7 @@ class FaultMatrixTest
         final Map<String, Long> afterSlow = Nodes.counters(sender);
         assertEquals(0L, afterSlow.get("messagesDropped"), afterSlow::toString);
 
-        final int stalledCount = 20_000;
+        final int stalledCount = 10_000;
         run(sender, "resolve " + receiver.address() + "/user/stalled", "^RESOLVED ", AWAIT);
         receiver.jvm().suspend();
         run(sender, "send-checked " + receiver.address() + "/user/stalled " + stalledCount + " 4096 0",
