@@ -1,6 +1,9 @@
 package io.pekkoshm.multijvm.harness;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +136,8 @@ public final class ChildJvmGroup implements AutoCloseable
      * it when it exits after its idle timeout);</li>
      * <li>waits for every registered extra process to exit by itself within the same deadline (and at least
      * {@link #EXTRA_PROCESS_EXIT_GRACE}), and kills those still running;</li>
+     * <li>moves the standalone media driver's log from the temporary directory to {@code media-driver.log} next to
+     * the children's logs;</li>
      * <li>if the directory was still there at the deadline, deletes it.</li>
      * </ol>
      * Idempotent.
@@ -191,6 +196,8 @@ public final class ChildJvmGroup implements AutoCloseable
             }
         }
 
+        keepDriverLog().ifPresent(problems::add);
+
         if (!shmGone)
         {
             try
@@ -209,6 +216,31 @@ public final class ChildJvmGroup implements AutoCloseable
         {
             throw new AssertionError("Multi-JVM test teardown found problems:\n" + String.join("\n", problems) +
                 "\nChild logs:\n" + describeLogFiles());
+        }
+    }
+
+    /**
+     * A standalone media driver of the test's directory logs to {@code $TMPDIR/<directory name>-driver.log}: moved
+     * next to the children's logs ({@code media-driver.log}), so runs leave nothing in the temporary directory.
+     *
+     * @return a problem if it is there but cannot be moved.
+     */
+    private Optional<String> keepDriverLog()
+    {
+        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), shmDirectory.getFileName() + "-driver.log");
+        if (!Files.exists(driverLog))
+        {
+            return Optional.empty();
+        }
+        try
+        {
+            Files.createDirectories(logDirectory);
+            Files.move(driverLog, logDirectory.resolve("media-driver.log"), StandardCopyOption.REPLACE_EXISTING);
+            return Optional.empty();
+        }
+        catch (final IOException ex)
+        {
+            return Optional.of("Could not move the media driver's log " + driverLog + " to " + logDirectory + ": " + ex);
         }
     }
 
