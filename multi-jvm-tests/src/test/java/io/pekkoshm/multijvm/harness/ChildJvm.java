@@ -91,6 +91,7 @@ public final class ChildJvm implements AutoCloseable
             throw new UncheckedIOException("Cannot start node '" + spec.nodeName() + "': " + command, ex);
         }
 
+        SuiteResources.recordProcess(process.toHandle(), "node '" + spec.nodeName() + "', log " + logFile);
         final ChildOutput output = ChildOutput.start(spec.nodeName(), process.getInputStream(), log);
         process.onExit().thenRun(output::processExited);
         return new ChildJvm(spec.nodeName(), process, logFile, output);
@@ -293,6 +294,7 @@ public final class ChildJvm implements AutoCloseable
      */
     public int kill()
     {
+        recordDescendants();
         process.destroyForcibly();
         return awaitExit(KILL_TIMEOUT);
     }
@@ -311,6 +313,7 @@ public final class ChildJvm implements AutoCloseable
     public int stop(final Duration timeout)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
+        recordDescendants();
         if (process.isAlive())
         {
             if (suspended)
@@ -347,6 +350,15 @@ public final class ChildJvm implements AutoCloseable
                 // Already exiting; the later steps of stop() take care of it.
             }
         }
+    }
+
+    /**
+     * Records the processes this child started (a standalone media driver, for one) with {@link SuiteResources}, so
+     * the suite's final check knows them even after they are re-parented when this child dies.
+     */
+    public void recordDescendants()
+    {
+        SuiteResources.recordDescendants(process.toHandle(), "node '" + nodeName + "' (pid " + pid() + ")");
     }
 
     /** Freezes the child with {@code SIGSTOP}, e.g. to simulate a node that stopped responding without dying. */

@@ -1,6 +1,9 @@
 package io.pekkoshm.multijvm.harness;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +42,7 @@ public final class ChildJvmGroup implements AutoCloseable
         this.logDirectory = logDirectory;
         this.shmDirectory = shmDirectory;
         this.shmRemovalTimeout = shmRemovalTimeout;
+        SuiteResources.recordShmDirectory(shmDirectory);
     }
 
     /**
@@ -78,6 +82,8 @@ public final class ChildJvmGroup implements AutoCloseable
     /** As {@link #killAtEnd(long)}; the handle guards against the pid being reused after the process exits. */
     public synchronized void killAtEnd(final ProcessHandle process)
     {
+        SuiteResources.recordProcess(process, "registered with killAtEnd: " +
+            SuiteResources.abbreviate(process.info().commandLine().orElse("?")));
         extraProcesses.add(process);
     }
 
@@ -130,6 +136,8 @@ public final class ChildJvmGroup implements AutoCloseable
      * it when it exits after its idle timeout);</li>
      * <li>waits for every registered extra process to exit by itself within the same deadline (and at least
      * {@link #EXTRA_PROCESS_EXIT_GRACE}), and kills those still running;</li>
+     * <li>moves the standalone media driver's log from the temporary directory to {@code media-driver.log} next to
+     * the children's logs;</li>
      * <li>if the directory was still there at the deadline, deletes it.</li>
      * </ol>
      * Idempotent.
@@ -153,6 +161,14 @@ public final class ChildJvmGroup implements AutoCloseable
             extras = List.copyOf(extraProcesses);
         }
 
+        // The media driver of the test's directory: known to the suite's final check even if no test registered it.
+        final long driverPid = io.pekkoshm.remote.driver.DriverProbe.liveDriverPid(shmDirectory.resolve("aeron"),
+            ShmDirectories.DRIVER_PROBE_TIMEOUT.toMillis());
+        if (driverPid > 0)
+        {
+            ProcessHandle.of(driverPid).ifPresent(driver -> SuiteResources.recordProcess(driver,
+                "the media driver of " + shmDirectory));
+        }
         final List<String> problems = new ArrayList<>();
         for (final ChildJvm child : toKill)
         {
@@ -180,6 +196,8 @@ public final class ChildJvmGroup implements AutoCloseable
             }
         }
 
+        keepDriverLog().ifPresent(problems::add);
+
         if (!shmGone)
         {
             try
@@ -198,6 +216,31 @@ public final class ChildJvmGroup implements AutoCloseable
         {
             throw new AssertionError("Multi-JVM test teardown found problems:\n" + String.join("\n", problems) +
                 "\nChild logs:\n" + describeLogFiles());
+        }
+    }
+
+    /**
+     * A standalone media driver of the test's directory logs to {@code $TMPDIR/<directory name>-driver.log}: moved
+     * next to the children's logs ({@code media-driver.log}), so runs leave nothing in the temporary directory.
+     *
+     * @return a problem if it is there but cannot be moved.
+     */
+    private Optional<String> keepDriverLog()
+    {
+        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), shmDirectory.getFileName() + "-driver.log");
+        if (!Files.exists(driverLog))
+        {
+            return Optional.empty();
+        }
+        try
+        {
+            Files.createDirectories(logDirectory);
+            Files.move(driverLog, logDirectory.resolve("media-driver.log"), StandardCopyOption.REPLACE_EXISTING);
+            return Optional.empty();
+        }
+        catch (final IOException ex)
+        {
+            return Optional.of("Could not move the media driver's log " + driverLog + " to " + logDirectory + ": " + ex);
         }
     }
 

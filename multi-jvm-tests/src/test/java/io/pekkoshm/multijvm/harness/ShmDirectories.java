@@ -25,6 +25,9 @@ public final class ShmDirectories
     /** The name prefix of every directory this harness hands out, so leaks are easy to spot. */
     public static final String PREFIX = "pekko-shm-test-";
 
+    /** How old a media driver's heartbeat may be for {@code DriverProbe} to take it as alive. */
+    static final Duration DRIVER_PROBE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final int MAX_LISTED_ENTRIES = 50;
 
     private ShmDirectories()
@@ -46,6 +49,7 @@ public final class ShmDirectories
                 PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX));
             if (!Files.exists(candidate))
             {
+                SuiteResources.recordShmDirectory(candidate);
                 return candidate;
             }
         }

@@ -32,6 +32,18 @@ import java.util.concurrent.TimeUnit;
  *   blob-sink                     host /user/blob-sink: prints BLOB ok SIZE (or BLOB BAD SIZE) per payload
  *   send-blobs PATH SIZE COUNT    send COUNT self-checking payloads of SIZE bytes to PATH; prints SENT-BLOBS COUNT
  *   counters                      prints COUNTERS {...}
+ *   checked-sink NAME [MICROS]    host /user/NAME, a sink of checked messages (see CheckedActors), taking MICROS per
+ *                                 message (a slow consumer); prints CHECKED NAME received=N as it goes
+ *   sink-report NAME              prints CHECKED-REPORT NAME received=.. next=.. gaps=.. outOfOrder=.. bad=..
+ *   send-checked PATH N SIZE W    in the background, send N checked messages of 16 to SIZE bytes (sizes vary, some
+ *                                 span several IPC fragments) to PATH, at most W unacknowledged (W = 0: no flow control
+ *                                 at all); prints SENT-CHECKED N when done. Other commands run meanwhile.
+ *   stop-checked                  stop that sending; prints STOPPED-CHECKED sent=N (how many were handed to Pekko)
+ *   resolve PATH                  resolve PATH now and keep the ref for later commands (e.g. send-checked to a peer
+ *                                 frozen with SIGSTOP, which cannot answer Identify); prints RESOLVED PATH
+ *   recorder NAME                 host /user/NAME: prints GOT NAME TEXT for each message
+ *   remember KEY PATH             resolve PATH now (Identify) and keep the ref as KEY; prints REMEMBERED KEY REF
+ *   tell KEY TEXT                 tell the ref kept as KEY the bytes of TEXT; prints TOLD KEY TEXT
  *   exit                          (handled by ChildControl) exit 0; the actor system stops in a shutdown hook
  * </pre>
  * Any failure prints {@code FAILED <command>: <reason>} and the node keeps going.
@@ -43,6 +55,12 @@ public final class ScriptedNode
     private final ActorSystem system;
     /** Refs resolved before, so that send-blobs to a peer that has stopped answering (SIGSTOP) still sends. */
     private final java.util.Map<String, ActorRef> resolved = new java.util.HashMap<>();
+    /** Refs kept under a name by 'remember', e.g. a ref to an actor of a peer incarnation that is gone since. */
+    private final java.util.Map<String, ActorRef> remembered = new java.util.HashMap<>();
+    /** Local checked sinks by name, for 'sink-report'. */
+    private final java.util.Map<String, ActorRef> sinks = new java.util.HashMap<>();
+    /** The background sender of 'send-checked', if one runs. */
+    private CheckedSender checkedSender;
 
     private ScriptedNode(final ActorSystem system)
     {
@@ -130,6 +148,41 @@ public final class ScriptedNode
                 break;
             case "counters":
                 ChildControl.report("COUNTERS " + ShmRemote.get(system).counters());
+                break;
+            case "checked-sink":
+                sinks.put(words[1], system.actorOf(CheckedActors.CheckedSink.props(words[1],
+                    words.length > 2 ? Long.parseLong(words[2]) : 0), words[1]));
+                ChildControl.report("OK checked-sink " + words[1]);
+                break;
+            case "sink-report":
+                ChildControl.report((String)Patterns.ask(sinks.get(words[1]), "report", Duration.ofSeconds(60))
+                    .toCompletableFuture().get(60, TimeUnit.SECONDS));
+                break;
+            case "send-checked":
+                checkedSender = new CheckedSender(system, resolveCached(words[1]), Long.parseLong(words[2]),
+                    Integer.parseInt(words[3]), Integer.parseInt(words[4]));
+                checkedSender.start();
+                break;
+            case "stop-checked":
+                ChildControl.report("STOPPED-CHECKED sent=" + checkedSender.stopAndJoin());
+                break;
+            case "resolve":
+                resolve(words[1]);
+                ChildControl.report("RESOLVED " + words[1]);
+                break;
+            case "recorder":
+                system.actorOf(CheckedActors.Recorder.props(words[1]), words[1]);
+                ChildControl.report("OK recorder " + words[1]);
+                break;
+            case "remember":
+                final ActorRef fresh = identify(words[2]);
+                remembered.put(words[1], fresh);
+                ChildControl.report("REMEMBERED " + words[1] + " " + fresh.path().toSerializationFormat());
+                break;
+            case "tell":
+                remembered.get(words[1]).tell(words[2].getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    ActorRef.noSender());
+                ChildControl.report("TOLD " + words[1] + " " + words[2]);
                 break;
             default:
                 ChildControl.report("FAILED unknown command " + words[0]);

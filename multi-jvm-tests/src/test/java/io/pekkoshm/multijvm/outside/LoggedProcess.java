@@ -46,6 +46,7 @@ final class LoggedProcess implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+        io.pekkoshm.multijvm.harness.SuiteResources.recordProcess(process.toHandle(), name + ", log " + log);
         return new LoggedProcess(name, process, log);
     }
 
@@ -152,6 +153,7 @@ final class LoggedProcess implements AutoCloseable
     @Override
     public void close() throws InterruptedException
     {
+        io.pekkoshm.multijvm.harness.SuiteResources.recordDescendants(process.toHandle(), name);
         if (process.isAlive())
         {
             closeStdin();
