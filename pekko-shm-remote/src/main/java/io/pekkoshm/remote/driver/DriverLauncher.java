@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * Starts a {@link StandaloneDriver} process for {@code driver.mode = auto} and waits until it is live.
  * <p>
  * The process gets its own session ({@code setsid}) so that neither the death of the starting JVM nor a Ctrl-C in
- * its terminal reaches it; its output is appended to {@code <java.io.tmpdir>/<directory name>-driver.log}. Its class
+ * its terminal reaches it, and umask 077 so that its files are owner-only; its output is appended to {@code <java.io.tmpdir>/<directory name>-driver.log}. Its class
  * path is just the jars of this plugin, Aeron and Agrona.
  */
 final class DriverLauncher
@@ -40,6 +40,13 @@ final class DriverLauncher
     {
         final Path log = logFile(directory);
         final List<String> command = new ArrayList<>();
+        final File shell = new File("/bin/sh");
+        if (shell.canExecute())
+        {
+            // Aeron creates the driver's directory, CnC file and log buffers with the process umask: 077 makes them
+            // owner-only, as everything else of the plugin is, wherever driver.aeron-directory points.
+            command.addAll(List.of(shell.getPath(), "-c", "umask 077 && exec \"$@\"", "pekko-shm-driver"));
+        }
         final File setsid = new File("/usr/bin/setsid");
         if (setsid.canExecute())
         {

@@ -601,7 +601,7 @@ final class NodeAgent implements Agent
             {
                 if (endedSessions.contains(sessionId))
                 {
-                    onLateFrame(buffer, offset, type);
+                    onLateFrame(sessionId, buffer, offset, length, type);
                 }
                 else if (FrameHeader.HELLO == type)
                 {
@@ -646,9 +646,9 @@ final class NodeAgent implements Agent
         }
         catch (final MalformedFrameException ex)
         {
-            counters.rejected.increment();
             if (null != association)
             {
+                counters.rejected.increment();
                 close(association, "malformed frame from the peer: " + ex.getMessage(), true, true);
             }
             else
@@ -797,10 +797,21 @@ final class NodeAgent implements Agent
     }
 
     /** A frame of an association this node has already ended: data in it is counted as dropped, nothing else. */
-    private void onLateFrame(final DirectBuffer buffer, final int offset, final byte type)
+    private void onLateFrame(final int sessionId, final DirectBuffer buffer, final int offset, final int length,
+        final byte type)
     {
-        final int messages = FrameHeader.DATA == type || FrameHeader.DIRECT == type || FrameHeader.BLOB == type ? 1 :
-            FrameHeader.BATCH == type ? FrameHeader.argument(buffer, offset) : 0;
+        int messages = FrameHeader.DATA == type || FrameHeader.DIRECT == type || FrameHeader.BLOB == type ? 1 : 0;
+        if (FrameHeader.BATCH == type)
+        {
+            // the count is the sender's word: only as many as the frame can hold
+            final int count = FrameHeader.argument(buffer, offset);
+            if (count < 1 || count > (length - FrameHeader.LENGTH) / FrameHeader.BATCH_RECORD_HEADER_LENGTH)
+            {
+                reject(sessionId, "a late batch frame of " + length + " bytes claims " + count + " records");
+                return;
+            }
+            messages = count;
+        }
         if (messages > 0)
         {
             counters.dropped.getAndAdd(messages);
@@ -813,8 +824,9 @@ final class NodeAgent implements Agent
         counters.rejected.increment();
         if (rejectedSessions.add(sessionId))
         {
-            log.warning("Rejected frames from IPC session {} on {}: {}. Counted in 'frames rejected'.",
-                sessionId, localAddress, reason);
+            log.warning("Rejected frames from IPC session {} on {}: {}. Counted in 'frames rejected'. (Right after " +
+                "this node started, these may be frames sent to an earlier node on the same port; otherwise a process " +
+                "that is not a node of this directory writes into its stream.)", sessionId, localAddress, reason);
         }
     }
 

@@ -351,7 +351,15 @@ public final class ShmTransport implements Transport
 
     private ErrorHandler aeronErrors()
     {
-        return ex -> log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.aeronDirectory, ex.getMessage());
+        return ex ->
+        {
+            if (ex instanceof org.agrona.concurrent.AgentTerminationException)
+            {
+                log.debug("Aeron client of pekko.shm node ({}) terminated", settings.aeronDirectory);
+                return;
+            }
+            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.aeronDirectory, ex.getMessage());
+        };
     }
 
     private ErrorHandler agentErrors()

@@ -205,13 +205,34 @@ final class FuzzFrames
         return body.array();
     }
 
+    /**
+     * A handshake body with its proof: the HMAC-SHA256 of the body keyed with the node directory's secret file, as
+     * FrameHeader/README document it. Without it a HELLO is rejected before its body is read.
+     */
+    static byte[] signed(final byte[] body, final byte[] secret)
+    {
+        try
+        {
+            final javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            final byte[] proof = mac.doFinal(body);
+            final byte[] signed = java.util.Arrays.copyOf(body, body.length + proof.length);
+            System.arraycopy(proof, 0, signed, body.length, proof.length);
+            return signed;
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     /** A frame: the documented 8-byte header, then {@code body}. */
     static byte[] frame(final byte version, final byte type, final int argument, final byte[] body)
     {
         return ByteBuffer.allocate(FrameHeader.LENGTH + body.length).order(ByteOrder.LITTLE_ENDIAN)
             .put(FrameHeader.VERSION_OFFSET, version)
             .put(FrameHeader.TYPE_OFFSET, type)
-            .putShort(FrameHeader.RESERVED_OFFSET, (short)0)
+            .putShort(FrameHeader.FLAGS_OFFSET, (short)0)
             .putInt(FrameHeader.ARGUMENT_OFFSET, argument)
             .put(FrameHeader.LENGTH, body)
             .array();

@@ -101,10 +101,6 @@ class ShmFileModesTest
      * message in flight (log buffers) and the driver's command-and-control file.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("Not yet met: Aeron creates the driver's directory and files with the process umask " +
-        "(aeron/ rwxr-xr-x, cnc.dat, loss-report.dat and publications/*.logbuffer rw-r--r--). Safe today only because " +
-        "aeron/ sits inside the owner-only directory; with pekko.remote.shm.driver.aeron-directory set elsewhere every " +
-        "message in flight is readable by other users. Reported; enable once the driver's directory is made owner-only.")
     void shouldCreateEveryDirectoryAndFileOwnerOnlyTheMediaDriversIncluded()
     {
         final TreeMap<String, String> modes = modesOfRunningNodes();
