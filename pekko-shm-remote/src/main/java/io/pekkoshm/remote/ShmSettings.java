@@ -49,6 +49,10 @@ public final class ShmSettings
     /** The cap on the bytes of a node's blob blocks; 0 turns the blob store off. */
     public final long blobMaxBytes;
     public final Duration blobIdleRelease;
+    /** A zero-copy blob sent but claimed by no receiver for this long is taken back by its owner. */
+    public final Duration blobClaimTimeout;
+    /** How long {@code ShmBlobs.allocate} waits for room under {@code blob.max-bytes}; zero: not at all. */
+    public final Duration blobAllocateTimeout;
 
     private ShmSettings(final Config shm)
     {
@@ -127,6 +131,8 @@ public final class ShmSettings
         // A payload that cannot be one Aeron message goes through the blob store whatever the threshold says.
         blobThreshold = blobMaxBytes > 0 ? (int)Math.min(threshold, maxMessage - 1024) : 0;
         blobIdleRelease = r.positiveDuration("blob.idle-release");
+        blobClaimTimeout = r.positiveDuration("blob.claim-timeout");
+        blobAllocateTimeout = r.nonNegativeDuration("blob.allocate-timeout");
     }
 
     /**
@@ -277,6 +283,16 @@ public final class ShmSettings
 
         Duration positiveDuration(final String path)
         {
+            final Duration value = nonNegativeDuration(path);
+            if (value.isZero())
+            {
+                throw new ShmConfigurationException(key(path), config.getValue(path).unwrapped(), "must be positive");
+            }
+            return value;
+        }
+
+        Duration nonNegativeDuration(final String path)
+        {
             final Duration value;
             try
             {
@@ -286,9 +302,10 @@ public final class ShmSettings
             {
                 throw wrap(path, "must be a duration such as 2 s or 200 ms", ex);
             }
-            if (value.isNegative() || value.isZero())
+            if (value.isNegative())
             {
-                throw new ShmConfigurationException(key(path), config.getValue(path).unwrapped(), "must be positive");
+                throw new ShmConfigurationException(key(path), config.getValue(path).unwrapped(),
+                    "must not be negative");
             }
             return value;
         }

@@ -1,6 +1,8 @@
 package io.pekkoshm.remote.pekko;
 
 import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.blob.SharedBlobStore;
+import io.pekkoshm.remote.blob.ShmBlobs;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
@@ -16,17 +18,20 @@ import java.util.function.Supplier;
  * <pre>
  *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
  * </pre>
- * The transport registers itself here when it starts listening and unregisters when it shuts down.
+ * The transport registers itself here when it starts listening and unregisters when it shuts down; its zero-copy
+ * blob store goes on to {@link ShmBlobs}, the zero-copy API.
  */
 public final class ShmRemote implements Extension
 {
     private static final Id ID = new Id();
 
+    private final ShmBlobs blobs;
     private volatile Address address;
     private volatile Supplier<ShmCountersSnapshot> counters;
 
-    private ShmRemote()
+    private ShmRemote(final ShmBlobs blobs)
     {
+        this.blobs = blobs;
     }
 
     public static ShmRemote get(final ActorSystem system)
@@ -64,14 +69,26 @@ public final class ShmRemote implements Extension
     /** Called by the transport. */
     public void register(final Address address, final Supplier<ShmCountersSnapshot> counters)
     {
-        this.address = address;
-        this.counters = counters;
+        register(address, counters, null);
     }
 
-    /** Called by the transport when it stops. */
+    /** Called by the transport; {@code blobStore} is null when the blob store is off. */
+    public void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
+        final SharedBlobStore blobStore)
+    {
+        this.address = address;
+        this.counters = counters;
+        if (null != blobStore)
+        {
+            blobs.register(blobStore);
+        }
+    }
+
+    /** Called by the transport when it stops: the zero-copy blobs this node still holds are released. */
     public void unregister()
     {
         this.counters = null;
+        blobs.unregister();
     }
 
     private static final class Id extends AbstractExtensionId<ShmRemote>
@@ -79,7 +96,7 @@ public final class ShmRemote implements Extension
         @Override
         public ShmRemote createExtension(final ExtendedActorSystem system)
         {
-            return new ShmRemote();
+            return new ShmRemote(ShmBlobs.get(system));
         }
     }
 }
