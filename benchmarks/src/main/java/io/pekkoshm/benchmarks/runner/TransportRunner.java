@@ -80,7 +80,7 @@ final class TransportRunner
             }
             finally
             {
-                if (transport == Transport.SHM)
+                if (transport == Transport.SHM || transport == Transport.SHM_ZERO_COPY)
                 {
                     directories.awaitShmDriverExit(SHM_DRIVER_EXIT_TIMEOUT_MS, logs).ifPresent(runNotes::add);
                 }

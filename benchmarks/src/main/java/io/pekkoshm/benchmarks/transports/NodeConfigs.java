@@ -17,8 +17,9 @@ import java.nio.file.Path;
  *   <li>Artery Aeron-UDP: the same {@code idle-cpu-level} as the plugin (Pekko's default 5 burns about a core per
  *       JVM polling, which on 2 cores starves everything else); its embedded drivers in directories of this run.</li>
  *   <li>classic Netty TCP: {@code maximum-frame-size} for the session's largest message.</li>
- *   <li>the plugin: a directory of this run, {@code driver.mode = auto} with a 2 s idle timeout; everything else
- *       (term length, blob store) at its defaults.</li>
+ *   <li>the plugin (both columns: byte[] messages, and its zero-copy API): a directory of this run,
+ *       {@code driver.mode = auto} with a 2 s idle timeout; everything else (term length, blob store) at its
+ *       defaults.</li>
  * </ul>
  */
 public final class NodeConfigs
@@ -54,6 +55,7 @@ public final class NodeConfigs
         switch (transport)
         {
             case SHM:
+            case SHM_ZERO_COPY:
                 conf.append("pekko.remote.artery.enabled = off\n")
                     .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n")
                     .append("pekko.remote.shm {\n")

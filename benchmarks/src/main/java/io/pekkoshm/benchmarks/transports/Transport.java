@@ -16,10 +16,14 @@ import java.util.Optional;
 public enum Transport
 {
     SHM("shm", "pekko-shm-remote", true),
+    /** The plugin's zero-copy API (SharedBlob): bandwidth only, the sender copies each message into a blob once. */
+    SHM_ZERO_COPY("shm-zero-copy", "pekko-shm-remote zero-copy API", true),
     ARTERY_TCP("artery-tcp", "Artery TCP", true),
     ARTERY_AERON_UDP("artery-aeron-udp", "Artery Aeron-UDP", true),
     CLASSIC_NETTY_TCP("classic-netty-tcp", "classic Netty TCP", true),
-    RAW_AERON_IPC("raw-aeron-ipc", "raw Aeron IPC (floor)", false);
+    RAW_AERON_IPC("raw-aeron-ipc", "raw Aeron IPC (floor)", false),
+    /** No transport: a warm copy between two direct buffers in one JVM, the ceiling of the bandwidth rows. */
+    MEMCPY("memcpy", "memcpy (one JVM)", false);
 
     /** Room left for Pekko's envelope (recipient path, manifest, classic's protobuf wrapping) around a payload. */
     private static final long ENVELOPE_ALLOWANCE = 4 * Sizes.KIB;
@@ -49,10 +53,28 @@ public enum Transport
         return label;
     }
 
-    /** True for the Pekko transports (one actor system per JVM), false for the raw Aeron floor. */
+    /** True for the Pekko transports (one actor system per JVM), false for the raw Aeron floor and memcpy. */
     public boolean pekko()
     {
         return pekko;
+    }
+
+    /**
+     * Why this column has only the bandwidth rows (throughput, ping-pong and idle are reported as not supported), or
+     * empty for a transport that runs every workload.
+     */
+    public Optional<String> bandwidthOnly()
+    {
+        switch (this)
+        {
+            case SHM_ZERO_COPY:
+                return Optional.of("the zero-copy API is for large buffers; small messages of the same nodes are " +
+                    "the pekko-shm-remote column");
+            case MEMCPY:
+                return Optional.of("memcpy is no transport: it is the ceiling of the bandwidth rows");
+            default:
+                return Optional.empty();
+        }
     }
 
     /**
@@ -80,6 +102,7 @@ public enum Transport
         switch (this)
         {
             case SHM:
+            case SHM_ZERO_COPY:
             {
                 final long largest = shmLargestPayload();
                 return size + ENVELOPE_ALLOWANCE > largest ?
@@ -95,6 +118,9 @@ public enum Transport
                 return size > AERON_MAX_MESSAGE ?
                     Optional.of("Aeron caps one message at 16 MiB (the floor sends whole messages, " +
                         "not chunks)") :
+                    Optional.empty();
+            case MEMCPY:
+                return size > Integer.MAX_VALUE ? Optional.of("one direct buffer holds at most 2 GiB") :
                     Optional.empty();
             default:
                 return Optional.empty();
