@@ -283,6 +283,10 @@ public final class BlobPool implements AutoCloseable
                 "(pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " + largestPayload(maxBytes) + ")");
         }
         BlobBlock block = takeFree(capacity);
+        if (null == block && !inFlight.isEmpty() && sweep(nowNs, false) > 0)
+        {
+            block = takeFree(capacity); // a receiver has handed one back that the agent has not swept yet: reuse it warm
+        }
         if (null == block)
         {
             if (!makeRoom(capacity + BlobHeader.DATA_OFFSET))

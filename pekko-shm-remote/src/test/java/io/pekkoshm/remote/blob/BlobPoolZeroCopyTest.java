@@ -138,6 +138,20 @@ class BlobPoolZeroCopyTest
     }
 
     @Test
+    void shouldReuseABlockAReceiverFreedBeforeCreatingANewOne()
+    {
+        final BlobBlock first = lendAndSend(MiB, 0);
+        final long bytes = pool.allocatedBytes();
+        final BlobMappings.Mapping mapping = receiverView(first);
+        assertTrue(mapping.block.claim((int)ProcessLiveness.currentPid(), 0));
+        mapping.block.setState(BlobHeader.FREE); // handed back, not yet swept by the node agent
+        mappings.release(mapping, 0);
+
+        assertEquals(first, pool.lend(MiB, 0), "the freed block, warm, not a new one");
+        assertEquals(bytes, pool.allocatedBytes());
+    }
+
+    @Test
     void shouldWaitForRoomUntilABlockComesBack() throws Exception
     {
         final BlobBlock held = lendAndSend(10 * MiB, 0);
