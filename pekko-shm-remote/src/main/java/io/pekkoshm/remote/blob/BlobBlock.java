@@ -108,13 +108,13 @@ public final class BlobBlock implements AutoCloseable
         }
     }
 
-    /** The block's id within its pool (its file name). */
+    /** @return the block's id within its pool (its file name). */
     public long id()
     {
         return id;
     }
 
-    /** The payload area, where the owner writes a payload of up to its capacity. */
+    /** @return the payload area, where the owner writes a payload of up to its capacity. */
     public UnsafeBuffer data()
     {
         return data;
@@ -191,7 +191,7 @@ public final class BlobBlock implements AutoCloseable
         return mapping;
     }
 
-    /** Changes with every fill; a descriptor carries it so a stale one never matches. */
+    /** @return the generation, which changes with every fill; a descriptor carries it so a stale one never matches. */
     public long generation()
     {
         return header.getLongVolatile(BlobHeader.GENERATION_OFFSET);

@@ -39,22 +39,37 @@ import java.nio.ByteOrder;
  */
 public final class BlobHeader
 {
+    /** 'PSHB' in the first four bytes of every block file. */
     public static final int MAGIC = 0x50534842;
+    /** The layout's version; a block of another version is not read. */
     public static final int VERSION = 2;
 
+    /** Offset of the magic (int32). */
     public static final int MAGIC_OFFSET = 0;
+    /** Offset of the version (int32). */
     public static final int VERSION_OFFSET = 4;
+    /** Offset of the state (int32), the low-address half of the state word. */
     public static final int STATE_OFFSET = 8;
+    /** Offset of the holder's pid (int32), the other half of the state word. */
     public static final int HOLDER_PID_OFFSET = 12;
+    /** Offset of the generation (int64). */
     public static final int GENERATION_OFFSET = 16;
+    /** Offset of the payload length (int64). */
     public static final int LENGTH_OFFSET = 24;
+    /** Offset of the data capacity (int64). */
     public static final int CAPACITY_OFFSET = 32;
+    /** Offset of the holder's process start time, epoch ms (int64). */
     public static final int HOLDER_START_OFFSET = 40;
+    /** Where the payload starts: the second page. */
     public static final int DATA_OFFSET = 4096;
 
+    /** The owner may reuse the block. */
     public static final int FREE = 0;
+    /** The owner (or a zero-copy user on its side) is filling it. */
     public static final int WRITING = 1;
+    /** Its descriptor is on its way; only a receiver may take it. */
     public static final int SENT = 2;
+    /** A receiver holds it; it stores FREE when done. */
     public static final int HELD = 3;
 
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;

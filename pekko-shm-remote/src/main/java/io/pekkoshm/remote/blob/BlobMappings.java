@@ -121,7 +121,11 @@ public final class BlobMappings implements AutoCloseable
         }
     }
 
-    /** Drops the mappings of one peer's blob directory (its association ended); those in use go at their last use. */
+    /**
+     * Drops the mappings of one peer's blob directory (its association ended); those in use go at their last use.
+     *
+     * @param peerDirectory the peer's blob directory.
+     */
     public synchronized void forgetPeer(final Path peerDirectory)
     {
         final Long2ObjectHashMap<Mapping> blocks = byPeer.remove(peerDirectory);
@@ -131,7 +135,11 @@ public final class BlobMappings implements AutoCloseable
         }
     }
 
-    /** Drops mappings nobody uses that were unused for longer than the idle release time. */
+    /**
+     * Drops mappings nobody uses that were unused for longer than the idle release time.
+     *
+     * @param nowNs {@link System#nanoTime()} now.
+     */
     public synchronized void sweep(final long nowNs)
     {
         for (final Iterator<Long2ObjectHashMap<Mapping>> peers = byPeer.values().iterator(); peers.hasNext(); )
@@ -153,7 +161,7 @@ public final class BlobMappings implements AutoCloseable
         }
     }
 
-    /** Mapped blocks of peers (in use or cached), for tests and the status tool. */
+    /** @return mapped blocks of peers (in use or cached), for tests and the status tool. */
     public synchronized int mappedCount()
     {
         int count = 0;

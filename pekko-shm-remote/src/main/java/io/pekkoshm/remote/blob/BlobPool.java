@@ -70,12 +70,20 @@ public final class BlobPool implements AutoCloseable
          * The transport's copy path could not create a block for a payload (e.g. /dev/shm is full): the payload is
          * dropped; {@code failure} names both sizes and what to do. Not called for the zero-copy API, whose caller
          * gets the exception itself.
+         *
+         * @param length  the payload's length in bytes.
+         * @param failure what went wrong.
          */
         default void onAllocationFailure(long length, BlobStoreException failure)
         {
         }
 
-        /** A block was taken back without its receiver handing it back; {@code why} says why. */
+        /**
+         * A block was taken back without its receiver handing it back.
+         *
+         * @param blockId the block.
+         * @param why     why (holder died, or nobody claimed it in time).
+         */
         default void onReclaimed(long blockId, String why)
         {
         }
@@ -113,6 +121,7 @@ public final class BlobPool implements AutoCloseable
      * @param idleReleaseNs  free blocks unused this long are removed.
      * @param bytesAllocated gauge of the bytes of all blocks (counter "blob bytes allocated").
      * @param reclaimed      count of blocks taken back from dead receivers.
+     * @throws IOException if the directory cannot be created.
      */
     public BlobPool(final Path directory, final long maxBytes, final long idleReleaseNs,
         final AtomicLong bytesAllocated, final AtomicLong reclaimed) throws IOException
@@ -125,7 +134,14 @@ public final class BlobPool implements AutoCloseable
         Permissions.createOwnerOnlyDirectory(directory);
     }
 
-    /** The directory of a node's blocks, from its pid and incarnation (both ends compute it the same way). */
+    /**
+     * The directory of a node's blocks, from its pid and incarnation (both ends compute it the same way).
+     *
+     * @param blobsRoot   the directory of every node's blob directory.
+     * @param pid         the node's pid.
+     * @param incarnation the node's incarnation.
+     * @return {@code <blobsRoot>/<pid>-<incarnation in hex>}.
+     */
     public static Path directoryOf(final Path blobsRoot, final long pid, final long incarnation)
     {
         return blobsRoot.resolve(pid + "-" + Long.toHexString(incarnation));
@@ -144,13 +160,21 @@ public final class BlobPool implements AutoCloseable
         return Math.min(capacity, BlobBlock.MAX_CAPACITY);
     }
 
-    /** Sets who is told of drops and reclaims. */
+    /**
+     * Sets who is told of drops and reclaims.
+     *
+     * @param listener the node's listener.
+     */
     public void listener(final Listener listener)
     {
         this.listener = listener;
     }
 
-    /** Sets {@code blob.claim-timeout}: a zero-copy block nobody claimed for this long is taken back. */
+    /**
+     * Sets {@code blob.claim-timeout}.
+     *
+     * @param claimTimeoutNs a zero-copy block nobody claimed for this long is taken back.
+     */
     public void claimTimeout(final long claimTimeoutNs)
     {
         this.claimTimeoutNs = claimTimeoutNs;
@@ -162,7 +186,12 @@ public final class BlobPool implements AutoCloseable
         this.blockFactory = factory;
     }
 
-    /** The largest payload one block can carry under this pool's cap. */
+    /**
+     * The largest payload one block can carry under a cap.
+     *
+     * @param maxBytes the cap ({@code blob.max-bytes}).
+     * @return the largest payload, in bytes.
+     */
     public static long largestPayload(final long maxBytes)
     {
         return Math.min(BlobBlock.MAX_CAPACITY, maxBytes - BlobHeader.DATA_OFFSET);
@@ -172,6 +201,9 @@ public final class BlobPool implements AutoCloseable
      * A block of at least {@code length} bytes, in state {@code WRITING} with a new generation, or null when the
      * cap leaves no room until blocks come back (back-pressure).
      *
+     * @param length the payload's length in bytes.
+     * @param nowNs  {@link System#nanoTime()} now.
+     * @return the block, or null.
      * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block (the
      *                            {@link Listener} is told first).
      */
@@ -192,6 +224,8 @@ public final class BlobPool implements AutoCloseable
      * Zero-copy: a block of at least {@code length} bytes lent to a user to fill in place, in state {@code WRITING},
      * waiting up to {@code timeoutNs} for room under the cap.
      *
+     * @param length    the blob's length in bytes.
+     * @param timeoutNs how long to wait for room; 0: not at all.
      * @return the block, or null if there was no room within the timeout (or the pool is closed).
      * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block.
      */
@@ -228,6 +262,8 @@ public final class BlobPool implements AutoCloseable
     /**
      * Zero-copy: the user gives back a block it did not send; it is free again at once.
      *
+     * @param block the lent block.
+     * @param nowNs {@link System#nanoTime()} now.
      * @return false if the block was not lent (already sent or given back).
      */
     public synchronized boolean giveBack(final BlobBlock block, final long nowNs)
@@ -253,6 +289,9 @@ public final class BlobPool implements AutoCloseable
      * Zero-copy: the block's descriptor is about to be sent to a receiver not known here; only a receiver may take
      * it now, and the block comes back by {@link #sweep}.
      *
+     * @param block  the lent block.
+     * @param length the blob's length in bytes.
+     * @param nowNs  {@link System#nanoTime()} now (when {@code blob.claim-timeout} starts).
      * @return false if the block was not lent (already sent or given back) or the pool is closed.
      */
     public synchronized boolean sentShared(final BlobBlock block, final long length, final long nowNs)
@@ -300,7 +339,14 @@ public final class BlobPool implements AutoCloseable
         return block;
     }
 
-    /** The payload is in the block and its descriptor is about to be published: only the receiver may take it now. */
+    /**
+     * The payload is in the block and its descriptor is about to be published: only the receiver may take it now.
+     *
+     * @param block               the acquired block.
+     * @param length              the payload's length in bytes.
+     * @param receiverPid         the receiving node's pid.
+     * @param receiverStartMillis its process start time (epoch ms), against pid reuse.
+     */
     public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
         final long receiverStartMillis)
     {
@@ -309,7 +355,11 @@ public final class BlobPool implements AutoCloseable
         inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, 0));
     }
 
-    /** The block was acquired but its descriptor could not be published: it is free again. */
+    /**
+     * The block was acquired but its descriptor could not be published: it is free again.
+     *
+     * @param block the acquired block.
+     */
     public synchronized void abandon(final BlobBlock block)
     {
         block.setState(BlobHeader.FREE);
@@ -321,6 +371,8 @@ public final class BlobPool implements AutoCloseable
      * {@code blob.claim-timeout}; and, when {@code checkReceivers}, blocks whose receiver's (or zero-copy holder's)
      * process has exited; removes free blocks idle for longer than {@code blob.idle-release}.
      *
+     * @param nowNs          {@link System#nanoTime()} now.
+     * @param checkReceivers whether to check receivers' processes (the periodic sweep) and remove idle blocks.
      * @return how many blocks came back.
      */
     public synchronized int sweep(final long nowNs, final boolean checkReceivers)
@@ -400,25 +452,25 @@ public final class BlobPool implements AutoCloseable
         return false;
     }
 
-    /** Blocks sent and not yet back (both paths). */
+    /** @return blocks sent and not yet back (both paths). */
     public synchronized int inFlightCount()
     {
         return inFlight.size();
     }
 
-    /** Zero-copy blocks sent and not yet back. */
+    /** @return zero-copy blocks sent and not yet back. */
     public synchronized int sharedInFlightCount()
     {
         return sharedInFlight;
     }
 
-    /** Zero-copy blocks lent to users and neither sent nor given back. */
+    /** @return zero-copy blocks lent to users and neither sent nor given back. */
     public synchronized int lentCount()
     {
         return lent.size();
     }
 
-    /** Bytes of all blocks (free and in flight). */
+    /** @return bytes of all blocks (free, lent and in flight). */
     public synchronized long allocatedBytes()
     {
         return allocated;

@@ -24,13 +24,17 @@ public final class BlobReader implements AutoCloseable
     private final long selfStart = ProcessLiveness.currentStartMillis();
     private final BlobMappings mappings;
 
+    /**
+     * @param blobsRoot     the directory of every node's blob directory.
+     * @param idleReleaseNs a mapping unused for this long is dropped ({@code blob.idle-release}).
+     */
     public BlobReader(final Path blobsRoot, final long idleReleaseNs)
     {
         this.blobsRoot = blobsRoot;
         this.mappings = new BlobMappings(idleReleaseNs);
     }
 
-    /** The node's mappings of its peers' blocks, which the zero-copy API shares. */
+    /** @return the node's mappings of its peers' blocks, which the zero-copy API shares. */
     public BlobMappings mappings()
     {
         return mappings;
@@ -40,6 +44,13 @@ public final class BlobReader implements AutoCloseable
      * Takes the payload a peer's descriptor announces: checks the block, claims it ({@code SENT} to {@code HELD}),
      * copies the payload out (the one copy on this side), and frees the block for its owner.
      *
+     * @param peerPid         the sending peer's pid.
+     * @param peerIncarnation the sending peer's incarnation.
+     * @param blockId         the block the descriptor names.
+     * @param generation      the block's generation the descriptor names.
+     * @param length          the payload's length the descriptor names.
+     * @param nowNs           {@link System#nanoTime()} now.
+     * @return the payload.
      * @throws BlobStoreException if the descriptor does not match a block that is waiting for this node.
      */
     public byte[] take(final long peerPid, final long peerIncarnation, final long blockId, final long generation,
@@ -81,6 +92,9 @@ public final class BlobReader implements AutoCloseable
      * Drops the mappings of one peer (its association ended). If the peer's process has died, its blob files are
      * removed as well: mappings this node still uses stay valid (the memory goes with the last mapping), and nothing
      * is left in /dev/shm for the next start to sweep.
+     *
+     * @param peerPid         the peer's pid.
+     * @param peerIncarnation the peer's incarnation.
      */
     public void forgetPeer(final long peerPid, final long peerIncarnation)
     {
@@ -92,13 +106,17 @@ public final class BlobReader implements AutoCloseable
         }
     }
 
-    /** Drops mappings unused for longer than the idle release time. */
+    /**
+     * Drops mappings unused for longer than the idle release time.
+     *
+     * @param nowNs {@link System#nanoTime()} now.
+     */
     public void sweep(final long nowNs)
     {
         mappings.sweep(nowNs);
     }
 
-    /** Mapped blocks of peers, for tests and the status tool. */
+    /** @return mapped blocks of peers, for tests and the status tool. */
     public int mappedCount()
     {
         return mappings.mappedCount();

@@ -76,7 +76,7 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         pool.listener(this);
     }
 
-    /** The largest blob one allocation can give. */
+    /** @return the largest blob one allocation can give, in bytes. */
     public long largestBlob()
     {
         return BlobPool.largestPayload(maxBytes);
@@ -185,7 +185,7 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         }
     }
 
-    /** Counts and gauges of this node's zero-copy blobs. */
+    /** @return counts and gauges of this node's zero-copy blobs. */
     public SharedBlobStats stats()
     {
         int held = 0;

@@ -34,17 +34,25 @@ public final class ShmRemote implements Extension
         this.blobs = blobs;
     }
 
+    /**
+     * @param system an actor system.
+     * @return its view of the plugin.
+     */
     public static ShmRemote get(final ActorSystem system)
     {
         return ID.get(system);
     }
 
+    /**
+     * @param system an actor system.
+     * @return its view of the plugin.
+     */
     public static ShmRemote get(final ClassicActorSystemProvider system)
     {
         return ID.get(system.classicSystem());
     }
 
-    /** This node's pekko.shm address, once the transport listens. */
+    /** @return this node's pekko.shm address, once the transport listens. */
     public Optional<Address> address()
     {
         return Optional.ofNullable(address);
@@ -53,6 +61,7 @@ public final class ShmRemote implements Extension
     /**
      * The node's counters now.
      *
+     * @return a snapshot of them.
      * @throws IllegalStateException if the shm transport is not running in this actor system.
      */
     public ShmCountersSnapshot counters()
@@ -66,13 +75,24 @@ public final class ShmRemote implements Extension
         return source.get();
     }
 
-    /** Called by the transport. */
+    /**
+     * Called by the transport when it listens.
+     *
+     * @param address  the node's address.
+     * @param counters where its counters are read.
+     */
     public void register(final Address address, final Supplier<ShmCountersSnapshot> counters)
     {
         register(address, counters, null);
     }
 
-    /** Called by the transport; {@code blobStore} is null when the blob store is off. */
+    /**
+     * Called by the transport when it listens.
+     *
+     * @param address   the node's address.
+     * @param counters  where its counters are read.
+     * @param blobStore its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
+     */
     public void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
         final SharedBlobStore blobStore)
     {
