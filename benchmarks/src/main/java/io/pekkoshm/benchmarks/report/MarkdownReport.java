@@ -137,9 +137,12 @@ public final class MarkdownReport
             .append("MiB/s of one-way bandwidth between two JVMs through the plugin's zero-copy API (the sender copies " +
                 "each message once into a SharedBlob and sends it; the receiver reads it in place and releases it), " +
                 "next to a warm memcpy of the same size between two direct buffers in one JVM, and the plugin's " +
-                "byte[] path. The ratios are to memcpy, from the same run.\n\n")
-            .append("| message size | memcpy | zero-copy API | zero-copy / memcpy | byte[] | byte[] / memcpy |\n")
-            .append("|---|---:|---:|---:|---:|---:|\n");
+                "byte[] path. The ratios are to memcpy, from the same run. The last two columns are CPU time, which " +
+                "depends far less on other load than the rates do: memcpy's per copy, and the zero-copy sender's " +
+                "per message (its one copy into the blob, and sending it).\n\n")
+            .append("| message size | memcpy | zero-copy API | zero-copy / memcpy | byte[] | byte[] / memcpy | " +
+                "CPU per copy, memcpy, µs | CPU per message, zero-copy sender, µs |\n")
+            .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (final long size : Sizes.BANDWIDTH_SIZES)
         {
             final Metric metric = new Metric(Sizes.pretty(size), WorkloadPlan.bandwidthId(size), "mib_per_s", true,
@@ -153,6 +156,8 @@ public final class MarkdownReport
                 .append(" | ").append(ratio(zeroCopy, memcpy))
                 .append(" | ").append(cell(Transport.SHM, metric, bytes))
                 .append(" | ").append(ratio(bytes, memcpy))
+                .append(" | ").append(figure(Transport.MEMCPY, metric.workload(), "cpu_us_per_msg_sender"))
+                .append(" | ").append(figure(Transport.SHM_ZERO_COPY, metric.workload(), "cpu_us_per_msg_sender"))
                 .append(" |\n");
         }
         md.append('\n');
@@ -165,6 +170,13 @@ public final class MarkdownReport
             return Metric.format(value.getAsDouble());
         }
         return results.transports().contains(transport) ? missing(transport, metric) : "not run";
+    }
+
+    private String figure(final Transport transport, final String workload, final String key)
+    {
+        final OptionalDouble value = results.find(transport, workload).map(m -> m.number(key))
+            .orElse(OptionalDouble.empty());
+        return value.isPresent() ? Metric.format(value.getAsDouble()) : "–";
     }
 
     private static String ratio(final OptionalDouble value, final OptionalDouble base)

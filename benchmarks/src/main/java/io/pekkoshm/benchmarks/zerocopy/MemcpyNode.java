@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * buffers of each bandwidth size with the copy every blob path uses ({@link UnsafeBuffer#putBytes}, i.e.
  * {@code Unsafe.copyMemory}). Both buffers are touched before timing starts; then copies for the warm-up bound (at
  * least one), then copies for the measured bound (at least {@code bwMinMessages}, at most {@code bwMaxBytes}). One
- * {@code BENCH-RESULT} per size, as the other columns' bandwidth rows: MiB copied per second; then
+ * {@code BENCH-RESULT} per size, as the other columns' bandwidth rows: MiB copied per second, and the process's CPU
+ * time per copy (which, unlike the rate, hardly depends on what else the machine runs); then
  * {@code BENCH-IDLE-READY}, and it exits when the runner says {@code exit}.
  * <pre>
  *   MemcpyNode &lt;plan...&gt;
@@ -52,22 +53,32 @@ public final class MemcpyNode
             source.setMemory(0, length, (byte)1);
             target.setMemory(0, length, (byte)2);
             copies(source, target, 1, Long.MAX_VALUE, plan.bwWarmupMs());
+            final long cpuBefore = cpuNanos();
             final long start = System.nanoTime();
             final long copies = copies(source, target, plan.bwMinMessages(), Math.max(1, plan.bwMaxBytes() / size),
                 plan.bwMeasureMs());
             final double seconds = (System.nanoTime() - start) / 1e9;
+            final double cpuUsPerCopy = (cpuNanos() - cpuBefore) / 1e3 / copies;
             return new ResultLine(id)
                 .put("message_bytes", size)
                 .put("messages", copies)
                 .put("seconds", seconds)
                 .put("msgs_per_s", copies / seconds)
-                .put("mib_per_s", copies * (double)size / Sizes.MIB / seconds);
+                .put("mib_per_s", copies * (double)size / Sizes.MIB / seconds)
+                .put("cpu_us_per_msg_sender", cpuUsPerCopy)
+                .put("cpu_us_per_msg", cpuUsPerCopy);
         }
         catch (final OutOfMemoryError ex)
         {
             return ResultLine.failed(id, "no room for two direct buffers of " + Sizes.pretty(size) + ": " +
                 ex.getMessage());
         }
+    }
+
+    /** CPU time of this whole process (10 ms ticks: meaningful over the measured seconds only). */
+    private static long cpuNanos()
+    {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static long copies(final UnsafeBuffer source, final UnsafeBuffer target, final long min, final long max,
