@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -125,6 +126,10 @@ class SharedMemoryFullTest
         });
 
         reportsAndKeepsGoing(16 * MiB);
+        final BlobStoreException zeroCopy = assertThrows(BlobStoreException.class,
+            () -> ShmBlobs.get(sender).allocate(16 * MiB), "the zero-copy API says it at once, to its caller");
+        assertTrue(zeroCopy.getMessage().contains("--shm-size"), zeroCopy.getMessage());
+        assertEquals(0, ShmBlobs.get(sender).stats().allocatedNow());
 
         pool.blockFactory(BlobBlock::create);
         final TestKit probe = new TestKit(sender);
