@@ -87,11 +87,16 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
      *
      * @throws IllegalArgumentException if {@code bytes} is not from 1 to {@link #largestBlob()}.
      * @throws BlobStoreException       if there was no room in time, or /dev/shm has no room for the block.
-     * @throws IllegalStateException    if the node is shutting down.
+     * @throws IllegalStateException    if the node is shutting down, or the thread was interrupted while waiting.
      */
     SharedBlob allocate(final long bytes)
     {
         final SharedBlob blob = lend(bytes, allocateTimeoutNs);
+        if (null == blob && Thread.currentThread().isInterrupted())
+        {
+            throw new IllegalStateException("Interrupted while waiting for room for a shared blob of " + bytes +
+                " bytes (the thread's interrupt flag is still set)");
+        }
         if (null == blob)
         {
             throw new BlobStoreException("No room for a shared blob of " + bytes + " bytes within " +

@@ -59,7 +59,8 @@ public final class ShmBlobs implements Extension
      * @throws IllegalArgumentException if {@code bytes} is out of range.
      * @throws BlobStoreException       if there was no room within {@code blob.allocate-timeout}, or /dev/shm has
      *                                  no room for a new block (the message says what to do).
-     * @throws IllegalStateException    if the pekko.shm transport with its blob store is not running here.
+     * @throws IllegalStateException    if the pekko.shm transport with its blob store is not running here, or the
+     *                                  thread was interrupted while waiting for room.
      */
     public SharedBlob allocate(final long bytes)
     {
