@@ -49,6 +49,10 @@ public final class ShmSettings
     /** The cap on the bytes of a node's blob blocks; 0 turns the blob store off. */
     public final long blobMaxBytes;
     public final Duration blobIdleRelease;
+    /** A zero-copy blob sent but claimed by no receiver for this long is taken back by its owner. */
+    public final Duration blobClaimTimeout;
+    /** How long {@code ShmBlobs.allocate} waits for room under {@code blob.max-bytes}; zero: not at all. */
+    public final Duration blobAllocateTimeout;
     /** Direct path: most messages held per peer while its association comes up. */
     public final int directPendingLimit;
     /** Direct path: how long a sender waits for room in a full log before the message is dropped. */
@@ -135,6 +139,8 @@ public final class ShmSettings
         // A payload that cannot be one Aeron message goes through the blob store whatever the threshold says.
         blobThreshold = blobMaxBytes > 0 ? (int)Math.min(threshold, maxMessage - 1024) : 0;
         blobIdleRelease = r.positiveDuration("blob.idle-release");
+        blobClaimTimeout = r.positiveDuration("blob.claim-timeout");
+        blobAllocateTimeout = r.nonNegativeDuration("blob.allocate-timeout");
 
         directPendingLimit = r.intInRange("direct.pending-limit", 1, 10_000_000);
         directBackPressureTimeout = r.positiveDuration("direct.back-pressure-timeout");
@@ -290,6 +296,16 @@ public final class ShmSettings
 
         Duration positiveDuration(final String path)
         {
+            final Duration value = nonNegativeDuration(path);
+            if (value.isZero())
+            {
+                throw new ShmConfigurationException(key(path), config.getValue(path).unwrapped(), "must be positive");
+            }
+            return value;
+        }
+
+        Duration nonNegativeDuration(final String path)
+        {
             final Duration value;
             try
             {
@@ -299,9 +315,10 @@ public final class ShmSettings
             {
                 throw wrap(path, "must be a duration such as 2 s or 200 ms", ex);
             }
-            if (value.isNegative() || value.isZero())
+            if (value.isNegative())
             {
-                throw new ShmConfigurationException(key(path), config.getValue(path).unwrapped(), "must be positive");
+                throw new ShmConfigurationException(key(path), config.getValue(path).unwrapped(),
+                    "must not be negative");
             }
             return value;
         }

@@ -63,6 +63,17 @@ class ShmSettingsTest
         assertEquals(Duration.ofSeconds(10), s.peerTimeout);
         assertEquals(Duration.ofSeconds(10), s.handshakeTimeout);
         assertTrue(s.terminateOnPeerProcessExit);
+        assertEquals(Duration.ofSeconds(30), s.blobClaimTimeout);
+        assertEquals(Duration.ofSeconds(10), s.blobAllocateTimeout);
+    }
+
+    @Test
+    void shouldAcceptAZeroAllocateTimeoutButNoZeroClaimTimeout()
+    {
+        assertEquals(Duration.ZERO, settings("pekko.remote.shm.blob.allocate-timeout = 0 s").blobAllocateTimeout);
+        assertRejected("pekko.remote.shm.blob.claim-timeout = 0 s", "blob.claim-timeout", "0 s");
+        assertRejected("pekko.remote.shm.blob.allocate-timeout = -1 s", "blob.allocate-timeout", "-1 s");
+        assertRejected("pekko.remote.shm.blob.claim-timeout = soon", "blob.claim-timeout", "soon");
     }
 
     @Test

@@ -4,12 +4,14 @@ import io.pekkoshm.benchmarks.workloads.AckCounter;
 import io.pekkoshm.benchmarks.workloads.BandwidthWorkload;
 import io.pekkoshm.benchmarks.workloads.ChildOutput;
 import io.pekkoshm.benchmarks.workloads.CpuMeter;
+import io.pekkoshm.benchmarks.workloads.MessageSink;
 import io.pekkoshm.benchmarks.workloads.NodeArgs;
 import io.pekkoshm.benchmarks.workloads.PingPongOutcome;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
 import io.pekkoshm.benchmarks.workloads.RunnerCommands;
 import io.pekkoshm.benchmarks.workloads.ThroughputWorkload;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
+import io.pekkoshm.benchmarks.zerocopy.ZeroCopyBulk;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -31,8 +33,10 @@ import java.util.concurrent.TimeoutException;
  * {@code BENCH-IDLE-READY} and does nothing until the runner says {@code exit} (the runner measures idle CPU
  * meanwhile); then it shuts down (while the peer still answers) and exits.
  * <pre>
- *   PekkoDriverNode config=&lt;file.conf&gt; &lt;plan...&gt;          then on stdin: peer address=... pid=... sharedPid=...
+ *   PekkoDriverNode config=&lt;file.conf&gt; [bulk=zero-copy] &lt;plan...&gt;   then on stdin: peer address=... pid=... sharedPid=...
  * </pre>
+ * With {@code bulk=zero-copy} the bandwidth messages are the plugin's zero-copy blobs ({@link ZeroCopyBulk}) instead
+ * of byte arrays.
  * Messages go to {@code ActorRef}s resolved with {@code Identify} (not selections) so that Artery's large-message
  * stream applies to {@code /user/bulk}.
  */
@@ -40,6 +44,9 @@ public final class PekkoDriverNode
 {
     private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(120);
+    /** The argument that chooses the bandwidth messages, and its value for the zero-copy API. */
+    public static final String BULK = "bulk";
+    public static final String ZERO_COPY = "zero-copy";
 
     private PekkoDriverNode()
     {
@@ -73,9 +80,11 @@ public final class PekkoDriverNode
             {
                 ChildOutput.result(pingPong(self, peer, plan, cpu));
             }
+            final MessageSink bulkSink = ZERO_COPY.equals(arguments.get(BULK, "")) ?
+                ZeroCopyBulk.sink(system, bulk, self) : m -> bulk.tell(m, self);
             for (final long size : plan.bandwidthSizes())
             {
-                ChildOutput.result(new BandwidthWorkload(m -> bulk.tell(m, self), acks(bulkAcks), cpu, plan, size).run());
+                ChildOutput.result(new BandwidthWorkload(bulkSink, acks(bulkAcks), cpu, plan, size).run());
             }
             ChildOutput.idleReady();
             commands.exit().get(1, TimeUnit.HOURS);

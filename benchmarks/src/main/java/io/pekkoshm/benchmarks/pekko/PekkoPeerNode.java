@@ -3,6 +3,7 @@ package io.pekkoshm.benchmarks.pekko;
 import io.pekkoshm.benchmarks.workloads.ChildOutput;
 import io.pekkoshm.benchmarks.workloads.NodeArgs;
 import io.pekkoshm.benchmarks.workloads.RunnerCommands;
+import io.pekkoshm.benchmarks.zerocopy.ZeroCopyBulk;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 
@@ -14,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * configuration, creates {@link PeerActor} and {@link BulkActor}, says {@code BENCH-READY <address>}, and lives until
  * the runner says {@code exit} (it does once the driver node has gone) or closes its standard input.
  * <pre>
- *   PekkoPeerNode config=&lt;file.conf&gt;
+ *   PekkoPeerNode config=&lt;file.conf&gt; [bulk=zero-copy]
  * </pre>
+ * With {@code bulk=zero-copy}, {@code /user/bulk} receives the plugin's zero-copy blobs ({@link ZeroCopyBulk}).
  */
 public final class PekkoPeerNode
 {
@@ -32,7 +34,8 @@ public final class PekkoPeerNode
         try
         {
             system.actorOf(Props.create(PeerActor.class), "peer");
-            system.actorOf(Props.create(BulkActor.class), "bulk");
+            system.actorOf(PekkoDriverNode.ZERO_COPY.equals(arguments.get(PekkoDriverNode.BULK, "")) ?
+                ZeroCopyBulk.peerProps() : Props.create(BulkActor.class), "bulk");
             ChildOutput.ready(PekkoNodes.address(system));
             exitCommand.get(1, TimeUnit.HOURS);
         }

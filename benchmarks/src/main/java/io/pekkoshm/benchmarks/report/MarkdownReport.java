@@ -1,11 +1,14 @@
 package io.pekkoshm.benchmarks.report;
 
 import io.pekkoshm.benchmarks.transports.Transport;
+import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -95,6 +98,7 @@ public final class MarkdownReport
             md.append(" |\n");
         }
         md.append('\n');
+        zeroCopyAgainstMemcpy(md);
 
         if (!notes.isEmpty())
         {
@@ -116,6 +120,69 @@ public final class MarkdownReport
         md.append("## How it was measured\n\n");
         settings.forEach(s -> md.append("- ").append(s).append('\n'));
         return md.toString();
+    }
+
+    /**
+     * The zero-copy API's bandwidth next to memcpy's (the ceiling) and the byte[] path's, with the ratios to memcpy:
+     * only when the run has the zero-copy or the memcpy column.
+     */
+    private void zeroCopyAgainstMemcpy(final StringBuilder md)
+    {
+        final List<Transport> run = results.transports();
+        if (!run.contains(Transport.SHM_ZERO_COPY) && !run.contains(Transport.MEMCPY))
+        {
+            return;
+        }
+        md.append("## Zero-copy API against memcpy\n\n")
+            .append("MiB/s of one-way bandwidth between two JVMs through the plugin's zero-copy API (the sender copies " +
+                "each message once into a SharedBlob and sends it; the receiver reads it in place and releases it), " +
+                "next to a warm memcpy of the same size between two direct buffers in one JVM, and the plugin's " +
+                "byte[] path. The ratios are to memcpy, from the same run. The last two columns are CPU time, which " +
+                "depends far less on other load than the rates do: memcpy's per copy, and the zero-copy sender's " +
+                "per message (its one copy into the blob, and sending it).\n\n")
+            .append("| message size | memcpy | zero-copy API | zero-copy / memcpy | byte[] | byte[] / memcpy | " +
+                "CPU per copy, memcpy, µs | CPU per message, zero-copy sender, µs |\n")
+            .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (final long size : Sizes.BANDWIDTH_SIZES)
+        {
+            final Metric metric = new Metric(Sizes.pretty(size), WorkloadPlan.bandwidthId(size), "mib_per_s", true,
+                false);
+            final OptionalDouble memcpy = results.value(Transport.MEMCPY, metric);
+            final OptionalDouble zeroCopy = results.value(Transport.SHM_ZERO_COPY, metric);
+            final OptionalDouble bytes = results.value(Transport.SHM, metric);
+            md.append("| ").append(metric.label())
+                .append(" | ").append(cell(Transport.MEMCPY, metric, memcpy))
+                .append(" | ").append(cell(Transport.SHM_ZERO_COPY, metric, zeroCopy))
+                .append(" | ").append(ratio(zeroCopy, memcpy))
+                .append(" | ").append(cell(Transport.SHM, metric, bytes))
+                .append(" | ").append(ratio(bytes, memcpy))
+                .append(" | ").append(figure(Transport.MEMCPY, metric.workload(), "cpu_us_per_msg_sender"))
+                .append(" | ").append(figure(Transport.SHM_ZERO_COPY, metric.workload(), "cpu_us_per_msg_sender"))
+                .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private String cell(final Transport transport, final Metric metric, final OptionalDouble value)
+    {
+        if (value.isPresent())
+        {
+            return Metric.format(value.getAsDouble());
+        }
+        return results.transports().contains(transport) ? missing(transport, metric) : "not run";
+    }
+
+    private String figure(final Transport transport, final String workload, final String key)
+    {
+        final OptionalDouble value = results.find(transport, workload).map(m -> m.number(key))
+            .orElse(OptionalDouble.empty());
+        return value.isPresent() ? Metric.format(value.getAsDouble()) : "–";
+    }
+
+    private static String ratio(final OptionalDouble value, final OptionalDouble base)
+    {
+        return value.isPresent() && base.isPresent() && base.getAsDouble() > 0 ?
+            String.format(Locale.ROOT, "%.0f %%", 100 * value.getAsDouble() / base.getAsDouble()) : "–";
     }
 
     private static void header(final StringBuilder md, final String first, final List<Transport> columns)

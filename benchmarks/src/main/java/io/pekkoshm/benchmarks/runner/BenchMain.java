@@ -155,6 +155,11 @@ public final class BenchMain
             "store) with driver.mode = auto. Raw Aeron: " +
             "one embedded media driver (SHARED) in the peer JVM, IPC term " + Sizes.pretty(64 * Sizes.MIB) +
             " (128 MiB for 16 MiB messages), log buffers allocated in full up front.");
+        lines.add("Zero-copy API (pekko-shm-remote zero-copy API column, bandwidth only): the same nodes and " +
+            "acknowledgements as the byte[] bandwidth workload, but each message is a SharedBlob the driver fills by " +
+            "one copy from a direct buffer prepared beforehand; the peer reads its first byte in place and releases " +
+            "it. memcpy (bandwidth only, one JVM): a warm copy between two direct buffers of the message size " +
+            "(Unsafe.copyMemory, what the blob store copies with), with the bandwidth workload's time and count bounds.");
         lines.add("Files: results.jsonl (one JSON object per measurement), chart.png, machine.txt, logs/ (each " +
             "child's output and configuration).");
         return lines;

@@ -57,6 +57,19 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
             }
         }
         final long mainLargest = mainSizes.stream().mapToLong(Long::longValue).max().orElse(MAIN_SESSION_MAX);
+        final Optional<String> bandwidthOnly = transport.bandwidthOnly();
+        if (bandwidthOnly.isPresent())
+        {
+            for (final String id : List.of(WorkloadPlan.throughputId(), WorkloadPlan.pingPongId(), "idle"))
+            {
+                notRun.add(new ResultLine(id).status(ResultLine.NOT_SUPPORTED, bandwidthOnly.get()));
+            }
+            if (!mainSizes.isEmpty())
+            {
+                sessions.add(0, new Session("main", mode.bounds().with(false, false, mainSizes), mainLargest, false));
+            }
+            return sessions;
+        }
         sessions.add(0, new Session("main", mode.bounds().with(true, true, mainSizes), mainLargest, true));
         return sessions;
     }

@@ -12,6 +12,7 @@ import io.pekkoshm.benchmarks.workloads.CpuMeter;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
 import io.pekkoshm.benchmarks.workloads.RunnerCommands;
 import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.benchmarks.zerocopy.MemcpyNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,10 @@ final class SessionRunner
             {
                 runPekko(transport, classpath, session, tag, jvm, collect);
             }
+            else if (transport == Transport.MEMCPY)
+            {
+                runMemcpy(classpath, session, tag, jvm, collect);
+            }
             else
             {
                 runRawAeron(classpath, session, tag, jvm, collect);
@@ -120,11 +125,16 @@ final class SessionRunner
     {
         final Path peerConf = writeConfig(transport, session, tag, "peer");
         final Path driverConf = writeConfig(transport, session, tag, "driver");
+        final List<String> bulk = transport == Transport.SHM_ZERO_COPY ?
+            List.of(PekkoDriverNode.BULK + "=" + PekkoDriverNode.ZERO_COPY) : List.of();
         final List<String> driverArgs = new ArrayList<>(List.of("config=" + driverConf));
+        driverArgs.addAll(bulk);
         driverArgs.addAll(session.plan().toArgs());
+        final List<String> peerArgs = new ArrayList<>(List.of("config=" + peerConf));
+        peerArgs.addAll(bulk);
         try (ChildJvm peer = ChildJvm.start(tag + "-peer",
-                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-peer"), PekkoPeerNode.class,
-                    List.of("config=" + peerConf)), logs.resolve(tag + "-peer.log"));
+                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-peer"), PekkoPeerNode.class, peerArgs),
+                logs.resolve(tag + "-peer.log"));
              ChildJvm driver = ChildJvm.start(tag + "-driver",
                 ChildCommands.java(classpath, jvmOptions(jvm, tag + "-driver"), PekkoDriverNode.class, driverArgs),
                 logs.resolve(tag + "-driver.log")))
@@ -153,6 +163,20 @@ final class SessionRunner
         }
     }
 
+    /** memcpy: one JVM that measures and reports by itself. */
+    private void runMemcpy(final String classpath, final Session session, final String tag, final List<String> jvm,
+        final Consumer<Measurement> collect) throws IOException, InterruptedException, SessionFailedException
+    {
+        try (ChildJvm node = ChildJvm.start(tag + "-node",
+                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-node"), MemcpyNode.class,
+                    session.plan().toArgs()), logs.resolve(tag + "-node.log")))
+        {
+            collectResults(session, node, collect);
+            node.send(RunnerCommands.EXIT);
+            node.awaitExit(EXIT_TIMEOUT);
+        }
+    }
+
     /** The session's JVM options plus a GC log next to the child's log (to tell a slow transport from a slow heap). */
     private List<String> jvmOptions(final List<String> session, final String name)
     {
@@ -169,6 +193,24 @@ final class SessionRunner
     /** Collects the driver's results, measures idle, tells the driver to exit and waits for both to exit. */
     private void drive(final Session session, final ChildJvm driver, final ChildJvm peer, final long mediaDriverPid,
         final Consumer<Measurement> collect) throws InterruptedException, SessionFailedException
+    {
+        collectResults(session, driver, collect);
+        if (session.measureIdle())
+        {
+            collect.accept(Measurement.fromJson(measureIdle(driver.pid(), peer.pid(), mediaDriverPid).toJson()));
+        }
+        final long exitStart = System.nanoTime();
+        driver.send(RunnerCommands.EXIT);
+        driver.awaitExit(EXIT_TIMEOUT);
+        peer.send(RunnerCommands.EXIT);
+        peer.awaitExit(EXIT_TIMEOUT);
+        System.out.printf("    (session %s: both nodes exited in %.1f s)%n", session.name(),
+            (System.nanoTime() - exitStart) / 1e9);
+    }
+
+    /** Passes on the driver's results until it says it is done (idle-ready), within the session's budget. */
+    private void collectResults(final Session session, final ChildJvm driver, final Consumer<Measurement> collect)
+        throws InterruptedException, SessionFailedException
     {
         final long budgetMs = session.plan().budgetMs() + SESSION_MARGIN_MS;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
@@ -192,20 +234,9 @@ final class SessionRunner
             }
             else if (line.equals(ChildOutput.IDLE_READY))
             {
-                break;
+                return;
             }
         }
-        if (session.measureIdle())
-        {
-            collect.accept(Measurement.fromJson(measureIdle(driver.pid(), peer.pid(), mediaDriverPid).toJson()));
-        }
-        final long exitStart = System.nanoTime();
-        driver.send(RunnerCommands.EXIT);
-        driver.awaitExit(EXIT_TIMEOUT);
-        peer.send(RunnerCommands.EXIT);
-        peer.awaitExit(EXIT_TIMEOUT);
-        System.out.printf("    (session %s: both nodes exited in %.1f s)%n", session.name(),
-            (System.nanoTime() - exitStart) / 1e9);
     }
 
     /** CPU of both nodes (and the media driver process) while associated and idle, in % of one core. */

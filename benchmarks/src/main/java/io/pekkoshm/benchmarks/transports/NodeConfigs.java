@@ -17,9 +17,9 @@ import java.nio.file.Path;
  *   <li>Artery Aeron-UDP: the same {@code idle-cpu-level} as the plugin (Pekko's default 5 burns about a core per
  *       JVM polling, which on 2 cores starves everything else); its embedded drivers in directories of this run.</li>
  *   <li>classic Netty TCP: {@code maximum-frame-size} for the session's largest message.</li>
- *   <li>the plugin: a directory of this run, {@code driver.mode = auto} with a 2 s idle timeout; everything else
- *       (term length, blob store) at its defaults. Its direct-path variants set the plugin's provider (one line), the
- *       low-latency one also {@code idle-cpu-level = 9}.</li>
+ *   <li>the plugin (byte[] messages, and its zero-copy API): a directory of this run, {@code driver.mode = auto}
+ *       with a 2 s idle timeout; everything else (term length, blob store) at its defaults. Its direct-path variants
+ *       set the plugin's provider (one line), the low-latency one also {@code idle-cpu-level = 9}.</li>
  * </ul>
  */
 public final class NodeConfigs
@@ -60,9 +60,10 @@ public final class NodeConfigs
         switch (transport)
         {
             case SHM:
+            case SHM_ZERO_COPY:
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
-                if (transport != Transport.SHM)
+                if (transport == Transport.SHM_DIRECT || transport == Transport.SHM_DIRECT_LOW_LATENCY)
                 {
                     conf.append("pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider\"\n");
                 }

@@ -18,10 +18,14 @@ public enum Transport
     SHM("shm", "pekko-shm-remote", true),
     SHM_DIRECT("shm-direct", "pekko-shm-remote direct path", true),
     SHM_DIRECT_LOW_LATENCY("shm-direct-low-latency", "pekko-shm-remote direct, idle-cpu-level 9", true),
+    /** The plugin's zero-copy API (SharedBlob): bandwidth only, the sender copies each message into a blob once. */
+    SHM_ZERO_COPY("shm-zero-copy", "pekko-shm-remote zero-copy API", true),
     ARTERY_TCP("artery-tcp", "Artery TCP", true),
     ARTERY_AERON_UDP("artery-aeron-udp", "Artery Aeron-UDP", true),
     CLASSIC_NETTY_TCP("classic-netty-tcp", "classic Netty TCP", true),
-    RAW_AERON_IPC("raw-aeron-ipc", "raw Aeron IPC (floor)", false);
+    RAW_AERON_IPC("raw-aeron-ipc", "raw Aeron IPC (floor)", false),
+    /** No transport: a warm copy between two direct buffers in one JVM, the ceiling of the bandwidth rows. */
+    MEMCPY("memcpy", "memcpy (one JVM)", false);
 
     /** Room left for Pekko's envelope (recipient path, manifest, classic's protobuf wrapping) around a payload. */
     private static final long ENVELOPE_ALLOWANCE = 4 * Sizes.KIB;
@@ -51,16 +55,34 @@ public enum Transport
         return label;
     }
 
-    /** True for the plugin's variants (classic path, direct path, direct path with the latency knob up). */
+    /** True for the plugin's variants (classic path, direct path, direct with the latency knob up, zero-copy API). */
     public boolean isShm()
     {
-        return this == SHM || this == SHM_DIRECT || this == SHM_DIRECT_LOW_LATENCY;
+        return this == SHM || this == SHM_DIRECT || this == SHM_DIRECT_LOW_LATENCY || this == SHM_ZERO_COPY;
     }
 
-    /** True for the Pekko transports (one actor system per JVM), false for the raw Aeron floor. */
+    /** True for the Pekko transports (one actor system per JVM), false for the raw Aeron floor and memcpy. */
     public boolean pekko()
     {
         return pekko;
+    }
+
+    /**
+     * Why this column has only the bandwidth rows (throughput, ping-pong and idle are reported as not supported), or
+     * empty for a transport that runs every workload.
+     */
+    public Optional<String> bandwidthOnly()
+    {
+        switch (this)
+        {
+            case SHM_ZERO_COPY:
+                return Optional.of("the zero-copy API is for large buffers; small messages of the same nodes are " +
+                    "the pekko-shm-remote column");
+            case MEMCPY:
+                return Optional.of("memcpy is no transport: it is the ceiling of the bandwidth rows");
+            default:
+                return Optional.empty();
+        }
     }
 
     /**
@@ -90,6 +112,7 @@ public enum Transport
             case SHM:
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
+            case SHM_ZERO_COPY:
             {
                 final long largest = shmLargestPayload();
                 return size + ENVELOPE_ALLOWANCE > largest ?
@@ -105,6 +128,9 @@ public enum Transport
                 return size > AERON_MAX_MESSAGE ?
                     Optional.of("Aeron caps one message at 16 MiB (the floor sends whole messages, " +
                         "not chunks)") :
+                    Optional.empty();
+            case MEMCPY:
+                return size > Integer.MAX_VALUE ? Optional.of("one direct buffer holds at most 2 GiB") :
                     Optional.empty();
             default:
                 return Optional.empty();

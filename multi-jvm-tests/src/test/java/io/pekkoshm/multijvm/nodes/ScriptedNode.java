@@ -2,6 +2,8 @@ package io.pekkoshm.multijvm.nodes;
 
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.multijvm.harness.ChildControl;
+import io.pekkoshm.remote.blob.SharedBlob;
+import io.pekkoshm.remote.blob.ShmBlobs;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
@@ -31,6 +33,11 @@ import java.util.concurrent.TimeUnit;
  *   watch PATH                    watch PATH; prints WATCHING, later TERMINATED PATH
  *   blob-sink                     host /user/blob-sink: prints BLOB ok SIZE (or BLOB BAD SIZE) per payload
  *   send-blobs PATH SIZE COUNT    send COUNT self-checking payloads of SIZE bytes to PATH; prints SENT-BLOBS COUNT
+ *   zc-sink hold|release          host /user/zc-sink for zero-copy blobs: prints ZC ok|BAD SIZE FILE PID per blob
+ *   zc-release | zc-verify        the zc-sink releases (ZC-RELEASED N) or checks again (ZC-VERIFIED N ok) what it holds
+ *   zc-send PATH SIZE COUNT       send COUNT self-checking SharedBlobs of SIZE bytes; prints ZC-SENT COUNT FILE,...
+ *   zc-peek FILE                  read the reply slot of a blob from its block file; prints PEEK value
+ *   zc-stats                      prints ZC-STATS SharedBlobStats[...]
  *   counters                      prints COUNTERS {...}
  *   checked-sink NAME [MICROS]    host /user/NAME, a sink of checked messages (see CheckedActors), taking MICROS per
  *                                 message (a slow consumer); prints CHECKED NAME received=N as it goes
@@ -146,6 +153,23 @@ public final class ScriptedNode
                 }
                 ChildControl.report("SENT-BLOBS " + count);
                 break;
+            case "zc-sink":
+                system.actorOf(ZeroCopyActors.Sink.props("hold".equals(words[1])), "zc-sink");
+                ChildControl.report("OK zc-sink");
+                break;
+            case "zc-release":
+            case "zc-verify":
+                system.actorSelection("/user/zc-sink").tell(words[0].substring(3), ActorRef.noSender());
+                break;
+            case "zc-send":
+                sendSharedBlobs(resolveCached(words[1]), Long.parseLong(words[2]), Integer.parseInt(words[3]));
+                break;
+            case "zc-peek":
+                ChildControl.report("PEEK " + ZeroCopyActors.peekReplySlot(java.nio.file.Path.of(words[1])));
+                break;
+            case "zc-stats":
+                ChildControl.report("ZC-STATS " + ShmBlobs.get(system).stats());
+                break;
             case "counters":
                 ChildControl.report("COUNTERS " + ShmRemote.get(system).counters());
                 break;
@@ -248,6 +272,19 @@ public final class ScriptedNode
             throw new IllegalStateException("the last messages were not acknowledged within 60 s");
         }
         ChildControl.report("STREAMED " + count);
+    }
+
+    private void sendSharedBlobs(final ActorRef target, final long size, final int count)
+    {
+        final StringBuilder files = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            final SharedBlob blob = ShmBlobs.get(system).allocate(size);
+            ZeroCopyActors.fill(blob.buffer(), size, i);
+            files.append(0 == i ? "" : ",").append(blob.file());
+            target.tell(blob, ActorRef.noSender());
+        }
+        ChildControl.report("ZC-SENT " + count + " " + files);
     }
 
     private void typedAsk(final String path, final String name) throws Exception

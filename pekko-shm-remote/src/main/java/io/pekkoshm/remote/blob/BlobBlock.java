@@ -34,6 +34,8 @@ public final class BlobBlock implements AutoCloseable
     final UnsafeBuffer data;
     private final MappedByteBuffer mapping;
     long lastUsedNanos;
+    /** Owner side: lent to a user of the zero-copy API and neither sent nor given back yet (guarded by the pool). */
+    boolean lent;
 
     private BlobBlock(final long id, final Path path, final long capacity, final MappedByteBuffer mapping)
     {
@@ -106,13 +108,13 @@ public final class BlobBlock implements AutoCloseable
         }
     }
 
-    /** The block's id within its pool (its file name). */
+    /** @return the block's id within its pool (its file name). */
     public long id()
     {
         return id;
     }
 
-    /** The payload area, where the owner writes a payload of up to its capacity. */
+    /** @return the payload area, where the owner writes a payload of up to its capacity. */
     public UnsafeBuffer data()
     {
         return data;
@@ -133,7 +135,63 @@ public final class BlobBlock implements AutoCloseable
         header.putIntRelease(BlobHeader.STATE_OFFSET, state);
     }
 
-    /** Changes with every fill; a descriptor carries it so a stale one never matches. */
+    /** The state and the holder's pid, as one word (see {@link BlobHeader#stateWord}). */
+    long stateWord()
+    {
+        return header.getLongVolatile(BlobHeader.STATE_OFFSET);
+    }
+
+    boolean compareAndSetStateWord(final long expected, final long update)
+    {
+        return header.compareAndSetLong(BlobHeader.STATE_OFFSET, expected, update);
+    }
+
+    /** Owner: a new fill begins; nobody holds the block. */
+    void startFill()
+    {
+        header.putLong(BlobHeader.GENERATION_OFFSET, generation() + 1);
+        header.putLong(BlobHeader.HOLDER_START_OFFSET, 0);
+        header.putLongVolatile(BlobHeader.STATE_OFFSET, BlobHeader.stateWord(BlobHeader.WRITING, 0));
+    }
+
+    /**
+     * Receiver: claims a {@code SENT} block for this process ({@code HELD}, naming the holder), and records the
+     * holder's process start time.
+     *
+     * @return false if the block was not {@code SENT} (or already claimed).
+     */
+    boolean claim(final int holderPid, final long holderStartMillis)
+    {
+        if (!compareAndSetStateWord(BlobHeader.stateWord(BlobHeader.SENT, 0),
+            BlobHeader.stateWord(BlobHeader.HELD, holderPid)))
+        {
+            return false;
+        }
+        header.putLongRelease(BlobHeader.HOLDER_START_OFFSET, holderStartMillis);
+        return true;
+    }
+
+    /** Receiver: a claim that turned out to be for another fill goes back to {@code SENT} for its rightful taker. */
+    boolean unclaim(final int holderPid)
+    {
+        header.putLong(BlobHeader.HOLDER_START_OFFSET, 0);
+        return compareAndSetStateWord(BlobHeader.stateWord(BlobHeader.HELD, holderPid),
+            BlobHeader.stateWord(BlobHeader.SENT, 0));
+    }
+
+    /** The holder's process start time (epoch ms), 0 if not (yet) known. */
+    long holderStartMillis()
+    {
+        return header.getLongVolatile(BlobHeader.HOLDER_START_OFFSET);
+    }
+
+    /** The whole mapping of the file (header and data), for views of the payload area. */
+    MappedByteBuffer mapping()
+    {
+        return mapping;
+    }
+
+    /** @return the generation, which changes with every fill; a descriptor carries it so a stale one never matches. */
     public long generation()
     {
         return header.getLongVolatile(BlobHeader.GENERATION_OFFSET);
@@ -154,6 +212,15 @@ public final class BlobBlock implements AutoCloseable
     void delete()
     {
         close();
+        unlink();
+    }
+
+    /**
+     * Removes the file but leaves the mapping to the garbage collector: for a block a user may still be touching
+     * through a view (the memory stays valid until the last view is gone; nothing can crash).
+     */
+    void unlink()
+    {
         try
         {
             Files.deleteIfExists(path);

@@ -9,9 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The blocks a node owns for its large outbound payloads, in {@code <directory>/blobs/<pid>-<incarnation>/}.
@@ -24,11 +28,24 @@ import java.util.TreeMap;
  * null, which back-pressures the writer until blocks come back. Free blocks unused for {@code blob.idle-release}
  * are removed. A block whose receiver's process has died is reclaimed by {@link #sweep}.
  * <p>
- * Thread-safe: writers (any thread) acquire and send, the node agent sweeps; all under this pool's lock.
+ * The zero-copy API borrows blocks from the same pool: {@link #lend} hands one to a user to fill in place;
+ * {@link #giveBack} takes it back unsent, {@link #sentShared} sends it to a receiver not known here (it claims the
+ * block, naming itself in the header). Such a block comes back when its holder stores {@code FREE}, when its holder's
+ * process has died, or when nobody claimed it within {@code blob.claim-timeout}. A block lent or sent that way is
+ * never unmapped by the pool (only its file is removed, at {@link #close}): a user may still hold a view of it, and
+ * the mapping goes with the last view, so a late touch can never crash the JVM.
+ * <p>
+ * Thread-safe: writers (any thread) acquire and send, the node agent sweeps, users of the zero-copy API lend and give
+ * back; all under this pool's lock. Threads waiting in {@link #lend(long, long)} for room are woken by
+ * {@link #sweep} and {@link #giveBack}.
  */
 public final class BlobPool implements AutoCloseable
 {
     private static final long MIN_CAPACITY = 64 * 1024;
+    /** The longest a thread waiting for room parks before it looks again (it is woken as soon as blocks come back). */
+    private static final long MAX_ROOM_WAIT_MS = 10;
+    /** Default of {@code blob.claim-timeout}, until {@link #claimTimeout(long)} sets it. */
+    private static final long DEFAULT_CLAIM_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final Path directory;
     private final long maxBytes;
@@ -37,21 +54,64 @@ public final class BlobPool implements AutoCloseable
     private final AtomicLong reclaimed;
     private final TreeMap<Long, ArrayDeque<BlobBlock>> free = new TreeMap<>();
     private final ArrayList<InFlight> inFlight = new ArrayList<>();
+    private final Set<BlobBlock> lent = Collections.newSetFromMap(new IdentityHashMap<>());
+    private volatile Listener listener = new Listener() { };
+    private volatile long claimTimeoutNs = DEFAULT_CLAIM_TIMEOUT_NS;
+    private BlockFactory blockFactory = BlobBlock::create;
     private long allocated;
     private long nextId;
+    private int sharedInFlight;
     private boolean closed;
+
+    /** What the pool tells its node about (called under the pool's lock: keep it short, never call back in). */
+    public interface Listener
+    {
+        /**
+         * The transport's copy path could not create a block for a payload (e.g. /dev/shm is full): the payload is
+         * dropped; {@code failure} names both sizes and what to do. Not called for the zero-copy API, whose caller
+         * gets the exception itself.
+         *
+         * @param length  the payload's length in bytes.
+         * @param failure what went wrong.
+         */
+        default void onAllocationFailure(long length, BlobStoreException failure)
+        {
+        }
+
+        /**
+         * A block was taken back without its receiver handing it back.
+         *
+         * @param blockId the block.
+         * @param why     why (holder died, or nobody claimed it in time).
+         */
+        default void onReclaimed(long blockId, String why)
+        {
+        }
+    }
+
+    /** Creates a block file: the seam where a full /dev/shm shows up (an {@link IOException}). */
+    interface BlockFactory
+    {
+        BlobBlock create(long id, Path path, long capacity) throws IOException;
+    }
 
     private static final class InFlight
     {
         final BlobBlock block;
         final long receiverPid;
         final long receiverStartMillis;
+        /** Zero-copy: the receiver is not known here; it names itself when it claims the block. */
+        final boolean shared;
+        final long sentNs;
 
-        InFlight(final BlobBlock block, final long receiverPid, final long receiverStartMillis)
+        InFlight(final BlobBlock block, final long receiverPid, final long receiverStartMillis, final boolean shared,
+            final long sentNs)
         {
             this.block = block;
             this.receiverPid = receiverPid;
             this.receiverStartMillis = receiverStartMillis;
+            this.shared = shared;
+            this.sentNs = sentNs;
         }
     }
 
@@ -61,6 +121,7 @@ public final class BlobPool implements AutoCloseable
      * @param idleReleaseNs  free blocks unused this long are removed.
      * @param bytesAllocated gauge of the bytes of all blocks (counter "blob bytes allocated").
      * @param reclaimed      count of blocks taken back from dead receivers.
+     * @throws IOException if the directory cannot be created.
      */
     public BlobPool(final Path directory, final long maxBytes, final long idleReleaseNs,
         final AtomicLong bytesAllocated, final AtomicLong reclaimed) throws IOException
@@ -73,7 +134,14 @@ public final class BlobPool implements AutoCloseable
         Permissions.createOwnerOnlyDirectory(directory);
     }
 
-    /** The directory of a node's blocks, from its pid and incarnation (both ends compute it the same way). */
+    /**
+     * The directory of a node's blocks, from its pid and incarnation (both ends compute it the same way).
+     *
+     * @param blobsRoot   the directory of every node's blob directory.
+     * @param pid         the node's pid.
+     * @param incarnation the node's incarnation.
+     * @return {@code <blobsRoot>/<pid>-<incarnation in hex>}.
+     */
     public static Path directoryOf(final Path blobsRoot, final long pid, final long incarnation)
     {
         return blobsRoot.resolve(pid + "-" + Long.toHexString(incarnation));
@@ -92,7 +160,38 @@ public final class BlobPool implements AutoCloseable
         return Math.min(capacity, BlobBlock.MAX_CAPACITY);
     }
 
-    /** The largest payload one block can carry under this pool's cap. */
+    /**
+     * Sets who is told of drops and reclaims.
+     *
+     * @param listener the node's listener.
+     */
+    public void listener(final Listener listener)
+    {
+        this.listener = listener;
+    }
+
+    /**
+     * Sets {@code blob.claim-timeout}.
+     *
+     * @param claimTimeoutNs a zero-copy block nobody claimed for this long is taken back.
+     */
+    public void claimTimeout(final long claimTimeoutNs)
+    {
+        this.claimTimeoutNs = claimTimeoutNs;
+    }
+
+    /** Replaces how block files are created (tests inject a full /dev/shm here). */
+    synchronized void blockFactory(final BlockFactory factory)
+    {
+        this.blockFactory = factory;
+    }
+
+    /**
+     * The largest payload one block can carry under a cap.
+     *
+     * @param maxBytes the cap ({@code blob.max-bytes}).
+     * @return the largest payload, in bytes.
+     */
     public static long largestPayload(final long maxBytes)
     {
         return Math.min(BlobBlock.MAX_CAPACITY, maxBytes - BlobHeader.DATA_OFFSET);
@@ -102,9 +201,115 @@ public final class BlobPool implements AutoCloseable
      * A block of at least {@code length} bytes, in state {@code WRITING} with a new generation, or null when the
      * cap leaves no room until blocks come back (back-pressure).
      *
+     * @param length the payload's length in bytes.
+     * @param nowNs  {@link System#nanoTime()} now.
+     * @return the block, or null.
+     * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block (the
+     *                            {@link Listener} is told first).
+     */
+    public BlobBlock acquire(final long length, final long nowNs)
+    {
+        try
+        {
+            return take(length, nowNs);
+        }
+        catch (final BlobStoreException ex)
+        {
+            listener.onAllocationFailure(length, ex);
+            throw ex;
+        }
+    }
+
+    /**
+     * Zero-copy: a block of at least {@code length} bytes lent to a user to fill in place, in state {@code WRITING},
+     * waiting up to {@code timeoutNs} for room under the cap.
+     *
+     * @param length    the blob's length in bytes.
+     * @param timeoutNs how long to wait for room; 0: not at all.
+     * @return the block, or null if there was no room within the timeout (or the pool is closed).
      * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block.
      */
-    public synchronized BlobBlock acquire(final long length, final long nowNs)
+    public synchronized BlobBlock lend(final long length, final long timeoutNs)
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            final long now = System.nanoTime();
+            final BlobBlock block = take(length, now);
+            if (null != block)
+            {
+                block.lent = true;
+                lent.add(block);
+                return block;
+            }
+            if (closed || (sweep(now, false) == 0 && now - deadline >= 0))
+            {
+                return null;
+            }
+            final long waitMs = Math.min(MAX_ROOM_WAIT_MS, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1);
+            try
+            {
+                wait(waitMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Zero-copy: the user gives back a block it did not send; it is free again at once.
+     *
+     * @param block the lent block.
+     * @param nowNs {@link System#nanoTime()} now.
+     * @return false if the block was not lent (already sent or given back).
+     */
+    public synchronized boolean giveBack(final BlobBlock block, final long nowNs)
+    {
+        if (!block.lent)
+        {
+            return false;
+        }
+        block.lent = false;
+        lent.remove(block);
+        if (closed)
+        {
+            return true;
+        }
+        block.setState(BlobHeader.FREE);
+        block.lastUsedNanos = nowNs;
+        release(block);
+        notifyAll();
+        return true;
+    }
+
+    /**
+     * Zero-copy: the block's descriptor is about to be sent to a receiver not known here; only a receiver may take
+     * it now, and the block comes back by {@link #sweep}.
+     *
+     * @param block  the lent block.
+     * @param length the blob's length in bytes.
+     * @param nowNs  {@link System#nanoTime()} now (when {@code blob.claim-timeout} starts).
+     * @return false if the block was not lent (already sent or given back) or the pool is closed.
+     */
+    public synchronized boolean sentShared(final BlobBlock block, final long length, final long nowNs)
+    {
+        if (!block.lent || closed)
+        {
+            return false;
+        }
+        block.lent = false;
+        lent.remove(block);
+        block.header.putLong(BlobHeader.LENGTH_OFFSET, length);
+        block.setState(BlobHeader.SENT);
+        inFlight.add(new InFlight(block, 0, 0, true, nowNs));
+        sharedInFlight++;
+        return true;
+    }
+
+    private synchronized BlobBlock take(final long length, final long nowNs)
     {
         if (closed)
         {
@@ -117,6 +322,10 @@ public final class BlobPool implements AutoCloseable
                 "(pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " + largestPayload(maxBytes) + ")");
         }
         BlobBlock block = takeFree(capacity);
+        if (null == block && !inFlight.isEmpty() && sweep(nowNs, false) > 0)
+        {
+            block = takeFree(capacity); // a receiver has handed one back that the agent has not swept yet: reuse it warm
+        }
         if (null == block)
         {
             if (!makeRoom(capacity + BlobHeader.DATA_OFFSET))
@@ -125,24 +334,32 @@ public final class BlobPool implements AutoCloseable
             }
             block = create(capacity);
         }
-        block.header.putLong(BlobHeader.GENERATION_OFFSET, block.generation() + 1);
-        block.header.putLong(BlobHeader.HOLDER_PID_OFFSET, 0);
-        block.header.putLong(BlobHeader.HOLDER_START_OFFSET, 0);
-        block.setState(BlobHeader.WRITING);
+        block.startFill();
         block.lastUsedNanos = nowNs;
         return block;
     }
 
-    /** The payload is in the block and its descriptor is about to be published: only the receiver may take it now. */
+    /**
+     * The payload is in the block and its descriptor is about to be published: only the receiver may take it now.
+     *
+     * @param block               the acquired block.
+     * @param length              the payload's length in bytes.
+     * @param receiverPid         the receiving node's pid.
+     * @param receiverStartMillis its process start time (epoch ms), against pid reuse.
+     */
     public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
         final long receiverStartMillis)
     {
         block.header.putLong(BlobHeader.LENGTH_OFFSET, length);
         block.setState(BlobHeader.SENT);
-        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis));
+        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, 0));
     }
 
-    /** The block was acquired but its descriptor could not be published: it is free again. */
+    /**
+     * The block was acquired but its descriptor could not be published: it is free again.
+     *
+     * @param block the acquired block.
+     */
     public synchronized void abandon(final BlobBlock block)
     {
         block.setState(BlobHeader.FREE);
@@ -150,9 +367,12 @@ public final class BlobPool implements AutoCloseable
     }
 
     /**
-     * Takes back blocks their receivers have finished with, and, when {@code checkReceivers}, blocks whose
-     * receiver's process has exited; removes free blocks idle for longer than {@code blob.idle-release}.
+     * Takes back blocks their receivers have finished with; zero-copy blocks nobody claimed within
+     * {@code blob.claim-timeout}; and, when {@code checkReceivers}, blocks whose receiver's (or zero-copy holder's)
+     * process has exited; removes free blocks idle for longer than {@code blob.idle-release}.
      *
+     * @param nowNs          {@link System#nanoTime()} now.
+     * @param checkReceivers whether to check receivers' processes (the periodic sweep) and remove idle blocks.
      * @return how many blocks came back.
      */
     public synchronized int sweep(final long nowNs, final boolean checkReceivers)
@@ -161,19 +381,13 @@ public final class BlobPool implements AutoCloseable
         for (int i = inFlight.size() - 1; i >= 0; i--)
         {
             final InFlight entry = inFlight.get(i);
-            final int state = entry.block.state();
-            boolean back = BlobHeader.FREE == state;
-            if (!back && checkReceivers && !ProcessLiveness.isAlive(entry.receiverPid, entry.receiverStartMillis))
-            {
-                back = entry.block.compareAndSetState(state, BlobHeader.FREE);
-                if (back)
-                {
-                    reclaimed.incrementAndGet();
-                }
-            }
-            if (back)
+            if (entry.shared ? sweepShared(entry, nowNs, checkReceivers) : sweepSent(entry, checkReceivers))
             {
                 inFlight.remove(i);
+                if (entry.shared)
+                {
+                    sharedInFlight--;
+                }
                 entry.block.lastUsedNanos = nowNs;
                 release(entry.block);
                 returned++;
@@ -183,22 +397,89 @@ public final class BlobPool implements AutoCloseable
         {
             removeIdle(nowNs);
         }
+        if (returned > 0)
+        {
+            notifyAll();
+        }
         return returned;
     }
 
-    /** Blocks sent and not yet back. */
+    /** A block sent by the transport to a known receiver: back once FREE, or once that receiver has died. */
+    private boolean sweepSent(final InFlight entry, final boolean checkReceivers)
+    {
+        final int state = entry.block.state();
+        if (BlobHeader.FREE == state)
+        {
+            return true;
+        }
+        if (checkReceivers && !ProcessLiveness.isAlive(entry.receiverPid, entry.receiverStartMillis) &&
+            entry.block.compareAndSetState(state, BlobHeader.FREE))
+        {
+            reclaimed.incrementAndGet();
+            listener.onReclaimed(entry.block.id, "its receiver (pid " + entry.receiverPid + ") has exited");
+            return true;
+        }
+        return false;
+    }
+
+    /** A zero-copy block: back once FREE, once unclaimed for the claim timeout, or once its holder has died. */
+    private boolean sweepShared(final InFlight entry, final long nowNs, final boolean checkReceivers)
+    {
+        final BlobBlock block = entry.block;
+        final long word = block.stateWord();
+        final int state = BlobHeader.stateOf(word);
+        if (BlobHeader.FREE == state)
+        {
+            return true;
+        }
+        if (BlobHeader.SENT == state && nowNs - entry.sentNs > claimTimeoutNs &&
+            block.compareAndSetStateWord(word, BlobHeader.stateWord(BlobHeader.FREE, 0)))
+        {
+            reclaimed.incrementAndGet();
+            listener.onReclaimed(block.id, "no receiver claimed it within pekko.remote.shm.blob.claim-timeout (" +
+                TimeUnit.NANOSECONDS.toMillis(claimTimeoutNs) + " ms): its message was lost or is very late");
+            return true;
+        }
+        final int holder = BlobHeader.holderOf(word);
+        if (BlobHeader.HELD == state && checkReceivers && 0 != holder &&
+            !ProcessLiveness.isAlive(holder, block.holderStartMillis()) &&
+            block.compareAndSetStateWord(word, BlobHeader.stateWord(BlobHeader.FREE, 0)))
+        {
+            reclaimed.incrementAndGet();
+            listener.onReclaimed(block.id, "its holder (pid " + holder + ") has exited");
+            return true;
+        }
+        return false;
+    }
+
+    /** @return blocks sent and not yet back (both paths). */
     public synchronized int inFlightCount()
     {
         return inFlight.size();
     }
 
-    /** Bytes of all blocks (free and in flight). */
+    /** @return zero-copy blocks sent and not yet back. */
+    public synchronized int sharedInFlightCount()
+    {
+        return sharedInFlight;
+    }
+
+    /** @return zero-copy blocks lent to users and neither sent nor given back. */
+    public synchronized int lentCount()
+    {
+        return lent.size();
+    }
+
+    /** @return bytes of all blocks (free, lent and in flight). */
     public synchronized long allocatedBytes()
     {
         return allocated;
     }
 
-    /** Removes every block and the directory. Receivers still holding a mapping keep reading it safely. */
+    /**
+     * Removes every block and the directory. Receivers still holding a mapping keep reading it safely; blocks lent
+     * or sent through the zero-copy API only lose their file (see the class comment).
+     */
     @Override
     public synchronized void close()
     {
@@ -212,8 +493,22 @@ public final class BlobPool implements AutoCloseable
             blocks.forEach(BlobBlock::delete);
         }
         free.clear();
-        inFlight.forEach(entry -> entry.block.delete());
+        inFlight.forEach(entry ->
+        {
+            if (entry.shared)
+            {
+                entry.block.unlink();
+            }
+            else
+            {
+                entry.block.delete();
+            }
+        });
         inFlight.clear();
+        sharedInFlight = 0;
+        lent.forEach(BlobBlock::unlink);
+        lent.clear();
+        notifyAll();
         bytesAllocated.getAndAdd(-allocated);
         allocated = 0;
         try
@@ -276,7 +571,7 @@ public final class BlobPool implements AutoCloseable
         final Path path = directory.resolve(id + ".blob");
         try
         {
-            final BlobBlock block = BlobBlock.create(id, path, capacity);
+            final BlobBlock block = blockFactory.create(id, path, capacity);
             allocated += BlobHeader.DATA_OFFSET + capacity;
             bytesAllocated.getAndAdd(BlobHeader.DATA_OFFSET + capacity);
             return block;

@@ -1,139 +1,150 @@
 package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.ProcessLiveness;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
- * The receiving side of the blob store: maps the blocks of the peers' pools once and keeps them mapped, so a block
- * that is reused costs no mapping call and no page fault; a mapping unused for {@code blob.idle-release} is
- * dropped, as are all of a peer's when its association ends.
+ * The receiving side of the transport's blob store path: takes the payload a peer's BLOB descriptor announces from
+ * the peer's block, through this node's {@link BlobMappings} (shared with the zero-copy API), so a block that is
+ * reused costs no mapping call and no page fault; a mapping unused for {@code blob.idle-release} is dropped, as are
+ * all of a peer's when its association ends.
  * <p>
  * A descriptor only names a block id: the file is found from the sending peer's pid and incarnation (its own blob
- * directory), so a descriptor can never point at a file that is not a blob of that peer. Owned by the node agent's
- * thread; not thread-safe.
+ * directory), so a descriptor can never point at a file that is not a blob of that peer. Used by the node agent's
+ * thread.
  */
 public final class BlobReader implements AutoCloseable
 {
     private final Path blobsRoot;
-    private final long idleReleaseNs;
-    private final long selfPid = ProcessLiveness.currentPid();
+    private final int selfPid = (int)ProcessLiveness.currentPid();
     private final long selfStart = ProcessLiveness.currentStartMillis();
-    private final Map<Path, Long2ObjectHashMap<BlobBlock>> byPeer = new HashMap<>();
+    private final BlobMappings mappings;
 
+    /**
+     * @param blobsRoot     the directory of every node's blob directory.
+     * @param idleReleaseNs a mapping unused for this long is dropped ({@code blob.idle-release}).
+     */
     public BlobReader(final Path blobsRoot, final long idleReleaseNs)
     {
         this.blobsRoot = blobsRoot;
-        this.idleReleaseNs = idleReleaseNs;
+        this.mappings = new BlobMappings(idleReleaseNs);
+    }
+
+    /** @return the node's mappings of its peers' blocks, which the zero-copy API shares. */
+    public BlobMappings mappings()
+    {
+        return mappings;
     }
 
     /**
      * Takes the payload a peer's descriptor announces: checks the block, claims it ({@code SENT} to {@code HELD}),
      * copies the payload out (the one copy on this side), and frees the block for its owner.
      *
+     * @param peerPid         the sending peer's pid.
+     * @param peerIncarnation the sending peer's incarnation.
+     * @param blockId         the block the descriptor names.
+     * @param generation      the block's generation the descriptor names.
+     * @param length          the payload's length the descriptor names.
+     * @param nowNs           {@link System#nanoTime()} now.
+     * @return the payload.
      * @throws BlobStoreException if the descriptor does not match a block that is waiting for this node.
      */
     public byte[] take(final long peerPid, final long peerIncarnation, final long blockId, final long generation,
         final long length, final long nowNs)
     {
-        final BlobBlock block = map(BlobPool.directoryOf(blobsRoot, peerPid, peerIncarnation), blockId);
-        if (length < 0 || length > block.capacity || length > Integer.MAX_VALUE - 8)
+        final BlobMappings.Mapping mapping = mappings.acquire(
+            BlobPool.directoryOf(blobsRoot, peerPid, peerIncarnation), blockId, nowNs);
+        try
         {
-            throw new BlobStoreException("blob descriptor length " + length + " does not fit block " + block.path +
-                " of " + block.capacity + " bytes");
+            final BlobBlock block = mapping.block;
+            if (length < 0 || length > block.capacity || length > Integer.MAX_VALUE - 8)
+            {
+                throw new BlobStoreException("blob descriptor length " + length + " does not fit block " + block.path +
+                    " of " + block.capacity + " bytes");
+            }
+            if (block.generation() != generation || block.length() != length)
+            {
+                throw new BlobStoreException("blob descriptor (generation " + generation + ", " + length + " bytes) " +
+                    "does not match block " + block.path + " (generation " + block.generation() + ", " +
+                    block.length() + " bytes)");
+            }
+            if (!block.claim(selfPid, selfStart))
+            {
+                throw new BlobStoreException("blob block " + block.path + " is " +
+                    BlobHeader.stateName(block.state()) + ", not SENT: it is not waiting for this node");
+            }
+            final byte[] payload = new byte[(int)length];
+            block.data.getBytes(0, payload);
+            block.setState(BlobHeader.FREE);
+            return payload;
         }
-        if (block.generation() != generation || block.length() != length)
+        finally
         {
-            throw new BlobStoreException("blob descriptor (generation " + generation + ", " + length + " bytes) does " +
-                "not match block " + block.path + " (generation " + block.generation() + ", " + block.length() + " bytes)");
+            mappings.release(mapping, nowNs);
         }
-        block.header.putLong(BlobHeader.HOLDER_PID_OFFSET, selfPid);
-        block.header.putLong(BlobHeader.HOLDER_START_OFFSET, selfStart);
-        if (!block.compareAndSetState(BlobHeader.SENT, BlobHeader.HELD))
-        {
-            throw new BlobStoreException("blob block " + block.path + " is " + BlobHeader.stateName(block.state()) +
-                ", not SENT: it is not waiting for this node");
-        }
-        final byte[] payload = new byte[(int)length];
-        block.data.getBytes(0, payload);
-        block.setState(BlobHeader.FREE);
-        block.lastUsedNanos = nowNs;
-        return payload;
     }
 
-    /** Drops the mappings of one peer (its association ended). */
+    /**
+     * Drops the mappings of one peer (its association ended). If the peer's process has died, its blob files are
+     * removed as well: mappings this node still uses stay valid (the memory goes with the last mapping), and nothing
+     * is left in /dev/shm for the next start to sweep.
+     *
+     * @param peerPid         the peer's pid.
+     * @param peerIncarnation the peer's incarnation.
+     */
     public void forgetPeer(final long peerPid, final long peerIncarnation)
     {
-        final Long2ObjectHashMap<BlobBlock> blocks = byPeer.remove(
-            BlobPool.directoryOf(blobsRoot, peerPid, peerIncarnation));
-        if (null != blocks)
+        final Path directory = BlobPool.directoryOf(blobsRoot, peerPid, peerIncarnation);
+        mappings.forgetPeer(directory);
+        if (!ProcessLiveness.isAlive(peerPid, 0))
         {
-            blocks.values().forEach(BlobBlock::close);
+            removeDeadPeersFiles(directory);
         }
     }
 
-    /** Drops mappings unused for longer than the idle release time. */
+    /**
+     * Drops mappings unused for longer than the idle release time.
+     *
+     * @param nowNs {@link System#nanoTime()} now.
+     */
     public void sweep(final long nowNs)
     {
-        for (final Iterator<Long2ObjectHashMap<BlobBlock>> peers = byPeer.values().iterator(); peers.hasNext(); )
-        {
-            final Long2ObjectHashMap<BlobBlock> blocks = peers.next();
-            blocks.values().removeIf(block ->
-            {
-                final boolean idle = nowNs - block.lastUsedNanos > idleReleaseNs;
-                if (idle)
-                {
-                    block.close();
-                }
-                return idle;
-            });
-            if (blocks.isEmpty())
-            {
-                peers.remove();
-            }
-        }
+        mappings.sweep(nowNs);
     }
 
-    /** Mapped blocks of peers, for tests and the status tool. */
+    /** @return mapped blocks of peers, for tests and the status tool. */
     public int mappedCount()
     {
-        int count = 0;
-        for (final Long2ObjectHashMap<BlobBlock> blocks : byPeer.values())
-        {
-            count += blocks.size();
-        }
-        return count;
+        return mappings.mappedCount();
     }
 
     @Override
     public void close()
     {
-        byPeer.values().forEach(blocks -> blocks.values().forEach(BlobBlock::close));
-        byPeer.clear();
+        mappings.close();
     }
 
-    private BlobBlock map(final Path peerDirectory, final long blockId)
+    private static void removeDeadPeersFiles(final Path directory)
     {
-        final Long2ObjectHashMap<BlobBlock> blocks = byPeer.computeIfAbsent(peerDirectory, p -> new Long2ObjectHashMap<>());
-        BlobBlock block = blocks.get(blockId);
-        if (null == block)
+        if (!Files.isDirectory(directory))
         {
-            final Path path = peerDirectory.resolve(blockId + ".blob");
-            try
-            {
-                block = BlobBlock.open(blockId, path);
-            }
-            catch (final IOException ex)
-            {
-                throw new BlobStoreException("cannot map blob block " + path + ": " + ex.getMessage(), ex);
-            }
-            blocks.put(blockId, block);
+            return;
         }
-        return block;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory))
+        {
+            for (final Path file : files)
+            {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        }
+        catch (final IOException ignore)
+        {
+            // another node (or the next start) removes them
+        }
     }
 }

@@ -5,11 +5,16 @@ public final class BlobStoreException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message the sizes, the path and what to do. */
     public BlobStoreException(final String message)
     {
         super(message);
     }
 
+    /**
+     * @param message the sizes, the path and what to do.
+     * @param cause   the underlying failure (e.g. the file system's).
+     */
     public BlobStoreException(final String message, final Throwable cause)
     {
         super(message, cause);

@@ -2,6 +2,8 @@ package io.pekkoshm.remote.pekko;
 
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.transport.DirectRoutes;
+import io.pekkoshm.remote.blob.SharedBlobStore;
+import io.pekkoshm.remote.blob.ShmBlobs;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
@@ -17,31 +19,42 @@ import java.util.function.Supplier;
  * <pre>
  *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
  * </pre>
- * The transport registers itself here when it starts listening and unregisters when it shuts down.
+ * The transport registers itself here when it starts listening and unregisters when it shuts down; its zero-copy
+ * blob store goes on to {@link ShmBlobs}, the zero-copy API.
  */
 public final class ShmRemote implements Extension
 {
     private static final Id ID = new Id();
 
+    private final ShmBlobs blobs;
     private volatile Address address;
     private volatile Supplier<ShmCountersSnapshot> counters;
     private volatile DirectRoutes directRoutes;
 
-    private ShmRemote()
+    private ShmRemote(final ShmBlobs blobs)
     {
+        this.blobs = blobs;
     }
 
+    /**
+     * @param system an actor system.
+     * @return its view of the plugin.
+     */
     public static ShmRemote get(final ActorSystem system)
     {
         return ID.get(system);
     }
 
+    /**
+     * @param system an actor system.
+     * @return its view of the plugin.
+     */
     public static ShmRemote get(final ClassicActorSystemProvider system)
     {
         return ID.get(system.classicSystem());
     }
 
-    /** This node's pekko.shm address, once the transport listens. */
+    /** @return this node's pekko.shm address, once the transport listens. */
     public Optional<Address> address()
     {
         return Optional.ofNullable(address);
@@ -50,6 +63,7 @@ public final class ShmRemote implements Extension
     /**
      * The node's counters now.
      *
+     * @return a snapshot of them.
      * @throws IllegalStateException if the shm transport is not running in this actor system.
      */
     public ShmCountersSnapshot counters()
@@ -63,25 +77,37 @@ public final class ShmRemote implements Extension
         return source.get();
     }
 
-    /** Called by the transport. */
+    /**
+     * Called by the transport when it listens.
+     *
+     * @param address      the node's address.
+     * @param counters     where its counters are read.
+     * @param directRoutes its associations as the direct path sees them.
+     * @param blobStore    its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
+     */
     public void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
-        final DirectRoutes directRoutes)
+        final DirectRoutes directRoutes, final SharedBlobStore blobStore)
     {
         this.address = address;
         this.counters = counters;
         this.directRoutes = directRoutes;
+        if (null != blobStore)
+        {
+            blobs.register(blobStore);
+        }
     }
 
-    /** The transport's associations as the direct path sees them; empty before the transport listens. */
+    /** @return the transport's associations as the direct path sees them; empty before the transport listens. */
     public Optional<DirectRoutes> directRoutes()
     {
         return Optional.ofNullable(directRoutes);
     }
 
-    /** Called by the transport when it stops. */
+    /** Called by the transport when it stops: the zero-copy blobs this node still holds are released. */
     public void unregister()
     {
         this.counters = null;
+        blobs.unregister();
     }
 
     private static final class Id extends AbstractExtensionId<ShmRemote>
@@ -89,7 +115,7 @@ public final class ShmRemote implements Extension
         @Override
         public ShmRemote createExtension(final ExtendedActorSystem system)
         {
-            return new ShmRemote();
+            return new ShmRemote(ShmBlobs.get(system));
         }
     }
 }

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.Registration;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import io.pekkoshm.remote.blob.SharedBlob;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
@@ -56,6 +57,7 @@ import java.util.function.Function;
  *  60-71   UUID, BigInteger, BigDecimal, Date, java.time values
  *  80      classic ActorRef (any implementation)
  *  81      typed ActorRef (any implementation; only when pekko-actor-typed is on the classpath)
+ *  82      io.pekkoshm.remote.blob.SharedBlob (its descriptor; the blob's memory is shared, not copied)
  * </pre>
  *
  * <p>None of these serializers reflects into JDK internals, so no {@code --add-opens} is needed.
@@ -65,6 +67,8 @@ final class BuiltInRegistrations {
     static final int CLASSIC_ACTOR_REF_ID = 80;
     /** Id of every typed {@code ActorRef}, whatever its implementation class. */
     static final int TYPED_ACTOR_REF_ID = 81;
+    /** Id of the zero-copy API's {@link SharedBlob}. */
+    static final int SHARED_BLOB_ID = 82;
     /** Binary name of the typed ActorRef interface; the class is used only when it is on the classpath. */
     static final String TYPED_ACTOR_REF_CLASS = "org.apache.pekko.actor.typed.ActorRef";
 
@@ -95,13 +99,14 @@ final class BuiltInRegistrations {
         return -1;
     }
 
-    /** Registers the table (10-80, and 81 when typed Pekko is present) in a fresh Kryo whose resolver is given. */
+    /** Registers the table (10-80, 82, and 81 when typed Pekko is present) in a fresh Kryo whose resolver is given. */
     static void register(final Kryo kryo, final ShmClassResolver resolver, final ExtendedActorSystem system) {
         for (final Entry entry : TABLE) {
             kryo.register(new Registration(entry.type(), serializerFor(kryo, entry), entry.id()));
         }
         kryo.register(new Registration(ActorRef.class, new ActorRefKryoSerializer(system), CLASSIC_ACTOR_REF_ID));
         resolver.mapSubtypes(ActorRef.class);
+        kryo.register(new Registration(SharedBlob.class, new SharedBlobKryoSerializer(system), SHARED_BLOB_ID));
         if (TypedSupport.AVAILABLE) {
             TypedActorRefKryoSerializer.register(kryo, resolver, system, TYPED_ACTOR_REF_ID);
         }
@@ -212,6 +217,7 @@ final class BuiltInRegistrations {
             }
         }
         m.put(ActorRef.class, CLASSIC_ACTOR_REF_ID);
+        m.put(SharedBlob.class, SHARED_BLOB_ID);
         return Map.copyOf(m);
     }
 

@@ -7,6 +7,7 @@ import io.pekkoshm.remote.IdleStrategies;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.blob.SharedBlobStore;
 import io.pekkoshm.remote.driver.DriverConnection;
 import io.pekkoshm.remote.driver.JvmFlags;
 import io.pekkoshm.remote.host.LockFile;
@@ -218,7 +219,8 @@ public final class ShmTransport implements Transport
 
         final TransportCounters published = counters;
         ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.hostname,
-            claim.port()), published::snapshot, directRoutes);
+            claim.port()), published::snapshot, directRoutes, null == blobPool ? null : new SharedBlobStore(system,
+            settings, blobPool, blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation()));
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
             settings.aeronDirectory);

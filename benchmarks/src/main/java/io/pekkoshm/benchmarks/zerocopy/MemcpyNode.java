@@ -1,0 +1,96 @@
+package io.pekkoshm.benchmarks.zerocopy;
+
+import io.pekkoshm.benchmarks.workloads.ChildOutput;
+import io.pekkoshm.benchmarks.workloads.NodeArgs;
+import io.pekkoshm.benchmarks.workloads.ResultLine;
+import io.pekkoshm.benchmarks.workloads.RunnerCommands;
+import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code memcpy} column (a child JVM of its own): this machine's copy bandwidth, a warm copy between two direct
+ * buffers of each bandwidth size with the copy every blob path uses ({@link UnsafeBuffer#putBytes}, i.e.
+ * {@code Unsafe.copyMemory}). Both buffers are touched before timing starts; then copies for the warm-up bound (at
+ * least one), then copies for the measured bound (at least {@code bwMinMessages}, at most {@code bwMaxBytes}). One
+ * {@code BENCH-RESULT} per size, as the other columns' bandwidth rows: MiB copied per second, and the process's CPU
+ * time per copy (which, unlike the rate, hardly depends on what else the machine runs); then
+ * {@code BENCH-IDLE-READY}, and it exits when the runner says {@code exit}.
+ * <pre>
+ *   MemcpyNode &lt;plan...&gt;
+ * </pre>
+ */
+public final class MemcpyNode
+{
+    private MemcpyNode()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final RunnerCommands commands = RunnerCommands.watchStdin();
+        final WorkloadPlan plan = WorkloadPlan.fromArgs(NodeArgs.parse(args));
+        for (final long size : plan.bandwidthSizes())
+        {
+            ChildOutput.result(measure(plan, size));
+        }
+        ChildOutput.idleReady();
+        commands.exit().get(1, TimeUnit.HOURS);
+        System.exit(0);
+    }
+
+    private static ResultLine measure(final WorkloadPlan plan, final long size)
+    {
+        final String id = WorkloadPlan.bandwidthId(size);
+        try
+        {
+            final int length = Math.toIntExact(size);
+            final UnsafeBuffer source = new UnsafeBuffer(ByteBuffer.allocateDirect(length));
+            final UnsafeBuffer target = new UnsafeBuffer(ByteBuffer.allocateDirect(length));
+            source.setMemory(0, length, (byte)1);
+            target.setMemory(0, length, (byte)2);
+            copies(source, target, 1, Long.MAX_VALUE, plan.bwWarmupMs());
+            final long cpuBefore = cpuNanos();
+            final long start = System.nanoTime();
+            final long copies = copies(source, target, plan.bwMinMessages(), Math.max(1, plan.bwMaxBytes() / size),
+                plan.bwMeasureMs());
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            final double cpuUsPerCopy = (cpuNanos() - cpuBefore) / 1e3 / copies;
+            return new ResultLine(id)
+                .put("message_bytes", size)
+                .put("messages", copies)
+                .put("seconds", seconds)
+                .put("msgs_per_s", copies / seconds)
+                .put("mib_per_s", copies * (double)size / Sizes.MIB / seconds)
+                .put("cpu_us_per_msg_sender", cpuUsPerCopy)
+                .put("cpu_us_per_msg", cpuUsPerCopy);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            return ResultLine.failed(id, "no room for two direct buffers of " + Sizes.pretty(size) + ": " +
+                ex.getMessage());
+        }
+    }
+
+    /** CPU time of this whole process (10 ms ticks: meaningful over the measured seconds only). */
+    private static long cpuNanos()
+    {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    private static long copies(final UnsafeBuffer source, final UnsafeBuffer target, final long min, final long max,
+        final long maxMs)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMs);
+        long done = 0;
+        while (done < min || (done < max && System.nanoTime() - deadline < 0))
+        {
+            target.putBytes(0, source, 0, source.capacity());
+            done++;
+        }
+        return done;
+    }
+}
