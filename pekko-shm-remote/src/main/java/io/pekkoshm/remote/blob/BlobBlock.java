@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 /**
- * One block of shared memory: a file of {@link BlobHeader#DATA_OFFSET} + capacity bytes, mapped once for its
- * whole life by the owner and by each receiver that reads it.
+ * One block of shared memory: a file of a 4 KiB header page plus capacity bytes, mapped once for its whole life by
+ * the owner and by each receiver that reads it. The header's layout and the block's states are drawn in
+ * {@code BlobHeader}; the payload starts on the second page.
  * <p>
  * The owner creates it by writing zeros through the file (not through the mapping): every page is allocated up
  * front, so a full /dev/shm is an {@link IOException} here, never a SIGBUS later, and the block is warm before
@@ -106,13 +107,18 @@ public final class BlobBlock implements AutoCloseable
         }
     }
 
-    /** The block's id within its pool (its file name). */
+    /** {@return the block's id within its owner's pool: its file is {@code <id>.blob} in the owner's blob directory} */
     public long id()
     {
         return id;
     }
 
-    /** The payload area, where the owner writes a payload of up to its capacity. */
+    /**
+     * {@return the payload area, a view of the mapping from the second page on, as long as the block's capacity}
+     * The owner writes a payload into it between {@link BlobPool#acquire} and {@link BlobPool#sent}, and must not
+     * touch it after {@code sent}: the receiver owns the bytes until it hands the block back. The view is valid
+     * until the block is closed.
+     */
     public UnsafeBuffer data()
     {
         return data;
@@ -133,7 +139,10 @@ public final class BlobBlock implements AutoCloseable
         header.putIntRelease(BlobHeader.STATE_OFFSET, state);
     }
 
-    /** Changes with every fill; a descriptor carries it so a stale one never matches. */
+    /**
+     * {@return the block's generation} It goes up by one every time the pool hands the block out, and a
+     * descriptor carries it, so the receiver refuses a stale descriptor (one for an earlier fill of the block).
+     */
     public long generation()
     {
         return header.getLongVolatile(BlobHeader.GENERATION_OFFSET);

@@ -28,26 +28,28 @@ import org.agrona.concurrent.UnsafeBuffer;
  * descriptor is on its way; only the receiver may take it, by CAS to {@code HELD}), {@code HELD} (a receiver is
  * reading it; it stores {@code FREE} when done). The owner reclaims a {@code SENT} or {@code HELD} block whose
  * receiver's process has died. The generation changes with every fill, so a stale descriptor never matches.
+ * <p>
+ * Internal to the blob store: nothing outside this package reads or writes the header.
  */
-public final class BlobHeader
+final class BlobHeader
 {
-    public static final int MAGIC = 0x50534842;
-    public static final int VERSION = 1;
+    static final int MAGIC = 0x50534842;
+    static final int VERSION = 1;
 
-    public static final int MAGIC_OFFSET = 0;
-    public static final int VERSION_OFFSET = 4;
-    public static final int STATE_OFFSET = 8;
-    public static final int GENERATION_OFFSET = 16;
-    public static final int LENGTH_OFFSET = 24;
-    public static final int CAPACITY_OFFSET = 32;
-    public static final int HOLDER_PID_OFFSET = 40;
-    public static final int HOLDER_START_OFFSET = 48;
-    public static final int DATA_OFFSET = 4096;
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 4;
+    static final int STATE_OFFSET = 8;
+    static final int GENERATION_OFFSET = 16;
+    static final int LENGTH_OFFSET = 24;
+    static final int CAPACITY_OFFSET = 32;
+    static final int HOLDER_PID_OFFSET = 40;
+    static final int HOLDER_START_OFFSET = 48;
+    static final int DATA_OFFSET = 4096;
 
-    public static final int FREE = 0;
-    public static final int WRITING = 1;
-    public static final int SENT = 2;
-    public static final int HELD = 3;
+    static final int FREE = 0;
+    static final int WRITING = 1;
+    static final int SENT = 2;
+    static final int HELD = 3;
 
     private BlobHeader()
     {

@@ -61,6 +61,7 @@ public final class BlobPool implements AutoCloseable
      * @param idleReleaseNs  free blocks unused this long are removed.
      * @param bytesAllocated gauge of the bytes of all blocks (counter "blob bytes allocated").
      * @param reclaimed      count of blocks taken back from dead receivers.
+     * @throws IOException if the directory cannot be created, or exists and belongs to another user.
      */
     public BlobPool(final Path directory, final long maxBytes, final long idleReleaseNs,
         final AtomicLong bytesAllocated, final AtomicLong reclaimed) throws IOException
@@ -73,7 +74,15 @@ public final class BlobPool implements AutoCloseable
         Permissions.createOwnerOnlyDirectory(directory);
     }
 
-    /** The directory of a node's blocks, from its pid and incarnation (both ends compute it the same way). */
+    /**
+     * The directory of a node's blocks; the owner and its receivers compute it the same way, so a descriptor needs
+     * to carry only a block id.
+     *
+     * @param blobsRoot   the host's blob root ({@code <directory>/blobs}).
+     * @param pid         the owning node's process id.
+     * @param incarnation the owning node's incarnation (a fresh random number per start).
+     * @return {@code <blobsRoot>/<pid>-<incarnation in hex>}.
+     */
     public static Path directoryOf(final Path blobsRoot, final long pid, final long incarnation)
     {
         return blobsRoot.resolve(pid + "-" + Long.toHexString(incarnation));
@@ -92,7 +101,12 @@ public final class BlobPool implements AutoCloseable
         return Math.min(capacity, BlobBlock.MAX_CAPACITY);
     }
 
-    /** The largest payload one block can carry under this pool's cap. */
+    /**
+     * The largest payload one block can carry under a cap: one mapping holds at most 2 GiB less a header page.
+     *
+     * @param maxBytes the pool's cap in bytes ({@code blob.max-bytes}).
+     * @return the largest payload in bytes.
+     */
     public static long largestPayload(final long maxBytes)
     {
         return Math.min(BlobBlock.MAX_CAPACITY, maxBytes - BlobHeader.DATA_OFFSET);
@@ -100,8 +114,12 @@ public final class BlobPool implements AutoCloseable
 
     /**
      * A block of at least {@code length} bytes, in state {@code WRITING} with a new generation, or null when the
-     * cap leaves no room until blocks come back (back-pressure).
+     * cap leaves no room until blocks come back (back-pressure). The caller fills {@link BlobBlock#data()} and then
+     * calls either {@link #sent} or {@link #abandon}.
      *
+     * @param length the payload's length in bytes.
+     * @param nowNs  the current {@link System#nanoTime()}, for the idle release of the block.
+     * @return the block, or null under back-pressure (or once the pool is closed).
      * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block.
      */
     public synchronized BlobBlock acquire(final long length, final long nowNs)
@@ -133,7 +151,16 @@ public final class BlobPool implements AutoCloseable
         return block;
     }
 
-    /** The payload is in the block and its descriptor is about to be published: only the receiver may take it now. */
+    /**
+     * The payload is in the block and its descriptor is about to be published: only the receiver may take it now.
+     * The block stays in flight until the receiver stores {@code FREE}, or until {@link #sweep} finds the receiver's
+     * process gone.
+     *
+     * @param block               a block from {@link #acquire}.
+     * @param length              the payload's length in bytes.
+     * @param receiverPid         the receiving node's process id.
+     * @param receiverStartMillis the receiving process's start time (epoch ms), which guards against pid reuse.
+     */
     public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
         final long receiverStartMillis)
     {
@@ -142,7 +169,11 @@ public final class BlobPool implements AutoCloseable
         inFlight.add(new InFlight(block, receiverPid, receiverStartMillis));
     }
 
-    /** The block was acquired but its descriptor could not be published: it is free again. */
+    /**
+     * The block was acquired but its descriptor could not be published: it is free again.
+     *
+     * @param block a block from {@link #acquire} that was not {@link #sent}.
+     */
     public synchronized void abandon(final BlobBlock block)
     {
         block.setState(BlobHeader.FREE);
@@ -153,6 +184,9 @@ public final class BlobPool implements AutoCloseable
      * Takes back blocks their receivers have finished with, and, when {@code checkReceivers}, blocks whose
      * receiver's process has exited; removes free blocks idle for longer than {@code blob.idle-release}.
      *
+     * @param nowNs          the current {@link System#nanoTime()}.
+     * @param checkReceivers whether to check the liveness of receivers and release idle blocks too (costlier: the
+     *                       node agent asks for it once per heartbeat interval).
      * @return how many blocks came back.
      */
     public synchronized int sweep(final long nowNs, final boolean checkReceivers)
@@ -186,14 +220,14 @@ public final class BlobPool implements AutoCloseable
         return returned;
     }
 
-    /** Blocks sent and not yet back. */
+    /** {@return how many blocks are sent and not yet back} */
     public synchronized int inFlightCount()
     {
         return inFlight.size();
     }
 
-    /** Bytes of all blocks (free and in flight). */
-    public synchronized long allocatedBytes()
+    /** Bytes of all blocks (free and in flight); the counter "blob bytes allocated" is what callers read. */
+    synchronized long allocatedBytes()
     {
         return allocated;
     }

@@ -26,6 +26,10 @@ public final class BlobReader implements AutoCloseable
     private final long selfStart = ProcessLiveness.currentStartMillis();
     private final Map<Path, Long2ObjectHashMap<BlobBlock>> byPeer = new HashMap<>();
 
+    /**
+     * @param blobsRoot     the host's blob root ({@code <directory>/blobs}), under which each peer's blocks are.
+     * @param idleReleaseNs a mapping unused this long is dropped ({@code blob.idle-release}).
+     */
     public BlobReader(final Path blobsRoot, final long idleReleaseNs)
     {
         this.blobsRoot = blobsRoot;
@@ -36,6 +40,13 @@ public final class BlobReader implements AutoCloseable
      * Takes the payload a peer's descriptor announces: checks the block, claims it ({@code SENT} to {@code HELD}),
      * copies the payload out (the one copy on this side), and frees the block for its owner.
      *
+     * @param peerPid         the sending node's process id (from its handshake).
+     * @param peerIncarnation the sending node's incarnation (from its handshake).
+     * @param blockId         the descriptor's block id.
+     * @param generation      the descriptor's generation.
+     * @param length          the descriptor's payload length in bytes.
+     * @param nowNs           the current {@link System#nanoTime()}, for the idle release of the mapping.
+     * @return a fresh array holding the payload.
      * @throws BlobStoreException if the descriptor does not match a block that is waiting for this node.
      */
     public byte[] take(final long peerPid, final long peerIncarnation, final long blockId, final long generation,
@@ -66,7 +77,12 @@ public final class BlobReader implements AutoCloseable
         return payload;
     }
 
-    /** Drops the mappings of one peer (its association ended). */
+    /**
+     * Drops the mappings of one peer (its association ended).
+     *
+     * @param peerPid         the peer's process id.
+     * @param peerIncarnation the peer's incarnation.
+     */
     public void forgetPeer(final long peerPid, final long peerIncarnation)
     {
         final Long2ObjectHashMap<BlobBlock> blocks = byPeer.remove(
@@ -77,7 +93,11 @@ public final class BlobReader implements AutoCloseable
         }
     }
 
-    /** Drops mappings unused for longer than the idle release time. */
+    /**
+     * Drops mappings unused for longer than the idle release time.
+     *
+     * @param nowNs the current {@link System#nanoTime()}.
+     */
     public void sweep(final long nowNs)
     {
         for (final Iterator<Long2ObjectHashMap<BlobBlock>> peers = byPeer.values().iterator(); peers.hasNext(); )
@@ -99,8 +119,8 @@ public final class BlobReader implements AutoCloseable
         }
     }
 
-    /** Mapped blocks of peers, for tests and the status tool. */
-    public int mappedCount()
+    /** Mapped blocks of peers, for tests. */
+    int mappedCount()
     {
         int count = 0;
         for (final Long2ObjectHashMap<BlobBlock> blocks : byPeer.values())
