@@ -14,6 +14,7 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.remote.DisassociatedEvent;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -57,20 +58,40 @@ public final class LargeTransfer
     {
     }
 
-    /** Completes when the receiver says it is up. */
+    /**
+     * Completes {@code receiver} when the receiver says it is up, and {@code lost} if the association with it ends
+     * afterwards (then an answer in flight is lost with it, and waiting longer is pointless).
+     */
     static final class Sender extends AbstractActor
     {
         private final CompletableFuture<ActorRef> receiver;
+        private final CompletableFuture<String> lost;
 
-        Sender(final CompletableFuture<ActorRef> receiver)
+        Sender(final CompletableFuture<ActorRef> receiver, final CompletableFuture<String> lost)
         {
             this.receiver = receiver;
+            this.lost = lost;
+        }
+
+        @Override
+        public void preStart()
+        {
+            getContext().getSystem().getEventStream().subscribe(getSelf(), DisassociatedEvent.class);
         }
 
         @Override
         public Receive createReceive()
         {
-            return receiveBuilder().match(TransferProtocol.Ready.class, ready -> receiver.complete(getSender())).build();
+            return receiveBuilder()
+                .match(TransferProtocol.Ready.class, ready -> receiver.complete(getSender()))
+                .match(DisassociatedEvent.class, event ->
+                {
+                    if (receiver.isDone() && event.getRemoteAddress().equals(receiver.join().path().address()))
+                    {
+                        lost.complete(event.toString());
+                    }
+                })
+                .build();
         }
     }
 
@@ -138,7 +159,8 @@ public final class LargeTransfer
         try
         {
             final CompletableFuture<ActorRef> ready = new CompletableFuture<>();
-            system.actorOf(Props.create(Sender.class, () -> new Sender(ready)), "sender");
+            final CompletableFuture<String> lost = new CompletableFuture<>();
+            system.actorOf(Props.create(Sender.class, () -> new Sender(ready, lost)), "sender");
             final String address = ShmRemote.get(system).address().orElseThrow().toString();
             Samples.say("transfer: sender " + address + ", shared memory in " + settings.directory);
 
@@ -155,9 +177,16 @@ public final class LargeTransfer
                 for (long i = 1; i <= count; i++)
                 {
                     final long sentAt = System.nanoTime();
-                    final TransferProtocol.Received received = (TransferProtocol.Received)Patterns
-                        .ask(receiver, payload, TRANSFER_TIMEOUT).toCompletableFuture()
-                        .get(TRANSFER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    final long transfer = i;
+                    final TransferProtocol.Received received = (TransferProtocol.Received)Samples.await(
+                        CompletableFuture.anyOf(Patterns.ask(receiver, payload, TRANSFER_TIMEOUT).toCompletableFuture(),
+                            lost.thenApply(reason ->
+                            {
+                                throw new SampleFailure("the association with the receiver ended during transfer " +
+                                    transfer + " (" + reason + "), and the answer with it. Was a JVM paused for " +
+                                    "longer than pekko.remote.shm.peer-timeout? See the log above.");
+                            })),
+                        TRANSFER_TIMEOUT, "answer to transfer " + i);
                     final double seconds = (received.receivedNanos() - sentAt) / 1e9;
                     if (received.length() != size || received.crc32() != crc)
                     {
