@@ -124,7 +124,7 @@ public final class TwoJvmDemo
 
         try (ChildProcess peer = ChildProcess.start("peer", DemoPeer.class, List.of(), address))
         {
-            final ActorRef peerActor = Samples.await(peerRef, Duration.ofSeconds(60), "hello from the peer");
+            final ActorRef peerActor = Samples.await(peerRef, Duration.ofSeconds(60), "hello from the peer", peer);
             System.out.println("peer node: " + peerActor.path().address() + " (pid " + peer.pid() + ")");
 
             final byte[] padding = new byte[PAYLOAD_SIZE];
@@ -146,7 +146,7 @@ public final class TwoJvmDemo
                 STREAM_MESSAGES, MESSAGE_SIZE, seconds, STREAM_MESSAGES / seconds, WINDOW);
 
             main.tell("start-pings", ActorRef.noSender());
-            final Histogram h = pings.get(5, TimeUnit.MINUTES);
+            final Histogram h = Samples.await(pings, Duration.ofMinutes(5), "end of the ping-pong", peer);
             System.out.printf("ping-pong: %,d round trips, microseconds p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                 h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
                 h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);

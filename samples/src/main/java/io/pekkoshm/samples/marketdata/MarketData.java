@@ -144,7 +144,8 @@ public final class MarketData
                 consumerJvms.add(ChildProcess.start("consumer-" + i, Consumer.class, List.of("-Xmx256m"), address,
                     "consumer-" + i));
             }
-            Samples.await(subscribed, Duration.ofSeconds(60), "subscription from both consumers");
+            final ChildProcess[] consumerArray = consumerJvms.toArray(new ChildProcess[0]);
+            Samples.await(subscribed, Duration.ofSeconds(60), "subscription from both consumers", consumerArray);
 
             final long start = System.nanoTime();
             final Map<String, Long> lastSequence = publish(feed, consumers, windows, quotes, symbols, rate);
@@ -153,7 +154,7 @@ public final class MarketData
                 consumer.tell(new MarketDataProtocol.EndOfFeed(quotes, Map.copyOf(lastSequence)), feed);
             }
             // A report comes after the consumer has taken every quote: the end of the feed follows them in order.
-            Samples.await(reported, Duration.ofSeconds(60), "report from both consumers");
+            Samples.await(reported, Duration.ofSeconds(60), "report from both consumers", consumerArray);
             final double seconds = (System.nanoTime() - start) / 1e9;
             Samples.say(String.format("feed: published %,d quotes on %d symbols to %d consumers (%,d messages), " +
                 "all taken in %.2f s = %,.0f quotes/s", quotes, symbols, consumers.size(), quotes * consumers.size(),

@@ -129,13 +129,14 @@ public final class PingPong
 
             try (ChildProcess pongJvm = ChildProcess.start("pong", PongNode.class, List.of("-Xmx256m"), address))
             {
-                final ActorRef pongRef = Samples.await(pong, Duration.ofSeconds(60), "hello from the pong node");
+                final ActorRef pongRef = Samples.await(pong, Duration.ofSeconds(60), "hello from the pong node",
+                    pongJvm);
                 Samples.say("ping-pong: pong node " + pongRef.path().address() + " (pid " + pongJvm.pid() + ")");
 
                 pinger.tell(new Pinger.Start(warmUp, roundTrips), ActorRef.noSender());
                 final Histogram h = Samples.await(done,
                     Duration.ofSeconds(60).plusMillis(TimeUnit.NANOSECONDS.toMillis(10_000_000L * (warmUp + roundTrips))),
-                    "end of the round trips");
+                    "end of the round trips", pongJvm);
                 Samples.say(String.format("ping-pong: %,d round trips (after %,d not measured), microseconds: %s",
                     h.getTotalCount(), warmUp, Samples.percentilesMicros(h)));
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,6 +86,22 @@ public final class ChildProcess implements AutoCloseable
     public long pid()
     {
         return process.pid();
+    }
+
+    /**
+     * For waiting on something while this child must stay up: see {@link Samples#await(CompletableFuture, Duration,
+     * String, ChildProcess...)}.
+     *
+     * @param <T> any type: the future never completes normally.
+     * @return a future that fails with a {@link SampleFailure} naming the child and its exit code when it exits.
+     */
+    public <T> CompletableFuture<T> failureOnExit()
+    {
+        return process.onExit().thenApply(exited ->
+        {
+            throw new SampleFailure(name + " exited with code " + exited.exitValue() + " before the sample was done; " +
+                "its output is above, prefixed [" + name + "]");
+        });
     }
 
     /**

@@ -89,9 +89,34 @@ public final class Samples
     public static <T> T await(final CompletableFuture<T> future, final Duration timeout, final String what)
         throws InterruptedException
     {
+        return await(future, timeout, what, new ChildProcess[0]);
+    }
+
+    /**
+     * As {@link #await(CompletableFuture, Duration, String)}, failing as soon as one of {@code children} exits.
+     *
+     * @param future   what to wait for.
+     * @param timeout  how long.
+     * @param what     what the future stands for, e.g. "the pong node's hello".
+     * @param children JVMs that must stay up meanwhile.
+     * @param <T>      the future's value.
+     * @return the value.
+     * @throws SampleFailure on timeout, when a child exits, or with the future's own failure.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T await(final CompletableFuture<T> future, final Duration timeout, final String what,
+        final ChildProcess... children) throws InterruptedException
+    {
+        final CompletableFuture<?>[] any = new CompletableFuture<?>[1 + children.length];
+        any[0] = future;
+        for (int i = 0; i < children.length; i++)
+        {
+            any[i + 1] = children[i].failureOnExit();
+        }
         try
         {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return (T)CompletableFuture.anyOf(any).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException ex)
         {

@@ -60,8 +60,10 @@ public final class LargeTransfer
 
     /**
      * Completes {@code receiver} when the receiver says it is up, and {@code lost} if the association with it ends
-     * afterwards (then an answer in flight is lost with it, and waiting longer is pointless).
+     * afterwards (then an answer in flight is lost with it, and waiting longer is pointless). Classic remoting's
+     * lifecycle events are deprecated together with classic remoting, which this transport plugs into.
      */
+    @SuppressWarnings("deprecation")
     static final class Sender extends AbstractActor
     {
         private final CompletableFuture<ActorRef> receiver;
@@ -166,7 +168,8 @@ public final class LargeTransfer
 
             try (ChildProcess receiverJvm = ChildProcess.start("receiver", Receiver.class, heapOptions(), address))
             {
-                final ActorRef receiver = Samples.await(ready, Duration.ofSeconds(60), "word from the receiver");
+                final ActorRef receiver = Samples.await(ready, Duration.ofSeconds(60), "word from the receiver",
+                    receiverJvm);
 
                 final byte[] payload = new byte[size];
                 fill(payload);
@@ -186,7 +189,7 @@ public final class LargeTransfer
                                     transfer + " (" + reason + "), and the answer with it. Was a JVM paused for " +
                                     "longer than pekko.remote.shm.peer-timeout? See the log above.");
                             })),
-                        TRANSFER_TIMEOUT, "answer to transfer " + i);
+                        TRANSFER_TIMEOUT, "answer to transfer " + i, receiverJvm);
                     final double seconds = (received.receivedNanos() - sentAt) / 1e9;
                     if (received.length() != size || received.crc32() != crc)
                     {
