@@ -33,6 +33,11 @@ public final class DriverConnection implements AutoCloseable
      * Finds or starts the driver as {@code driver.mode} says and connects a client to it. Call while holding the
      * directory's start-up lock, so that JVMs starting together agree on one driver.
      *
+     * @param settings   the node's settings ({@code driver.*}, {@code directory}).
+     * @param directory  the host's shared-memory directory, whose start-up lock the caller holds.
+     * @param clientName the Aeron client's name, shown by AeronStat (the node's address).
+     * @param errors     receives the Aeron client's asynchronous errors (from its conductor thread).
+     * @return an open connection; the caller closes it.
      * @throws IOException with what to do, if no driver can be had.
      */
     public static DriverConnection open(final ShmSettings settings, final ShmDirectory directory,
@@ -82,18 +87,19 @@ public final class DriverConnection implements AutoCloseable
         }
     }
 
+    /** {@return the connected Aeron client, valid until this connection is closed} */
     public Aeron aeron()
     {
         return aeron;
     }
 
-    /** The pid of the driver's process (this one for embedded). */
+    /** {@return the pid of the driver's process (this JVM's for {@code embedded})} */
     public long driverPid()
     {
         return driverPid;
     }
 
-    /** Whether this connection started the standalone driver. */
+    /** {@return whether this connection started the standalone driver (rather than finding one live)} */
     public boolean startedDriver()
     {
         return startedDriver;

@@ -23,7 +23,16 @@ public final class DriverContexts
     {
     }
 
-    /** A media driver context for an Aeron directory this plugin owns. */
+    /**
+     * A media driver context for an Aeron directory this plugin owns. The directory is deleted when the driver
+     * starts and when it stops.
+     *
+     * @param aeronDirectory          the driver's Aeron directory.
+     * @param clientLivenessTimeoutNs how long the driver keeps a silent client's resources, in nanoseconds
+     *                                ({@code driver.client-liveness-timeout}).
+     * @param idleCpuLevel            1 to 10, chooses the driver thread's idle strategy ({@code idle-cpu-level}).
+     * @return a context ready for {@code MediaDriver.launch}, which the caller may refine (e.g. an error handler).
+     */
     public static MediaDriver.Context mediaDriver(final Path aeronDirectory, final long clientLivenessTimeoutNs,
         final int idleCpuLevel)
     {
@@ -39,7 +48,14 @@ public final class DriverContexts
             .warnIfDirectoryExists(false);
     }
 
-    /** An Aeron client context for a node of this plugin. */
+    /**
+     * An Aeron client context for a node of this plugin.
+     *
+     * @param settings   the node's settings (Aeron directory, driver timeout).
+     * @param clientName the client's name, shown by AeronStat.
+     * @param errors     receives the client's asynchronous errors and those of its subscriptions.
+     * @return a context ready for {@code Aeron.connect}.
+     */
     public static Aeron.Context client(final ShmSettings settings, final String clientName, final ErrorHandler errors)
     {
         return new Aeron.Context()

@@ -21,7 +21,14 @@ public final class DriverProbe
     {
     }
 
-    /** The pid of the live driver in {@code aeronDirectory}, or -1 if none is live. */
+    /**
+     * Looks without side effects: maps an existing CnC file for the duration of the call, writes nothing to it and
+     * never creates one. Thread-safe.
+     *
+     * @param aeronDirectory  the Aeron directory to look in.
+     * @param driverTimeoutMs how old the driver's last heartbeat may be, in milliseconds, for it to count as live.
+     * @return the pid of the live driver in {@code aeronDirectory}, or -1 if none is live.
+     */
     public static long liveDriverPid(final Path aeronDirectory, final long driverTimeoutMs)
     {
         final File cncFile = aeronDirectory.resolve(CncFileDescriptor.CNC_FILE).toFile();

@@ -20,7 +20,7 @@ public final class JvmFlags
     {
     }
 
-    /** True when this JVM was started with {@link #REQUIRED} (the packages are open to unnamed modules). */
+    /** {@return true when this JVM was started with {@link #REQUIRED} (the packages are open to unnamed modules)} */
     public static boolean requiredPresent()
     {
         final Module base = Object.class.getModule();
@@ -28,7 +28,10 @@ public final class JvmFlags
         return base.isOpen("jdk.internal.misc", self) && base.isOpen("sun.nio.ch", self);
     }
 
-    /** This JVM's --add-opens/--add-exports/--add-modules flags, followed by any {@link #REQUIRED} ones it lacks. */
+    /**
+     * {@return this JVM's --add-opens/--add-exports/--add-modules flags, followed by {@link #REQUIRED} if it lacks
+     * them} Put them before the main class of a child JVM's command line.
+     */
     public static List<String> forChildJvm()
     {
         final List<String> flags = new ArrayList<>();

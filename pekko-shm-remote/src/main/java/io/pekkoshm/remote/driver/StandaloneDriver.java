@@ -37,7 +37,15 @@ public final class StandaloneDriver
     {
     }
 
-    public static void main(final String[] args) throws IOException
+    /**
+     * Runs the driver until it has been idle for the idle timeout or gets SIGTERM; exits the JVM with status 1
+     * after an unexpected error, having stopped the driver and tidied the directory.
+     *
+     * @param args {@code --directory DIR} (required), and optionally {@code --aeron-dir DIR} (default
+     *             {@code DIR/aeron}), {@code --idle-timeout-ms N} (10000; 0 = never), {@code --client-liveness-timeout-ms N}
+     *             (5000) and {@code --idle-cpu-level N} (1 to 10, default 3).
+     */
+    public static void main(final String[] args)
     {
         final Map<String, String> options = parse(args);
         final Path root = Path.of(require(options, "--directory")).toAbsolutePath();

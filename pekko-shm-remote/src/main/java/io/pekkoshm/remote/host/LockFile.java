@@ -44,8 +44,9 @@ public final class LockFile implements AutoCloseable
     }
 
     /**
-     * Tries once to lock the file at {@code path}, creating it owner-only if absent.
+     * Tries once to lock the file at {@code file}, creating it owner-only if absent. Never blocks.
      *
+     * @param file the lock file; its directory must exist.
      * @return the held lock, or {@code null} if another process or another part of this JVM holds it.
      * @throws IOException if the file cannot be created or opened (e.g. its directory is gone or not writable).
      */
@@ -61,9 +62,11 @@ public final class LockFile implements AutoCloseable
      * The content of a lock file: what this JVM last wrote if it holds it, else what is on disk. Guarded like
      * acquisition, so no thread of this JVM can take the lock while this reads (and closes) the file.
      *
+     * @param file the lock file.
+     * @return its content, decoded as UTF-8.
      * @throws IOException if it cannot be read.
      */
-    public static String read(final Path file) throws IOException
+    static String read(final Path file) throws IOException
     {
         final Path path = file.toAbsolutePath().normalize();
         synchronized (LockFile.class)
@@ -128,13 +131,19 @@ public final class LockFile implements AutoCloseable
         }
     }
 
-    /** The path of the locked file. */
-    public Path path()
+    /** The absolute, normalised path of the locked file. */
+    Path path()
     {
         return path;
     }
 
-    /** Replaces the file's content (used to record who holds the lock). */
+    /**
+     * Replaces the file's content (used to record who holds the lock) and forces it to the file system; readers
+     * in this JVM see it at once through {@link #read}.
+     *
+     * @param content the new content, written as UTF-8.
+     * @throws IOException if the file cannot be written.
+     */
     public void write(final String content) throws IOException
     {
         final byte[] bytes = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -148,12 +157,16 @@ public final class LockFile implements AutoCloseable
      * What this JVM last wrote to a file it holds locked, or empty if it does not hold it. Readers in this JVM must
      * use this instead of opening such a file: closing their channel would release this JVM's lock.
      */
-    public static java.util.Optional<String> contentIfHeldHere(final Path file)
+    static java.util.Optional<String> contentIfHeldHere(final Path file)
     {
         return java.util.Optional.ofNullable(HELD_IN_THIS_JVM.get(file.toAbsolutePath().normalize()));
     }
 
-    /** Deletes the file while the lock is still held, then releases the lock. */
+    /**
+     * Deletes the file while the lock is still held, then releases the lock (also if the delete failed).
+     *
+     * @throws IOException if the file cannot be deleted or the lock released.
+     */
     public void deleteAndClose() throws IOException
     {
         try

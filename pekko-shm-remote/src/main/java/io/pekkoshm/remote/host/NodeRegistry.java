@@ -23,14 +23,23 @@ public final class NodeRegistry
 
     private final Path nodes;
 
+    /** @param directory the host's shared-memory directory; node files are in its {@code nodes/} folder. */
     public NodeRegistry(final ShmDirectory directory)
     {
         this.nodes = directory.nodesDirectory();
     }
 
-    /** What a node file says about its owner. */
+    /**
+     * What a node file says about its owner.
+     *
+     * @param port               the node's port.
+     * @param pid                the owning process.
+     * @param processStartMillis that process's start time (epoch ms; 0 if unknown), which guards against pid reuse.
+     * @param address            the node's address, empty while the node is still starting.
+     */
     public record NodeInfo(int port, long pid, long processStartMillis, String address)
     {
+        /** {@return whether the owning process is still running (see {@link ProcessLiveness#isAlive})} */
         public boolean isAlive()
         {
             return ProcessLiveness.isAlive(pid, processStartMillis);
@@ -55,12 +64,18 @@ public final class NodeRegistry
             this.lock = lock;
         }
 
+        /** {@return the claimed port} */
         public int port()
         {
             return port;
         }
 
-        /** Records the owning node's address once it is known. */
+        /**
+         * Records the owning node's address once it is known; {@link #lookup} then reports it.
+         *
+         * @param address the node's address, e.g. {@code pekko.shm://sys@localhost:2552}.
+         * @throws IOException if the node file cannot be written.
+         */
         public void describe(final String address) throws IOException
         {
             lock.write(render(port, address));
@@ -86,8 +101,10 @@ public final class NodeRegistry
     }
 
     /**
-     * Claims {@code port}, or any free port if it is 0.
+     * Claims {@code port}, or any free port if it is 0. Call holding the start-up lock.
      *
+     * @param port the port, or 0 for any free one between 20000 and 60999.
+     * @return the claim, held until closed (or until this process dies).
      * @throws PortTakenException naming the port and its owner when the port is held by a live node.
      */
     public Claim claim(final int port) throws IOException
@@ -117,13 +134,21 @@ public final class NodeRegistry
         throw new PortTakenException("No free pekko.shm port between " + EPHEMERAL_FIRST + " and " + EPHEMERAL_LAST);
     }
 
-    /** The live node at {@code port}, if any. */
+    /**
+     * @param port a port.
+     * @return the live node at {@code port}, if any.
+     */
     public Optional<NodeInfo> lookupLive(final int port)
     {
         return lookup(port).filter(NodeInfo::isAlive);
     }
 
-    /** What the file of {@code port} says, whether its owner lives or not. */
+    /**
+     * Reads a node file without touching its lock (safe for the status tool and for files this JVM holds).
+     *
+     * @param port a port.
+     * @return what the file of {@code port} says, whether its owner lives or not; empty if there is no readable file.
+     */
     public Optional<NodeInfo> lookup(final int port)
     {
         return read(nodes.resolve(port + SUFFIX));

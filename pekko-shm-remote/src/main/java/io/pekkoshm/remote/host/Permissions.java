@@ -27,7 +27,8 @@ public final class Permissions
     /**
      * Creates a directory owner-only if it does not exist, and its missing parents the same way.
      *
-     * @throws IOException if it cannot be created, or exists but is not a directory.
+     * @param dir the directory.
+     * @throws IOException if it cannot be created, or exists but is not a directory, or belongs to another user.
      */
     public static void createOwnerOnlyDirectory(final Path dir) throws IOException
     {

@@ -20,13 +20,13 @@ public final class ProcessLiveness
     {
     }
 
-    /** This process's pid. */
+    /** {@return this process's pid} */
     public static long currentPid()
     {
         return ProcessHandle.current().pid();
     }
 
-    /** This process's start time in epoch milliseconds, or 0 if the OS does not say. */
+    /** {@return this process's start time in epoch milliseconds, or 0 if the OS does not say} */
     public static long currentStartMillis()
     {
         return startMillis(ProcessHandle.current());

@@ -41,28 +41,37 @@ public final class ShmDirectory
     private final Path root;
     private final Path aeronDirectory;
 
+    /**
+     * Names the layout; creates nothing.
+     *
+     * @param root           the plugin's directory ({@code pekko.remote.shm.directory}).
+     * @param aeronDirectory the media driver's Aeron directory, usually {@code <root>/aeron}.
+     */
     public ShmDirectory(final Path root, final Path aeronDirectory)
     {
         this.root = root.toAbsolutePath();
         this.aeronDirectory = aeronDirectory.toAbsolutePath();
     }
 
+    /** {@return the plugin's directory, absolute} */
     public Path root()
     {
         return root;
     }
 
+    /** {@return the media driver's Aeron directory, absolute} */
     public Path aeronDirectory()
     {
         return aeronDirectory;
     }
 
+    /** {@return the folder of node files, one {@code <port>.node} per live node (see {@link NodeRegistry})} */
     public Path nodesDirectory()
     {
         return root.resolve(NODES);
     }
 
-    /** Where each node keeps its blob blocks, one directory per node incarnation: {@code <pid>-<incarnation>}. */
+    /** {@return where each node keeps its blob blocks, one directory per node incarnation: {@code <pid>-<incarnation>}} */
     public Path blobsDirectory()
     {
         return root.resolve(BLOBS);
@@ -71,6 +80,8 @@ public final class ShmDirectory
     /**
      * Takes the start-up lock, creating the directory owner-only if needed, waiting for it up to {@code timeout}.
      *
+     * @param timeout how long to wait for another process to release it.
+     * @return the held lock; closing it releases the lock.
      * @throws IOException with the lock's path if it cannot be had in time or the directory cannot be made.
      */
     public LockFile lockStartup(final Duration timeout) throws IOException
@@ -138,6 +149,7 @@ public final class ShmDirectory
      * (which this removes together with the directory when it goes).
      *
      * @return true if the whole directory was removed.
+     * @throws IOException if a file or directory cannot be listed or removed.
      */
     public boolean removeIfUnused() throws IOException
     {

@@ -10,6 +10,7 @@ import java.nio.BufferOverflowException;
 public final class KryoPayloadOverflowException extends BufferOverflowException {
     private static final long serialVersionUID = 1L;
 
+    /** The detail message (the parent class has none), naming the message class and the sizes. */
     private final String message;
 
     KryoPayloadOverflowException(final String message, final Throwable cause) {

@@ -1,6 +1,7 @@
 package io.pekkoshm.samples.demo;
 
 import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.samples.support.SampleChild;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelection;
@@ -40,8 +41,13 @@ public final class DemoPeer
         }
     }
 
+    /**
+     * @param args the main node's address.
+     * @throws Exception if the actor system does not terminate within ten minutes.
+     */
     public static void main(final String[] args) throws Exception
     {
+        SampleChild.exitWhenParentExits();
         final String mainAddress = args[0];
         final ActorSystem system = ActorSystem.create("demo-peer", ConfigFactory.load("demo"));
         final ActorRef peer = system.actorOf(Props.create(Peer.class), "peer");

@@ -3,8 +3,9 @@ package io.pekkoshm.samples.demo;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.ShmSettings;
-import io.pekkoshm.remote.driver.JvmFlags;
 import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.samples.support.ChildProcess;
+import io.pekkoshm.samples.support.Samples;
 import org.HdrHistogram.Histogram;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
@@ -12,8 +13,7 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -102,7 +102,15 @@ public final class TwoJvmDemo
         }
     }
 
-    public static void main(final String[] args) throws Exception
+    /**
+     * @param args none.
+     */
+    public static void main(final String[] args)
+    {
+        Samples.runAndExit("demo", TwoJvmDemo::run);
+    }
+
+    private static void run() throws Exception
     {
         final var config = ConfigFactory.load("demo");
         final ShmSettings settings = ShmSettings.fromRootConfig(config);
@@ -114,10 +122,9 @@ public final class TwoJvmDemo
         final String address = ShmRemote.get(system).address().orElseThrow().toString();
         System.out.println("main node: " + address + " (shared memory in " + settings.directory + ")");
 
-        final Process peer = startPeer(address);
-        try
+        try (ChildProcess peer = ChildProcess.start("peer", DemoPeer.class, List.of(), address))
         {
-            final ActorRef peerActor = peerRef.get(60, TimeUnit.SECONDS);
+            final ActorRef peerActor = Samples.await(peerRef, Duration.ofSeconds(60), "hello from the peer", peer);
             System.out.println("peer node: " + peerActor.path().address() + " (pid " + peer.pid() + ")");
 
             final byte[] padding = new byte[PAYLOAD_SIZE];
@@ -139,7 +146,7 @@ public final class TwoJvmDemo
                 STREAM_MESSAGES, MESSAGE_SIZE, seconds, STREAM_MESSAGES / seconds, WINDOW);
 
             main.tell("start-pings", ActorRef.noSender());
-            final Histogram h = pings.get(5, TimeUnit.MINUTES);
+            final Histogram h = Samples.await(pings, Duration.ofMinutes(5), "end of the ping-pong", peer);
             System.out.printf("ping-pong: %,d round trips, microseconds p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                 h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
                 h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
@@ -150,33 +157,14 @@ public final class TwoJvmDemo
                 c.messagesDropped());
 
             peerActor.tell(new DemoProtocol.Exit(), ActorRef.noSender());
-            if (!peer.waitFor(30, TimeUnit.SECONDS))
-            {
-                throw new IllegalStateException("the peer JVM did not exit");
-            }
+            peer.awaitSuccessfulExit(Duration.ofSeconds(30));
         }
         finally
         {
-            if (peer.isAlive())
-            {
-                peer.destroyForcibly().waitFor();
-            }
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
         awaitDriverExit(settings);
-    }
-
-    private static Process startPeer(final String mainAddress) throws Exception
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(DemoPeer.class.getName());
-        command.add(mainAddress);
-        return new ProcessBuilder(command).inheritIO().start();
     }
 
     /** The driver exits by itself after its idle timeout once no node is left; say so when it has. */

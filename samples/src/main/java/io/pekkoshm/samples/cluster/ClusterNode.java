@@ -1,0 +1,143 @@
+package io.pekkoshm.samples.cluster;
+
+import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.samples.support.SampleChild;
+import io.pekkoshm.samples.support.SampleFailure;
+import io.pekkoshm.samples.support.Samples;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client node of the cluster sample: joins the cluster, waits for every member to be up, finds the greeter through
+ * the receptionist, asks it for a greeting (typed ask), prints who answered, leaves the cluster and exits. Started by
+ * {@link ClusterSample} with the first node's address, its own name and the number of members the cluster will have.
+ */
+public final class ClusterNode
+{
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(20);
+
+    private ClusterNode()
+    {
+    }
+
+    /** What the client's guardian receives. */
+    interface Event
+    {
+    }
+
+    /** The receptionist's current list of greeters. */
+    record Greeters(Set<ActorRef<GreeterProtocol.Greet>> instances) implements Event
+    {
+    }
+
+    /** A member is up. */
+    record Up(ClusterEvent.MemberUp event) implements Event
+    {
+    }
+
+    /** The greeter's answer, or why there is none. */
+    record Answer(GreeterProtocol.Greeting greeting, Throwable failure) implements Event
+    {
+    }
+
+    /**
+     * Waits until the cluster has {@code members} members up (so no node leaves while another is still joining),
+     * then asks the first greeter the receptionist lists, once, and completes {@code done} with its answer.
+     */
+    static Behavior<Event> client(final String name, final int members,
+        final CompletableFuture<GreeterProtocol.Greeting> done)
+    {
+        return Behaviors.setup(context ->
+        {
+            final ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
+                listing -> new Greeters(listing.getServiceInstances(GreeterProtocol.GREETER)));
+            context.getSystem().receptionist().tell(Receptionist.subscribe(GreeterProtocol.GREETER, listings));
+            Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(
+                context.messageAdapter(ClusterEvent.MemberUp.class, Up::new), ClusterEvent.MemberUp.class));
+            final Set<Address> up = new HashSet<>();
+            final List<ActorRef<GreeterProtocol.Greet>> greeter = new ArrayList<>();
+            final boolean[] asked = { false };
+            final Runnable askOnceReady = () ->
+            {
+                if (!asked[0] && up.size() >= members && !greeter.isEmpty())
+                {
+                    asked[0] = true;
+                    Samples.say(up.size() + " members up; found the greeter through the receptionist: " +
+                        greeter.get(0).path());
+                    context.ask(GreeterProtocol.Greeting.class, greeter.get(0), ASK_TIMEOUT,
+                        replyTo -> new GreeterProtocol.Greet(name, replyTo), Answer::new);
+                }
+            };
+            return Behaviors.receive(Event.class)
+                .onMessage(Up.class, member ->
+                {
+                    up.add(member.event().member().address());
+                    askOnceReady.run();
+                    return Behaviors.same();
+                })
+                .onMessage(Greeters.class, greeters ->
+                {
+                    greeter.clear();
+                    greeter.addAll(greeters.instances());
+                    askOnceReady.run();
+                    return Behaviors.same();
+                })
+                .onMessage(Answer.class, answer ->
+                {
+                    if (null != answer.greeting())
+                    {
+                        done.complete(answer.greeting());
+                    }
+                    else
+                    {
+                        done.completeExceptionally(new SampleFailure("the greeter did not answer: " + answer.failure()));
+                    }
+                    return Behaviors.same();
+                })
+                .build();
+        });
+    }
+
+    /**
+     * @param args the first node's address, this node's name, and how many members the cluster will have.
+     */
+    public static void main(final String[] args)
+    {
+        SampleChild.exitWhenParentExits();
+        final String name = args[1];
+        Samples.runAndExit(name, () ->
+        {
+            final CompletableFuture<GreeterProtocol.Greeting> done = new CompletableFuture<>();
+            final ActorSystem<Event> system = ActorSystem.create(client(name, Integer.parseInt(args[2]), done),
+                "cluster-sample",
+                ConfigFactory.load("cluster"));
+            Cluster.get(system).manager().tell(new JoinSeedNodes(List.of(AddressFromURIString.parse(args[0]))));
+            final GreeterProtocol.Greeting greeting = Samples.await(done, Duration.ofSeconds(120),
+                "answer from a greeter found through the receptionist");
+            Samples.say("typed ask answered by " + greeting.answeredBy() + ": \"" + greeting.text() + "\"");
+
+            // Leaves the cluster gracefully (Leaving, Exiting, Removed), then terminates the actor system.
+            CoordinatedShutdown.get(Adapter.toClassic(system)).run(CoordinatedShutdown.unknownReason());
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        });
+    }
+}

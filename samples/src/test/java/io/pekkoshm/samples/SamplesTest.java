@@ -1,0 +1,299 @@
+package io.pekkoshm.samples;
+
+import io.pekkoshm.remote.driver.DriverProbe;
+import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.samples.cluster.ClusterSample;
+import io.pekkoshm.samples.demo.TwoJvmDemo;
+import io.pekkoshm.samples.marketdata.MarketData;
+import io.pekkoshm.samples.pingpong.PingPong;
+import io.pekkoshm.samples.support.SampleFailure;
+import io.pekkoshm.samples.transfer.LargeTransfer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs every sample's {@code main} the way its Maven profile does (but with the C1 compiler and the serial collector,
+ * which suit short runs), in a JVM of its own, with small sizes, and checks that it succeeded: exit code 0, the
+ * result lines it prints, and nothing left behind (no process that used the sample's shared-memory directory, no
+ * directory). Each sample gets a fresh directory under {@code /dev/shm}, which
+ * it hands to the JVMs it starts. The output of each run is kept in {@code target/sample-logs/<test>.log}.
+ */
+@Timeout(300)
+class SamplesTest
+{
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(240);
+    private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(40);
+
+    private Path directory;
+    private Path log;
+    private Process sample;
+
+    /** What a sample printed and how it exited. */
+    record Run(int exitCode, List<String> lines)
+    {
+        /** Fails unless some line matches {@code regex} in full; returns the match. */
+        Matcher line(final String regex)
+        {
+            final Pattern pattern = Pattern.compile(regex);
+            for (final String line : lines)
+            {
+                final Matcher matcher = pattern.matcher(line);
+                if (matcher.matches())
+                {
+                    return matcher;
+                }
+            }
+            return fail("no line matches " + regex + "; the sample printed:\n" + String.join("\n", lines));
+        }
+
+        void assertSucceeded()
+        {
+            assertEquals(0, exitCode, () -> "exit code; the sample printed:\n" + String.join("\n", lines));
+        }
+    }
+
+    @BeforeEach
+    void newDirectory(final TestInfo test)
+    {
+        directory = Path.of("/dev/shm", "pekko-shm-test-samples-" +
+            Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX));
+        log = Path.of("target", "sample-logs", test.getTestMethod().orElseThrow().getName() + ".log");
+    }
+
+    /**
+     * Every process of the sample is gone (the sample's JVM, the JVMs it started, the media driver, all of which
+     * carry the directory on their command line), and so is the directory. What is left is killed and deleted, and
+     * the test fails.
+     */
+    @AfterEach
+    void nothingLeftBehind() throws IOException
+    {
+        if (null != sample && sample.isAlive())
+        {
+            sample.descendants().forEach(ProcessHandle::destroyForcibly);
+            sample.destroyForcibly();
+        }
+        final boolean processesGone = awaitCondition(() -> processesUsing(directory).isEmpty(), CLEANUP_TIMEOUT);
+        final List<ProcessHandle> leftOver = processesUsing(directory);
+        leftOver.forEach(ProcessHandle::destroyForcibly);
+        final boolean directoryGone = awaitCondition(() -> !Files.exists(directory), CLEANUP_TIMEOUT);
+        if (!directoryGone)
+        {
+            final long driver = DriverProbe.liveDriverPid(directory.resolve("aeron"), 1_000);
+            if (driver > 0)
+            {
+                ProcessHandle.of(driver).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            deleteRecursively(directory);
+        }
+        assertTrue(processesGone, "processes of the sample still running: " + leftOver.stream()
+            .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
+        assertTrue(directoryGone, directory + " outlived the sample");
+    }
+
+    @Test
+    void shouldPrintRoundTripPercentilesOfThePingPongSample() throws Exception
+    {
+        final Run run = run(PingPong.class, List.of(), "--round-trips", "500", "--warm-up", "100");
+
+        run.assertSucceeded();
+        final Matcher result = run.line("ping-pong: (\\S+) round trips \\(after 100 not measured\\), microseconds: " +
+            "p50 (\\S+)  p90 (\\S+)  p99 (\\S+)  max (\\S+)");
+        assertEquals("500", result.group(1));
+        final double p50 = number(result.group(2));
+        final double p99 = number(result.group(4));
+        final double max = number(result.group(5));
+        assertTrue(0 < p50 && p50 <= p99 && p99 <= max, result.group());
+        run.line("shared memory: released .*");
+    }
+
+    @Test
+    void shouldDeliverEveryQuoteToBothConsumersWithoutAGap() throws Exception
+    {
+        final Run run = run(MarketData.class, List.of(), "--quotes", "3000", "--symbols", "4");
+
+        run.assertSucceeded();
+        run.line("feed: published 3,000 quotes on 4 symbols to 2 consumers \\(6,000 messages\\), all taken in .* " +
+            "quotes/s");
+        for (final String consumer : List.of("consumer-1", "consumer-2"))
+        {
+            run.line("\\[" + consumer + "\\] received 3,000 quotes on 4 symbols, gaps 0, out of order 0, .* quotes/s");
+            run.line("\\[" + consumer + "\\] latency feed to consumer, microseconds: p50 .*");
+        }
+        run.line("feed: every quote reached both consumers in order: 6,000 delivered, 0 gaps");
+        run.line("shared memory: released .*");
+    }
+
+    @Test
+    void shouldTransferAPayloadWithTheSameChecksumOnBothSides() throws Exception
+    {
+        final Run run = run(LargeTransfer.class, List.of("-Xms768m", "-Xmx768m"), "--size-mib", "64",
+            "--count", "1");
+
+        run.assertSucceeded();
+        final String crc = run.line("transfer: sending 64 MiB, CRC32 ([0-9a-f]{8}), 1 time\\(s\\), .*").group(1);
+        run.line("\\[receiver\\] received 64 MiB, CRC32 " + crc);
+        run.line("transfer 1 of 1: 64 MiB in \\S+ s = \\S+ MiB/s .*; CRC32 " + crc + " on both sides");
+        run.line("transfer: counters: blobs sent 1, messages dropped 0");
+        run.line("shared memory: released .*");
+    }
+
+    @Test
+    void shouldTransferThroughTheZeroCopyApiWithTheSameChecksumOnBothSides() throws Exception
+    {
+        final Run run = run(LargeTransfer.class, List.of(), "--mode", "zero-copy", "--size-mib", "64", "--count", "2");
+
+        run.assertSucceeded();
+        run.line("transfer: sending 64 MiB 2 time\\(s\\) through the zero-copy API: .*");
+        for (int i = 1; i <= 2; i++)
+        {
+            final String crc = run.line("\\[receiver\\] received 64 MiB in shared memory \\(zero-copy\\), CRC32 " +
+                "([0-9a-f]{8})").group(1);
+            run.line("transfer " + i + " of 2: 64 MiB in \\S+ s = \\S+ MiB/s .*; CRC32 " + crc + " on both sides");
+        }
+        run.line("transfer: counters: blobs sent \\d+ .*, messages dropped 0");
+        run.line("shared memory: released .*");
+    }
+
+    @Test
+    void shouldFindTheGreeterThroughTheReceptionistFromTheOtherTwoNodes() throws Exception
+    {
+        final Run run = run(ClusterSample.class, List.of());
+
+        run.assertSucceeded();
+        final String first = run.line("cluster: node-1 (pekko\\.tcp://cluster-sample@localhost:\\d+) hosts the greeter; .*")
+            .group(1);
+        for (final String node : List.of("node-2", "node-3"))
+        {
+            run.line("\\[" + node + "\\] typed ask answered by node-1 \\(" + Pattern.quote(first) + "\\): \"hello " +
+                node + "\"");
+        }
+        run.line("cluster: node-2 and node-3 found the greeter on node-1 through the receptionist and got its answer");
+        run.line("shared memory: released .*");
+    }
+
+    @Test
+    void shouldStreamAndPingPongInTheTwoJvmDemo() throws Exception
+    {
+        final Run run = run(TwoJvmDemo.class, List.of("-Ddemo.messages=5000", "-Ddemo.pings=200"));
+
+        run.assertSucceeded();
+        run.line("stream: +5,000 messages .* msgs/s .*");
+        run.line("ping-pong: 200 round trips, microseconds p50 .*");
+        run.line("counters: .* dropped 0");
+        run.line("done; the media driver has exited and .* is gone");
+    }
+
+    /**
+     * Runs a sample's main class as its Maven profile does (the plugin's JVM flags, this classpath), with the test's
+     * shared-memory directory, and waits for it to exit.
+     */
+    private Run run(final Class<?> main, final List<String> jvmOptions, final String... args) throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JvmFlags.forChildJvm());
+        command.add("-Dpekko.remote.shm.directory=" + directory);
+        // The driver a sample starts exits this long after its last client (the samples' own setting is 2 s).
+        command.add("-Dpekko.remote.shm.driver.idle-timeout=500ms");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // Every JVM of the sample inherits this (the JVMs it starts and the media driver too): these runs are short,
+        // and on two cores the C2 compiler's and G1's threads about double their time (measured: 28 s -> 15 s).
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        sample = builder.start();
+        if (!sample.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+        {
+            fail(main.getSimpleName() + " did not exit within " + RUN_TIMEOUT.toSeconds() + " s; its output is in " +
+                log.toAbsolutePath());
+        }
+        final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return new Run(sample.exitValue(), lines.subList(1, lines.size()));
+    }
+
+    /** Processes of this host whose command line names the directory: the sample's JVMs and its media driver. */
+    private static List<ProcessHandle> processesUsing(final Path directory)
+    {
+        final String name = directory.toString();
+        return ProcessHandle.allProcesses()
+            .filter(p -> p.pid() != ProcessHandle.current().pid())
+            .filter(p -> p.info().commandLine().map(line -> line.contains(name)).orElse(false))
+            .toList();
+    }
+
+    private static boolean awaitCondition(final BooleanSupplier condition, final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        return true;
+    }
+
+    private static double number(final String text)
+    {
+        return Double.parseDouble(text.replace(",", ""));
+    }
+
+    private static void deleteRecursively(final Path root) throws IOException
+    {
+        if (!Files.exists(root))
+        {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>()
+        {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException
+            {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(final Path dir, final IOException ex) throws IOException
+            {
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
