@@ -26,7 +26,12 @@ public final class IdleStrategies
     {
     }
 
-    /** A new idle strategy for {@code level} (strategies hold state: one per agent). */
+    /**
+     * A new idle strategy for a level (strategies hold state: one per agent, never shared between threads).
+     *
+     * @param level {@code idle-cpu-level}, 1 to 10; below 1 is taken as 1 and above 10 as 10.
+     * @return a fresh strategy, as in the table above.
+     */
     public static IdleStrategy forLevel(final int level)
     {
         if (level <= 1)

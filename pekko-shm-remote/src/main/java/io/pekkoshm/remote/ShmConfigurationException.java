@@ -8,12 +8,27 @@ public final class ShmConfigurationException extends IllegalArgumentException
 {
     private static final long serialVersionUID = 1L;
 
-    public ShmConfigurationException(final String key, final Object value, final String reason)
+    /**
+     * A bad value, found by the plugin's own checks.
+     *
+     * @param key    the full key, e.g. {@code pekko.remote.shm.term-length}.
+     * @param value  the value as read (a string is quoted in the message).
+     * @param reason what the value must be, e.g. "must be a power of two between 64 KiB and 1 GiB".
+     */
+    ShmConfigurationException(final String key, final Object value, final String reason)
     {
         super("Invalid setting " + key + " = " + render(value) + ": " + reason);
     }
 
-    public ShmConfigurationException(final String key, final Object value, final String reason, final Throwable cause)
+    /**
+     * A bad value that another layer rejected first (Typesafe Config's type error, an unknown enum name).
+     *
+     * @param key    the full key.
+     * @param value  the value as read.
+     * @param reason what the value must be.
+     * @param cause  the original error.
+     */
+    ShmConfigurationException(final String key, final Object value, final String reason, final Throwable cause)
     {
         super("Invalid setting " + key + " = " + render(value) + ": " + reason, cause);
     }

@@ -24,42 +24,82 @@ public final class ShmSettings
     private static final long MIN_TERM_LENGTH = 64 * 1024;
     private static final long MAX_TERM_LENGTH = 1024L * 1024 * 1024;
 
-    /** {@code auto}, {@code shm} or {@code tcp}: the address scheme below classic's "pekko." prefix. */
+    /**
+     * {@code scheme}: {@code auto}, {@code shm} or {@code tcp} (trimmed, lower case), the address scheme below
+     * classic's "pekko." prefix; {@link #resolveScheme} turns it into the one a node uses.
+     */
     public final String scheme;
+    /** {@code hostname}: the host part of this node's address; the same for every node of the host. */
     public final String hostname;
+    /** {@code port}: this node's port on this host, also its Aeron IPC stream id; 0 picks a free one at start. */
     public final int port;
+    /** {@code directory}: this OS user's shared-memory directory, absolute (a default under /dev/shm when empty). */
     public final Path directory;
+    /** {@code driver.mode}: where the Aeron media driver comes from. */
     public final DriverMode driverMode;
+    /**
+     * {@code driver.aeron-directory}: the media driver's directory, absolute ({@code <directory>/aeron} when empty).
+     */
     public final Path aeronDirectory;
+    /** {@code driver.idle-timeout}: how long a standalone driver started in auto mode lives without a client. */
     public final Duration driverIdleTimeout;
+    /** {@code driver.start-timeout}: the longest wait for the start-up lock and for a started driver to be live. */
     public final Duration driverStartTimeout;
+    /** {@code driver.timeout}: the Aeron client's driver timeout (no driver heartbeat for this long: driver dead). */
     public final Duration driverTimeout;
+    /** {@code driver.client-liveness-timeout}: how long a driver the plugin starts waits for a client keep-alive. */
     public final Duration clientLivenessTimeout;
+    /** {@code driver.jvm-options}: extra JVM options for a standalone driver process; unmodifiable. */
     public final List<String> driverJvmOptions;
+    /** {@code term-length}: bytes per term of an association's log buffer; a power of two, 64 KiB to 1 GiB. */
     public final int termLength;
+    /** {@code idle-cpu-level}: 1 to 10, the CPU-for-latency knob (see {@link IdleStrategies}). */
     public final int idleCpuLevel;
+    /** {@code fragment-limit}: the most fragments the poller takes from the node's stream per poll, 1 to 65536. */
     public final int fragmentLimit;
+    /** {@code outbound-batch-size}: the most bytes staged per back-pressured association, sent as one batch frame. */
     public final int outboundBatchSize;
+    /**
+     * {@code heartbeat-interval}: an association silent this long sends a heartbeat; the peer's process is checked as
+     * often.
+     */
     public final Duration heartbeatInterval;
+    /**
+     * {@code peer-timeout}: an association ends after this long without a frame from the peer (at least 2 heartbeats).
+     */
     public final Duration peerTimeout;
+    /** {@code handshake-timeout}: how long an outbound association may wait for the peer's handshake reply. */
     public final Duration handshakeTimeout;
+    /**
+     * {@code terminate-on-peer-process-exit}: at once quarantine a peer whose process exited (remote provider only).
+     */
     public final boolean terminateOnPeerProcessExit;
-    /** Payloads larger than this go through the blob store; 0 when the blob store is off. */
+    /**
+     * Payloads larger than this many bytes go through the blob store: {@code blob.threshold}, lowered to what fits
+     * one Aeron message when {@code term-length} is small; 0 when the blob store is off.
+     */
     public final int blobThreshold;
-    /** The cap on the bytes of a node's blob blocks; 0 turns the blob store off. */
+    /** {@code blob.max-bytes}: the cap on the bytes of a node's blob blocks; 0 turns the blob store off. */
     public final long blobMaxBytes;
+    /** {@code blob.idle-release}: free blocks, and receivers' mappings, unused for this long are released. */
     public final Duration blobIdleRelease;
-    /** A zero-copy blob sent but claimed by no receiver for this long is taken back by its owner. */
+    /** {@code blob.claim-timeout}: a zero-copy blob sent but claimed by no receiver for this long is taken back. */
     public final Duration blobClaimTimeout;
-    /** How long {@code ShmBlobs.allocate} waits for room under {@code blob.max-bytes}; zero: not at all. */
+    /**
+     * {@code blob.allocate-timeout}: how long {@code ShmBlobs.allocate} waits for room under the cap; zero: no wait.
+     */
     public final Duration blobAllocateTimeout;
-    /** Direct path: most messages held per peer while its association comes up. */
+    /** {@code direct.pending-limit}: the most messages held per peer while its association comes up. */
     public final int directPendingLimit;
-    /** Direct path: how long a sender waits for room in a full log before the message is dropped. */
+    /**
+     * {@code direct.back-pressure-timeout}: how long a sender waits for room in a full log before it drops the message.
+     */
     public final Duration directBackPressureTimeout;
-    /** Direct path: entries per compression table (recipients, senders, manifests) per association. */
+    /** {@code direct.compression-table-size}: entries per compression table per association; 0 turns it off. */
     public final int directCompressionTableSize;
-    /** Direct path: how long the ordering barrier of a new association may take before messages go classic. */
+    /**
+     * {@code direct.barrier-timeout}: how long a new association's ordering barrier may take; then messages go classic.
+     */
     public final Duration directBarrierTimeout;
 
     private ShmSettings(final Config shm)
@@ -165,6 +205,8 @@ public final class ShmSettings
      * {@code scheme = tcp}, and for {@code auto} with a cluster provider, because Pekko Cluster 1.7 accepts only
      * members whose protocol is pekko, pekko.tcp or pekko.ssl.tcp.
      *
+     * @param clusterProvider whether the actor system runs a cluster provider.
+     * @return {@code shm} or {@code tcp}.
      * @throws ShmConfigurationException for {@code scheme = shm} with a cluster provider: such a node could never join.
      */
     public String resolveScheme(final boolean clusterProvider)
@@ -183,20 +225,33 @@ public final class ShmSettings
         return scheme;
     }
 
-    /** Reads the settings from an actor system's whole configuration. */
+    /**
+     * Reads and validates the settings from an actor system's whole configuration.
+     *
+     * @param root the whole configuration (e.g. {@code system.settings().config()}), with defaults applied.
+     * @return the validated settings.
+     * @throws ShmConfigurationException naming the key and value of the first bad setting.
+     */
     public static ShmSettings fromRootConfig(final Config root)
     {
         return new ShmSettings(root.getConfig(ROOT));
     }
 
-    /** Aeron's largest message for a term length: min(term length / 8, 16 MiB). */
+    /**
+     * Aeron's largest message for a term length: min(term length / 8, 16 MiB).
+     *
+     * @param termLength the term length in bytes.
+     * @return the largest Aeron message, in bytes.
+     */
     public static int maxMessageLength(final int termLength)
     {
         return Math.min(termLength / 8, 16 * 1024 * 1024);
     }
 
-    /** The default shared-memory directory: {@code /dev/shm/pekko-shm-<user>}, or under java.io.tmpdir without /dev/shm. */
-    public static Path defaultDirectory()
+    /**
+     * The default shared-memory directory: {@code /dev/shm/pekko-shm-<user>}, or under java.io.tmpdir without /dev/shm.
+     */
+    static Path defaultDirectory()
     {
         final String user = System.getProperty("user.name", "default").replaceAll("[^A-Za-z0-9._-]", "_");
         final Path devShm = Path.of("/dev/shm");

@@ -26,34 +26,34 @@ import java.nio.charset.StandardCharsets;
  * ordered, so both ends agree on the tables without any other exchange. Recipients and senders are actor paths in
  * Pekko's serialization format (with address and uid).
  */
-public final class DirectEnvelope
+final class DirectEnvelope
 {
-    public static final int RECIPIENT_OFFSET = 0;
-    public static final int SENDER_OFFSET = 4;
-    public static final int SERIALIZER_OFFSET = 8;
-    public static final int MANIFEST_OFFSET = 12;
-    public static final int LITERALS_OFFSET = 16;
+    static final int RECIPIENT_OFFSET = 0;
+    static final int SENDER_OFFSET = 4;
+    static final int SERIALIZER_OFFSET = 8;
+    static final int MANIFEST_OFFSET = 12;
+    static final int LITERALS_OFFSET = 16;
 
-    public static final int NONE = -1;
-    public static final int LITERAL = -2;
-    public static final int DEFINE = 0x4000_0000;
-    public static final int MAX_ID = DEFINE - 1;
+    static final int NONE = -1;
+    static final int LITERAL = -2;
+    static final int DEFINE = 0x4000_0000;
+    static final int MAX_ID = DEFINE - 1;
     /** Longest literal: an actor path or manifest of up to this many UTF-8 bytes. */
-    public static final int MAX_LITERAL_LENGTH = 0xFFFF;
-    public static final int LITERAL_PREFIX_LENGTH = 2;
+    static final int MAX_LITERAL_LENGTH = 0xFFFF;
+    static final int LITERAL_PREFIX_LENGTH = 2;
 
     private DirectEnvelope()
     {
     }
 
     /** Whether a code is followed by a literal. */
-    public static boolean hasLiteral(final int code)
+    static boolean hasLiteral(final int code)
     {
         return LITERAL == code || (code >= DEFINE);
     }
 
     /** The UTF-8 bytes of a literal, checked against {@link #MAX_LITERAL_LENGTH}. */
-    public static byte[] literal(final String text)
+    static byte[] literal(final String text)
     {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_LITERAL_LENGTH)
@@ -65,7 +65,7 @@ public final class DirectEnvelope
     }
 
     /** Writes a literal at {@code offset}; returns the offset after it. */
-    public static int putLiteral(final MutableDirectBuffer buffer, final int offset, final byte[] literal)
+    static int putLiteral(final MutableDirectBuffer buffer, final int offset, final byte[] literal)
     {
         buffer.putShort(offset, (short)literal.length);
         buffer.putBytes(offset + LITERAL_PREFIX_LENGTH, literal);
@@ -77,7 +77,7 @@ public final class DirectEnvelope
      *
      * @throws MalformedFrameException if it does not fit.
      */
-    public static int literalLength(final DirectBuffer buffer, final int offset, final int end)
+    static int literalLength(final DirectBuffer buffer, final int offset, final int end)
     {
         if (offset + LITERAL_PREFIX_LENGTH > end)
         {
@@ -92,7 +92,7 @@ public final class DirectEnvelope
     }
 
     /** Reads the literal at {@code offset} whose length {@link #literalLength} gave. */
-    public static String getLiteral(final DirectBuffer buffer, final int offset, final int length)
+    static String getLiteral(final DirectBuffer buffer, final int offset, final int length)
     {
         return buffer.getStringWithoutLengthUtf8(offset + LITERAL_PREFIX_LENGTH, length);
     }
@@ -102,7 +102,7 @@ public final class DirectEnvelope
      *
      * @throws MalformedFrameException if it is none of the valid forms.
      */
-    public static void checkCode(final int code, final int tableSize, final String field)
+    static void checkCode(final int code, final int tableSize, final String field)
     {
         final boolean valid = NONE == code || LITERAL == code ||
             (code >= 0 && code < tableSize) || (code >= DEFINE && code - DEFINE < tableSize);

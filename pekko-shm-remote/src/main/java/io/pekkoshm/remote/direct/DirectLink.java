@@ -51,7 +51,7 @@ public final class DirectLink
         this.address = address;
     }
 
-    public Address address()
+    Address address()
     {
         return address;
     }
@@ -61,7 +61,7 @@ public final class DirectLink
      *
      * @return false when the caller must send it the classic way.
      */
-    public boolean send(final DirectRef ref, final Object message, final ActorRef sender)
+    boolean send(final DirectRef ref, final Object message, final ActorRef sender)
     {
         while (true)
         {

@@ -85,7 +85,16 @@ public final class DirectPath implements DirectInbound
             ACTOR_NAME);
     }
 
-    /** Starts the direct path and installs its receiving side in the transport. */
+    /**
+     * Starts the direct path (its barrier actor under /system) and installs its receiving side in the transport.
+     * Called once per actor system, by the provider, after the transport listens.
+     *
+     * @param system   the actor system.
+     * @param settings the plugin's settings ({@code direct.*} are used here).
+     * @param routes   the transport's routes: where sends go, and where the receiving side is installed.
+     * @param bridge   what the direct path needs of Pekko's internals.
+     * @return the running direct path.
+     */
     public static DirectPath start(final ExtendedActorSystem system, final ShmSettings settings,
         final DirectRoutes routes, final PekkoBridge bridge)
     {
@@ -95,9 +104,14 @@ public final class DirectPath implements DirectInbound
     }
 
     /**
-     * Sends an ordinary message to a remote actor the direct way, when the link to its node allows.
+     * Sends an ordinary message to a remote actor the direct way, when the link to its node allows. Any thread;
+     * serializes on the caller's thread and may wait up to {@code direct.back-pressure-timeout} for room.
      *
-     * @return false when the caller must send it the classic way.
+     * @param ref     the recipient.
+     * @param message the message (not a system message).
+     * @param sender  the sender, or null (or deadLetters) for none.
+     * @return true if the message was sent, held to be sent in order, or dropped (counted, published as
+     * {@code Dropped}); false when the caller must send it the classic way.
      */
     public boolean send(final DirectRef ref, final Object message, final ActorRef sender)
     {
@@ -117,7 +131,7 @@ public final class DirectPath implements DirectInbound
     }
 
     /** How many messages the direct path has dropped (each also counted in the node's 'messages dropped'). */
-    public long drops()
+    long drops()
     {
         return drops.get();
     }

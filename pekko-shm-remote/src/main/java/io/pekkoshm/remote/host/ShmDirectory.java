@@ -118,6 +118,7 @@ public final class ShmDirectory
      * The directory's secret, made (owner-only, random) by the first node to ask. Call only while holding
      * {@link #lockStartup(Duration) the start-up lock}.
      *
+     * @return the secret's bytes (a new array).
      * @throws IOException naming the file if it cannot be made or read, or is not a secret of the right length.
      */
     public byte[] secret() throws IOException

@@ -20,6 +20,14 @@ public final class PeerTermination
     private final LoggingAdapter log;
     private final boolean enabled;
 
+    /**
+     * Made once per node, when the transport starts listening.
+     *
+     * @param system     the node's actor system.
+     * @param log        where to say what was done.
+     * @param configured {@code terminate-on-peer-process-exit}; honoured only with {@code actor.provider = remote}
+     *                   (or a subclass of its provider that is not Pekko Cluster's).
+     */
     public PeerTermination(final ExtendedActorSystem system, final LoggingAdapter log, final boolean configured)
     {
         this.system = system;
@@ -27,7 +35,12 @@ public final class PeerTermination
         this.enabled = configured && system.provider() instanceof RemoteActorRefProvider && !isClusterProvider(system);
     }
 
-    /** Whether the actor system runs Pekko Cluster's provider (membership, not the transport, decides who is gone). */
+    /**
+     * Whether the actor system runs Pekko Cluster's provider (membership, not the transport, decides who is gone).
+     *
+     * @param system the actor system.
+     * @return true if its provider's class, or a superclass, is in {@code org.apache.pekko.cluster}.
+     */
     public static boolean isClusterProvider(final ExtendedActorSystem system)
     {
         final ActorRefProvider provider = system.provider();
@@ -42,7 +55,10 @@ public final class PeerTermination
     }
 
     /**
-     * @param address  the peer's full address (protocol {@code pekko.shm}).
+     * The process of a peer has exited: quarantine its incarnation and publish its address as terminated, or only log
+     * it when disabled. Called on the node agent's thread.
+     *
+     * @param address  the peer's full address (protocol {@code pekko.shm}, or {@code pekko.tcp} for scheme tcp).
      * @param pekkoUid the peer system's uid, as its handshake said.
      * @param pid      the peer's pid, for the log.
      */

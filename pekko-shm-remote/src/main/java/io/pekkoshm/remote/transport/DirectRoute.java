@@ -29,8 +29,10 @@ public final class DirectRoute
     }
 
     /**
-     * Writes one DIRECT frame.
+     * Writes one DIRECT frame, on the caller's thread, under the association's outbox lock (any thread may call).
      *
+     * @param body the envelope and payload; asked for its length, then written straight into the log buffer, the
+     * staging buffer or a blob block.
      * @return {@link #TAKEN}, {@link #FULL} (back-pressured: nothing taken, try again),
      * {@link #CLOSED} (the association has ended: this route is dead) or {@link #TOO_LARGE}.
      * @throws io.pekkoshm.remote.blob.BlobStoreException if the body belongs in the blob store and can never be
@@ -46,19 +48,19 @@ public final class DirectRoute
         return result;
     }
 
-    /** The peer's address, with the full protocol. */
+    /** {@return the peer's address, with the full protocol} */
     public Address remoteAddress()
     {
         return remoteAddress;
     }
 
     /** The peer actor system's uid (its incarnation as Pekko knows it). */
-    public long peerUid()
+    long peerUid()
     {
         return peerUid;
     }
 
-    /** The largest body a frame of this route can carry (through the blob store, when it is on). */
+    /** {@return the largest body, in bytes, a frame of this route can carry (through the blob store, when it is on)} */
     public long maxBodyLength()
     {
         return outbox.maxBodyLength();

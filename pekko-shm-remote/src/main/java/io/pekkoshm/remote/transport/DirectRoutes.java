@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * provider installs.
  * <p>
  * A route exists only when both ends decode DIRECT frames: this node because its actor system runs a direct-path
- * provider ({@link #acceptsDirect()}), the peer because its handshake said so ({@link FrameHeader#FLAG_DIRECT}).
+ * provider, the peer because its handshake said so ({@link FrameHeader#FLAG_DIRECT}).
  */
 public final class DirectRoutes
 {
@@ -25,18 +25,28 @@ public final class DirectRoutes
     }
 
     /** Whether this node decodes DIRECT frames (its handshakes say so). */
-    public boolean acceptsDirect()
+    boolean acceptsDirect()
     {
         return acceptsDirect;
     }
 
-    /** The route to a peer, or null while there is no established association to it that carries DIRECT frames. */
+    /**
+     * The route to a peer; safe from any thread.
+     *
+     * @param remoteAddress the peer's address, with the full protocol.
+     * @return its route, or null while there is no established association to it that carries DIRECT frames.
+     */
     public DirectRoute route(final Address remoteAddress)
     {
         return routes.get(remoteAddress);
     }
 
-    /** Installs the receiving side; DIRECT frames that arrive before it is installed are counted as dropped. */
+    /**
+     * Installs the receiving side, once, when the direct path starts. A DIRECT frame that arrives before then is
+     * rejected as malformed, which ends its association.
+     *
+     * @param inbound opens a session for each association that carries DIRECT frames.
+     */
     public void inbound(final DirectInbound inbound)
     {
         this.inbound = inbound;

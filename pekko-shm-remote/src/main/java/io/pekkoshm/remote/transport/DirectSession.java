@@ -11,6 +11,9 @@ public interface DirectSession
     /**
      * One DIRECT body. The buffer is only valid during the call.
      *
+     * @param buffer holds the body.
+     * @param offset where the body starts.
+     * @param length the body's length in bytes.
      * @throws MalformedFrameException if the body is not a valid envelope: the association is ended.
      */
     void onFrame(DirectBuffer buffer, int offset, int length);

@@ -13,10 +13,15 @@ import org.agrona.MutableDirectBuffer;
  */
 public interface FrameBody
 {
-    /** The body's length in bytes; fixes what {@link #write} will write. */
+    /** {@return the body's length in bytes} It fixes what {@link #write} will write. */
     int length();
 
-    /** Writes exactly {@link #length()} bytes at {@code offset}. */
+    /**
+     * Writes exactly {@link #length()} bytes.
+     *
+     * @param buffer where the body goes: the claimed log buffer space, the staging buffer or a blob block.
+     * @param offset where the body starts in {@code buffer}.
+     */
     void write(MutableDirectBuffer buffer, int offset);
 
     /** The body written last is in the stream. */

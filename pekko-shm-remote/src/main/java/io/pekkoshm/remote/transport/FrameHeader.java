@@ -37,27 +37,44 @@ public final class FrameHeader
     /** Version 2: DIRECT frames, typed batch records, typed blob descriptors, handshake flags. */
     public static final byte VERSION = 2;
 
+    /** Offset of the version byte: first, so that a reader can refuse a layout it does not know. */
     public static final int VERSION_OFFSET = 0;
+    /** Offset of the frame type byte. */
     public static final int TYPE_OFFSET = 1;
+    /** Offset of the flags, int16 ({@link #FLAG_DIRECT}; HELLO and HELLO_ACK only). */
     public static final int FLAGS_OFFSET = 2;
+    /** Offset of the type's argument, int32. */
     public static final int ARGUMENT_OFFSET = 4;
+    /** Length of the header in bytes; the body starts here. */
     public static final int LENGTH = 8;
 
+    /** Type: handshake request, body {@link HelloFlyweight}. */
     public static final byte HELLO = 1;
+    /** Type: handshake reply, argument the initiator's session id, body {@link HelloFlyweight}. */
     public static final byte HELLO_ACK = 2;
+    /** Type: one classic remoting payload. */
     public static final byte DATA = 3;
+    /** Type: several DATA or DIRECT records in one frame, argument their count. */
     public static final byte BATCH = 4;
+    /** Type: keeps an idle association alive; no body. */
     public static final byte HEARTBEAT = 5;
+    /** Type: the sender ends the association; no body. */
     public static final byte DISASSOCIATE = 6;
+    /** Type: a DATA or DIRECT body (the argument says which) placed in the sender's blob store. */
     public static final byte BLOB = 7;
+    /** Type: one direct-path message. */
     public static final byte DIRECT = 8;
 
     /** Handshake flag: this node's actor system decodes DIRECT frames. */
     public static final short FLAG_DIRECT = 1;
 
+    /** BLOB frame: offset of the block id, int64, from the frame's start. */
     public static final int BLOB_ID_OFFSET = LENGTH;
+    /** BLOB frame: offset of the block's generation, int64. */
     public static final int BLOB_GENERATION_OFFSET = LENGTH + 8;
+    /** BLOB frame: offset of the payload's length in bytes, int64. */
     public static final int BLOB_LENGTH_OFFSET = LENGTH + 16;
+    /** Length of a whole BLOB frame, header included. */
     public static final int BLOB_FRAME_LENGTH = LENGTH + 24;
 
     /** Length of the per-record prefix inside a BATCH body: length int32, type int8, 3 reserved. */
@@ -69,11 +86,28 @@ public final class FrameHeader
     {
     }
 
+    /**
+     * Writes a header with no flags.
+     *
+     * @param buffer   where the frame is being built.
+     * @param offset   where the frame starts in {@code buffer}.
+     * @param type     one of the type constants.
+     * @param argument the type's argument (0 where the type has none).
+     */
     public static void write(final MutableDirectBuffer buffer, final int offset, final byte type, final int argument)
     {
         write(buffer, offset, type, argument, (short)0);
     }
 
+    /**
+     * Writes a header, {@link #VERSION} first.
+     *
+     * @param buffer   where the frame is being built.
+     * @param offset   where the frame starts in {@code buffer}.
+     * @param type     one of the type constants.
+     * @param argument the type's argument (0 where the type has none).
+     * @param flags    handshake flags ({@link #FLAG_DIRECT}) for HELLO and HELLO_ACK, 0 for other types.
+     */
     public static void write(
         final MutableDirectBuffer buffer, final int offset, final byte type, final int argument, final short flags)
     {
@@ -83,26 +117,55 @@ public final class FrameHeader
         buffer.putInt(offset + ARGUMENT_OFFSET, argument);
     }
 
+    /**
+     * {@return the flags of the frame at {@code offset}}
+     *
+     * @param buffer the frame's buffer.
+     * @param offset where the frame starts.
+     */
     public static short flags(final DirectBuffer buffer, final int offset)
     {
         return buffer.getShort(offset + FLAGS_OFFSET);
     }
 
+    /**
+     * {@return the version of the frame at {@code offset}} Check it before reading anything else.
+     *
+     * @param buffer the frame's buffer.
+     * @param offset where the frame starts.
+     */
     public static byte version(final DirectBuffer buffer, final int offset)
     {
         return buffer.getByte(offset + VERSION_OFFSET);
     }
 
+    /**
+     * {@return the type of the frame at {@code offset}}
+     *
+     * @param buffer the frame's buffer.
+     * @param offset where the frame starts.
+     */
     public static byte type(final DirectBuffer buffer, final int offset)
     {
         return buffer.getByte(offset + TYPE_OFFSET);
     }
 
+    /**
+     * {@return the argument of the frame at {@code offset}}
+     *
+     * @param buffer the frame's buffer.
+     * @param offset where the frame starts.
+     */
     public static int argument(final DirectBuffer buffer, final int offset)
     {
         return buffer.getInt(offset + ARGUMENT_OFFSET);
     }
 
+    /**
+     * {@return a type's name, for logs: {@code "DATA"}, or {@code "UNKNOWN(<n>)"} for a type this version lacks}
+     *
+     * @param type a frame type byte.
+     */
     public static String typeName(final byte type)
     {
         switch (type)

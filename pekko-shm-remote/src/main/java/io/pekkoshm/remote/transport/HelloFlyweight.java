@@ -28,26 +28,43 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HelloFlyweight
 {
+    /** Offset of the node's incarnation, int64. */
     public static final int INCARNATION_OFFSET = 0;
+    /** Offset of the actor system's uid, int64. */
     public static final int PEKKO_UID_OFFSET = 8;
+    /** Offset of the node's process id, int64. */
     public static final int PID_OFFSET = 16;
+    /** Offset of the node's process start time, epoch milliseconds, int64. */
     public static final int PROCESS_START_OFFSET = 24;
+    /** Offset of the node's port, int32 (1 to 65535). */
     public static final int PORT_OFFSET = 32;
+    /** Offset of the system name's length in bytes, int32. */
     public static final int SYSTEM_LENGTH_OFFSET = 36;
+    /** Offset of the system name's UTF-8 bytes; the host name's length and bytes follow them. */
     public static final int SYSTEM_OFFSET = 40;
+    /** The longest system or host name, in UTF-8 bytes. */
     public static final int MAX_NAME_LENGTH = 255;
 
     private HelloFlyweight()
     {
     }
 
-    /** The body's length for an identity. */
+    /**
+     * {@return the body's length in bytes for an identity}
+     *
+     * @param identity the identity to be written.
+     */
     public static int length(final NodeIdentity identity)
     {
         return SYSTEM_OFFSET + utf8(identity.system()).length + 4 + utf8(identity.host()).length;
     }
 
-    /** The body for an identity, as bytes. */
+    /**
+     * {@return the body for an identity, as a new array}
+     *
+     * @param identity the identity to encode.
+     * @throws IllegalArgumentException if a name is longer than {@link #MAX_NAME_LENGTH} bytes.
+     */
     public static byte[] encode(final NodeIdentity identity)
     {
         final byte[] body = new byte[length(identity)];
@@ -55,7 +72,15 @@ public final class HelloFlyweight
         return body;
     }
 
-    /** Writes the body at {@code offset}; returns its length. */
+    /**
+     * Writes the body for an identity.
+     *
+     * @param buffer   where the frame is being built; needs {@link #length(NodeIdentity)} bytes at {@code offset}.
+     * @param offset   where the body starts (after the {@link FrameHeader}).
+     * @param identity the identity to write.
+     * @return the body's length in bytes.
+     * @throws IllegalArgumentException if a name is longer than {@link #MAX_NAME_LENGTH} bytes.
+     */
     public static int write(final MutableDirectBuffer buffer, final int offset, final NodeIdentity identity)
     {
         final byte[] system = checked(utf8(identity.system()), "system name");
@@ -74,9 +99,14 @@ public final class HelloFlyweight
     }
 
     /**
-     * Reads a body of {@code length} bytes at {@code offset}.
+     * Reads a body, checking its name lengths against the body and its port against 1 to 65535 (the bytes come from
+     * a peer, and are not trusted).
      *
-     * @throws MalformedFrameException if the lengths inside do not fit the body.
+     * @param buffer the frame's buffer.
+     * @param offset where the body starts.
+     * @param length the body's length in bytes.
+     * @return the identity the body holds.
+     * @throws MalformedFrameException if the lengths inside do not fit the body, or the port is out of range.
      */
     public static NodeIdentity read(final DirectBuffer buffer, final int offset, final int length)
     {

@@ -5,6 +5,7 @@ public final class MalformedFrameException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what is wrong with the frame, for the log (the frame's bytes are not kept). */
     public MalformedFrameException(final String message)
     {
         super(message);

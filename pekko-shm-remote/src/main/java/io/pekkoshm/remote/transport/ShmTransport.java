@@ -83,6 +83,9 @@ public final class ShmTransport implements Transport
      * It never throws: classic remoting builds transports inside an actor, where an exception would only surface
      * as a start-up timeout. A bad setting or missing JVM flag is kept and returned by {@link #listen()} as a
      * failed future, which fails {@code ActorSystem.create} at once with that cause.
+     *
+     * @param system the actor system whose classic remoting starts this transport.
+     * @param config the section {@code pekko.remote.shm}, with defaults applied.
      */
     public ShmTransport(final ExtendedActorSystem system, final Config config)
     {

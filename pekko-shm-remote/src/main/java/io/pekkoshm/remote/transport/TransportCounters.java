@@ -2,7 +2,6 @@ package io.pekkoshm.remote.transport;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
-import io.pekkoshm.remote.Count;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import org.agrona.CloseHelper;
 
@@ -26,20 +25,35 @@ import org.agrona.CloseHelper;
  */
 public final class TransportCounters implements AutoCloseable
 {
+    /** Type id of the counter of messages sent (classic and direct), a running total. */
     public static final int MESSAGES_SENT_TYPE_ID = 7301;
+    /** Type id of the counter of payload bytes sent (frame bodies; headers not counted), a running total. */
     public static final int BYTES_SENT_TYPE_ID = 7302;
+    /** Type id of the counter of messages received (classic and direct), a running total. */
     public static final int MESSAGES_RECEIVED_TYPE_ID = 7303;
+    /** Type id of the counter of payload bytes received (frame bodies; headers not counted), a running total. */
     public static final int BYTES_RECEIVED_TYPE_ID = 7304;
+    /** Type id of the counter of batch frames sent (several messages in one frame), a running total. */
     public static final int BATCHES_SENT_TYPE_ID = 7305;
+    /** Type id of the counter of back-pressure events (a write found the peer's log full), a running total. */
     public static final int BACK_PRESSURE_TYPE_ID = 7306;
+    /** Type id of the counter of associations open now. */
     public static final int ASSOCIATIONS_TYPE_ID = 7307;
+    /** Type id of the counter of messages dropped (never sent, or not deliverable), a running total. */
     public static final int DROPPED_TYPE_ID = 7308;
+    /** Type id of the counter of frames rejected (unknown session, bad version, malformed), a running total. */
     public static final int REJECTED_TYPE_ID = 7309;
+    /** Type id of the counter of payloads sent through the blob store, a running total. */
     public static final int BLOBS_SENT_TYPE_ID = 7310;
+    /** Type id of the counter of payloads received through the blob store, a running total. */
     public static final int BLOBS_RECEIVED_TYPE_ID = 7311;
+    /** Type id of the counter of bytes of this node's blob blocks allocated now. */
     public static final int BLOB_BYTES_TYPE_ID = 7312;
+    /** Type id of the counter of blob blocks taken back from receivers whose process died, a running total. */
     public static final int BLOBS_RECLAIMED_TYPE_ID = 7313;
+    /** Type id of the counter of direct-path messages sent (also in messages sent), a running total. */
     public static final int DIRECT_SENT_TYPE_ID = 7314;
+    /** Type id of the counter of direct-path messages received (also in messages received), a running total. */
     public static final int DIRECT_RECEIVED_TYPE_ID = 7315;
 
     final Count messagesSent = new Count();
@@ -109,7 +123,7 @@ public final class TransportCounters implements AutoCloseable
     }
 
     /** The current values; safe from any thread. */
-    public ShmCountersSnapshot snapshot()
+    ShmCountersSnapshot snapshot()
     {
         return new ShmCountersSnapshot(
             messagesSent.get(), bytesSent.get(), messagesReceived.get(), bytesReceived.get(), batchesSent.get(),

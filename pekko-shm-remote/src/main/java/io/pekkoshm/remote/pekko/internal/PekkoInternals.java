@@ -31,25 +31,34 @@ public final class PekkoInternals
     {
     }
 
-    /** Tells every watcher of an actor at {@code address} that the node is gone (they get {@code Terminated}). */
+    /**
+     * Tells every watcher of an actor at {@code address} that the node is gone (they get {@code Terminated}).
+     *
+     * @param system  the watchers' actor system.
+     * @param address the node that is gone, with its full protocol.
+     */
     public static void publishAddressTerminated(final ActorSystem system, final Address address)
     {
         AddressTerminatedTopic.get(system).publish(new AddressTerminated(address));
     }
 
     /** The Pekko version on the classpath. */
-    public static String runningVersion()
+    static String runningVersion()
     {
         return org.apache.pekko.Version.current();
     }
 
-    /** Whether the running Pekko is the minor version this package was written against. */
-    public static boolean isCompatibleVersion(final String version)
+    /** Whether a Pekko version is the minor version this package was written against. */
+    static boolean isCompatibleVersion(final String version)
     {
         return version.equals(WRITTEN_AGAINST) || version.startsWith(WRITTEN_AGAINST + ".");
     }
 
-    /** @return null if compatible, else a message saying what differs and what to do. */
+    /**
+     * Checks the Pekko on the classpath against {@link #WRITTEN_AGAINST}.
+     *
+     * @return null if compatible, else a message saying what differs and what to do.
+     */
     public static String checkVersion()
     {
         final String running = runningVersion();

@@ -23,6 +23,15 @@ public class ShmClusterActorRefProvider extends ClusterActorRefProvider implemen
 {
     private final DirectRefs refs = new DirectRefs(this);
 
+    /**
+     * The constructor Pekko calls, by reflection, for {@code pekko.actor.provider}; the arguments go to Pekko's, with
+     * the settings' provider set to {@code cluster}.
+     *
+     * @param systemName    the actor system's name.
+     * @param settings      the actor system's settings.
+     * @param eventStream   the actor system's event stream.
+     * @param dynamicAccess the actor system's dynamic access.
+     */
     public ShmClusterActorRefProvider(final String systemName, final ActorSystem.Settings settings,
         final EventStream eventStream, final DynamicAccess dynamicAccess)
     {
