@@ -91,10 +91,6 @@ public final class ShmSettings
     public final Duration blobAllocateTimeout;
     /** {@code direct.pending-limit}: the most messages held per peer while its association comes up. */
     public final int directPendingLimit;
-    /**
-     * {@code direct.back-pressure-timeout}: how long a sender waits for room in a full log before it drops the message.
-     */
-    public final Duration directBackPressureTimeout;
     /** {@code direct.compression-table-size}: entries per compression table per association; 0 turns it off. */
     public final int directCompressionTableSize;
     /**
@@ -183,7 +179,6 @@ public final class ShmSettings
         blobAllocateTimeout = r.nonNegativeDuration("blob.allocate-timeout");
 
         directPendingLimit = r.intInRange("direct.pending-limit", 1, 10_000_000);
-        directBackPressureTimeout = r.positiveDuration("direct.back-pressure-timeout");
         directCompressionTableSize = r.intInRange("direct.compression-table-size", 0, 1 << 20);
         directBarrierTimeout = r.positiveDuration("direct.barrier-timeout");
     }

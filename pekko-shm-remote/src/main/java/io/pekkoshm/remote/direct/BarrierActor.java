@@ -5,10 +5,14 @@ import org.apache.pekko.actor.ActorIdentity;
 
 /**
  * Each node's /system/pekko-shm-direct actor. Peers send it their ordering barriers, an {@code Identify} that
- * every actor answers by itself; it receives the answers to this node's own barriers and their timeouts.
+ * every actor answers by itself; it receives the answers to this node's own barriers and their timeouts, and flushes
+ * the links that hold messages for a full log.
  */
 final class BarrierActor extends AbstractActor
 {
+    /** Flush the links that hold messages for a full log. */
+    static final Object FLUSH = new Object();
+
     /** A barrier's deadline has passed. */
     record Timeout(long token)
     {
@@ -28,6 +32,7 @@ final class BarrierActor extends AbstractActor
             .match(ActorIdentity.class, identity -> identity.correlationId() instanceof Long,
                 identity -> path.onBarrierAnswered((Long)identity.correlationId()))
             .match(Timeout.class, timeout -> path.onBarrierTimeout(timeout.token()))
+            .matchEquals(FLUSH, flush -> path.onFlush())
             .build();
     }
 }

@@ -17,7 +17,13 @@ import java.util.ArrayDeque;
  *   BARRIER -- barrier timed out, or no route any more: held messages go classic -> CLASSIC
  *              (after a timeout, the next barrier is tried once barrier-timeout has passed again)
  *   DIRECT --- route closed (association ended): message goes classic -----------> CLASSIC
+ *   DIRECT --- the peer's log (and the association's staging) is full: held -----> CONGESTED
+ *   CONGESTED  held messages written, in order, by later senders and a flush every
+ *              scheduler tick; once none is left -------------------------------> DIRECT
  * </pre>
+ * Held messages (while the association comes up, or while the peer's log is full) are bounded by
+ * {@code direct.pending-limit} per peer: memory stays bounded, senders never block, and a message beyond the bound
+ * is dropped, counted, published as Dropped and logged.
  * Why the barrier: messages that went the classic way sit in classic remoting's endpoint writer and, at the peer,
  * pass through its endpoint reader actor; a direct message written now could overtake them. The barrier is an
  * {@code Identify} sent the classic way to the peer's direct-path actor: when its answer arrives, the peer's
@@ -33,12 +39,15 @@ public final class DirectLink
     private static final int CLASSIC = 1;
     private static final int BARRIER = 2;
     private static final int DIRECT = 3;
+    private static final int CONGESTED = 4;
 
     private final DirectPath path;
     private final Address address;
     private volatile int state = OPEN;
     /** The route and its compression tables, while DIRECT. */
     private volatile Channel channel;
+    /** The channel while CONGESTED: held messages go into it first. */
+    private Channel parked;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private long barrierToken;
     /** After a barrier timed out, no new barrier before this time (System.nanoTime). */
@@ -68,12 +77,21 @@ public final class DirectLink
             final Channel current = channel;
             if (null != current)
             {
-                if (DirectPath.CLOSED != path.write(current.route, current.compression, ref, message, sender))
+                final int result = path.write(current.route, current.compression, ref, message, sender);
+                if (DirectPath.SENT == result || DirectPath.DROPPED == result)
                 {
                     return true;
                 }
-                routeClosed(current);
-                return false;
+                if (DirectPath.CLOSED == result)
+                {
+                    routeClosed(current);
+                    return false;
+                }
+                if (congest(current, ref, message, sender))
+                {
+                    return true;
+                }
+                continue; // the link changed state meanwhile: go round again
             }
             synchronized (this)
             {
@@ -103,6 +121,17 @@ public final class DirectLink
                         hold(ref, message, sender);
                         return true;
                     }
+                    case CONGESTED:
+                        if (flushHeld())
+                        {
+                            break; // nothing held any more: write it directly
+                        }
+                        if (CONGESTED == state)
+                        {
+                            hold(ref, message, sender);
+                            return true;
+                        }
+                        break; // the route closed while flushing: go round again
                     default:
                         hold(ref, message, sender);
                         return true;
@@ -126,21 +155,17 @@ public final class DirectLink
             releaseHeldClassic();
             return;
         }
-        final Channel opened = new Channel(route, path.newCompression());
-        Held next;
-        while (null != (next = held.pollFirst()))
-        {
-            if (DirectPath.CLOSED == path.write(opened.route, opened.compression, next.ref, next.message, next.sender))
-            {
-                next.ref.sendClassic(next.message, next.sender);
-                releaseHeldClassic();
-                return;
-            }
-        }
-        channel = opened;
-        state = DIRECT;
+        parked = new Channel(route, path.newCompression());
+        state = CONGESTED;
         barrierTimedOut = false;
-        path.log().debug("Direct path to {} is open ({})", address, route);
+        if (!flushHeld())
+        {
+            if (CONGESTED == state)
+            {
+                path.congested(this);
+            }
+            return;
+        }
     }
 
     /**
@@ -160,6 +185,65 @@ public final class DirectLink
         barrierTimedOut = true;
         nextBarrierNs = System.nanoTime() + path.barrierTimeoutNs();
         releaseHeldClassic();
+    }
+
+    /**
+     * The peer's log was full for a message written directly: the link holds it, and what follows, in order.
+     *
+     * @return false if the link had left DIRECT meanwhile (the caller goes round again).
+     */
+    private synchronized boolean congest(final Channel current, final DirectRef ref, final Object message,
+        final ActorRef sender)
+    {
+        if (channel != current)
+        {
+            return false;
+        }
+        channel = null;
+        parked = current;
+        state = CONGESTED;
+        hold(ref, message, sender);
+        path.congested(this);
+        return true;
+    }
+
+    /**
+     * Writes held messages into the parked channel, in order, until the log is full again.
+     *
+     * @return true if nothing is held any more and the link is DIRECT again.
+     */
+    private boolean flushHeld()
+    {
+        Held next;
+        while (null != (next = held.peekFirst()))
+        {
+            final int result = path.write(parked.route, parked.compression, next.ref, next.message, next.sender);
+            if (DirectPath.FULL == result)
+            {
+                return false;
+            }
+            if (DirectPath.CLOSED == result)
+            {
+                releaseHeldClassic();
+                return false;
+            }
+            held.pollFirst();
+        }
+        channel = parked;
+        parked = null;
+        state = DIRECT;
+        path.log().debug("Direct path to {} is open ({})", address, channel.route);
+        return true;
+    }
+
+    /**
+     * Called by the direct path's flush on the direct-path actor.
+     *
+     * @return true while the link is still congested.
+     */
+    synchronized boolean flushCongested()
+    {
+        return CONGESTED == state && !flushHeld() && CONGESTED == state;
     }
 
     private void open(final DirectRoute route)
@@ -191,7 +275,8 @@ public final class DirectLink
         if (held.size() >= path.pendingLimit())
         {
             path.drop(message, sender, ref.actorRef(), "more than pekko.remote.shm.direct.pending-limit (" +
-                path.pendingLimit() + ") messages held while the association to " + address + " comes up");
+                path.pendingLimit() + ") messages held for " + address + ", while its association comes up or its " +
+                "log is full (the receiver is slower than its senders)");
             return;
         }
         held.addLast(new Held(ref, message, sender));
@@ -206,6 +291,7 @@ public final class DirectLink
         }
         state = CLASSIC;
         channel = null;
+        parked = null;
     }
 
     private record Held(DirectRef ref, Object message, ActorRef sender)

@@ -7,7 +7,6 @@ import io.pekkoshm.remote.transport.DirectRoute;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import io.pekkoshm.remote.transport.DirectSession;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
@@ -29,7 +28,6 @@ import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -50,8 +48,11 @@ public final class DirectPath implements DirectInbound
     static final int SENT = 1;
     static final int DROPPED = 0;
     static final int CLOSED = -1;
+    static final int FULL = 2;
 
     private static final int INITIAL_SERIALIZATION_BUFFER = 64 * 1024;
+    /** How soon a congested link is flushed again (the scheduler rounds up to its tick, 10 ms by default). */
+    private static final java.time.Duration FLUSH_INTERVAL = java.time.Duration.ofMillis(1);
     /** Serialization buffers grow up to this; larger messages are serialized into arrays of their own. */
     private static final int MAX_SERIALIZATION_BUFFER = 1024 * 1024;
 
@@ -61,11 +62,14 @@ public final class DirectPath implements DirectInbound
     private final PekkoBridge bridge;
     private final Serialization serialization;
     private final LoggingAdapter log;
-    private final long backPressureTimeoutNs;
     private final ConcurrentHashMap<Address, DirectLink> links = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, DirectLink> barriers = new ConcurrentHashMap<>();
     private final AtomicLong nextToken = new AtomicLong(1);
     private final AtomicLong drops = new AtomicLong();
+    /** Links holding messages for a full log, and whether their flush is scheduled. */
+    private final java.util.Set<DirectLink> congestedLinks = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled =
+        new java.util.concurrent.atomic.AtomicBoolean();
     private final ThreadLocal<SendState> sendStates = ThreadLocal.withInitial(SendState::new);
     /** Serializers by id, for the poller's thread only. */
     private final Int2ObjectHashMap<Serializer> serializers = new Int2ObjectHashMap<>();
@@ -80,7 +84,6 @@ public final class DirectPath implements DirectInbound
         this.bridge = bridge;
         this.serialization = SerializationExtension.get(system);
         this.log = Logging.getLogger(system, DirectPath.class);
-        this.backPressureTimeoutNs = settings.directBackPressureTimeout.toNanos();
         this.barrierActor = system.systemActorOf(Props.create(BarrierActor.class, () -> new BarrierActor(this)),
             ACTOR_NAME);
     }
@@ -105,7 +108,8 @@ public final class DirectPath implements DirectInbound
 
     /**
      * Sends an ordinary message to a remote actor the direct way, when the link to its node allows. Any thread;
-     * serializes on the caller's thread and may wait up to {@code direct.back-pressure-timeout} for room.
+     * serializes on the caller's thread and never blocks: while the peer's log is full, messages are held in order
+     * (up to {@code direct.pending-limit}).
      *
      * @param ref     the recipient.
      * @param message the message (not a system message).
@@ -176,10 +180,11 @@ public final class DirectPath implements DirectInbound
     }
 
     /**
-     * Serializes a message and writes it into a route, waiting up to back-pressure-timeout for room.
+     * Serializes a message and writes it into a route.
      *
-     * @return {@link #SENT}, {@link #DROPPED} (counted, published, logged) or {@link #CLOSED} (the route is dead:
-     * nothing was taken, the caller sends it another way).
+     * @return {@link #SENT}, {@link #DROPPED} (counted, published, logged), {@link #FULL} (the peer's log and the
+     * association's staging are full: nothing was taken, the caller holds it in order) or {@link #CLOSED} (the route
+     * is dead: nothing was taken, the caller sends it another way).
      */
     int write(final DirectRoute route, final OutboundCompression compression, final DirectRef ref,
         final Object message, final ActorRef sender)
@@ -195,40 +200,19 @@ public final class DirectPath implements DirectInbound
             writer.message(compression, recipient, !isTemporary(recipient), from, null != from && !isTemporary(from),
                 serializer.identifier(), Serializers.manifestFor(serializer, message));
             serialize(state, serializer, message);
-            long deadlineNs = 0;
-            while (true)
+            final int result = route.offer(writer);
+            if (DirectRoute.TAKEN == result)
             {
-                final int result = route.offer(writer);
-                if (DirectRoute.TAKEN == result)
-                {
-                    return SENT;
-                }
-                if (DirectRoute.CLOSED == result)
-                {
-                    return CLOSED;
-                }
-                if (DirectRoute.TOO_LARGE == result)
-                {
-                    drop(message, sender, recipient, "its serialized size (" + writer.payloadLength() + " bytes) is " +
-                        "larger than the largest message to " + route.remoteAddress() + " (" + route.maxBodyLength() +
-                        " bytes; see pekko.remote.shm.blob.max-bytes)");
-                    return DROPPED;
-                }
-                final long nowNs = System.nanoTime();
-                if (0 == deadlineNs)
-                {
-                    deadlineNs = nowNs + backPressureTimeoutNs;
-                    state.idle.reset();
-                }
-                else if (nowNs - deadlineNs > 0)
-                {
-                    drop(message, sender, recipient, "the log buffer to " + route.remoteAddress() + " stayed full for " +
-                        "pekko.remote.shm.direct.back-pressure-timeout (" + settings.directBackPressureTimeout.toMillis() +
-                        " ms): the receiver is slower than its senders");
-                    return DROPPED;
-                }
-                state.idle.idle();
+                return SENT;
             }
+            if (DirectRoute.TOO_LARGE == result)
+            {
+                drop(message, sender, recipient, "its serialized size (" + writer.payloadLength() + " bytes) is " +
+                    "larger than the largest message to " + route.remoteAddress() + " (" + route.maxBodyLength() +
+                    " bytes; see pekko.remote.shm.blob.max-bytes)");
+                return DROPPED;
+            }
+            return DirectRoute.CLOSED == result ? CLOSED : FULL;
         }
         catch (final BlobStoreException ex)
         {
@@ -299,6 +283,32 @@ public final class DirectPath implements DirectInbound
         if (null != link)
         {
             link.onBarrierAnswered(token);
+        }
+    }
+
+    /**
+     * A link holds messages because the peer's log is full: it is flushed every scheduler tick (and by its next
+     * sender) until it is not.
+     */
+    void congested(final DirectLink link)
+    {
+        congestedLinks.add(link);
+        if (flushScheduled.compareAndSet(false, true))
+        {
+            system.scheduler().scheduleOnce(FLUSH_INTERVAL, barrierActor, BarrierActor.FLUSH, system.dispatcher(),
+                ActorRef.noSender());
+        }
+    }
+
+    /** On the direct-path actor: flushes the congested links, and comes back while any still is. */
+    void onFlush()
+    {
+        flushScheduled.set(false);
+        congestedLinks.removeIf(link -> !link.flushCongested());
+        if (!congestedLinks.isEmpty() && flushScheduled.compareAndSet(false, true))
+        {
+            system.scheduler().scheduleOnce(FLUSH_INTERVAL, barrierActor, BarrierActor.FLUSH, system.dispatcher(),
+                ActorRef.noSender());
         }
     }
 
@@ -374,8 +384,6 @@ public final class DirectPath implements DirectInbound
     private static final class SendState
     {
         final EnvelopeWriter writer = new EnvelopeWriter();
-        final BackoffIdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1),
-            TimeUnit.MILLISECONDS.toNanos(1));
         ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_SERIALIZATION_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
 
         void grow(final int needed)
