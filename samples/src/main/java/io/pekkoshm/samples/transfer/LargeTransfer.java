@@ -127,6 +127,17 @@ public final class LargeTransfer
         });
     }
 
+    /** One message to send and the CRC32 of its payload. */
+    private record Payload(Object message, long crc32)
+    {
+    }
+
+    /** Makes the message of each transfer; runs on the sender, in the sender's actor system. */
+    private interface PayloadSource
+    {
+        Payload next(ActorSystem system, int size);
+    }
+
     /**
      * Mode {@code zero-copy}: each transfer allocates a shared buffer from this node ({@link ShmBlobs#allocate}),
      * fills it in place (no {@code byte[]} on the heap), and sends the {@link SharedBlob} itself; the receiver reads
@@ -135,61 +146,13 @@ public final class LargeTransfer
      */
     private static void zeroCopyTransfer(final int size, final long count) throws Exception
     {
-        final Config config = ConfigFactory.load("transfer");
-        final ShmSettings settings = ShmSettings.fromRootConfig(config);
-        final ActorSystem system = ActorSystem.create("sender", config);
-        try
-        {
-            final CompletableFuture<ActorRef> ready = new CompletableFuture<>();
-            final CompletableFuture<String> lost = new CompletableFuture<>();
-            system.actorOf(Props.create(Sender.class, () -> new Sender(ready, lost)), "sender");
-            final String address = ShmRemote.get(system).address().orElseThrow().toString();
-            Samples.say("transfer: sender " + address + ", shared memory in " + settings.directory);
-            try (ChildProcess receiverJvm = ChildProcess.start("receiver", Receiver.class, List.of("-Xmx256m"), address))
+        transfer(size, count, List.of("-Xmx256m"), "through the zero-copy API: filled in place in shared memory, " +
+            "read in place by the receiver", (system, length) ->
             {
-                final ActorRef receiver = Samples.await(ready, Duration.ofSeconds(60), "word from the receiver",
-                    receiverJvm);
-                Samples.say(String.format("transfer: sending %,d MiB %d time(s) through the zero-copy API: filled in " +
-                    "place in shared memory, read in place by the receiver", size / MiB, count));
-                for (long i = 1; i <= count; i++)
-                {
-                    final SharedBlob blob = ShmBlobs.get(system).allocate(size);
-                    fill(blob.buffer(), size);
-                    final long crc = crc32(blob.byteBuffer());
-                    final long sentAt = System.nanoTime();
-                    final long transfer = i;
-                    final TransferProtocol.Received received = (TransferProtocol.Received)Samples.await(
-                        CompletableFuture.anyOf(Patterns.ask(receiver, blob, TRANSFER_TIMEOUT).toCompletableFuture(),
-                            lost.thenApply(reason ->
-                            {
-                                throw new SampleFailure("the association with the receiver ended during transfer " +
-                                    transfer + " (" + reason + ")");
-                            })),
-                        TRANSFER_TIMEOUT, "answer to transfer " + i, receiverJvm);
-                    final double seconds = (received.receivedNanos() - sentAt) / 1e9;
-                    if (received.length() != size || received.crc32() != crc)
-                    {
-                        throw new SampleFailure(String.format("transfer %d: sent %,d bytes with CRC32 %08x, the " +
-                            "receiver got %,d bytes with CRC32 %08x", i, size, crc, received.length(), received.crc32()));
-                    }
-                    Samples.say(String.format("transfer %d of %d: %,d MiB in %.3f s = %,.0f MiB/s (send to delivery " +
-                        "to the receiving actor, zero-copy); CRC32 %08x on both sides", i, count, size / MiB, seconds,
-                        size / (double)MiB / seconds, received.crc32()));
-                }
-                final ShmCountersSnapshot counters = ShmRemote.get(system).counters();
-                Samples.say(String.format("transfer: counters: blobs sent %d (the zero-copy blobs travel as " +
-                    "descriptors inside messages), messages dropped %d", counters.blobsSent(),
-                    counters.messagesDropped()));
-                receiver.tell(new TransferProtocol.Stop(), ActorRef.noSender());
-                receiverJvm.awaitSuccessfulExit(Duration.ofSeconds(60));
-            }
-        }
-        finally
-        {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        }
-        Samples.awaitSharedMemoryReleased(settings);
+                final SharedBlob blob = ShmBlobs.get(system).allocate(length);
+                fill(blob.buffer(), length);
+                return new Payload(blob, crc32(blob.byteBuffer()));
+            });
     }
 
     private static void serializedTransfer(final int size, final long count) throws Exception
@@ -202,9 +165,23 @@ public final class LargeTransfer
                 "(the receiver gets the same heap options)", size / MiB, heapNeeded / MiB,
                 Runtime.getRuntime().maxMemory() / MiB, heapNeeded / MiB));
         }
+        final byte[] bytes = new byte[size];
+        fill(bytes);
+        final Payload payload = new Payload(bytes, crc32(bytes));
+        Samples.say(String.format("transfer: sending %,d MiB, CRC32 %08x, %d time(s), as an ordinary byte[] message",
+            size / MiB, payload.crc32(), count));
+        transfer(size, count, heapOptions(), "as an ordinary byte[] message", (system, length) -> payload);
+    }
+
+    /**
+     * Starts the sender's actor system and the receiver's JVM, sends {@code count} messages from {@code source} one
+     * at a time, and checks length and CRC32 of each on the receiver's answer.
+     */
+    private static void transfer(final int size, final long count, final List<String> receiverJvmOptions,
+        final String how, final PayloadSource source) throws Exception
+    {
         final Config config = ConfigFactory.load("transfer");
         final ShmSettings settings = ShmSettings.fromRootConfig(config);
-
         final ActorSystem system = ActorSystem.create("sender", config);
         try
         {
@@ -213,24 +190,19 @@ public final class LargeTransfer
             system.actorOf(Props.create(Sender.class, () -> new Sender(ready, lost)), "sender");
             final String address = ShmRemote.get(system).address().orElseThrow().toString();
             Samples.say("transfer: sender " + address + ", shared memory in " + settings.directory);
-
-            try (ChildProcess receiverJvm = ChildProcess.start("receiver", Receiver.class, heapOptions(), address))
+            try (ChildProcess receiverJvm = ChildProcess.start("receiver", Receiver.class, receiverJvmOptions, address))
             {
                 final ActorRef receiver = Samples.await(ready, Duration.ofSeconds(60), "word from the receiver",
                     receiverJvm);
-
-                final byte[] payload = new byte[size];
-                fill(payload);
-                final long crc = crc32(payload);
-                Samples.say(String.format("transfer: sending %,d MiB, CRC32 %08x, %d time(s), as an ordinary byte[] " +
-                    "message", size / MiB, crc, count));
-
+                Samples.say(String.format("transfer: sending %,d MiB %d time(s) %s", size / MiB, count, how));
                 for (long i = 1; i <= count; i++)
                 {
+                    final Payload payload = source.next(system, size);
                     final long sentAt = System.nanoTime();
                     final long transfer = i;
                     final TransferProtocol.Received received = (TransferProtocol.Received)Samples.await(
-                        CompletableFuture.anyOf(Patterns.ask(receiver, payload, TRANSFER_TIMEOUT).toCompletableFuture(),
+                        CompletableFuture.anyOf(
+                            Patterns.ask(receiver, payload.message(), TRANSFER_TIMEOUT).toCompletableFuture(),
                             lost.thenApply(reason ->
                             {
                                 throw new SampleFailure("the association with the receiver ended during transfer " +
@@ -239,16 +211,16 @@ public final class LargeTransfer
                             })),
                         TRANSFER_TIMEOUT, "answer to transfer " + i, receiverJvm);
                     final double seconds = (received.receivedNanos() - sentAt) / 1e9;
-                    if (received.length() != size || received.crc32() != crc)
+                    if (received.length() != size || received.crc32() != payload.crc32())
                     {
                         throw new SampleFailure(String.format("transfer %d: sent %,d bytes with CRC32 %08x, the " +
-                            "receiver got %,d bytes with CRC32 %08x", i, size, crc, received.length(), received.crc32()));
+                            "receiver got %,d bytes with CRC32 %08x", i, size, payload.crc32(), received.length(),
+                            received.crc32()));
                     }
                     Samples.say(String.format("transfer %d of %d: %,d MiB in %.3f s = %,.0f MiB/s (send to delivery " +
                         "to the receiving actor); CRC32 %08x on both sides", i, count, size / MiB, seconds,
                         size / (double)MiB / seconds, received.crc32()));
                 }
-
                 final ShmCountersSnapshot counters = ShmRemote.get(system).counters();
                 Samples.say(String.format("transfer: counters: blobs sent %d, messages dropped %d",
                     counters.blobsSent(), counters.messagesDropped()));
