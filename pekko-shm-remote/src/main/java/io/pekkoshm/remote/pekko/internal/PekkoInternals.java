@@ -19,8 +19,8 @@ import org.apache.pekko.event.AddressTerminatedTopic;
  * and override the methods that make remote refs; {@link DirectRemoteActorRef} subclasses {@code RemoteActorRef};
  * {@code DirectRefs} repeats the delivery rules of {@code DefaultMessageDispatcher} and uses
  * {@code ActorSelection.deliverSelection}, {@code Serialization.currentTransportInformation}, {@code LocalRef},
- * {@code RepointableRef}, {@code RemoteRef}, {@code InternalActorRef}; the cluster provider rebuilds
- * {@code ActorSystem.Settings} so that Pekko's {@code HasCluster} holds.
+ * {@code RepointableRef}, {@code RemoteRef}, {@code InternalActorRef}; the cluster provider sets
+ * {@code ActorSystem.Settings}' {@code ProviderSelectionType} and {@code HasCluster} ({@link #declareCluster}).
  */
 public final class PekkoInternals
 {
@@ -40,6 +40,41 @@ public final class PekkoInternals
     public static void publishAddressTerminated(final ActorSystem system, final Address address)
     {
         AddressTerminatedTopic.get(system).publish(new AddressTerminated(address));
+    }
+
+    /**
+     * Makes an actor system's settings say "cluster" ({@code ProviderSelectionType} = {@code Cluster},
+     * {@code HasCluster} = true) for a provider that is a {@code ClusterActorRefProvider} under another class name.
+     * Pekko 1.7 derives both from the provider's name alone and treats every other name as {@code Custom} without
+     * cluster, which would make the typed Receptionist node-local and turn off remote watch and deployment; it offers
+     * no way to declare it (Custom's constructor is private, and its hasCluster is always false). Both are final
+     * fields of the settings object set once in its constructor, read after the provider is made; this sets them
+     * before Pekko's provider constructor runs. {@code ProviderClass} keeps the real class name.
+     *
+     * @param settings the actor system's own settings, as handed to the provider's constructor.
+     * @return the same settings object, now saying "cluster".
+     * @throws IllegalStateException if Pekko's settings no longer have these fields (another Pekko version).
+     */
+    public static ActorSystem.Settings declareCluster(final ActorSystem.Settings settings)
+    {
+        try
+        {
+            final java.lang.reflect.Field selection =
+                ActorSystem.Settings.class.getDeclaredField("ProviderSelectionType");
+            final java.lang.reflect.Field hasCluster = ActorSystem.Settings.class.getDeclaredField("HasCluster");
+            selection.setAccessible(true);
+            hasCluster.setAccessible(true);
+            selection.set(settings, org.apache.pekko.actor.ProviderSelection.Cluster$.MODULE$);
+            hasCluster.setBoolean(settings, true);
+            return settings;
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            throw new IllegalStateException("pekko-shm-remote's cluster provider could not declare this actor system " +
+                "a cluster system (ActorSystem.Settings.ProviderSelectionType/HasCluster of Pekko " +
+                runningVersion() + "; written against " + WRITTEN_AGAINST + "): " + ex + ". Without it the typed " +
+                "Receptionist would be node-local. Use a pekko-shm-remote release built for this Pekko.", ex);
+        }
     }
 
     /** The Pekko version on the classpath. */

@@ -15,17 +15,21 @@ import org.apache.pekko.event.EventStream;
  * {@code cluster} provider (1.7) whose remote refs send ordinary messages on the pekko.shm direct path.
  * <p>
  * Pekko decides whether a system "has cluster" from the provider's class name ({@code ActorSystem.Settings
- * .HasCluster}, true only for Pekko's own name), and remoting reads it from the settings its provider was built
- * with (remote watch and deployment are on only with cluster). So this provider hands Pekko's constructor the same
- * settings with {@code pekko.actor.provider = cluster}: the cluster behaves exactly as with Pekko's provider.
+ * .ProviderSelectionType} and {@code HasCluster}, true only for Pekko's own name), and reads it in two places:
+ * remoting, from the settings its provider was built with (remote watch and deployment), and the typed
+ * {@code Receptionist}, from the actor system's settings (cluster receptionist, or a node-local one). Both are the
+ * same object, so this provider declares it a cluster system ({@link PekkoInternals#declareCluster}) before Pekko's
+ * constructor runs: everything that asks then sees a cluster, exactly as with Pekko's provider. The upstream change
+ * that would remove this: {@code ProviderSelection} deciding {@code hasCluster} from whether the provider class is a
+ * {@code ClusterActorRefProvider}, not from its name.
  */
 public class ShmClusterActorRefProvider extends ClusterActorRefProvider implements DirectPathProvider
 {
     private final DirectRefs refs = new DirectRefs(this);
 
     /**
-     * The constructor Pekko calls, by reflection, for {@code pekko.actor.provider}; the arguments go to Pekko's, with
-     * the settings' provider set to {@code cluster}.
+     * The constructor Pekko calls, by reflection, for {@code pekko.actor.provider}; the arguments go to Pekko's,
+     * the settings declared a cluster system first.
      *
      * @param systemName    the actor system's name.
      * @param settings      the actor system's settings.
@@ -35,15 +39,7 @@ public class ShmClusterActorRefProvider extends ClusterActorRefProvider implemen
     public ShmClusterActorRefProvider(final String systemName, final ActorSystem.Settings settings,
         final EventStream eventStream, final DynamicAccess dynamicAccess)
     {
-        super(systemName, asCluster(settings, dynamicAccess), eventStream, dynamicAccess);
-    }
-
-    private static ActorSystem.Settings asCluster(final ActorSystem.Settings settings, final DynamicAccess access)
-    {
-        return new ActorSystem.Settings(access.classLoader(),
-            settings.config().withValue("pekko.actor.provider",
-                com.typesafe.config.ConfigValueFactory.fromAnyRef("cluster")),
-            settings.name(), settings.setup());
+        super(systemName, PekkoInternals.declareCluster(settings), eventStream, dynamicAccess);
     }
 
     @Override

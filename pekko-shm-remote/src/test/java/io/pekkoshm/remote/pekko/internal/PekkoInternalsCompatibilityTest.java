@@ -191,8 +191,9 @@ class PekkoInternalsCompatibilityTest
     }
 
     /**
-     * Pekko turns on remote watch and deployment only when its settings say "cluster", which it derives from the
-     * provider's class name; the direct cluster provider hands Pekko settings that say so.
+     * Pekko turns on remote watch and deployment, and the typed Receptionist is the cluster one, only when the
+     * settings say "cluster", which Pekko derives from the provider's class name; the direct cluster provider
+     * declares its actor system's settings a cluster system.
      */
     @Test
     @Timeout(60)
@@ -207,6 +208,17 @@ class PekkoInternalsCompatibilityTest
             final org.apache.pekko.remote.RemoteActorRefProvider provider =
                 (org.apache.pekko.remote.RemoteActorRefProvider)((org.apache.pekko.actor.ExtendedActorSystem)system).provider();
             assertTrue(provider.settings().HasCluster(), changed("HasCluster for a cluster provider subclass"));
+            // the typed Receptionist decides cluster or node-local from the actor system's own settings
+            assertTrue(system.settings().HasCluster(), changed("the actor system's HasCluster"));
+            assertTrue(system.settings().ProviderSelectionType().hasCluster(),
+                changed("the actor system's ProviderSelectionType.hasCluster, which ReceptionistImpl reads"));
+            assertEquals("io.pekkoshm.remote.pekko.internal.ShmClusterActorRefProvider",
+                system.settings().ProviderClass());
+            final ActorRef receptionist = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(
+                org.apache.pekko.actor.typed.receptionist.Receptionist.get(
+                    org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system)).ref());
+            assertEquals("clusterReceptionist", receptionist.path().name(),
+                "the typed Receptionist must be the cluster one, not node-local: " + receptionist.path());
             assertTrue(provider.hasClusterOrUseUnsafe(), changed("hasClusterOrUseUnsafe for a cluster provider subclass"));
             final org.apache.pekko.cluster.Cluster cluster = org.apache.pekko.cluster.Cluster.get(system);
             assertEquals("pekko.tcp", cluster.selfAddress().protocol());
