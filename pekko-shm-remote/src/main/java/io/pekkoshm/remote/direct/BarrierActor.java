@@ -6,7 +6,7 @@ import org.apache.pekko.actor.ActorIdentity;
 /**
  * Each node's /system/pekko-shm-direct actor. Peers send it their ordering barriers, an {@code Identify} that
  * every actor answers by itself; it receives the answers to this node's own barriers and their timeouts, and flushes
- * the links that hold messages for a full log.
+ * the links that hold messages for a full log, and retires the idle links of nodes whose association ended.
  */
 final class BarrierActor extends AbstractActor
 {
@@ -26,6 +26,7 @@ final class BarrierActor extends AbstractActor
     }
 
     @Override
+    @SuppressWarnings("deprecation") // DisassociatedEvent: classic remoting's, which this plugin is a transport of
     public Receive createReceive()
     {
         return receiveBuilder()
@@ -33,6 +34,7 @@ final class BarrierActor extends AbstractActor
                 identity -> path.onBarrierAnswered((Long)identity.correlationId()))
             .match(Timeout.class, timeout -> path.onBarrierTimeout(timeout.token()))
             .matchEquals(FLUSH, flush -> path.onFlush())
+            .match(org.apache.pekko.remote.DisassociatedEvent.class, ended -> path.onDisassociated(ended.remoteAddress()))
             .build();
     }
 }

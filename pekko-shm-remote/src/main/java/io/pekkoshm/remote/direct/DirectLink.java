@@ -7,20 +7,28 @@ import org.apache.pekko.actor.Address;
 import java.util.ArrayDeque;
 
 /**
- * The direct path to one peer node: decides, per message, whether it goes direct or the classic way, so that the
- * messages of one sender to one recipient keep their order across the switch.
+ * The direct path to one peer node: decides, per message, whether it goes direct or the classic way, so that Pekko's
+ * ordering holds across the switch: the messages of one sender to one recipient arrive in the order sent, and a
+ * system message (a death notification, say) never overtakes an ordinary message sent before it.
  * <pre>
- *   OPEN ----- no route yet: message goes classic ------------------------------> CLASSIC
- *   OPEN ----- route (nothing went classic) -------------------------------------> DIRECT
- *   CLASSIC -- route appears: barrier (Identify) sent classic, messages held ----> BARRIER
- *   BARRIER -- barrier answered: held messages written direct, in order ---------> DIRECT
- *   BARRIER -- barrier timed out, or no route any more: held messages go classic -> CLASSIC
+ *   CLASSIC -- no route, or a barrier timed out a short while ago: message sent classic, under the lock
+ *   CLASSIC -- route: barrier (Identify) sent classic, message held -------------------> BARRIER
+ *   BARRIER -- barrier answered: held messages written direct, in order ----------------> DIRECT
+ *   BARRIER -- barrier timed out, or no route any more: held messages go classic -------> CLASSIC
  *              (after a timeout, the next barrier is tried once barrier-timeout has passed again)
- *   DIRECT --- route closed (association ended): message goes classic -----------> CLASSIC
- *   DIRECT --- the peer's log (and the association's staging) is full: held -----> CONGESTED
+ *   DIRECT --- route closed (association ended, or classic writes on another one) ------> CLASSIC
+ *   DIRECT --- the peer's log (and the association's staging) is full: held ------------> CONGESTED
  *   CONGESTED  held messages written, in order, by later senders and a flush every
- *              scheduler tick; once none is left -------------------------------> DIRECT
+ *              scheduler tick; once none is left -------------------------------------> DIRECT
+ *   BARRIER or CONGESTED -- a system message: held messages go classic, then it -------> CLASSIC
  * </pre>
+ * Every classic send is made under this link's monitor, so a barrier can never slip in between a decision to go
+ * classic and the classic send, and nothing held can overtake it. System messages always go classic (Pekko's
+ * reliable system-message delivery); in DIRECT the direct messages before them are already in the log, ahead of
+ * them in the same ordered stream; while messages are held they go classic behind them. Heartbeats (Pekko's
+ * {@code PriorityMessage}s, which classic sends ahead of its queue) are never held: when they cannot be written
+ * directly at once they go classic, so a slow receiver cannot starve failure detection.
+ * <p>
  * Held messages (while the association comes up, or while the peer's log is full) are bounded by
  * {@code direct.pending-limit} per peer: memory stays bounded, senders never block, and a message beyond the bound
  * is dropped, counted, published as Dropped and logged.
@@ -28,22 +36,24 @@ import java.util.ArrayDeque;
  * pass through its endpoint reader actor; a direct message written now could overtake them. The barrier is an
  * {@code Identify} sent the classic way to the peer's direct-path actor: when its answer arrives, the peer's
  * reader has put every classic message sent before it into its recipient's mailbox, so held and later direct
- * messages come after them.
+ * messages come after them. A link starts CLASSIC, so even its first direct message waits for a barrier (other
+ * refs, or Pekko itself, may have sent classic before the link existed).
  * <p>
  * Threading: any sending thread; DIRECT is lock-free (the route's outbox has its own lock), other states take this
- * link's monitor, which is also where held messages are flushed, so nothing overtakes them.
+ * link's monitor, which is also where held messages are flushed, so nothing overtakes them. A link that is
+ * {@linkplain #retireIfIdle() retired} (its peer is gone) takes nothing: its refs look the link of their node up again.
  */
 public final class DirectLink
 {
-    private static final int OPEN = 0;
     private static final int CLASSIC = 1;
     private static final int BARRIER = 2;
     private static final int DIRECT = 3;
     private static final int CONGESTED = 4;
+    private static final int RETIRED = 5;
 
     private final DirectPath path;
     private final Address address;
-    private volatile int state = OPEN;
+    private volatile int state = CLASSIC;
     /** The route and its compression tables, while DIRECT. */
     private volatile Channel channel;
     /** The channel while CONGESTED: held messages go into it first. */
@@ -66,11 +76,12 @@ public final class DirectLink
     }
 
     /**
-     * Sends, or holds, or drops (counted and published as Dropped) a message.
+     * Sends (direct or classic), or holds, or drops (counted and published as Dropped) an ordinary message.
      *
-     * @return false when the caller must send it the classic way.
+     * @param priority a heartbeat: never held, classic when it cannot be written directly at once.
+     * @return false only if this link is retired: the caller looks up its node's link again.
      */
-    boolean send(final DirectRef ref, final Object message, final ActorRef sender)
+    boolean send(final DirectRef ref, final Object message, final ActorRef sender, final boolean priority)
     {
         while (true)
         {
@@ -85,7 +96,12 @@ public final class DirectLink
                 if (DirectPath.CLOSED == result)
                 {
                     routeClosed(current);
-                    return false;
+                    continue; // decided again under the lock: classic, or a new barrier
+                }
+                if (priority)
+                {
+                    ref.sendClassic(message, sender); // no order to keep: classic sends it ahead of its queue
+                    return true;
                 }
                 if (congest(current, ref, message, sender))
                 {
@@ -99,23 +115,13 @@ public final class DirectLink
                 {
                     case DIRECT:
                         break; // the channel was set while we waited: write it
-                    case OPEN:
-                    {
-                        final DirectRoute route = path.routes().route(address);
-                        if (null == route)
-                        {
-                            state = CLASSIC;
-                            return false;
-                        }
-                        open(route);
-                        break;
-                    }
                     case CLASSIC:
                     {
                         final DirectRoute route = path.routes().route(address);
-                        if (null == route || (barrierTimedOut && System.nanoTime() - nextBarrierNs < 0))
+                        if (priority || null == route || (barrierTimedOut && System.nanoTime() - nextBarrierNs < 0))
                         {
-                            return false;
+                            ref.sendClassic(message, sender);
+                            return true;
                         }
                         startBarrier();
                         hold(ref, message, sender);
@@ -128,16 +134,40 @@ public final class DirectLink
                         }
                         if (CONGESTED == state)
                         {
-                            hold(ref, message, sender);
+                            holdOrSendClassic(ref, message, sender, priority);
                             return true;
                         }
                         break; // the route closed while flushing: go round again
-                    default:
-                        hold(ref, message, sender);
+                    case BARRIER:
+                        holdOrSendClassic(ref, message, sender, priority);
                         return true;
+                    default:
+                        return false; // RETIRED
                 }
             }
         }
+    }
+
+    /**
+     * Sends a system message the classic way, behind every message this link holds (they go classic first).
+     *
+     * @param classicSend sends it classic; runs under this link's monitor.
+     * @return false only if this link is retired: the caller looks up its node's link again.
+     */
+    synchronized boolean sendSystem(final Runnable classicSend)
+    {
+        if (RETIRED == state)
+        {
+            return false;
+        }
+        if (BARRIER == state || CONGESTED == state)
+        {
+            path.log().debug("Direct path to {}: a system message; {} held message(s) go the classic way ahead of it",
+                address, held.size());
+            releaseHeldClassic();
+        }
+        classicSend.run();
+        return true;
     }
 
     /** The peer answered the barrier: flush what is held, in order, and go direct. */
@@ -158,13 +188,9 @@ public final class DirectLink
         parked = new Channel(route, path.newCompression());
         state = CONGESTED;
         barrierTimedOut = false;
-        if (!flushHeld())
+        if (!flushHeld() && CONGESTED == state)
         {
-            if (CONGESTED == state)
-            {
-                path.congested(this);
-            }
-            return;
+            path.congested(this);
         }
     }
 
@@ -185,6 +211,22 @@ public final class DirectLink
         barrierTimedOut = true;
         nextBarrierNs = System.nanoTime() + path.barrierTimeoutNs();
         releaseHeldClassic();
+    }
+
+    /**
+     * Retires the link if it is idle: classic, nothing held, no route to its node. Its refs then look their node's
+     * link up again (a new one), so the direct path keeps no link for a node that is gone.
+     *
+     * @return true if retired.
+     */
+    synchronized boolean retireIfIdle()
+    {
+        if (CLASSIC == state && held.isEmpty() && null == path.routes().route(address))
+        {
+            state = RETIRED;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -246,21 +288,14 @@ public final class DirectLink
         return CONGESTED == state && !flushHeld() && CONGESTED == state;
     }
 
-    private void open(final DirectRoute route)
-    {
-        channel = new Channel(route, path.newCompression());
-        state = DIRECT;
-        path.log().debug("Direct path to {} is open ({})", address, route);
-    }
-
     private synchronized void routeClosed(final Channel closed)
     {
         if (channel == closed)
         {
             channel = null;
             state = CLASSIC;
-            path.log().debug("Direct path to {}: association ended; messages go the classic way until a new one is up",
-                address);
+            path.log().debug("Direct path to {}: the route closed (its association ended, or classic remoting writes " +
+                "on another one); messages go the classic way until the next barrier", address);
         }
     }
 
@@ -268,6 +303,19 @@ public final class DirectLink
     {
         state = BARRIER;
         barrierToken = path.sendBarrier(this);
+    }
+
+    private void holdOrSendClassic(final DirectRef ref, final Object message, final ActorRef sender,
+        final boolean priority)
+    {
+        if (priority)
+        {
+            ref.sendClassic(message, sender);
+        }
+        else
+        {
+            hold(ref, message, sender);
+        }
     }
 
     private void hold(final DirectRef ref, final Object message, final ActorRef sender)

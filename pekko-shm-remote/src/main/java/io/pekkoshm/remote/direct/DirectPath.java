@@ -86,6 +86,7 @@ public final class DirectPath implements DirectInbound
         this.log = Logging.getLogger(system, DirectPath.class);
         this.barrierActor = system.systemActorOf(Props.create(BarrierActor.class, () -> new BarrierActor(this)),
             ACTOR_NAME);
+        subscribeToDisassociations(system, barrierActor);
     }
 
     /**
@@ -106,18 +107,48 @@ public final class DirectPath implements DirectInbound
         return path;
     }
 
+    @SuppressWarnings("deprecation") // DisassociatedEvent: classic remoting's, which this plugin is a transport of
+    private static void subscribeToDisassociations(final ExtendedActorSystem system, final ActorRef subscriber)
+    {
+        system.eventStream().subscribe(subscriber, org.apache.pekko.remote.DisassociatedEvent.class);
+    }
+
     /**
-     * Sends an ordinary message to a remote actor the direct way, when the link to its node allows. Any thread;
-     * serializes on the caller's thread and never blocks: while the peer's log is full, messages are held in order
-     * (up to {@code direct.pending-limit}).
+     * Sends an ordinary message to a remote actor: the direct way when the link to its node allows, else the classic
+     * way (through {@link DirectRef#sendClassic}), keeping Pekko's order either way. Any thread; serializes on the
+     * caller's thread and never blocks: while the peer's log is full, messages are held in order (up to
+     * {@code direct.pending-limit}); beyond that they are dropped (counted, published as {@code Dropped}).
      *
-     * @param ref     the recipient.
-     * @param message the message (not a system message).
-     * @param sender  the sender, or null (or deadLetters) for none.
-     * @return true if the message was sent, held to be sent in order, or dropped (counted, published as
-     * {@code Dropped}); false when the caller must send it the classic way.
+     * @param ref      the recipient.
+     * @param message  the message (not a system message).
+     * @param sender   the sender, or null (or deadLetters) for none.
+     * @param priority a heartbeat (Pekko's {@code PriorityMessage}, alone or in a selection): never held behind
+     *                 other messages.
      */
-    public boolean send(final DirectRef ref, final Object message, final ActorRef sender)
+    public void send(final DirectRef ref, final Object message, final ActorRef sender, final boolean priority)
+    {
+        while (!link(ref).send(ref, message, sender, priority))
+        {
+            ref.cacheLink(null); // its link was retired: look its node's link up again
+        }
+    }
+
+    /**
+     * Sends a system message (watch, death notification, supervision) to a remote actor: always the classic way,
+     * behind every ordinary message sent to its node before it.
+     *
+     * @param ref         the recipient.
+     * @param classicSend sends it classic (Pekko's remote ref's own {@code sendSystemMessage}).
+     */
+    public void sendSystem(final DirectRef ref, final Runnable classicSend)
+    {
+        while (!link(ref).sendSystem(classicSend))
+        {
+            ref.cacheLink(null);
+        }
+    }
+
+    private DirectLink link(final DirectRef ref)
     {
         DirectLink link = ref.cachedLink();
         if (null == link)
@@ -125,7 +156,22 @@ public final class DirectPath implements DirectInbound
             link = links.computeIfAbsent(ref.actorRef().path().address(), address -> new DirectLink(this, address));
             ref.cacheLink(link);
         }
-        return link.send(ref, message, sender);
+        return link;
+    }
+
+    /**
+     * Classic remoting ended an association with a node: its link is retired if it is idle (classic, nothing held,
+     * no route), so links do not pile up for nodes that are gone. Refs to it look a new one up when they send again.
+     */
+    void onDisassociated(final Address address)
+    {
+        links.computeIfPresent(address, (key, link) -> link.retireIfIdle() ? null : link);
+    }
+
+    /** {@return how many links the direct path keeps (one per node it sends to)} */
+    int linkCount()
+    {
+        return links.size();
     }
 
     @Override
@@ -272,6 +318,7 @@ public final class DirectPath implements DirectInbound
         barriers.put(token, link);
         final ActorPath target = new RootActorPath(link.address(), "/").$div("system").$div(ACTOR_NAME);
         bridge.sendClassic(link.address(), target.toSerializationFormat(), new Identify(token), barrierActor);
+        log.debug("Direct path to {}: ordering barrier {} sent", link.address(), token);
         system.scheduler().scheduleOnce(settings.directBarrierTimeout, barrierActor,
             new BarrierActor.Timeout(token), system.dispatcher(), ActorRef.noSender());
         return token;
@@ -279,6 +326,7 @@ public final class DirectPath implements DirectInbound
 
     void onBarrierAnswered(final long token)
     {
+        log.debug("Direct path: ordering barrier {} answered", token);
         final DirectLink link = barriers.remove(token);
         if (null != link)
         {

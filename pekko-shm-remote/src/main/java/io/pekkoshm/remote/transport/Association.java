@@ -39,8 +39,12 @@ final class Association
     boolean closed;
     /** The peer's handshake said it decodes DIRECT frames (its actor system runs a direct-path provider). */
     boolean peerAcceptsDirect;
-    /** This association as the direct route to its peer, while it is. */
-    DirectRoute directRoute;
+    /**
+     * This association as a direct route to its peer, once established with a peer that decodes DIRECT frames; it is
+     * the peer's route while classic remoting writes its messages here ({@link DirectRoutes#promote}). Read by
+     * classic's writing threads.
+     */
+    volatile DirectRoute directRoute;
     /** Decodes the DIRECT frames that arrive on this association; opened on the first. */
     DirectSession directSession;
 

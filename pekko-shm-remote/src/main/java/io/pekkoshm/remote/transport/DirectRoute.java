@@ -20,6 +20,8 @@ public final class DirectRoute
     private final Outbox outbox;
     private final Address remoteAddress;
     private final long peerUid;
+    /** Whether this is the peer's route ({@link DirectRoutes}): only then may the direct path write on it. */
+    private volatile boolean current;
 
     DirectRoute(final Outbox outbox, final Address remoteAddress, final long peerUid)
     {
@@ -34,18 +36,28 @@ public final class DirectRoute
      * @param body the envelope and payload; asked for its length, then written straight into the log buffer, the
      * staging buffer or a blob block.
      * @return {@link #TAKEN}, {@link #FULL} (back-pressured: nothing taken, try again),
-     * {@link #CLOSED} (the association has ended: this route is dead) or {@link #TOO_LARGE}.
+     * {@link #CLOSED} (the association has ended, or classic remoting writes to the peer on another association now:
+     * this route is dead) or {@link #TOO_LARGE}.
      * @throws io.pekkoshm.remote.blob.BlobStoreException if the body belongs in the blob store and can never be
      * placed there (see its message); the route goes on.
      */
     public int offer(final FrameBody body)
     {
+        if (!current)
+        {
+            return CLOSED; // classic writes to the peer on another association now (or this one ended)
+        }
         final int result = outbox.writeFrame(FrameHeader.DIRECT, body);
         if (Outbox.TAKEN == result)
         {
             outbox.counters().directSent.increment();
         }
         return result;
+    }
+
+    void current(final boolean current)
+    {
+        this.current = current;
     }
 
     /** {@return the peer's address, with the full protocol} */

@@ -6,8 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where the direct path meets the transport: the established associations that carry DIRECT frames, by peer
- * address (one route per peer: the first association to it that is established), and the receiving side the
- * provider installs.
+ * address, and the receiving side the provider installs.
+ * <p>
+ * One route per peer: the association classic remoting last wrote a message envelope on ({@link ClassicPdu}). Classic
+ * writes to a peer on one association at a time (its own outbound one when both sides connected at once, else the
+ * inbound one), and the direct path must write into the same ordered stream, or a direct message could overtake a
+ * classic one (a death notification, say) through another log. When classic moves to another association, that one
+ * becomes the route and the previous one stops taking DIRECT frames, so the direct path goes through its ordering
+ * barrier again; when the route's association ends, the next classic write promotes the surviving one.
  * <p>
  * A route exists only when both ends decode DIRECT frames: this node because its actor system runs a direct-path
  * provider, the peer because its handshake said so ({@link FrameHeader#FLAG_DIRECT}).
@@ -72,14 +78,34 @@ public final class DirectRoutes
         this.counters = counters;
     }
 
-    /** @return true if this route became the peer's route. */
-    boolean add(final DirectRoute route)
+    /**
+     * Classic remoting wrote a message envelope on this route's association: it becomes the peer's route (if it is
+     * not already), and the previous one stops taking DIRECT frames. Called on classic's writing threads.
+     */
+    void promote(final DirectRoute route)
     {
-        return null == routes.putIfAbsent(route.remoteAddress(), route);
+        if (routes.get(route.remoteAddress()) == route)
+        {
+            return;
+        }
+        synchronized (this)
+        {
+            final DirectRoute previous = routes.put(route.remoteAddress(), route);
+            if (null != previous && previous != route)
+            {
+                previous.current(false);
+            }
+            route.current(true);
+        }
     }
 
+    /** The route's association ended: it is nobody's route any more. */
     void remove(final DirectRoute route)
     {
-        routes.remove(route.remoteAddress(), route);
+        synchronized (this)
+        {
+            routes.remove(route.remoteAddress(), route);
+            route.current(false);
+        }
     }
 }

@@ -349,6 +349,12 @@ final class NodeAgent implements Agent
         }
     }
 
+    /** The direct routes, for the handles of classic's writing threads. */
+    DirectRoutes directRoutes()
+    {
+        return directRoutes;
+    }
+
     /** Whether the node lost its media driver connection. */
     boolean isDetached()
     {
@@ -753,17 +759,16 @@ final class NodeAgent implements Agent
         session.onFrame(buffer, offset, length);
     }
 
-    /** Publishes the association as the direct route to its peer when both ends speak the direct path. */
+    /**
+     * Makes the association a candidate direct route when both ends speak the direct path; it becomes the peer's
+     * route when classic remoting writes a message on it ({@link ShmAssociationHandle#write}).
+     */
     private void startDirect(final Association association)
     {
         if (directRoutes.acceptsDirect() && association.peerAcceptsDirect)
         {
-            final DirectRoute route = new DirectRoute(association.outbox, fullAddress(association.peer),
+            association.directRoute = new DirectRoute(association.outbox, fullAddress(association.peer),
                 association.peer.pekkoUid());
-            if (directRoutes.add(route))
-            {
-                association.directRoute = route;
-            }
         }
     }
 

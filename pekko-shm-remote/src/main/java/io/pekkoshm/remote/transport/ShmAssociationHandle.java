@@ -59,6 +59,11 @@ final class ShmAssociationHandle implements AssociationHandle
             return true;
         }
         final byte[] bytes = payload.toArrayUnsafe();
+        final DirectRoute route = association.directRoute;
+        if (null != route && ClassicPdu.carriesEnvelope(bytes, length))
+        {
+            agent.directRoutes().promote(route); // the direct path writes where classic does, in one ordered stream
+        }
         try
         {
             return association.outbox.write(bytes, 0, length);

@@ -83,6 +83,22 @@ final class DirectRefs implements PekkoBridge
             remote.getParent(), remote.acceptProtocolNames());
     }
 
+    /**
+     * A child deployed on another node (what the provider's {@code actorOf} made) as a direct ref that deploys it
+     * through Pekko's own ref, so the parent's messages to it keep their order with everybody else's direct ones.
+     */
+    InternalActorRef wrapDeployed(final InternalActorRef ref)
+    {
+        final DirectPath current = direct;
+        if (null == current || ref.getClass() != RemoteActorRef.class)
+        {
+            return ref;
+        }
+        final RemoteActorRef remote = (RemoteActorRef)ref;
+        return new DirectRemoteActorRef(current, provider.transport(), remote.localAddressToUse(), remote.path(),
+            remote.getParent(), remote.acceptProtocolNames(), remote);
+    }
+
     InternalActorRef wrapInternal(final InternalActorRef ref)
     {
         return (InternalActorRef)wrap(ref);

@@ -5,10 +5,13 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.ActorSystemImpl;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Deploy;
 import org.apache.pekko.actor.DynamicAccess;
 import org.apache.pekko.actor.InternalActorRef;
+import org.apache.pekko.actor.Props;
 import org.apache.pekko.cluster.ClusterActorRefProvider;
 import org.apache.pekko.event.EventStream;
+import scala.Option;
 
 /**
  * {@code pekko.actor.provider = "io.pekkoshm.remote.pekko.internal.ShmClusterActorRefProvider"}: Pekko's
@@ -47,6 +50,15 @@ public class ShmClusterActorRefProvider extends ClusterActorRefProvider implemen
     {
         super.init(system);
         refs.start(system);
+    }
+
+    @Override
+    public InternalActorRef actorOf(final ActorSystemImpl system, final Props props, final InternalActorRef supervisor,
+        final ActorPath path, final boolean systemService, final Option<Deploy> deploy, final boolean lookupDeploy,
+        final boolean async)
+    {
+        return refs.wrapDeployed(super.actorOf(system, props, supervisor, path, systemService, deploy, lookupDeploy,
+            async));
     }
 
     @Override

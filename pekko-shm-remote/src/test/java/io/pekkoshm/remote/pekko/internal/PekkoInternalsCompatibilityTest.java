@@ -47,6 +47,40 @@ class PekkoInternalsCompatibilityTest
         }
     }
 
+    /** A method the plugin's provider overrides: declared by the class itself. */
+    private static void declared(final Class<?> owner, final String name, final Class<?>... parameters)
+    {
+        try
+        {
+            owner.getDeclaredMethod(name, parameters);
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            fail(owner.getName() + " no longer overrides " + name + java.util.Arrays.toString(parameters));
+        }
+    }
+
+    /**
+     * Classic sends failure-detector heartbeats ahead of its queue ({@code PriorityMessage}); the direct path never
+     * holds them behind other messages, which it recognises by the same marker.
+     */
+    @Test
+    void shouldRecogniseTheHeartbeatsOfRemoteWatchAndClusterAsPriorityMessages()
+    {
+        for (final String heartbeat : java.util.List.of("org.apache.pekko.remote.RemoteWatcher$Heartbeat$",
+            "org.apache.pekko.remote.RemoteWatcher$HeartbeatRsp", "org.apache.pekko.cluster.ClusterHeartbeatSender$Heartbeat",
+            "org.apache.pekko.cluster.ClusterHeartbeatSender$HeartbeatRsp"))
+        {
+            assertTrue(org.apache.pekko.remote.PriorityMessage.class.isAssignableFrom(pekkoClass(heartbeat)),
+                changed(heartbeat + " is no longer a PriorityMessage"));
+        }
+        final Object heartbeat = org.apache.pekko.remote.RemoteWatcher.Heartbeat$.MODULE$;
+        assertTrue(DirectRemoteActorRef.isPriority(heartbeat));
+        assertTrue(DirectRemoteActorRef.isPriority(new org.apache.pekko.actor.ActorSelectionMessage(heartbeat,
+            scala.collection.immutable.Vector$.MODULE$.empty(), false)));
+        assertFalse(DirectRemoteActorRef.isPriority("an ordinary message"));
+    }
+
     private static Method method(final Class<?> owner, final String name, final Class<?>... parameters)
     {
         try
@@ -171,13 +205,16 @@ class PekkoInternalsCompatibilityTest
             "tempContainer[]"), makers,
             changed("RemoteActorRefProvider's methods returning refs are not the ones ShmRemoteActorRefProvider and " +
                 "ShmClusterActorRefProvider were written for (rootGuardianAt, resolveActorRef(ActorPath), " +
-                "internalResolveActorRef, resolveActorRefWithLocalAddress wrap; actorOf is remote deployment and stays classic)"));
+                "internalResolveActorRef, resolveActorRefWithLocalAddress wrap; actorOf wraps remote-deployed children)"));
         for (final Class<?> provider : java.util.List.of(ShmRemoteActorRefProvider.class, ShmClusterActorRefProvider.class))
         {
-            method(provider, "rootGuardianAt", Address.class);
-            method(provider, "internalResolveActorRef", String.class);
-            method(provider, "resolveActorRef", org.apache.pekko.actor.ActorPath.class);
-            method(provider, "resolveActorRefWithLocalAddress", String.class, Address.class);
+            declared(provider, "rootGuardianAt", Address.class);
+            declared(provider, "actorOf", org.apache.pekko.actor.ActorSystemImpl.class, org.apache.pekko.actor.Props.class,
+                org.apache.pekko.actor.InternalActorRef.class, org.apache.pekko.actor.ActorPath.class, boolean.class,
+                scala.Option.class, boolean.class, boolean.class);
+            declared(provider, "internalResolveActorRef", String.class);
+            declared(provider, "resolveActorRef", org.apache.pekko.actor.ActorPath.class);
+            declared(provider, "resolveActorRefWithLocalAddress", String.class, Address.class);
         }
     }
 
