@@ -42,11 +42,29 @@ public final class ChildJvm implements AutoCloseable
     public static ChildJvm start(final List<String> jvmOptions, final Class<?> mainClass, final String... args)
         throws IOException
     {
+        return start(true, jvmOptions, mainClass, args);
+    }
+
+    /**
+     * As {@link #start(Class, String...)}, but without the {@code --add-opens} flags the plugin needs: a JVM started
+     * the way a user who missed them would start it.
+     */
+    public static ChildJvm startWithoutJvmFlags(final Class<?> mainClass, final String... args) throws IOException
+    {
+        return start(false, List.of(), mainClass, args);
+    }
+
+    private static ChildJvm start(final boolean jvmFlags, final List<String> jvmOptions, final Class<?> mainClass,
+        final String... args) throws IOException
+    {
         Files.createDirectories(LOG_DIRECTORY);
         final Path log = LOG_DIRECTORY.resolve(mainClass.getSimpleName() + "-" + UUID.randomUUID() + ".log");
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
+        if (jvmFlags)
+        {
+            command.addAll(JvmFlags.forChildJvm());
+        }
         command.add("-Xmx64m");
         command.addAll(jvmOptions);
         command.add("-cp");
