@@ -117,7 +117,8 @@ public final class ShmTransport implements Transport
         this.settings = parsed;
         this.scheme = resolvedScheme;
         this.startupProblem = problem;
-        this.directRoutes = new DirectRoutes(system.provider() instanceof DirectPathProvider);
+        this.directRoutes = new DirectRoutes(system.provider() instanceof DirectPathProvider,
+            system.provider().getClass().getName());
         final String versionProblem = PekkoInternals.checkVersion();
         if (null != versionProblem)
         {
