@@ -221,6 +221,33 @@ public final class ShmSettings
     }
 
     /**
+     * Checks a cluster node's seed nodes against the addresses this transport gives: a seed with another scheme
+     * ({@code pekko.shm://}, Artery's {@code pekko://}) names no node this transport can reach, and the node would
+     * try to join it for ever without saying why.
+     *
+     * @param seedNodes      {@code pekko.cluster.seed-nodes}, as written.
+     * @param resolvedScheme this node's scheme from {@link #resolveScheme} ({@code tcp} for a cluster).
+     * @param systemName     this node's actor system name, for the example in the message.
+     * @throws ShmConfigurationException naming {@code pekko.cluster.seed-nodes}, the first bad value and the right form.
+     */
+    public void checkSeedNodes(final List<String> seedNodes, final String resolvedScheme, final String systemName)
+    {
+        final String prefix = "pekko." + resolvedScheme + "://";
+        for (final String seed : seedNodes)
+        {
+            if (!seed.startsWith(prefix))
+            {
+                final int at = seed.indexOf("://");
+                final String example = prefix + (at >= 0 ? seed.substring(at + 3) : systemName + "@" + hostname + ":2552");
+                throw new ShmConfigurationException("pekko.cluster.seed-nodes", seed, "the pekko.shm transport " +
+                    "gives cluster nodes addresses of the form " + prefix + "<system>@" + hostname + ":<port> " +
+                    "(pekko.remote.shm.scheme = " + scheme + "), so no node could answer at this one. Write it as \"" +
+                    example + "\"");
+            }
+        }
+    }
+
+    /**
      * Reads and validates the settings from an actor system's whole configuration.
      *
      * @param root the whole configuration (e.g. {@code system.settings().config()}), with defaults applied.

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.serialization.KryoDeserializationException;
 import io.pekkoshm.remote.transport.DirectInbound;
 import io.pekkoshm.remote.transport.DirectRoute;
 import io.pekkoshm.remote.transport.DirectRoutes;
@@ -387,7 +388,10 @@ public final class DirectPath implements DirectInbound
     void onUndecodable(final Address from, final ActorRef recipient, final int serializerId, final String manifest,
         final Exception ex)
     {
-        routes.countDropped();
+        if (!(ex instanceof KryoDeserializationException))
+        {
+            routes.countDropped(); // the Kryo serializer counts its own failures
+        }
         final long dropped = drops.incrementAndGet();
         if (dropped <= 10 || 0 == dropped % 1000)
         {

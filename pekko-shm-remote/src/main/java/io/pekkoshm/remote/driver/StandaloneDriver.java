@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -61,22 +62,11 @@ public final class StandaloneDriver
         log("started: pid " + ProcessLiveness.currentPid() + ", aeron directory " + aeronDir + ", idle timeout " +
             TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms");
 
-        final AtomicBoolean stopped = new AtomicBoolean();
-        final Thread mainThread = Thread.currentThread();
-        final Thread hook = new Thread(() ->
-        {
-            if (stopped.compareAndSet(false, true))
-            {
-                log("stopping on signal");
-                stop(driver, directory);
-                LockSupport.unpark(mainThread);
-            }
-        }, "pekko-shm-driver-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
+        final Shutdown shutdown = new Shutdown(Thread.currentThread());
+        Runtime.getRuntime().addShutdownHook(shutdown.hook);
         try
         {
-            watchClients(driver, directory, idleTimeoutNs, stopped, hook);
+            watchClients(driver, directory, idleTimeoutNs, shutdown);
         }
         catch (final Throwable ex)
         {
@@ -84,55 +74,120 @@ public final class StandaloneDriver
             ex.printStackTrace(System.out);
             try
             {
-                if (stopped.compareAndSet(false, true))
-                {
-                    stop(driver, directory);
-                }
+                stop(driver, directory);
             }
             finally
             {
+                shutdown.closed.countDown();
                 Runtime.getRuntime().halt(1);
             }
         }
     }
 
+    /**
+     * Hand-over between the shutdown hook and the main thread. Only the main thread reads the CnC file (to count
+     * clients) and only it closes the driver, which unmaps that file: a hook closing the driver while the main thread
+     * is counting makes the JVM read unmapped memory (SIGSEGV). So the hook only asks and then waits, bounded, for
+     * the main thread to say the driver is closed and the directory tidied.
+     */
+    private static final class Shutdown
+    {
+        private static final long HOOK_WAIT_MS = 10_000;
+
+        final AtomicBoolean requested = new AtomicBoolean();
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Thread hook;
+
+        Shutdown(final Thread mainThread)
+        {
+            hook = new Thread(() ->
+            {
+                log("stopping on signal");
+                requested.set(true);
+                LockSupport.unpark(mainThread);
+                try
+                {
+                    if (!closed.await(HOOK_WAIT_MS, TimeUnit.MILLISECONDS))
+                    {
+                        log("the driver did not stop within " + HOOK_WAIT_MS + " ms of the signal; exiting anyway");
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, "pekko-shm-driver-shutdown");
+        }
+
+        /** Called by the main thread when it leaves on an idle exit: the hook has nothing left to wait for. */
+        void removeHook()
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // A signal came while we were exiting: the hook runs and is released by the count-down.
+            }
+        }
+    }
+
+    /** Runs on the main thread only: the single reader of the CnC file and the single closer of the driver. */
     private static void watchClients(final MediaDriver driver, final ShmDirectory directory, final long idleTimeoutNs,
-        final AtomicBoolean stopped, final Thread hook) throws IOException
+        final Shutdown shutdown) throws IOException
     {
         long idleSince = System.nanoTime();
-        while (!stopped.get())
+        while (!shutdown.requested.get())
         {
             LockSupport.parkNanos(CHECK_INTERVAL_NS);
+            if (shutdown.requested.get())
+            {
+                break;
+            }
             final long now = System.nanoTime();
             if (clientCount(driver.context().countersManager()) > 0)
             {
                 idleSince = now;
             }
-            else if (idleTimeoutNs > 0 && now - idleSince >= idleTimeoutNs && exitIfStillIdle(driver, directory, stopped))
+            else if (idleTimeoutNs > 0 && now - idleSince >= idleTimeoutNs && exitIfStillIdle(driver, directory))
             {
                 log("exited after " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms without clients");
-                Runtime.getRuntime().removeShutdownHook(hook);
+                shutdown.removeHook();
+                shutdown.closed.countDown();
                 return;
             }
         }
+        stop(driver, directory);
+        shutdown.closed.countDown();
     }
 
-    private static boolean exitIfStillIdle(final MediaDriver driver, final ShmDirectory directory, final AtomicBoolean stopped)
+    /**
+     * @return true if the driver was closed (no client under the start-up lock); false if a client is there or a
+     *         process is starting (it will be our client).
+     * @throws IOException if the directory cannot be tidied after the driver was closed.
+     */
+    private static boolean exitIfStillIdle(final MediaDriver driver, final ShmDirectory directory)
         throws IOException
     {
-        try (LockFile ignored = directory.lockStartup(java.time.Duration.ofMillis(100)))
+        final LockFile lock;
+        try
         {
-            if (clientCount(driver.context().countersManager()) > 0 || !stopped.compareAndSet(false, true))
+            lock = directory.lockStartup(java.time.Duration.ofMillis(100));
+        }
+        catch (final IOException ex)
+        {
+            return false; // somebody is starting: they will be our client.
+        }
+        try (LockFile ignored = lock)
+        {
+            if (clientCount(driver.context().countersManager()) > 0)
             {
                 return false;
             }
             driver.close();
             directory.removeIfUnused();
             return true;
-        }
-        catch (final IOException ex)
-        {
-            return false; // somebody is starting: they will be our client.
         }
     }
 

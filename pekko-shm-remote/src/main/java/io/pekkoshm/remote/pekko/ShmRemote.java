@@ -54,6 +54,24 @@ public final class ShmRemote implements Extension
         return ID.get(system.classicSystem());
     }
 
+    /**
+     * Counts a message this node dropped (e.g. one it could not deserialize) in the transport's 'messages dropped'.
+     * Does nothing when the pekko.shm transport does not run in {@code system}; never creates the extension.
+     *
+     * @param system the actor system that dropped the message.
+     */
+    public static void countDropped(final ActorSystem system)
+    {
+        if (system.hasExtension(ID))
+        {
+            final DirectRoutes routes = ID.get(system).directRoutes;
+            if (null != routes)
+            {
+                routes.countDropped();
+            }
+        }
+    }
+
     /** @return this node's pekko.shm address, once the transport listens. */
     public Optional<Address> address()
     {

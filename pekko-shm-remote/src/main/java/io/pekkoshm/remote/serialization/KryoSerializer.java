@@ -6,7 +6,9 @@ import com.esotericsoftware.kryo.io.KryoBufferOverflowException;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import io.pekkoshm.remote.pekko.ShmRemote;
 import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.serialization.ByteBufferSerializer;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
@@ -91,6 +93,8 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
     private final LongAdder readFailures = new LongAdder();
+    private final ExtendedActorSystem system;
+    private final LoggingAdapter log;
 
     /**
      * Called by Pekko's serialization extension when the ActorSystem starts. Reads and validates the settings and
@@ -99,6 +103,8 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
      * @param system the actor system whose configuration, class loader and actor-ref provider are used.
      */
     public KryoSerializer(final ExtendedActorSystem system) {
+        this.system = system;
+        this.log = Logging.getLogger(system, this);
         this.identifier = system.settings().config().getInt(
             "pekko.actor.serialization-identifiers.\"" + KryoSerializer.class.getName() + "\"");
         this.settings = KryoSettings.fromConfig(system.settings().config(), system.dynamicAccess().classLoader());
@@ -110,7 +116,7 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
         this.inputs = pool(size, BoundedByteBufferInput::new);
         kryos.free(factory.create());
         if (!settings.skippedClassNames().isEmpty()) {
-            Logging.getLogger(system, this).warning(
+            log.warning(
                 "{}.classes lists classes that are not on the classpath; skipped (mode = class-name): {}",
                 KryoSettings.ROOT, settings.skippedClassNames());
         }
@@ -212,9 +218,8 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
     @Override
     public Object fromBinary(final ByteBuffer buf, final String manifest) throws NotSerializableException {
         if (!MANIFEST.equals(manifest)) {
-            readFailures.increment();
-            throw new NotSerializableException("Unknown Kryo payload format [" + manifest + "]: this JVM reads ["
-                + MANIFEST + "]; the sender runs an incompatible version of the serializer");
+            throw readFailure("Unknown Kryo payload format [" + manifest + "]: this JVM reads ["
+                + MANIFEST + "]; the sender runs an incompatible version of the serializer", null);
         }
         final int start = buf.position();
         final Kryo kryo = kryos.obtain();
@@ -234,16 +239,29 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
             bytesRead.add(end - start);
             return message;
         } catch (final RuntimeException ex) {
-            readFailures.increment();
-            final NotSerializableException failure = new NotSerializableException(
-                "Cannot deserialize Kryo payload (" + (buf.limit() - start) + " bytes): " + ex.getMessage());
-            failure.initCause(ex);
-            throw failure;
+            throw readFailure("Cannot deserialize Kryo payload (" + (buf.limit() - start) + " bytes): "
+                + ex.getMessage(), ex);
         } finally {
             input.setBuffer(EMPTY);
             release(kryo, ok);
             inputs.free(input);
         }
+    }
+
+    /**
+     * A payload that cannot be read is one message lost: counted (in the serializer's stats and, when the pekko.shm
+     * transport runs in this actor system, in the node's 'messages dropped'), logged as an error (the first ten,
+     * then every thousandth) and thrown; the caller drops the message and its association goes on.
+     */
+    private KryoDeserializationException readFailure(final String message, final RuntimeException cause) {
+        readFailures.increment();
+        ShmRemote.countDropped(system);
+        final long failures = readFailures.sum();
+        if (failures <= 10 || failures % 1000 == 0) {
+            log.error("Dropped an incoming message: {} ({} Kryo payloads could not be read so far.)", message,
+                failures);
+        }
+        return new KryoDeserializationException(message, cause);
     }
 
     /** A Kryo that failed mid-graph may hold state from it; it is dropped and the pool makes a new one later. */

@@ -118,7 +118,8 @@ final class ShmClassResolver extends DefaultClassResolver {
                 throw new KryoException(String.format(
                     "Class id %d means a different class in the sending JVM: here it is %s (fingerprint %08x), the"
                         + " sender's class has fingerprint %08x. The %s.classes tables, or the definitions of the"
-                        + " classes in them (fields, record components, enum constants), differ between the JVMs.",
+                        + " classes in them (fields, record components, enum constants), differ between the JVMs:"
+                        + " make them equal (the same id for the same class, the same class versions) on every node.",
                     id, user.getType().getName(), user.fingerprint(), senders, KryoSettings.ROOT));
             }
         }

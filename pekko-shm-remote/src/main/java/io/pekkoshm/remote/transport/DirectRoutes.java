@@ -21,13 +21,26 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DirectRoutes
 {
     private final boolean acceptsDirect;
+    private final String directProvider;
     private final ConcurrentHashMap<Address, DirectRoute> routes = new ConcurrentHashMap<>();
     private volatile DirectInbound inbound;
     private volatile TransportCounters counters;
 
-    DirectRoutes(final boolean acceptsDirect)
+    /**
+     * @param acceptsDirect  whether this node's actor system runs a direct-path provider.
+     * @param directProvider the class name of that provider (what a classic-only peer should run too), or of the
+     *                       actor system's provider when it is not one.
+     */
+    DirectRoutes(final boolean acceptsDirect, final String directProvider)
     {
         this.acceptsDirect = acceptsDirect;
+        this.directProvider = directProvider;
+    }
+
+    /** The provider class name a peer needs to take the direct path with this node. */
+    String directProvider()
+    {
+        return directProvider;
     }
 
     /** Whether this node decodes DIRECT frames (its handshakes say so). */

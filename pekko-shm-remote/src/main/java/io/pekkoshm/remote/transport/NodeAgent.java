@@ -29,6 +29,7 @@ import scala.runtime.BoxedUnit;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +100,8 @@ final class NodeAgent implements Agent
     private final IntHashSet rejectedSessions = new IntHashSet();
     /** Inbound sessions of associations this node has ended: their late frames are expected, not hostile. */
     private final IntHashSet endedSessions = new IntHashSet();
+    /** Peers already named in the "runs without the direct path" line: it is logged once per peer address. */
+    private final HashSet<Address> classicOnlyPeersLogged = new HashSet<>();
     /** Wraps the bytes of a DIRECT body that came through the blob store. */
     private final UnsafeBuffer blobBody = new UnsafeBuffer(EMPTY);
     private Transport.AssociationEventListener listener;
@@ -769,6 +772,13 @@ final class NodeAgent implements Agent
         {
             association.directRoute = new DirectRoute(association.outbox, fullAddress(association.peer),
                 association.peer.pekkoUid());
+        }
+        else if (directRoutes.acceptsDirect() && classicOnlyPeersLogged.add(fullAddress(association.peer)))
+        {
+            log.warning("Peer {} runs without the direct path (its pekko.actor.provider is not a pekko-shm " +
+                "direct-path provider): messages between it and this node go the classic way, which works but costs " +
+                "more per message. To send them direct, add to the peer's configuration: pekko.actor.provider = \"{}\"",
+                fullAddress(association.peer), directRoutes.directProvider());
         }
     }
 

@@ -97,7 +97,13 @@ public final class ShmTransport implements Transport
         try
         {
             parsed = ShmSettings.fromConfig(config);
-            resolvedScheme = parsed.resolveScheme(PeerTermination.isClusterProvider(system));
+            final boolean cluster = PeerTermination.isClusterProvider(system);
+            resolvedScheme = parsed.resolveScheme(cluster);
+            if (cluster && system.settings().config().hasPath("pekko.cluster.seed-nodes"))
+            {
+                parsed.checkSeedNodes(system.settings().config().getStringList("pekko.cluster.seed-nodes"),
+                    resolvedScheme, system.name());
+            }
             if (!JvmFlags.requiredPresent())
             {
                 throw new IllegalStateException("pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
@@ -111,7 +117,8 @@ public final class ShmTransport implements Transport
         this.settings = parsed;
         this.scheme = resolvedScheme;
         this.startupProblem = problem;
-        this.directRoutes = new DirectRoutes(system.provider() instanceof DirectPathProvider);
+        this.directRoutes = new DirectRoutes(system.provider() instanceof DirectPathProvider,
+            system.provider().getClass().getName());
         final String versionProblem = PekkoInternals.checkVersion();
         if (null != versionProblem)
         {

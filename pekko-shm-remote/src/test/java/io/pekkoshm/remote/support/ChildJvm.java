@@ -35,12 +35,38 @@ public final class ChildJvm implements AutoCloseable
 
     public static ChildJvm start(final Class<?> mainClass, final String... args) throws IOException
     {
+        return start(List.of(), mainClass, args);
+    }
+
+    /** As {@link #start(Class, String...)}, with {@code jvmOptions} put before the main class. */
+    public static ChildJvm start(final List<String> jvmOptions, final Class<?> mainClass, final String... args)
+        throws IOException
+    {
+        return start(true, jvmOptions, mainClass, args);
+    }
+
+    /**
+     * As {@link #start(Class, String...)}, but without the {@code --add-opens} flags the plugin needs: a JVM started
+     * the way a user who missed them would start it.
+     */
+    public static ChildJvm startWithoutJvmFlags(final Class<?> mainClass, final String... args) throws IOException
+    {
+        return start(false, List.of(), mainClass, args);
+    }
+
+    private static ChildJvm start(final boolean jvmFlags, final List<String> jvmOptions, final Class<?> mainClass,
+        final String... args) throws IOException
+    {
         Files.createDirectories(LOG_DIRECTORY);
         final Path log = LOG_DIRECTORY.resolve(mainClass.getSimpleName() + "-" + UUID.randomUUID() + ".log");
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
+        if (jvmFlags)
+        {
+            command.addAll(JvmFlags.forChildJvm());
+        }
         command.add("-Xmx64m");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
@@ -103,6 +129,22 @@ public final class ChildJvm implements AutoCloseable
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * SIGTERM (what {@code kill PID} and systemd send), and wait until the process is gone.
+     *
+     * @return the exit code.
+     */
+    public int terminate() throws InterruptedException
+    {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS))
+        {
+            throw new AssertionError("Child pid " + process.pid() + " still alive 30 s after SIGTERM; output (" + log +
+                "):\n" + output());
+        }
+        return process.exitValue();
     }
 
     /** kill -9, and wait until the process is gone. */
