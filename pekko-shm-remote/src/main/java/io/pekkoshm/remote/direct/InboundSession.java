@@ -5,6 +5,8 @@ import io.pekkoshm.remote.transport.MalformedFrameException;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import scala.Option;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,7 +19,9 @@ import java.util.IdentityHashMap;
  * <p>
  * A recipient is kept in the table only while it is a live local actor; otherwise (not yet created, stopped, dead
  * letters) its path is kept and resolved again on every message, so a message to an actor created later, or to a
- * new actor of the same name, is never delivered to a stale ref.
+ * new actor of the same name, is never delivered to a stale ref. Each entry also keeps the address its path was sent
+ * to: a path of this node can resolve to an actor on another node (a child this node deployed there), which is
+ * forwarded because the message was addressed to this node, as classic remoting's dispatcher does.
  */
 final class InboundSession implements DirectSession
 {
@@ -119,7 +123,7 @@ final class InboundSession implements DirectSession
             path.onUndecodable(remoteAddress, to, serializerId, manifest, ex);
             return;
         }
-        path.bridge().deliver(to, message, sender);
+        path.bridge().deliver(to, recipient.address, message, sender);
     }
 
     @Override
@@ -164,15 +168,22 @@ final class InboundSession implements DirectSession
         return ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A recipient entry: its path, and its ref while that is a live local actor. */
+    /**
+     * A recipient entry: its path, the address in that path (parsed once per entry, as classic parses it once per
+     * message), and its ref while that is a live local actor.
+     */
     private static final class Recipient
     {
         private final String path;
+        /** The address the sender wrote in the path, or null if it names none (delivery then drops the message). */
+        private final Address address;
         private ActorRef cached;
 
         Recipient(final String path)
         {
             this.path = path;
+            final Option<Address> parsed = AddressFromURIString.unapply(path);
+            this.address = parsed.isDefined() ? parsed.get() : null;
         }
 
         ActorRef resolve(final PekkoBridge bridge)

@@ -112,10 +112,15 @@ final class DirectRefs implements PekkoBridge
         return provider.resolveActorRefWithLocalAddress(path, localAddress);
     }
 
-    /** The rules of classic remoting's DefaultMessageDispatcher (Pekko 1.7), for messages that came direct. */
+    /**
+     * The rules of classic remoting's DefaultMessageDispatcher (Pekko 1.7), for messages that came direct. As there, a
+     * recipient that resolved to a remote actor is forwarded when the message was addressed to this node (the address
+     * in the path as sent, not the resolved ref's: a child this node deployed on another node has a path of that node
+     * but is reached through this node's path of its parent), and dropped with an error otherwise.
+     */
     @Override
     @SuppressWarnings("deprecation")
-    public void deliver(final ActorRef to, final Object message, final ActorRef from)
+    public void deliver(final ActorRef to, final Address recipientAddress, final Object message, final ActorRef from)
     {
         final InternalActorRef recipient = (InternalActorRef)to;
         final ActorRef sender = null == from ? system.deadLetters() : from;
@@ -162,14 +167,15 @@ final class DirectRefs implements PekkoBridge
             }
         }
         else if ((recipient instanceof RemoteRef || recipient instanceof RepointableRef) && !recipient.isLocal() &&
-            !untrusted && provider.transport().addresses().contains(recipient.path().address()))
+            !untrusted && null != recipientAddress && provider.transport().addresses().contains(recipientAddress))
         {
             recipient.tell(message, sender); // addressed to us, but remote-deployed from here
         }
         else
         {
-            log.error("dropping message [{}] for non-local recipient [{}] arriving at [{}]",
-                message.getClass().getName(), recipient, localAddress);
+            log.error("dropping message [{}] for non-local recipient [{}] arriving at [{}] inbound addresses are [{}]",
+                message.getClass().getName(), recipient, recipientAddress,
+                provider.transport().addresses().mkString(", "));
         }
     }
 
