@@ -48,6 +48,12 @@ public interface PekkoBridge
     void deliver(ActorRef recipient, Address recipientAddress, Object message, ActorRef sender);
 
     /**
+     * @return the peer incarnations classic remoting has quarantined, kept up to date from Pekko's
+     * {@code QuarantinedEvent}s: inbound sessions of those incarnations deliver nothing.
+     */
+    QuarantinedPeers quarantinedPeers();
+
+    /**
      * Makes refs serialize with this node's address on the calling thread (Pekko's transport information), until
      * {@link #endSerialization}.
      *

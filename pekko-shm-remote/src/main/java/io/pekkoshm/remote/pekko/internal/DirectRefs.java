@@ -4,6 +4,7 @@ import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.direct.DirectPath;
 import io.pekkoshm.remote.direct.DirectRef;
 import io.pekkoshm.remote.direct.PekkoBridge;
+import io.pekkoshm.remote.direct.QuarantinedPeers;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import org.apache.pekko.actor.ActorRef;
@@ -29,10 +30,16 @@ import java.util.Optional;
 /**
  * What the two direct-path providers share: turning Pekko's remote refs into {@link DirectRemoteActorRef}s once the
  * direct path runs, and the {@link PekkoBridge} the direct path uses (resolution, delivery under classic remoting's
- * rules, transport information for serialization). Written against Pekko 1.7.
+ * rules, classic's quarantines, transport information for serialization). Written against Pekko 1.7.
  */
 final class DirectRefs implements PekkoBridge
 {
+    /**
+     * Quarantined peer incarnations remembered at most (each is one node's start; the oldest go first). Entries also
+     * go after {@code pekko.remote.classic.quarantine-duration}, as in classic remoting.
+     */
+    private static final int QUARANTINED_PEERS_CAPACITY = 4096;
+
     private final RemoteActorRefProvider provider;
     private volatile DirectPath direct;
     private ExtendedActorSystem system;
@@ -40,6 +47,7 @@ final class DirectRefs implements PekkoBridge
     private Address localAddress;
     private Serialization.Information transportInformation;
     private boolean untrusted;
+    private QuarantinedPeers quarantinedPeers;
 
     DirectRefs(final RemoteActorRefProvider provider)
     {
@@ -65,6 +73,9 @@ final class DirectRefs implements PekkoBridge
         this.localAddress = provider.getDefaultAddress();
         this.transportInformation = new Serialization.Information(localAddress, system);
         this.untrusted = provider.remoteSettings().UntrustedMode();
+        this.quarantinedPeers = new QuarantinedPeers(provider.remoteSettings().QuarantineDuration().toNanos(),
+            QUARANTINED_PEERS_CAPACITY);
+        QuarantineListener.start(system, quarantinedPeers);
         this.direct = DirectPath.start(system, ShmSettings.fromRootConfig(system.settings().config()), routes.get(),
             this);
         log.info("pekko.shm direct path is on for {}", localAddress);
@@ -177,6 +188,12 @@ final class DirectRefs implements PekkoBridge
                 message.getClass().getName(), recipient, recipientAddress,
                 provider.transport().addresses().mkString(", "));
         }
+    }
+
+    @Override
+    public QuarantinedPeers quarantinedPeers()
+    {
+        return quarantinedPeers;
     }
 
     @Override
