@@ -176,9 +176,9 @@ public final class DirectPath implements DirectInbound
     }
 
     @Override
-    public DirectSession open(final Address remoteAddress)
+    public DirectSession open(final Address remoteAddress, final long remoteUid)
     {
-        return new InboundSession(this, remoteAddress, settings.directCompressionTableSize);
+        return new InboundSession(this, remoteAddress, remoteUid, settings.directCompressionTableSize);
     }
 
     /** How many messages the direct path has dropped (each also counted in the node's 'messages dropped'). */

@@ -5,6 +5,8 @@ import io.pekkoshm.remote.transport.MalformedFrameException;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
+import scala.Option;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,12 +19,22 @@ import java.util.IdentityHashMap;
  * <p>
  * A recipient is kept in the table only while it is a live local actor; otherwise (not yet created, stopped, dead
  * letters) its path is kept and resolved again on every message, so a message to an actor created later, or to a
- * new actor of the same name, is never delivered to a stale ref.
+ * new actor of the same name, is never delivered to a stale ref. Each entry also keeps the address its path was sent
+ * to: a path of this node can resolve to an actor on another node (a child this node deployed there), which is
+ * forwarded because the message was addressed to this node, as classic remoting's dispatcher does.
+ * <p>
+ * A session of a peer incarnation that classic remoting has quarantined (when it opens, or later) decodes and
+ * delivers nothing: its frames are counted as dropped ({@link QuarantinedPeers}).
  */
 final class InboundSession implements DirectSession
 {
     private final DirectPath path;
     private final Address remoteAddress;
+    private final long remoteUid;
+    private final QuarantinedPeers quarantinedPeers;
+    /** Set (from any thread, once) when classic remoting has quarantined the peer's incarnation. */
+    private volatile boolean quarantined;
+    private long droppedWhileQuarantined;
     private final InboundTable<Recipient> recipients;
     private final InboundTable<ActorRef> senders;
     private final InboundTable<String> manifests;
@@ -30,18 +42,48 @@ final class InboundSession implements DirectSession
     private final IdentityHashMap<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
     private boolean closed;
 
-    InboundSession(final DirectPath path, final Address remoteAddress, final int tableSize)
+    /**
+     * Opens the session and registers it with the bridge's {@link QuarantinedPeers}, which flags it at once if the
+     * peer's incarnation is already quarantined.
+     *
+     * @param remoteUid the peer's Pekko system uid, as its handshake said.
+     */
+    InboundSession(final DirectPath path, final Address remoteAddress, final long remoteUid, final int tableSize)
     {
         this.path = path;
         this.remoteAddress = remoteAddress;
+        this.remoteUid = remoteUid;
         this.recipients = new InboundTable<>(tableSize, "recipient");
         this.senders = new InboundTable<>(tableSize, "sender");
         this.manifests = new InboundTable<>(tableSize, "manifest");
+        this.quarantinedPeers = path.bridge().quarantinedPeers();
+        quarantinedPeers.opened(this);
+    }
+
+    Address remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    long remoteUid()
+    {
+        return remoteUid;
+    }
+
+    /** Classic remoting has quarantined the peer's incarnation: nothing more is decoded or delivered. Any thread. */
+    void quarantined()
+    {
+        quarantined = true;
     }
 
     @Override
     public void onFrame(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (quarantined)
+        {
+            dropQuarantined();
+            return;
+        }
         if (length < DirectEnvelope.LITERALS_OFFSET)
         {
             throw new MalformedFrameException("direct envelope of " + length + " bytes");
@@ -119,7 +161,7 @@ final class InboundSession implements DirectSession
             path.onUndecodable(remoteAddress, to, serializerId, manifest, ex);
             return;
         }
-        path.bridge().deliver(to, message, sender);
+        path.bridge().deliver(to, recipient.address, message, sender);
     }
 
     @Override
@@ -127,6 +169,23 @@ final class InboundSession implements DirectSession
     {
         closed = true;
         views.clear();
+        quarantinedPeers.closed(this);
+    }
+
+    /**
+     * A frame of a quarantined incarnation: not decoded, counted in the node's 'messages dropped', logged once per
+     * association. The tables are not kept up to date any more; a quarantine is never lifted for an open session.
+     */
+    private void dropQuarantined()
+    {
+        path.routes().countDropped();
+        if (0 == droppedWhileQuarantined++)
+        {
+            path.log().warning("Dropping direct messages from {} (Pekko uid {}): classic remoting has quarantined " +
+                "that incarnation of the node (see its QuarantinedEvent), so its messages are not delivered, neither " +
+                "classic nor direct ones. Each is counted in 'messages dropped'; this is logged once per " +
+                "association. Restarting that node (a new uid) makes it reachable again.", remoteAddress, remoteUid);
+        }
     }
 
     boolean isClosed()
@@ -164,15 +223,22 @@ final class InboundSession implements DirectSession
         return ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A recipient entry: its path, and its ref while that is a live local actor. */
+    /**
+     * A recipient entry: its path, the address in that path (parsed once per entry, as classic parses it once per
+     * message), and its ref while that is a live local actor.
+     */
     private static final class Recipient
     {
         private final String path;
+        /** The address the sender wrote in the path, or null if it names none (delivery then drops the message). */
+        private final Address address;
         private ActorRef cached;
 
         Recipient(final String path)
         {
             this.path = path;
+            final Option<Address> parsed = AddressFromURIString.unapply(path);
+            this.address = parsed.isDefined() ? parsed.get() : null;
         }
 
         ActorRef resolve(final PekkoBridge bridge)

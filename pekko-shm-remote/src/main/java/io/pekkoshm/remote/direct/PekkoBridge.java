@@ -37,11 +37,21 @@ public interface PekkoBridge
      * Puts an inbound message where classic remoting's dispatcher would, under the same (untrusted mode) rules.
      * Called on the node agent's thread.
      *
-     * @param recipient the resolved recipient.
-     * @param message   the deserialized message.
-     * @param sender    the resolved sender, or null for none.
+     * @param recipient        the resolved recipient.
+     * @param recipientAddress the address in the recipient's path as the sender wrote it (classic's
+     *                         {@code recipientAddress}), or null if that path names none: a recipient that resolved
+     *                         to a remote actor (a child this node deployed on another node) is forwarded only when
+     *                         this is one of this node's addresses.
+     * @param message          the deserialized message.
+     * @param sender           the resolved sender, or null for none.
      */
-    void deliver(ActorRef recipient, Object message, ActorRef sender);
+    void deliver(ActorRef recipient, Address recipientAddress, Object message, ActorRef sender);
+
+    /**
+     * @return the peer incarnations classic remoting has quarantined, kept up to date from Pekko's
+     * {@code QuarantinedEvent}s: inbound sessions of those incarnations deliver nothing.
+     */
+    QuarantinedPeers quarantinedPeers();
 
     /**
      * Makes refs serialize with this node's address on the calling thread (Pekko's transport information), until

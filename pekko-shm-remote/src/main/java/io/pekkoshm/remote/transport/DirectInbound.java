@@ -9,7 +9,8 @@ public interface DirectInbound
      * Called on the node agent's thread when an association with a peer that sends DIRECT frames is established.
      *
      * @param remoteAddress the peer's address, with the full protocol (e.g. {@code pekko.shm}).
+     * @param remoteUid     the peer's Pekko system uid, as its handshake said (its incarnation, for quarantine).
      * @return the session that decodes the association's DIRECT frames, in order, until it is closed.
      */
-    DirectSession open(Address remoteAddress);
+    DirectSession open(Address remoteAddress, long remoteUid);
 }

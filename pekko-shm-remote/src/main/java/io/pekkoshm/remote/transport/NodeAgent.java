@@ -756,7 +756,7 @@ final class NodeAgent implements Agent
                     "a DIRECT frame before this node's direct path started" :
                     "a DIRECT frame, but this node does not run a direct-path provider");
             }
-            session = inbound.open(fullAddress(association.peer));
+            session = inbound.open(fullAddress(association.peer), association.peer.pekkoUid());
             association.directSession = session;
         }
         session.onFrame(buffer, offset, length);

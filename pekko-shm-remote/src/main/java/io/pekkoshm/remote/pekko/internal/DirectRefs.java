@@ -4,6 +4,7 @@ import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.direct.DirectPath;
 import io.pekkoshm.remote.direct.DirectRef;
 import io.pekkoshm.remote.direct.PekkoBridge;
+import io.pekkoshm.remote.direct.QuarantinedPeers;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import org.apache.pekko.actor.ActorRef;
@@ -29,10 +30,16 @@ import java.util.Optional;
 /**
  * What the two direct-path providers share: turning Pekko's remote refs into {@link DirectRemoteActorRef}s once the
  * direct path runs, and the {@link PekkoBridge} the direct path uses (resolution, delivery under classic remoting's
- * rules, transport information for serialization). Written against Pekko 1.7.
+ * rules, classic's quarantines, transport information for serialization). Written against Pekko 1.7.
  */
 final class DirectRefs implements PekkoBridge
 {
+    /**
+     * Quarantined peer incarnations remembered at most (each is one node's start; the oldest go first). Entries also
+     * go after {@code pekko.remote.classic.quarantine-duration}, as in classic remoting.
+     */
+    private static final int QUARANTINED_PEERS_CAPACITY = 4096;
+
     private final RemoteActorRefProvider provider;
     private volatile DirectPath direct;
     private ExtendedActorSystem system;
@@ -40,6 +47,7 @@ final class DirectRefs implements PekkoBridge
     private Address localAddress;
     private Serialization.Information transportInformation;
     private boolean untrusted;
+    private QuarantinedPeers quarantinedPeers;
 
     DirectRefs(final RemoteActorRefProvider provider)
     {
@@ -65,6 +73,9 @@ final class DirectRefs implements PekkoBridge
         this.localAddress = provider.getDefaultAddress();
         this.transportInformation = new Serialization.Information(localAddress, system);
         this.untrusted = provider.remoteSettings().UntrustedMode();
+        this.quarantinedPeers = new QuarantinedPeers(provider.remoteSettings().QuarantineDuration().toNanos(),
+            QUARANTINED_PEERS_CAPACITY);
+        QuarantineListener.start(system, quarantinedPeers);
         this.direct = DirectPath.start(system, ShmSettings.fromRootConfig(system.settings().config()), routes.get(),
             this);
         log.info("pekko.shm direct path is on for {}", localAddress);
@@ -128,10 +139,15 @@ final class DirectRefs implements PekkoBridge
         return provider.resolveActorRefWithLocalAddress(path, localAddress);
     }
 
-    /** The rules of classic remoting's DefaultMessageDispatcher (Pekko 1.7), for messages that came direct. */
+    /**
+     * The rules of classic remoting's DefaultMessageDispatcher (Pekko 1.7), for messages that came direct. As there, a
+     * recipient that resolved to a remote actor is forwarded when the message was addressed to this node (the address
+     * in the path as sent, not the resolved ref's: a child this node deployed on another node has a path of that node
+     * but is reached through this node's path of its parent), and dropped with an error otherwise.
+     */
     @Override
     @SuppressWarnings("deprecation")
-    public void deliver(final ActorRef to, final Object message, final ActorRef from)
+    public void deliver(final ActorRef to, final Address recipientAddress, final Object message, final ActorRef from)
     {
         final InternalActorRef recipient = (InternalActorRef)to;
         final ActorRef sender = null == from ? system.deadLetters() : from;
@@ -178,15 +194,22 @@ final class DirectRefs implements PekkoBridge
             }
         }
         else if ((recipient instanceof RemoteRef || recipient instanceof RepointableRef) && !recipient.isLocal() &&
-            !untrusted && provider.transport().addresses().contains(recipient.path().address()))
+            !untrusted && null != recipientAddress && provider.transport().addresses().contains(recipientAddress))
         {
             recipient.tell(message, sender); // addressed to us, but remote-deployed from here
         }
         else
         {
-            log.error("dropping message [{}] for non-local recipient [{}] arriving at [{}]",
-                message.getClass().getName(), recipient, localAddress);
+            log.error("dropping message [{}] for non-local recipient [{}] arriving at [{}] inbound addresses are [{}]",
+                message.getClass().getName(), recipient, recipientAddress,
+                provider.transport().addresses().mkString(", "));
         }
+    }
+
+    @Override
+    public QuarantinedPeers quarantinedPeers()
+    {
+        return quarantinedPeers;
     }
 
     @Override
