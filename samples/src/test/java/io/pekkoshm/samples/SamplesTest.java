@@ -133,19 +133,29 @@ class SamplesTest
     }
 
     @Test
-    void shouldDeliverEveryQuoteToBothConsumersWithoutAGap() throws Exception
+    void shouldDeliverEveryQuoteToBothConsumersWithoutAGapAtFullSpeedAndPaced() throws Exception
     {
-        final Run run = run(MarketData.class, List.of(), "--quotes", "3000", "--symbols", "4");
+        final Run run = run(MarketData.class, List.of(), "--quotes", "3000", "--symbols", "4", "--paced-quotes", "2000",
+            "--rate", "5000");
 
         run.assertSucceeded();
-        run.line("feed: published 3,000 quotes on 4 symbols to 2 consumers \\(6,000 messages\\), all taken in .* " +
-            "quotes/s");
+        run.line("feed: full speed: 3,000 quotes to each consumer, all taken in .* quotes/s per consumer, .* in total " +
+            "\\(no latency figure: .*\\)");
+        run.line("feed: paced: 2,000 quotes to each consumer in .* \\(target 5,000\\); .*");
         for (final String consumer : List.of("consumer-1", "consumer-2"))
         {
-            run.line("\\[" + consumer + "\\] received 3,000 quotes on 4 symbols, gaps 0, out of order 0, .* quotes/s");
-            run.line("\\[" + consumer + "\\] latency feed to consumer, microseconds: p50 .*");
+            run.line("\\[" + consumer + "\\] full speed: received 3,000 quotes on 4 symbols, gaps 0, out of order 0, " +
+                ".* quotes/s");
+            run.line("\\[" + consumer + "\\] paced: received 2,000 quotes on 4 symbols, gaps 0, out of order 0, " +
+                ".* quotes/s");
+            final Matcher latency = run.line("\\[" + consumer + "\\] paced: latency feed to consumer, microseconds: " +
+                "p50 (\\S+)  p90 (\\S+)  p99 (\\S+)  p99\\.9 (\\S+)  max (\\S+)");
+            for (int i = 1; i < 5; i++)
+            {
+                assertTrue(number(latency.group(i)) <= number(latency.group(i + 1)), latency.group());
+            }
         }
-        run.line("feed: every quote reached both consumers in order: 6,000 delivered, 0 gaps");
+        run.line("feed: every quote reached both consumers in order in both phases: 10,000 delivered, 0 gaps");
         run.line("shared memory: released .*");
     }
 

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A consumer JVM of the market-data sample: subscribes to the feed, checks that each symbol's quotes arrive numbered
- * 1, 2, 3, ... without a gap, and reports count, gaps, rate and latency at the end of the feed. Started by
- * {@link MarketData} with the feed's address and its own name.
+ * 1, 2, 3, ... without a gap, and at the end of each phase of the feed reports count, gaps and rate, and for the
+ * paced phase the feed-to-consumer latency of every quote. Started by {@link MarketData} with the feed's address and
+ * its own name.
  */
 public final class Consumer
 {
@@ -28,6 +29,9 @@ public final class Consumer
     static final class QuoteChecker extends AbstractActor
     {
         private final String name;
+        /** Quotes received over both phases: what the flow-control acks count. */
+        private long acknowledgeable;
+        // The current phase's figures, reset at its end.
         private final Map<String, Long> lastSequence = new HashMap<>();
         private final Histogram latency = Samples.nanosHistogram();
         private long received;
@@ -59,6 +63,7 @@ public final class Consumer
                 firstNanos = now;
             }
             lastNanos = now;
+            received++;
             Samples.record(latency, now - quote.sentNanos());
             final long previous = lastSequence.getOrDefault(quote.symbol(), 0L);
             if (quote.seq() > previous)
@@ -70,9 +75,9 @@ public final class Consumer
             {
                 outOfOrder++;
             }
-            if (++received % MarketDataProtocol.ACK_EVERY == 0)
+            if (++acknowledgeable % MarketDataProtocol.ACK_EVERY == 0)
             {
-                getSender().tell(new MarketDataProtocol.Ack(received), getSelf());
+                getSender().tell(new MarketDataProtocol.Ack(acknowledgeable), getSelf());
             }
         }
 
@@ -84,11 +89,29 @@ public final class Consumer
                 missingAtEnd += Math.max(0, sent.getValue() - lastSequence.getOrDefault(sent.getKey(), 0L));
             }
             gaps += missingAtEnd;
+            final String phase = MarketDataProtocol.phaseName(end.phase());
             final double seconds = Math.max(1, lastNanos - firstNanos) / 1e9;
-            Samples.say(String.format("received %,d quotes on %d symbols, gaps %d, out of order %d, %,.0f quotes/s",
-                received, lastSequence.size(), gaps, outOfOrder, received / seconds));
-            Samples.say("latency feed to consumer, microseconds: " + Samples.percentilesMicros(latency));
-            getSender().tell(new MarketDataProtocol.Report(name, received, gaps, outOfOrder), getSelf());
+            Samples.say(String.format("%s: received %,d quotes on %d symbols, gaps %d, out of order %d, %,.0f quotes/s",
+                phase, received, lastSequence.size(), gaps, outOfOrder, received / seconds));
+            if (MarketDataProtocol.PACED == end.phase())
+            {
+                // At full speed the same figure would be mostly time queued behind the feed's window: not printed.
+                Samples.say(phase + ": latency feed to consumer, microseconds: " + percentilesMicros(latency));
+            }
+            getSender().tell(new MarketDataProtocol.Report(name, end.phase(), received, gaps, outOfOrder), getSelf());
+            lastSequence.clear();
+            latency.reset();
+            received = 0;
+            gaps = 0;
+            outOfOrder = 0;
+        }
+
+        private static String percentilesMicros(final Histogram histogram)
+        {
+            return String.format("p50 %,.1f  p90 %,.1f  p99 %,.1f  p99.9 %,.1f  max %,.1f",
+                histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(90) / 1e3,
+                histogram.getValueAtPercentile(99) / 1e3, histogram.getValueAtPercentile(99.9) / 1e3,
+                histogram.getMaxValue() / 1e3);
         }
     }
 

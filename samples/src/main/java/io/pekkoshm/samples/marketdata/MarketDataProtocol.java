@@ -32,24 +32,26 @@ final class MarketDataProtocol
     }
 
     /**
-     * The feed has sent everything.
+     * The feed has sent every quote of a phase. The next phase numbers each symbol's quotes from 1 again.
      *
-     * @param quotes       how many quotes it sent to each consumer.
-     * @param lastSequence the last sequence number sent of each symbol.
+     * @param phase        {@link #FULL_SPEED} or {@link #PACED}.
+     * @param quotes       how many quotes it sent to each consumer in the phase.
+     * @param lastSequence the last sequence number sent of each symbol in the phase.
      */
-    record EndOfFeed(long quotes, Map<String, Long> lastSequence) implements KryoMessage
+    record EndOfFeed(int phase, long quotes, Map<String, Long> lastSequence) implements KryoMessage
     {
     }
 
     /**
-     * What a consumer saw, sent to the feed after {@link EndOfFeed}.
+     * What a consumer saw in a phase, sent to the feed after {@link EndOfFeed}.
      *
      * @param consumer   the consumer's name.
+     * @param phase      {@link #FULL_SPEED} or {@link #PACED}.
      * @param quotes     quotes received.
      * @param gaps       quotes missing (a sequence number skipped, or a symbol's last ones never arrived).
      * @param outOfOrder quotes that came with a sequence number not above the last one of their symbol.
      */
-    record Report(String consumer, long quotes, long gaps, long outOfOrder) implements KryoMessage
+    record Report(String consumer, int phase, long quotes, long gaps, long outOfOrder) implements KryoMessage
     {
     }
 
@@ -58,8 +60,23 @@ final class MarketDataProtocol
     {
     }
 
-    /** A consumer acknowledges every this many quotes. */
+    /** A consumer acknowledges every this many quotes (counted over both phases). */
     static final int ACK_EVERY = 500;
+
+    /** The first phase: as fast as the flow-control window lets the feed send. */
+    static final int FULL_SPEED = 1;
+
+    /** The second phase: the feed sends on a schedule, at a rate the consumers can follow. */
+    static final int PACED = 2;
+
+    /**
+     * @param phase {@link #FULL_SPEED} or {@link #PACED}.
+     * @return its name in the output.
+     */
+    static String phaseName(final int phase)
+    {
+        return FULL_SPEED == phase ? "full speed" : "paced";
+    }
 
     private MarketDataProtocol()
     {
