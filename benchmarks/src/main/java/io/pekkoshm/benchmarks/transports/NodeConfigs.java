@@ -63,13 +63,17 @@ public final class NodeConfigs
             case SHM_ZERO_COPY:
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
-                if (transport == Transport.SHM_DIRECT || transport == Transport.SHM_DIRECT_LOW_LATENCY)
+                if (transport == Transport.SHM)
                 {
-                    conf.append("pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider\"\n");
+                    // the compatibility mode: Pekko's own provider, every message through classic's pipeline
+                    conf.append("pekko.remote.artery.enabled = off\n")
+                        .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n");
                 }
-                conf.append("pekko.remote.artery.enabled = off\n")
-                    .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n")
-                    .append("pekko.remote.shm {\n")
+                else
+                {
+                    conf.append("include \"pekko-shm-remote\"\n"); // the one line a user writes
+                }
+                conf.append("pekko.remote.shm {\n")
                     .append("  port = 0\n")
                     .append("  directory = \"").append(shmDirectory).append("\"\n")
                     .append("  driver.mode = auto\n")

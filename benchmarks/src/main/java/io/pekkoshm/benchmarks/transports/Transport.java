@@ -15,8 +15,10 @@ import java.util.Optional;
  */
 public enum Transport
 {
-    SHM("shm", "pekko-shm-remote", true),
-    SHM_DIRECT("shm-direct", "pekko-shm-remote direct path", true),
+    /** The plugin as a user turns it on: include "pekko-shm-remote" (the direct path). The headline column. */
+    SHM_DIRECT("shm-direct", "pekko-shm-remote", true),
+    /** The compatibility mode: Pekko's own provider, every message through classic remoting's pipeline. */
+    SHM("shm", "pekko-shm-remote classic mode", true),
     SHM_DIRECT_LOW_LATENCY("shm-direct-low-latency", "pekko-shm-remote direct, idle-cpu-level 9", true),
     /** The plugin's zero-copy API (SharedBlob): bandwidth only, the sender copies each message into a blob once. */
     SHM_ZERO_COPY("shm-zero-copy", "pekko-shm-remote zero-copy API", true),

@@ -3,7 +3,6 @@ package io.pekkoshm.multijvm.nodes;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
-import java.util.Map;
 
 /**
  * The multi-JVM suite runs twice: classic (Pekko's providers) and direct ({@code -Dmultijvm.direct=true}: the
@@ -22,7 +21,10 @@ public final class PathMode
         return Boolean.getBoolean(PROPERTY);
     }
 
-    /** The node's config, with Pekko's provider swapped for the plugin's direct-path one in direct mode. */
+    /**
+     * The node's config; in direct mode with the plugin's one-line configuration on top (what a user's
+     * {@code include "pekko-shm-remote"} or {@code include "pekko-shm-cluster"} does), chosen by Pekko's provider.
+     */
     public static Config apply(final Config config)
     {
         if (!direct())
@@ -30,14 +32,12 @@ public final class PathMode
             return config;
         }
         final String provider = config.getString("pekko.actor.provider");
-        final String direct = switch (provider)
+        final String oneLine = switch (provider)
         {
-            case "remote", "org.apache.pekko.remote.RemoteActorRefProvider" ->
-                "io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider";
-            case "cluster", "org.apache.pekko.cluster.ClusterActorRefProvider" ->
-                "io.pekkoshm.remote.pekko.internal.ShmClusterActorRefProvider";
-            default -> provider;
+            case "remote", "org.apache.pekko.remote.RemoteActorRefProvider" -> "pekko-shm-remote.conf";
+            case "cluster", "org.apache.pekko.cluster.ClusterActorRefProvider" -> "pekko-shm-cluster.conf";
+            default -> null;
         };
-        return ConfigFactory.parseMap(Map.of("pekko.actor.provider", direct)).withFallback(config);
+        return null == oneLine ? config : ConfigFactory.parseResourcesAnySyntax(oneLine).withFallback(config);
     }
 }
