@@ -45,7 +45,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -212,6 +214,7 @@ final class ClusterFeatures
     {
         final CompletableFuture<Set<org.apache.pekko.actor.typed.ActorRef<Messages.Greet>>> full =
             new CompletableFuture<>();
+        final AtomicReference<List<String>> lastListing = new AtomicReference<>(List.of());
         final org.apache.pekko.actor.typed.ActorRef<Receptionist.Listing> subscriber = Adapter.spawnAnonymous(system,
             Behaviors.<Receptionist.Listing>setup(context ->
             {
@@ -220,6 +223,7 @@ final class ClusterFeatures
                 {
                     final Set<org.apache.pekko.actor.typed.ActorRef<Messages.Greet>> refs =
                         listing.getServiceInstances(GREETER);
+                    lastListing.set(refs.stream().map(ref -> addressOf(ref.path())).sorted().toList());
                     if (refs.size() == expected)
                     {
                         full.complete(refs);
@@ -230,8 +234,16 @@ final class ClusterFeatures
             }));
         try
         {
-            final Set<org.apache.pekko.actor.typed.ActorRef<Messages.Greet>> refs =
-                full.get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+            final Set<org.apache.pekko.actor.typed.ActorRef<Messages.Greet>> refs;
+            try
+            {
+                refs = full.get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            catch (final TimeoutException ex)
+            {
+                throw new IllegalStateException("after " + AWAIT + " the listing of \"greeter\" holds " +
+                    lastListing.get() + ", not " + expected + " refs");
+            }
             listed = new ArrayList<>(refs);
             listed.sort((a, b) -> addressOf(a.path()).compareTo(addressOf(b.path())));
             ChildControl.report("LISTING " + listed.stream().map(ref -> addressOf(ref.path()))
@@ -336,11 +348,17 @@ final class ClusterFeatures
     private void awaitData(final BigInteger sum, final int elements) throws Exception
     {
         final CompletableFuture<String> converged = new CompletableFuture<>();
+        final AtomicReference<String> seen = new AtomicReference<>("nothing");
         final ActorRef watcher = system.actorOf(Props.create(DataWatcher.class,
-            () -> new DataWatcher(sum, elements, converged)));
+            () -> new DataWatcher(sum, elements, converged, seen)));
         try
         {
             ChildControl.report("DDATA " + converged.get(AWAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("after " + AWAIT + " the local replicas hold " + seen.get() +
+                ", not counter=" + sum + " with " + elements + " set elements");
         }
         finally
         {
@@ -354,14 +372,18 @@ final class ClusterFeatures
         private final BigInteger sum;
         private final int elements;
         private final CompletableFuture<String> converged;
+        /** The latest values, for the failure message. */
+        private final AtomicReference<String> seen;
         private BigInteger counter = BigInteger.ZERO;
         private Set<String> members = Set.of();
 
-        DataWatcher(final BigInteger sum, final int elements, final CompletableFuture<String> converged)
+        DataWatcher(final BigInteger sum, final int elements, final CompletableFuture<String> converged,
+            final AtomicReference<String> seen)
         {
             this.sum = sum;
             this.elements = elements;
             this.converged = converged;
+            this.seen = seen;
         }
 
         @Override
@@ -386,9 +408,11 @@ final class ClusterFeatures
                 {
                     members = new TreeSet<>(((ORSet<String>)changed.dataValue()).getElements());
                 }
+                final String values = "counter=" + counter + " set=" + String.join(",", members);
+                seen.set(values);
                 if (counter.equals(sum) && members.size() == elements)
                 {
-                    converged.complete("counter=" + counter + " set=" + String.join(",", members));
+                    converged.complete(values);
                 }
             }).build();
         }

@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Three JVMs form a Pekko Cluster over pekko.shm, and every cluster feature that builds on membership works across
@@ -107,13 +109,13 @@ class ClusterFeaturesOverShmTest
             final Set<String> answered = new HashSet<>();
             for (int i = 0; i < 3; i++)
             {
-                final Matcher reply = node.jvm().awaitLine("^SERVICE-REPLY (\\S+) (.*)$", AWAIT);
+                final Matcher reply = awaitAnswer(node, "^SERVICE-REPLY (\\S+) (.*)$");
                 assertEquals("hello " + node.address() + " from " + reply.group(1), reply.group(2),
                     "the listed ref on " + reply.group(1) + " must answer from its own member");
                 answered.add(reply.group(1));
             }
             assertEquals(members, answered);
-            node.jvm().awaitLine("^SERVICE-ASKED 3$", AWAIT);
+            awaitAnswer(node, "^SERVICE-ASKED 3$");
         }
     }
 
@@ -145,7 +147,7 @@ class ClusterFeaturesOverShmTest
         {
             nodes.get(i).jvm().send("ddata-update " + increments[i]);
         }
-        nodes.forEach(node -> node.jvm().awaitLine("^DDATA-UPDATED$", AWAIT));
+        nodes.forEach(node -> awaitAnswer(node, "^DDATA-UPDATED$"));
         for (final Matcher line : onAll(nodes, "ddata-await 111 3", "^DDATA counter=(\\d+) set=(\\S+)$"))
         {
             assertEquals("111", line.group(1));
@@ -183,9 +185,10 @@ class ClusterFeaturesOverShmTest
     }
 
     /**
-     * Sends {@code command} to every node first (they run it concurrently), then waits for each node's answer.
+     * Sends {@code command} to every node first (they run it concurrently), then waits for each node's answer; a
+     * node that reports the command FAILED fails the test at once, with its reason.
      *
-     * @param expectedRegex the answer's pattern, or null to wait for nothing here.
+     * @param expectedRegex the answer's pattern, anchored at both ends, or null to wait for nothing here.
      */
     private static List<Matcher> onAll(final List<Nodes.Node> nodes, final String command, final String expectedRegex)
     {
@@ -193,9 +196,21 @@ class ClusterFeaturesOverShmTest
         final List<Matcher> lines = new ArrayList<>();
         if (null != expectedRegex)
         {
-            nodes.forEach(node -> lines.add(node.jvm().awaitLine(expectedRegex, AWAIT)));
+            nodes.forEach(node -> lines.add(awaitAnswer(node, expectedRegex)));
         }
         return lines;
+    }
+
+    /** The node's next line matching {@code expectedRegex} (anchored at both ends); fails at a FAILED line. */
+    private static Matcher awaitAnswer(final Nodes.Node node, final String expectedRegex)
+    {
+        final String line = node.jvm().awaitLine("^FAILED .*$|" + expectedRegex, AWAIT).group();
+        final Matcher answer = Pattern.compile(expectedRegex).matcher(line);
+        if (!answer.find())
+        {
+            fail(node.jvm().nodeName() + " (" + node.address() + "): " + line);
+        }
+        return answer;
     }
 
     /** A port number unlikely to be taken by another node: pekko.shm ports only need to be unique on this host. */
