@@ -1,7 +1,6 @@
 package io.pekkoshm.multijvm.nodes;
 
 import io.pekkoshm.multijvm.harness.ChildControl;
-import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -14,10 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
-import org.apache.pekko.cluster.Cluster;
-import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.ddata.DistributedData;
 import org.apache.pekko.cluster.ddata.GCounter;
 import org.apache.pekko.cluster.ddata.GCounterKey;
@@ -38,15 +34,12 @@ import org.apache.pekko.pattern.Patterns;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -78,14 +71,12 @@ import java.util.stream.Collectors;
 final class ClusterFeatures
 {
     private static final ServiceKey<Messages.Greet> GREETER = ServiceKey.create(Messages.Greet.class, "greeter");
-    private static final Key<GCounter> COUNTER = GCounterKey.create("features-counter");
-    private static final Key<ORSet<String>> MEMBERS = ORSetKey.create("features-members");
+    static final Key<GCounter> COUNTER = GCounterKey.create("features-counter");
+    static final Key<ORSet<String>> MEMBERS = ORSetKey.create("features-members");
     /** One ask; generous, since the cluster may still be settling (first shard allocation, singleton hand-over). */
     private static final Duration ASK = Duration.ofSeconds(10);
     /** How long a command waits for its condition before it fails. */
     private static final Duration AWAIT = Duration.ofSeconds(60);
-    /** Singleton instances started in this JVM (a node JVM hosts one actor system). */
-    private static final AtomicInteger SINGLETONS_STARTED = new AtomicInteger();
 
     private final ActorSystem system;
     private final String selfAddress;
@@ -113,7 +104,8 @@ final class ClusterFeatures
             case "service-ask-all" -> askListed();
             case "singleton-start" -> startSingleton();
             case "singleton-ask" -> askSingleton();
-            case "singleton-count" -> ChildControl.report("SINGLETON-COUNT " + SINGLETONS_STARTED.get());
+            case "singleton-count" ->
+                ChildControl.report("SINGLETON-COUNT " + ClusterFeatureActors.SINGLETONS_STARTED.get());
             case "ddata-update" -> updateData(Long.parseLong(words[1]));
             case "ddata-await" -> awaitData(new BigInteger(words[1]), Integer.parseInt(words[2]));
             case "sharding-start" -> startSharding();
@@ -134,7 +126,8 @@ final class ClusterFeatures
     private void awaitUp(final int expected) throws Exception
     {
         final CompletableFuture<Member> oldest = new CompletableFuture<>();
-        final ActorRef watcher = system.actorOf(Props.create(UpWatcher.class, () -> new UpWatcher(expected, oldest)));
+        final ActorRef watcher = system.actorOf(Props.create(ClusterFeatureActors.UpWatcher.class,
+            () -> new ClusterFeatureActors.UpWatcher(expected, oldest)));
         try
         {
             final Member member = oldest.get(AWAIT.toSeconds(), TimeUnit.SECONDS);
@@ -143,55 +136,6 @@ final class ClusterFeatures
         finally
         {
             system.stop(watcher);
-        }
-    }
-
-    /** Completes with the oldest member once {@code expected} members are Up in this member's view. */
-    static final class UpWatcher extends AbstractActor
-    {
-        private final Cluster cluster = Cluster.get(getContext().getSystem());
-        private final int expected;
-        private final CompletableFuture<Member> oldest;
-        private final Set<Member> up = new HashSet<>();
-
-        UpWatcher(final int expected, final CompletableFuture<Member> oldest)
-        {
-            this.expected = expected;
-            this.oldest = oldest;
-        }
-
-        @Override
-        public void preStart()
-        {
-            cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(), ClusterEvent.MemberEvent.class);
-        }
-
-        @Override
-        public void postStop()
-        {
-            cluster.unsubscribe(getSelf());
-        }
-
-        @Override
-        public Receive createReceive()
-        {
-            return receiveBuilder()
-                .match(ClusterEvent.MemberEvent.class, e -> changed(e.member(), e.member().status() == MemberStatus.up()))
-                .build();
-        }
-
-        /** Every member event carries the member with its new status: Up, or no longer Up. */
-        private void changed(final Member member, final boolean isUp)
-        {
-            up.removeIf(m -> m.uniqueAddress().equals(member.uniqueAddress()));
-            if (isUp)
-            {
-                up.add(member);
-            }
-            if (up.size() == expected)
-            {
-                oldest.complete(up.stream().reduce((a, b) -> a.isOlderThan(b) ? a : b).orElseThrow());
-            }
         }
     }
 
@@ -281,7 +225,8 @@ final class ClusterFeatures
 
     private void startSingleton()
     {
-        system.actorOf(ClusterSingletonManager.props(Props.create(Where.class, () -> new Where(true)),
+        system.actorOf(ClusterSingletonManager.props(
+            Props.create(ClusterFeatureActors.Where.class, () -> new ClusterFeatureActors.Where(true)),
             PoisonPill.getInstance(), ClusterSingletonManagerSettings.create(system)), "where-singleton");
         singletonProxy = system.actorOf(ClusterSingletonProxy.props("/user/where-singleton",
             ClusterSingletonProxySettings.create(system)), "where-singleton-proxy");
@@ -291,37 +236,6 @@ final class ClusterFeatures
     private void askSingleton() throws Exception
     {
         ChildControl.report("SINGLETON " + askRetrying(singletonProxy, "where"));
-    }
-
-    /**
-     * Answers any String with {@code <member address> <token>}, the token random per instance. As the singleton it
-     * counts its starts in {@link #SINGLETONS_STARTED}.
-     */
-    static final class Where extends AbstractActor
-    {
-        private final String answer = NodeActors.addressOf(getContext().getSystem()) + " " +
-            Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        private final boolean singleton;
-
-        Where(final boolean singleton)
-        {
-            this.singleton = singleton;
-        }
-
-        @Override
-        public void preStart()
-        {
-            if (singleton)
-            {
-                SINGLETONS_STARTED.incrementAndGet();
-            }
-        }
-
-        @Override
-        public Receive createReceive()
-        {
-            return receiveBuilder().match(String.class, m -> getSender().tell(answer, getSelf())).build();
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -349,8 +263,8 @@ final class ClusterFeatures
     {
         final CompletableFuture<String> converged = new CompletableFuture<>();
         final AtomicReference<String> seen = new AtomicReference<>("nothing");
-        final ActorRef watcher = system.actorOf(Props.create(DataWatcher.class,
-            () -> new DataWatcher(sum, elements, converged, seen)));
+        final ActorRef watcher = system.actorOf(Props.create(ClusterFeatureActors.DataWatcher.class,
+            () -> new ClusterFeatureActors.DataWatcher(sum, elements, converged, seen)));
         try
         {
             ChildControl.report("DDATA " + converged.get(AWAIT.toSeconds(), TimeUnit.SECONDS));
@@ -366,65 +280,14 @@ final class ClusterFeatures
         }
     }
 
-    /** Subscribes to both keys; completes once the local replicas hold the expected sum and number of elements. */
-    static final class DataWatcher extends AbstractActor
-    {
-        private final BigInteger sum;
-        private final int elements;
-        private final CompletableFuture<String> converged;
-        /** The latest values, for the failure message. */
-        private final AtomicReference<String> seen;
-        private BigInteger counter = BigInteger.ZERO;
-        private Set<String> members = Set.of();
-
-        DataWatcher(final BigInteger sum, final int elements, final CompletableFuture<String> converged,
-            final AtomicReference<String> seen)
-        {
-            this.sum = sum;
-            this.elements = elements;
-            this.converged = converged;
-            this.seen = seen;
-        }
-
-        @Override
-        public void preStart()
-        {
-            final ActorRef replicator = DistributedData.get(getContext().getSystem()).replicator();
-            replicator.tell(new Replicator.Subscribe<>(COUNTER, getSelf()), getSelf());
-            replicator.tell(new Replicator.Subscribe<>(MEMBERS, getSelf()), getSelf());
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public Receive createReceive()
-        {
-            return receiveBuilder().match(Replicator.Changed.class, changed ->
-            {
-                if (changed.key().equals(COUNTER))
-                {
-                    counter = ((GCounter)changed.dataValue()).getValue();
-                }
-                else if (changed.key().equals(MEMBERS))
-                {
-                    members = new TreeSet<>(((ORSet<String>)changed.dataValue()).getElements());
-                }
-                final String values = "counter=" + counter + " set=" + String.join(",", members);
-                seen.set(values);
-                if (counter.equals(sum) && members.size() == elements)
-                {
-                    converged.complete(values);
-                }
-            }).build();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // Sharding
     // ---------------------------------------------------------------------------------------------------------------
 
     private void startSharding()
     {
-        region = ClusterSharding.get(system).start("where", Props.create(Where.class, () -> new Where(false)),
+        region = ClusterSharding.get(system).start("where",
+            Props.create(ClusterFeatureActors.Where.class, () -> new ClusterFeatureActors.Where(false)),
             ClusterShardingSettings.create(system), new ShardRegion.HashCodeMessageExtractor(30)
             {
                 @Override
