@@ -51,6 +51,7 @@ import java.util.concurrent.TimeUnit;
  *   recorder NAME                 host /user/NAME: prints GOT NAME TEXT for each message
  *   remember KEY PATH             resolve PATH now (Identify) and keep the ref as KEY; prints REMEMBERED KEY REF
  *   tell KEY TEXT                 tell the ref kept as KEY the bytes of TEXT; prints TOLD KEY TEXT
+ *   provider | await-up | service-* | singleton-* | ddata-* | sharding-*   see {@link ClusterFeatures}
  *   exit                          (handled by ChildControl) exit 0; the actor system stops in a shutdown hook
  * </pre>
  * Any failure prints {@code FAILED <command>: <reason>} and the node keeps going.
@@ -66,6 +67,8 @@ public final class ScriptedNode
     private final java.util.Map<String, ActorRef> remembered = new java.util.HashMap<>();
     /** Local checked sinks by name, for 'sink-report'. */
     private final java.util.Map<String, ActorRef> sinks = new java.util.HashMap<>();
+    /** The cluster features' commands (see {@link ClusterFeatures}), created at the first one. */
+    private ClusterFeatures features;
     /** The background sender of 'send-checked', if one runs. */
     private CheckedSender checkedSender;
 
@@ -209,7 +212,14 @@ public final class ScriptedNode
                 ChildControl.report("TOLD " + words[1] + " " + words[2]);
                 break;
             default:
-                ChildControl.report("FAILED unknown command " + words[0]);
+                if (null == features)
+                {
+                    features = new ClusterFeatures(system);
+                }
+                if (!features.run(words))
+                {
+                    ChildControl.report("FAILED unknown command " + words[0]);
+                }
         }
     }
 
