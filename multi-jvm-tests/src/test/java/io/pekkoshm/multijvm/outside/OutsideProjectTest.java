@@ -90,6 +90,9 @@ class OutsideProjectTest
             assertEquals(driverPid, status.driver().pid());
             final StatusReport.NodeStatus pongNode = status.node(PONG_PORT).orElseThrow();
             assertTrue(pongNode.alive() && pongAddress.equals(pongNode.address()), pongNode::toString);
+            // the one line turns the direct path on: the pings after the first arrive on it
+            assertTrue(pongNode.counters().map(set -> set.value(TransportCounters.DIRECT_RECEIVED_TYPE_ID).orElse(0))
+                .orElse(0L) > 0, "pong received nothing on the direct path: " + pongNode);
 
             pong.closeStdin();
             pong.awaitLine("PONG-DONE", remaining(deadline, Duration.ofSeconds(30)));
