@@ -59,7 +59,7 @@ class ClusterFeaturesOverShmTest
         final Set<String> members = nodes.stream().map(Nodes.Node::address).collect(Collectors.toSet());
         assertEquals(seed, first.address());
 
-        final String provider = PathMode.direct() ? "io.pekkoshm.remote.pekko.internal.ShmClusterActorRefProvider" :
+        final String provider = PathMode.direct() ? "io.pekkoshm.remote.ShmClusterProvider" :
             "org.apache.pekko.cluster.ClusterActorRefProvider";
         for (final Matcher line : onAll(nodes, "provider", "^PROVIDER (\\S+) hasCluster=(\\w+)$"))
         {
