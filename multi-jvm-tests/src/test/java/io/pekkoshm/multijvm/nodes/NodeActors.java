@@ -199,7 +199,7 @@ final class NodeActors
         }
     }
 
-    /** Reports cluster membership changes. */
+    /** Reports cluster membership changes, and reachability as this member's failure detector sees it. */
     static final class ClusterListener extends AbstractActor
     {
         private final Cluster cluster = Cluster.get(getContext().getSystem());
@@ -208,7 +208,7 @@ final class NodeActors
         public void preStart()
         {
             cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(), ClusterEvent.MemberEvent.class,
-                ClusterEvent.UnreachableMember.class);
+                ClusterEvent.ReachabilityEvent.class);
         }
 
         @Override
@@ -223,7 +223,9 @@ final class NodeActors
             return receiveBuilder()
                 .match(ClusterEvent.MemberUp.class, e -> ChildControl.report("MEMBER_UP " + e.member().address()))
                 .match(ClusterEvent.MemberRemoved.class, e -> ChildControl.report("MEMBER_REMOVED " + e.member().address()))
+                .match(ClusterEvent.MemberDowned.class, e -> ChildControl.report("MEMBER_DOWNED " + e.member().address()))
                 .match(ClusterEvent.UnreachableMember.class, e -> ChildControl.report("UNREACHABLE " + e.member().address()))
+                .match(ClusterEvent.ReachableMember.class, e -> ChildControl.report("REACHABLE " + e.member().address()))
                 .matchAny(e -> { })
                 .build();
         }

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * It prints {@code READY <address>} once remoting listens, then runs commands. {@code -Dnode.config=NAME} adds the
  * test resource {@code NAME.conf} over the usual configuration.
  * <pre>
- *   echo | relay | typed-service | cluster-listener     host an actor (/user/echo, /user/relay, /user/greeter)
+ *   echo | relay | typed-service | cluster-listener     host an actor (/user/echo, /user/relay, /user/greeter,
+ *                                 /user/cluster-listener: prints MEMBER_UP, MEMBER_DOWNED, MEMBER_REMOVED, UNREACHABLE,
+ *                                 REACHABLE with the member's address)
  *   sink N                        host /user/sink expecting N numbered messages; prints SINK received=N outOfOrder=K
  *   stream PATH N                 send N numbered 16-byte messages to PATH with a window; prints STREAMED N
  *   ask PATH TEXT                 ask PATH (resolved with Identify, retried up to 30 s); prints REPLY TEXT
