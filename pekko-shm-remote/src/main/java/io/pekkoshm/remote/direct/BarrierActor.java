@@ -2,11 +2,12 @@ package io.pekkoshm.remote.direct;
 
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
+import org.apache.pekko.actor.Address;
 
 /**
  * Each node's /system/pekko-shm-direct actor. Peers send it their ordering barriers, an {@code Identify} that
  * every actor answers by itself; it receives the answers to this node's own barriers and their timeouts, and flushes
- * the links that hold messages for a full log, and retires the idle links of nodes whose association ended.
+ * the links that hold messages for a full log, and retires the idle links of nodes whose route ended.
  */
 final class BarrierActor extends AbstractActor
 {
@@ -25,8 +26,12 @@ final class BarrierActor extends AbstractActor
         this.path = path;
     }
 
+    /** A node's route ended: retire its link if idle. */
+    record RouteEnded(Address address)
+    {
+    }
+
     @Override
-    @SuppressWarnings("deprecation") // DisassociatedEvent: classic remoting's, which this plugin is a transport of
     public Receive createReceive()
     {
         return receiveBuilder()
@@ -34,7 +39,7 @@ final class BarrierActor extends AbstractActor
                 identity -> path.onBarrierAnswered((Long)identity.correlationId()))
             .match(Timeout.class, timeout -> path.onBarrierTimeout(timeout.token()))
             .matchEquals(FLUSH, flush -> path.onFlush())
-            .match(org.apache.pekko.remote.DisassociatedEvent.class, ended -> path.onDisassociated(ended.remoteAddress()))
+            .match(RouteEnded.class, ended -> path.onRouteEnded(ended.address()))
             .build();
     }
 }

@@ -214,13 +214,18 @@ public final class DirectLink
     }
 
     /**
-     * Retires the link if it is idle: classic, nothing held, no route to its node. Its refs then look their node's
+     * Retires the link if it is idle: classic (or direct on a route that closed), nothing held, no route to its node. Its refs then look their node's
      * link up again (a new one), so the direct path keeps no link for a node that is gone.
      *
      * @return true if retired.
      */
     synchronized boolean retireIfIdle()
     {
+        final Channel current = channel;
+        if (DIRECT == state && !current.route.isCurrent())
+        {
+            routeClosed(current);
+        }
         if (CLASSIC == state && held.isEmpty() && null == path.routes().route(address))
         {
             state = RETIRED;

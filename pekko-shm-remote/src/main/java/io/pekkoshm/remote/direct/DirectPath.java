@@ -87,7 +87,6 @@ public final class DirectPath implements DirectInbound
         this.log = Logging.getLogger(system, DirectPath.class);
         this.barrierActor = system.systemActorOf(Props.create(BarrierActor.class, () -> new BarrierActor(this)),
             ACTOR_NAME);
-        subscribeToDisassociations(system, barrierActor);
     }
 
     /**
@@ -106,12 +105,6 @@ public final class DirectPath implements DirectInbound
         final DirectPath path = new DirectPath(system, settings, routes, bridge);
         routes.inbound(path);
         return path;
-    }
-
-    @SuppressWarnings("deprecation") // DisassociatedEvent: classic remoting's, which this plugin is a transport of
-    private static void subscribeToDisassociations(final ExtendedActorSystem system, final ActorRef subscriber)
-    {
-        system.eventStream().subscribe(subscriber, org.apache.pekko.remote.DisassociatedEvent.class);
     }
 
     /**
@@ -160,17 +153,23 @@ public final class DirectPath implements DirectInbound
         return link;
     }
 
+    @Override
+    public void routeEnded(final Address remoteAddress)
+    {
+        barrierActor.tell(new BarrierActor.RouteEnded(remoteAddress), ActorRef.noSender());
+    }
+
     /**
-     * Classic remoting ended an association with a node: its link is retired if it is idle (classic, nothing held,
-     * no route), so links do not pile up for nodes that are gone. Refs to it look a new one up when they send again.
+     * On the direct-path actor, after a node's route ended: its link is retired if it is idle (nothing held, no
+     * route), so links do not pile up for nodes that are gone. Refs to it look a new one up when they send again.
      */
-    void onDisassociated(final Address address)
+    void onRouteEnded(final Address address)
     {
         links.computeIfPresent(address, (key, link) -> link.retireIfIdle() ? null : link);
     }
 
-    /** {@return how many links the direct path keeps (one per node it sends to)} */
-    int linkCount()
+    /** {@return how many links the direct path keeps (one per node it sends to, until that node's association ends)} */
+    public int linkCount()
     {
         return links.size();
     }

@@ -16,6 +16,15 @@ import java.util.Optional;
  */
 public final class ProcessLiveness
 {
+    /**
+     * How far two JVMs' readings of one process's start time may differ. The JDK derives it from the process's start
+     * in clock ticks plus the boot time it read once, at its own start, from /proc/stat; that boot time is computed
+     * by the kernel from the wall clock and can differ by a second between two readings (clock adjustments), which
+     * would make a live peer look like a reused pid. A pid reused within this window of the original's start is not
+     * a case that happens.
+     */
+    static final long START_TOLERANCE_MILLIS = 2_000;
+
     private ProcessLiveness()
     {
     }
@@ -47,7 +56,7 @@ public final class ProcessLiveness
         if (0 != startMillis)
         {
             final long actual = startMillis(handle.get());
-            if (0 != actual && actual != startMillis)
+            if (0 != actual && Math.abs(actual - startMillis) > START_TOLERANCE_MILLIS)
             {
                 return false;
             }

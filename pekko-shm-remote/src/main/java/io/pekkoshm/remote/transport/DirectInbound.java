@@ -13,4 +13,11 @@ public interface DirectInbound
      * @return the session that decodes the association's DIRECT frames, in order, until it is closed.
      */
     DirectSession open(Address remoteAddress, long remoteUid);
+
+    /**
+     * Called on the node agent's thread when a peer's route ended (its association closed). Must not block.
+     *
+     * @param remoteAddress the peer's address, with the full protocol.
+     */
+    void routeEnded(Address remoteAddress);
 }

@@ -60,6 +60,12 @@ public final class DirectRoute
         this.current = current;
     }
 
+    /** {@return whether this is still the peer's route: false once its association ended or classic moved on} */
+    public boolean isCurrent()
+    {
+        return current;
+    }
+
     /** {@return the peer's address, with the full protocol} */
     public Address remoteAddress()
     {

@@ -112,13 +112,18 @@ public final class DirectRoutes
         }
     }
 
-    /** The route's association ended: it is nobody's route any more. */
+    /** The route's association ended: it is nobody's route any more (the receiving side is told, to tidy up). */
     void remove(final DirectRoute route)
     {
         synchronized (this)
         {
             routes.remove(route.remoteAddress(), route);
             route.current(false);
+        }
+        final DirectInbound current = inbound;
+        if (null != current)
+        {
+            current.routeEnded(route.remoteAddress());
         }
     }
 }

@@ -47,6 +47,15 @@ class ProcessLivenessTest
     }
 
     @Test
+    void shouldSeeTheCurrentProcessAliveWhenAnotherJvmReadItsStartTimeASecondOff()
+    {
+        final long pid = ProcessLiveness.currentPid();
+        final long start = ProcessLiveness.currentStartMillis();
+        assertTrue(ProcessLiveness.isAlive(pid, start - 1_000), "another JVM's boot-time reading, a second earlier");
+        assertTrue(ProcessLiveness.isAlive(pid, start + 1_000), "another JVM's boot-time reading, a second later");
+    }
+
+    @Test
     void shouldSeeTheCurrentPidWithAnotherStartTimeAsDead()
     {
         final long pid = ProcessLiveness.currentPid();

@@ -54,6 +54,12 @@ public final class ClusterNode
     {
     }
 
+    /** Time to say what it is still waiting for. */
+    enum StillWaiting implements Event
+    {
+        INSTANCE
+    }
+
     /** The greeter's answer, or why there is none. */
     record Answer(GreeterProtocol.Greeting greeting, Throwable failure) implements Event
     {
@@ -66,8 +72,9 @@ public final class ClusterNode
     static Behavior<Event> client(final String name, final int members,
         final CompletableFuture<GreeterProtocol.Greeting> done)
     {
-        return Behaviors.setup(context ->
+        return Behaviors.withTimers(timers -> Behaviors.setup(context ->
         {
+            timers.startTimerWithFixedDelay(StillWaiting.INSTANCE, Duration.ofSeconds(15));
             final ActorRef<Receptionist.Listing> listings = context.messageAdapter(Receptionist.Listing.class,
                 listing -> new Greeters(listing.getServiceInstances(GreeterProtocol.GREETER)));
             context.getSystem().receptionist().tell(Receptionist.subscribe(GreeterProtocol.GREETER, listings));
@@ -101,6 +108,17 @@ public final class ClusterNode
                     askOnceReady.run();
                     return Behaviors.same();
                 })
+                .onMessage(StillWaiting.class, waiting ->
+                {
+                    if (!asked[0])
+                    {
+                        Samples.say("still waiting: members up here " + up + " (of " + members + "), greeters " +
+                            greeter + "; cluster state here: " + Cluster.get(context.getSystem()).state() +
+                            "; transport counters here: " + io.pekkoshm.remote.pekko.ShmRemote.get(
+                                Adapter.toClassic(context.getSystem())).counters());
+                    }
+                    return Behaviors.same();
+                })
                 .onMessage(Answer.class, answer ->
                 {
                     if (null != answer.greeting())
@@ -114,7 +132,7 @@ public final class ClusterNode
                     return Behaviors.same();
                 })
                 .build();
-        });
+        }));
     }
 
     /**

@@ -81,6 +81,12 @@ final class DirectRefs implements PekkoBridge
         log.info("pekko.shm direct path is on for {}", localAddress);
     }
 
+    /** {@return the running direct path, or null while it is off} */
+    DirectPath directPath()
+    {
+        return direct;
+    }
+
     /** A remote ref as a direct ref, when the direct path runs and the ref is Pekko's plain remote ref. */
     ActorRef wrap(final ActorRef ref)
     {

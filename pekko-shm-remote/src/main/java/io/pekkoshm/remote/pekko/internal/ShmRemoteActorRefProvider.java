@@ -36,6 +36,12 @@ public class ShmRemoteActorRefProvider extends RemoteActorRefProvider implements
         super(systemName, settings, eventStream, dynamicAccess);
     }
 
+    /** {@return this system's direct path, or null while it is off} (for tests of this package) */
+    io.pekkoshm.remote.direct.DirectPath directPath()
+    {
+        return refs.directPath();
+    }
+
     @Override
     public void init(final ActorSystemImpl system)
     {
