@@ -14,6 +14,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -136,6 +138,45 @@ public final class ClusterNode
     }
 
     /**
+     * Waits (up to {@code timeout}, then goes on) until the cluster state here has converged: no member is still
+     * Joining (or WeaklyUp), and every Up or Leaving member has seen this state, i.e. has published the same MemberUp
+     * events. Called once this node has seen every member Up.
+     */
+    static void awaitConvergence(final ActorSystem<?> system, final Duration timeout) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!converged(Cluster.get(system).state()))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                Samples.say("the cluster state did not converge within " + timeout.toSeconds() +
+                    " s; leaving anyway; cluster state here: " + Cluster.get(system).state());
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Pekko's convergence rule for one data center: no Joining or WeaklyUp member, every Up or Leaving one has seen the state. */
+    static boolean converged(final ClusterEvent.CurrentClusterState state)
+    {
+        for (final Member member : state.getMembers())
+        {
+            final MemberStatus status = member.status();
+            if (MemberStatus.joining().equals(status) || MemberStatus.weaklyUp().equals(status))
+            {
+                return false;
+            }
+            if ((MemberStatus.up().equals(status) || MemberStatus.leaving().equals(status)) &&
+                !state.getSeenBy().contains(member.address()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * @param args the first node's address, this node's name, and how many members the cluster will have.
      */
     public static void main(final String[] args)
@@ -152,6 +193,11 @@ public final class ClusterNode
             final GreeterProtocol.Greeting greeting = Samples.await(done, Duration.ofSeconds(120),
                 "answer from a greeter found through the receptionist");
             Samples.say("typed ask answered by " + greeting.answeredBy() + ": \"" + greeting.text() + "\"");
+
+            // Before leaving, waits until every member has seen the state in which every member is Up. Seeing them all
+            // Up here is not enough: a client that has not yet seen this node Up would see it go from Joining straight
+            // to Leaving in its next gossip, get no MemberUp for it, and wait for its last member until it times out.
+            awaitConvergence(system, Duration.ofSeconds(30));
 
             // Leaves the cluster gracefully (Leaving, Exiting, Removed), then terminates the actor system.
             CoordinatedShutdown.get(Adapter.toClassic(system)).run(CoordinatedShutdown.unknownReason());
