@@ -22,6 +22,8 @@ public final class DirectRoute
     private final long peerUid;
     /** Whether this is the peer's route ({@link DirectRoutes}): only then may the direct path write on it. */
     private volatile boolean current;
+    /** The association ended; set and read under {@link DirectRoutes}' monitor. */
+    boolean ended;
 
     DirectRoute(final Outbox outbox, final Address remoteAddress, final long peerUid)
     {

@@ -103,6 +103,10 @@ public final class DirectRoutes
         }
         synchronized (this)
         {
+            if (route.ended)
+            {
+                return; // a classic write that raced with the end of its association
+            }
             final DirectRoute previous = routes.put(route.remoteAddress(), route);
             if (null != previous && previous != route)
             {
@@ -119,6 +123,7 @@ public final class DirectRoutes
         {
             routes.remove(route.remoteAddress(), route);
             route.current(false);
+            route.ended = true;
         }
         final DirectInbound current = inbound;
         if (null != current)
