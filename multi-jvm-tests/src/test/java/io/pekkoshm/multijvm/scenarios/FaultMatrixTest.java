@@ -100,7 +100,7 @@ class FaultMatrixTest
      * <p>
      * Short pause, expected and asserted: the other side ends the association, logging that it heard nothing for
      * longer than the peer timeout; the resumed peer ends its side too (it logs why); nothing hangs: both talk again,
-     * both ways (once classic remoting's gate has opened: {@code pekko.remote.retry-gate-closed-for}, 5 s by default,
+     * both ways (once classic remoting's gate has opened: {@code pekko.remote.classic.retry-gate-closed-for}, 5 s by default,
      * 1 s here, during which Pekko sends messages for that address to dead letters), and no {@code Terminated} is reported for a pause shorter than Pekko's watch
      * failure detector. Messages sent to the frozen peer are at most once: those that arrive come in order, without
      * duplicates, before any sent after the resume.
@@ -114,7 +114,7 @@ class FaultMatrixTest
     void shouldEndTheAssociationWithAPausedPeerTalkAgainAfterAShortPauseAndReattachAfterALongOne()
     {
         final String[] config = { "pekko.remote.shm.peer-timeout", "2 s",
-            "pekko.remote.shm.driver.client-liveness-timeout", "5 s", "pekko.remote.retry-gate-closed-for", "1 s" };
+            "pekko.remote.shm.driver.client-liveness-timeout", "5 s", "pekko.remote.classic.retry-gate-closed-for", "1 s" };
         final ChildJvm a = Nodes.launch(multiJvm, NO_JVM_ARGS, "watcher", "watcher", 0, config);
         final ChildJvm b = Nodes.launch(multiJvm, NO_JVM_ARGS, "paused", "paused", 0, config);
         final Nodes.Node watcher = Nodes.ready(a);
