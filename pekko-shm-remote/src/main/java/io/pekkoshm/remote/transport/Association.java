@@ -16,50 +16,288 @@ import java.util.ArrayDeque;
  *   associate future completes
  *   DATA / BATCH / HEARTBEAT both ways; DISASSOCIATE from whoever ends it
  * </pre>
- * All fields are owned by the node agent's thread, except the outbox (own lock) and {@link #handle} once published.
+ * Its life is an explicit {@link State}; each transition is a method that checks where it comes from, so an
+ * association can never be, say, established and closed at once.
+ * <pre>
+ *   initiator: CONNECTING --HELLO sent--> AWAITING_ACK --HELLO_ACK--> ESTABLISHED --end--> CLOSED
+ *   acceptor:  ACCEPTING  --HELLO_ACK sent----------------------------> ESTABLISHED --end--> CLOSED
+ *   any state --end--> CLOSED (an association that never got established fails its associate promise)
+ * </pre>
+ * Threading: everything is owned by the node agent's thread, except the outbox (its own lock), {@link #handle()}
+ * once published, and {@link #directRoute()}, which classic's writing threads read.
  */
 @SuppressWarnings("deprecation")
 final class Association
 {
+    /** Where an association is in its life. */
+    enum State
+    {
+        /** Initiator: the publication to the peer is connecting; HELLO not sent yet. */
+        CONNECTING,
+        /** Initiator: HELLO sent; waiting for the peer's HELLO_ACK. */
+        AWAITING_ACK,
+        /** Acceptor: the peer's HELLO is verified; HELLO_ACK not sent yet. */
+        ACCEPTING,
+        /** Both ends know each other: payloads flow, heartbeats and liveness checks run. */
+        ESTABLISHED,
+        /** Ended: the outbox is closed and classic remoting has been told; terminal. */
+        CLOSED
+    }
+
     static final int NO_SESSION = Integer.MIN_VALUE;
 
-    final boolean outbound;
-    final Outbox outbox;
-    final Address localAddress;
-    Address remoteAddress;
-    NodeIdentity peer;
-    int inboundSessionId = NO_SESSION;
-    ShmAssociationHandle handle;
-    Promise<AssociationHandle> associatePromise;
-    long handshakeDeadlineNs;
-    boolean handshakeSent;
-    boolean established;
-    long lastReceivedNs;
-    long lastHeartbeatNs;
-    boolean closed;
+    private final boolean outbound;
+    private final Outbox outbox;
+    private final Address localAddress;
+    private final Address remoteAddress;
+    /** The initiator's promise of a handle, completed when established or failed when it ends before. */
+    private final Promise<AssociationHandle> associatePromise;
+    private final long handshakeDeadlineNs;
+    private State state;
+    private NodeIdentity peer;
+    private int inboundSessionId = NO_SESSION;
+    private ShmAssociationHandle handle;
+    private long lastReceivedNs;
+    private long lastHeartbeatNs;
     /** The peer's handshake said it decodes DIRECT frames (its actor system runs a direct-path provider). */
-    boolean peerAcceptsDirect;
+    private boolean peerAcceptsDirect;
     /**
      * This association as a direct route to its peer, once established with a peer that decodes DIRECT frames; it is
      * the peer's route while classic remoting writes its messages here ({@link DirectRoutes#promote}). Read by
      * classic's writing threads.
      */
-    volatile DirectRoute directRoute;
+    private volatile DirectRoute directRoute;
     /** Decodes the DIRECT frames that arrive on this association; opened on the first. */
-    DirectSession directSession;
+    private DirectSession directSession;
 
     private AssociationHandle.HandleEventListener listener;
     private final ArrayDeque<AssociationHandle.HandleEvent> pending = new ArrayDeque<>();
 
-    Association(final boolean outbound, final Outbox outbox, final Address localAddress, final Address remoteAddress,
-        final long nowNs)
+    private Association(
+        final boolean outbound,
+        final Outbox outbox,
+        final Address localAddress,
+        final Address remoteAddress,
+        final Promise<AssociationHandle> associatePromise,
+        final long nowNs,
+        final long handshakeTimeoutNs)
     {
         this.outbound = outbound;
         this.outbox = outbox;
         this.localAddress = localAddress;
         this.remoteAddress = remoteAddress;
+        this.associatePromise = associatePromise;
+        this.state = outbound ? State.CONNECTING : State.ACCEPTING;
         this.lastReceivedNs = nowNs;
         this.lastHeartbeatNs = nowNs;
+        this.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
+    }
+
+    /** An association this node asked for; {@code promise} gets its handle once the peer has answered. */
+    static Association outbound(
+        final Outbox outbox,
+        final Address localAddress,
+        final Address remoteAddress,
+        final Promise<AssociationHandle> promise,
+        final long nowNs,
+        final long handshakeTimeoutNs)
+    {
+        return new Association(true, outbox, localAddress, remoteAddress, promise, nowNs, handshakeTimeoutNs);
+    }
+
+    /** An association a verified peer asked for, on the session its HELLO came from. */
+    static Association inbound(
+        final Outbox outbox,
+        final Address localAddress,
+        final Address remoteAddress,
+        final NodeIdentity peer,
+        final boolean peerAcceptsDirect,
+        final int inboundSessionId,
+        final long nowNs,
+        final long handshakeTimeoutNs)
+    {
+        final Association association = new Association(
+            false, outbox, localAddress, remoteAddress, null, nowNs, handshakeTimeoutNs);
+        association.knowPeer(peer, peerAcceptsDirect, inboundSessionId);
+        return association;
+    }
+
+    State state()
+    {
+        return state;
+    }
+
+    boolean isOutbound()
+    {
+        return outbound;
+    }
+
+    boolean isEstablished()
+    {
+        return State.ESTABLISHED == state;
+    }
+
+    boolean isClosed()
+    {
+        return State.CLOSED == state;
+    }
+
+    /** Whether this node's half of the handshake (HELLO or HELLO_ACK) still has to be sent. */
+    boolean handshakePending()
+    {
+        return State.CONNECTING == state || State.ACCEPTING == state;
+    }
+
+    /** Whether frames have been sent on the publication, so a DISASSOCIATE makes sense to the peer. */
+    boolean handshakeSent()
+    {
+        return State.AWAITING_ACK == state || State.ESTABLISHED == state;
+    }
+
+    Outbox outbox()
+    {
+        return outbox;
+    }
+
+    Address localAddress()
+    {
+        return localAddress;
+    }
+
+    Address remoteAddress()
+    {
+        return remoteAddress;
+    }
+
+    /** The peer as its handshake named it; null until then (an initiator before HELLO_ACK). */
+    NodeIdentity peer()
+    {
+        return peer;
+    }
+
+    int inboundSessionId()
+    {
+        return inboundSessionId;
+    }
+
+    boolean peerAcceptsDirect()
+    {
+        return peerAcceptsDirect;
+    }
+
+    ShmAssociationHandle handle()
+    {
+        return handle;
+    }
+
+    long handshakeDeadlineNs()
+    {
+        return handshakeDeadlineNs;
+    }
+
+    long lastReceivedNs()
+    {
+        return lastReceivedNs;
+    }
+
+    long lastHeartbeatNs()
+    {
+        return lastHeartbeatNs;
+    }
+
+    DirectRoute directRoute()
+    {
+        return directRoute;
+    }
+
+    void directRoute(final DirectRoute route)
+    {
+        this.directRoute = route;
+    }
+
+    DirectSession directSession()
+    {
+        return directSession;
+    }
+
+    void directSession(final DirectSession session)
+    {
+        this.directSession = session;
+    }
+
+    /** A frame arrived from the peer. */
+    void onReceived(final long nowNs)
+    {
+        lastReceivedNs = nowNs;
+    }
+
+    /** A heartbeat went out. */
+    void onHeartbeat(final long nowNs)
+    {
+        lastHeartbeatNs = nowNs;
+    }
+
+    /** Initiator: HELLO is in the peer's log. */
+    void onHelloSent()
+    {
+        transition(State.CONNECTING, State.AWAITING_ACK);
+    }
+
+    /**
+     * Initiator: the peer's verified HELLO_ACK arrived on {@code sessionId}; the association is established and its
+     * handle made (not yet handed to classic: see {@link #completeAssociate()}).
+     */
+    void onHelloAck(final NodeIdentity peer, final boolean peerAcceptsDirect, final int sessionId,
+        final ShmAssociationHandle handle, final long nowNs)
+    {
+        transition(State.AWAITING_ACK, State.ESTABLISHED);
+        knowPeer(peer, peerAcceptsDirect, sessionId);
+        this.handle = handle;
+        this.lastReceivedNs = nowNs;
+    }
+
+    /** Acceptor: HELLO_ACK is in the peer's log; the association is established with this handle. */
+    void onHelloAckSent(final ShmAssociationHandle handle)
+    {
+        transition(State.ACCEPTING, State.ESTABLISHED);
+        this.handle = handle;
+    }
+
+    /** Initiator: hands the handle to whoever asked for the association. */
+    void completeAssociate()
+    {
+        associatePromise.trySuccess(handle);
+    }
+
+    /**
+     * Ends the association's state (the caller closes the outbox and tells the peer and classic).
+     *
+     * @return false if it had already ended.
+     */
+    boolean end()
+    {
+        if (State.CLOSED == state)
+        {
+            return false;
+        }
+        state = State.CLOSED;
+        return true;
+    }
+
+    /**
+     * The initiator's associate promise, failed with {@code cause}, if the association ends before it is
+     * established.
+     *
+     * @return true if there was a promise to fail (the association was never established: classic gets no events).
+     */
+    boolean failAssociate(final Exception cause)
+    {
+        if (null == associatePromise || null != handle)
+        {
+            return false;
+        }
+        associatePromise.tryFailure(cause);
+        return true;
     }
 
     /** Hands an event to classic remoting, or keeps it, in order, until classic has registered its listener. */
@@ -86,9 +324,27 @@ final class Association
         }
     }
 
+    private void knowPeer(final NodeIdentity peer, final boolean peerAcceptsDirect, final int sessionId)
+    {
+        this.peer = peer;
+        this.peerAcceptsDirect = peerAcceptsDirect;
+        this.inboundSessionId = sessionId;
+        outbox.peer(peer);
+    }
+
+    private void transition(final State from, final State to)
+    {
+        if (from != state)
+        {
+            throw new IllegalStateException(this + ": " + to + " from " + state + ", expected from " + from);
+        }
+        state = to;
+    }
+
     @Override
     public String toString()
     {
-        return (outbound ? "outbound" : "inbound") + " association " + localAddress + " -> " + remoteAddress;
+        return (outbound ? "outbound" : "inbound") + " association " + localAddress + " -> " + remoteAddress + " (" +
+            state + ")";
     }
 }

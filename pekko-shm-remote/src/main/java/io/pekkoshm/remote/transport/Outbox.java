@@ -45,6 +45,8 @@ final class Outbox implements AutoCloseable
     static final int CLOSED = -1;
     /** {@link #writeFrame} answers: larger than the largest frame or blob this outbox can carry. */
     static final int TOO_LARGE = -2;
+    /** {@link #tryClose} and {@link #tryAbandon} answer: a writer holds the outbox now; nothing done, try again. */
+    static final int BUSY = -1;
 
     /** What the last failed attempt to publish answered, when it ends the association. */
     private volatile long terminalResult;
@@ -73,6 +75,8 @@ final class Outbox implements AutoCloseable
     private int stagedLength;
     private int stagedCount;
     private boolean closed;
+    /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
+    private volatile boolean stopped;
 
     Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters)
     {
@@ -130,6 +134,10 @@ final class Outbox implements AutoCloseable
      */
     boolean write(final byte[] bytes, final int offset, final int length)
     {
+        if (stopped)
+        {
+            return false;
+        }
         lock.lock();
         try
         {
@@ -153,6 +161,10 @@ final class Outbox implements AutoCloseable
      */
     int writeFrame(final byte type, final FrameBody body)
     {
+        if (stopped)
+        {
+            return CLOSED;
+        }
         lock.lock();
         try
         {
@@ -166,7 +178,7 @@ final class Outbox implements AutoCloseable
 
     private int writeFrameLocked(final byte type, final FrameBody body)
     {
-        if (closed || 0 != terminalResult)
+        if (closed || stopped || 0 != terminalResult)
         {
             return CLOSED;
         }
@@ -236,29 +248,34 @@ final class Outbox implements AutoCloseable
         lock.lock();
         try
         {
-            if (closed || (stagedCount > 0 && !flushStaged()))
-            {
-                return false;
-            }
-            final int length = FrameHeader.LENGTH + (null == body ? 0 : body.length);
-            final long result = publication.tryClaim(length, claim);
-            if (result > 0)
-            {
-                FrameHeader.write(claim.buffer(), claim.offset(), type, argument, flags);
-                if (null != body)
-                {
-                    claim.buffer().putBytes(claim.offset() + FrameHeader.LENGTH, body);
-                }
-                claim.commit();
-                return true;
-            }
-            onNotSent(result);
-            return false;
+            return sendControlLocked(type, argument, body, flags);
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    private boolean sendControlLocked(final byte type, final int argument, final byte[] body, final short flags)
+    {
+        if (closed || (stagedCount > 0 && !flushStaged()))
+        {
+            return false;
+        }
+        final int length = FrameHeader.LENGTH + (null == body ? 0 : body.length);
+        final long result = publication.tryClaim(length, claim);
+        if (result > 0)
+        {
+            FrameHeader.write(claim.buffer(), claim.offset(), type, argument, flags);
+            if (null != body)
+            {
+                claim.buffer().putBytes(claim.offset() + FrameHeader.LENGTH, body);
+            }
+            claim.commit();
+            return true;
+        }
+        onNotSent(result);
+        return false;
     }
 
     /**
@@ -307,10 +324,82 @@ final class Outbox implements AutoCloseable
         return terminalResult;
     }
 
-    /** Closes the publication; returns how many staged messages were never sent (counted as dropped). */
+    /**
+     * The association has ended: every write from now on answers CLOSED. Never waits; the outbox is closed by
+     * {@link #tryClose} or {@link #tryAbandon} afterwards.
+     */
+    void stopTakingWrites()
+    {
+        stopped = true;
+    }
+
+    /**
+     * Closes the outbox unless a writer holds it (the node agent never waits behind a writer that copies a large
+     * body): optionally sends DISASSOCIATE behind what is staged, then closes the publication.
+     *
+     * @return how many staged messages were never sent (counted as dropped), or {@link #BUSY}: nothing done.
+     */
+    int tryClose(final boolean tellPeer)
+    {
+        if (!lock.tryLock())
+        {
+            return BUSY;
+        }
+        try
+        {
+            if (tellPeer && !closed)
+            {
+                sendControlLocked(FrameHeader.DISASSOCIATE, 0, null, (short)0);
+            }
+            return closeLocked();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * As {@link #abandon()}, unless a writer holds the outbox.
+     *
+     * @return how many staged messages were never sent (counted as dropped), or {@link #BUSY}: nothing done.
+     */
+    int tryAbandon()
+    {
+        if (!lock.tryLock())
+        {
+            return BUSY;
+        }
+        try
+        {
+            return abandonLocked();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the publication, waiting for a writer that holds the outbox (only at shutdown); returns how many staged
+     * messages were never sent (counted as dropped).
+     */
     int closeAndCountUnsent()
     {
-        final int unsent = abandon();
+        lock.lock();
+        try
+        {
+            return closeLocked();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private int closeLocked()
+    {
+        final int unsent = abandonLocked();
         if (!publication.isClosed())
         {
             publication.close();
@@ -327,21 +416,26 @@ final class Outbox implements AutoCloseable
         lock.lock();
         try
         {
-            if (closed)
-            {
-                return 0;
-            }
-            closed = true;
-            final int unsent = stagedCount;
-            counters.dropped.getAndAdd(unsent);
-            stagedCount = 0;
-            stagedLength = 0;
-            return unsent;
+            return abandonLocked();
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    private int abandonLocked()
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        closed = true;
+        final int unsent = stagedCount;
+        counters.dropped.getAndAdd(unsent);
+        stagedCount = 0;
+        stagedLength = 0;
+        return unsent;
     }
 
     @Override

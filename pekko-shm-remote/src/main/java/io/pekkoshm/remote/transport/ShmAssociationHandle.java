@@ -10,31 +10,39 @@ import scala.concurrent.Promise$;
 /**
  * Classic remoting's view of an {@link Association}. {@link #write} runs on the caller's thread and goes straight
  * into the peer's log buffer through the association's {@link Outbox}; {@link #disassociate()} is handed to the
- * node agent.
+ * node agent through its {@link NodeProxy}.
  */
 @SuppressWarnings("deprecation")
 final class ShmAssociationHandle implements AssociationHandle
 {
     private final Association association;
-    private final NodeAgent agent;
+    private final NodeProxy proxy;
+    private final DirectRoutes routes;
+    private final WriteFailures failures;
     private final Promise<HandleEventListener> readHandlerPromise = Promise$.MODULE$.apply();
 
-    ShmAssociationHandle(final Association association, final NodeAgent agent)
+    ShmAssociationHandle(
+        final Association association,
+        final NodeProxy proxy,
+        final DirectRoutes routes,
+        final WriteFailures failures)
     {
         this.association = association;
-        this.agent = agent;
+        this.proxy = proxy;
+        this.routes = routes;
+        this.failures = failures;
     }
 
     @Override
     public Address localAddress()
     {
-        return association.localAddress;
+        return association.localAddress();
     }
 
     @Override
     public Address remoteAddress()
     {
-        return association.remoteAddress;
+        return association.remoteAddress();
     }
 
     @Override
@@ -53,24 +61,24 @@ final class ShmAssociationHandle implements AssociationHandle
     public boolean write(final ByteString payload)
     {
         final int length = payload.length();
-        if (length > association.outbox.maxPayloadLength() && !association.outbox.isBlob(length))
+        if (length > association.outbox().maxPayloadLength() && !association.outbox().isBlob(length))
         {
-            agent.onOversizedWrite(association, length);
+            failures.onOversizedWrite(association, length);
             return true;
         }
         final byte[] bytes = payload.toArrayUnsafe();
-        final DirectRoute route = association.directRoute;
+        final DirectRoute route = association.directRoute();
         if (null != route && ClassicPdu.carriesEnvelope(bytes, length))
         {
-            agent.directRoutes().promote(route); // the direct path writes where classic does, in one ordered stream
+            routes.promote(route); // the direct path writes where classic does, in one ordered stream
         }
         try
         {
-            return association.outbox.write(bytes, 0, length);
+            return association.outbox().write(bytes, 0, length);
         }
         catch (final BlobStoreException ex)
         {
-            agent.onBlobFailure(association, length, ex);
+            failures.onBlobFailure(association, length, ex);
             return true;
         }
     }
@@ -78,7 +86,7 @@ final class ShmAssociationHandle implements AssociationHandle
     @Override
     public void disassociate()
     {
-        agent.disassociate(association, "disassociated by classic remoting");
+        proxy.disassociate(association, "disassociated by classic remoting");
     }
 
     @Override

@@ -210,12 +210,17 @@ public final class ShmTransport implements Transport
             blobReader = new BlobReader(directory.blobsDirectory(), idleNs);
         }
         final PeerTermination termination = new PeerTermination(system, log, settings.terminateOnPeerProcessExit);
-        agent = new NodeAgent(settings, scheme, connection.aeron(), subscription, self, address, counters, registry, log,
-            (peerAddress, peer) -> termination.onPeerProcessExit(
+        agent = new NodeAgentBuilder()
+            .settings(settings, scheme)
+            .driver(connection.aeron(), subscription, ownDriver(connection) ? 0 : connection.driverPid(),
+                ownDriver(connection) ? null : this::reattach)
+            .node(self, address, registry, new HandshakeProof(secret))
+            .counters(counters, log)
+            .blobs(blobPool, blobReader)
+            .upperLayers(listenerPromise, directRoutes, (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
-                peer.pekkoUid(), peer.pid()),
-            listenerPromise, blobPool, blobReader, directRoutes, new HandshakeProof(secret),
-            ownDriver(connection) ? 0 : connection.driverPid(), ownDriver(connection) ? null : this::reattach);
+                peer.pekkoUid(), peer.pid()))
+            .build();
         runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
@@ -246,7 +251,7 @@ public final class ShmTransport implements Transport
                 final NodeAgent current = agent;
                 if (null != current)
                 {
-                    current.onImageUnavailable(image.sessionId());
+                    current.proxy().onImageUnavailable(image.sessionId());
                 }
             });
     }
@@ -297,7 +302,7 @@ public final class ShmTransport implements Transport
                 "The pekko-shm transport is not listening, cannot associate with " + remoteAddress, null));
         }
         final Promise<AssociationHandle> promise = Promise$.MODULE$.apply();
-        current.associate(remoteAddress, promise);
+        current.proxy().associate(remoteAddress, promise);
         return promise.future();
     }
 

@@ -1,0 +1,164 @@
+package io.pekkoshm.remote.transport;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.pekkoshm.remote.driver.DriverMode;
+import io.pekkoshm.remote.host.ProcessLiveness;
+import org.agrona.CloseHelper;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.event.LoggingAdapter;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's connection to its media driver as the node agent sees it: the Aeron client and the node's subscription
+ * while attached; noticing that the driver is gone (its process exited, or the client closed itself: driver
+ * unresponsive, or this JVM paused longer than {@code driver.client-liveness-timeout}); and attaching again, every
+ * second until it works, when the driver runs outside this JVM.
+ * <pre>
+ *   ATTACHED --client closed / driver process gone--> DETACHED --attach again (external driver)--> ATTACHED
+ *                                                     (embedded driver: DETACHED until the actor system restarts)
+ * </pre>
+ * Nothing of a lost client is touched again.
+ * <p>
+ * Threading: the node agent's only.
+ */
+final class DriverAttachment
+{
+    private static final long ATTACH_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Attaches the node to a (new) driver after it lost its own; null when the driver runs in this JVM. */
+    private final Reattacher reattacher;
+    private final Address localAddress;
+    private final Path aeronDirectory;
+    private final DriverMode driverMode;
+    private final LoggingAdapter log;
+    private Aeron aeron;
+    private Subscription subscription;
+    /** The driver's process while attached (0 when it runs in this JVM): checked every heartbeat-interval. */
+    private long driverPid;
+    private boolean detached;
+    private long nextAttachNs;
+    private int failedAttaches;
+
+    DriverAttachment(
+        final Aeron aeron,
+        final Subscription subscription,
+        final long driverPid,
+        final Reattacher reattacher,
+        final Address localAddress,
+        final Path aeronDirectory,
+        final DriverMode driverMode,
+        final LoggingAdapter log)
+    {
+        this.aeron = aeron;
+        this.subscription = subscription;
+        this.driverPid = driverPid;
+        this.reattacher = reattacher;
+        this.localAddress = localAddress;
+        this.aeronDirectory = aeronDirectory;
+        this.driverMode = driverMode;
+        this.log = log;
+    }
+
+    boolean isDetached()
+    {
+        return detached;
+    }
+
+    /** The node's subscription on the current driver (only while attached). */
+    Subscription subscription()
+    {
+        return subscription;
+    }
+
+    /** A new exclusive publication into stream {@code streamId} (a peer's port) on the current driver. */
+    ExclusivePublication addPublication(final String channel, final int streamId)
+    {
+        return aeron.addExclusivePublication(channel, streamId);
+    }
+
+    /** {@return why the client is lost, if it has closed itself while attached; null if it has not} */
+    String clientLost()
+    {
+        if (!detached && aeron.isClosed())
+        {
+            return "its Aeron client closed (the driver stopped answering for pekko.remote.shm.driver.timeout, or " +
+                "this JVM paused longer than driver.client-liveness-timeout)";
+        }
+        return null;
+    }
+
+    /**
+     * {@return why the driver is lost, if its process has exited (its client is then closed); null if it has not}
+     * Checked every heartbeat-interval; a driver in this JVM is never checked.
+     */
+    String driverLost()
+    {
+        if (!detached && driverPid > 0 && !ProcessLiveness.isAlive(driverPid, 0))
+        {
+            return "the media driver's process (pid " + driverPid + ") has exited";
+        }
+        return null;
+    }
+
+    /**
+     * The connection is gone: logged once, with what happens next. The caller ends every association first, so no
+     * writer touches a log that is unmapped when the client closes.
+     */
+    void detach(final String why, final long nowNs)
+    {
+        detached = true;
+        nextAttachNs = nowNs;
+        log.error("pekko.shm node {} lost its media driver ({}): {}. All its associations end{}", localAddress,
+            aeronDirectory, why, null != reattacher ?
+            "; it attaches to a new driver (driver.mode = " + driverMode + ") and associations form again " +
+            "as messages are sent." :
+            ". The driver ran in this JVM (driver.mode = embedded): restart the actor system to attach again.");
+    }
+
+    /** Closes the lost client (after {@link #detach}: its driver's process is gone). */
+    void closeClient()
+    {
+        CloseHelper.quietClose(aeron);
+    }
+
+    /**
+     * Attaches to a driver again (starting one in auto mode) when a retry is due; retried every second until it
+     * works; never with a driver in this JVM.
+     *
+     * @return true if the node is attached again now.
+     */
+    boolean attachAgainIfDue(final long nowNs)
+    {
+        if (!detached || null == reattacher || nowNs - nextAttachNs < 0)
+        {
+            return false;
+        }
+        try
+        {
+            final Reattacher.Attachment attachment = reattacher.reattach();
+            aeron = attachment.aeron();
+            subscription = attachment.subscription();
+            driverPid = attachment.driverPid();
+            detached = false;
+            failedAttaches = 0;
+            log.warning("pekko.shm node {} is attached to a media driver again (pid {}); its peers can reach it, and " +
+                "associations form again as messages are sent.", localAddress, driverPid);
+            return true;
+        }
+        catch (final Exception ex)
+        {
+            failedAttaches++;
+            nextAttachNs = nowNs + ATTACH_RETRY_NS;
+            if (1 == failedAttaches || 0 == failedAttaches % 30)
+            {
+                log.error("pekko.shm node {} could not attach to a media driver again ({} attempt(s), retrying every " +
+                    "second): {}", localAddress, failedAttaches, ex.getMessage());
+            }
+            return false;
+        }
+    }
+}

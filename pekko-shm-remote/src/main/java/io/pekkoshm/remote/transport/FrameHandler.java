@@ -1,0 +1,42 @@
+package io.pekkoshm.remote.transport;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * What {@link InboundFrames} found in the node's stream, one call per frame or batch record, on the node agent's
+ * thread. Buffers are only valid during the call. A data callback may throw {@link MalformedFrameException}: the
+ * decoder then reports the association as malformed.
+ */
+interface FrameHandler
+{
+    /** A HELLO (whole frame, header included) on a session that is not an association yet. */
+    void onHello(int sessionId, DirectBuffer buffer, int offset, int length);
+
+    /** A HELLO_ACK (whole frame, header included) on a session that is not an association yet. */
+    void onHelloAck(int sessionId, DirectBuffer buffer, int offset, int length);
+
+    /** A classic remoting payload. */
+    void onData(Association association, DirectBuffer buffer, int offset, int length);
+
+    /** A direct-path envelope and its payload. */
+    void onDirect(Association association, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * A body in one of the peer's blob blocks.
+     *
+     * @param bodyType {@link FrameHeader#DATA} or {@link FrameHeader#DIRECT}: what the body is.
+     */
+    void onBlob(Association association, byte bodyType, long blockId, long generation, long length);
+
+    /** The peer ended the association. */
+    void onDisassociate(Association association);
+
+    /** Messages that arrived on a session whose association this node has already ended. */
+    void onLateMessages(int sessionId, int count);
+
+    /** The peer broke the wire format: the association ends, the peer is told. */
+    void onMalformed(Association association, String reason);
+
+    /** A frame from a session that is not an association of this node, or not a valid one: rejected. */
+    void onRejected(int sessionId, String reason);
+}

@@ -1,0 +1,161 @@
+package io.pekkoshm.remote.transport;
+
+import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.blob.BlobStoreException;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.remote.transport.AssociationHandle;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Takes each decoded frame where it belongs: handshakes to the {@link Handshake}, classic payloads to classic
+ * remoting (through the association's handle), direct-path envelopes to the association's {@link DirectSession},
+ * bodies in the peer's blob blocks out of the block first, and the end of an association to {@link Associations}.
+ * <p>
+ * Threading: the node agent's only.
+ */
+@SuppressWarnings("deprecation")
+final class FrameRouter implements FrameHandler
+{
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Handshake handshake;
+    private final Associations associations;
+    private final Rejections rejections;
+    private final DirectRouteKeeper direct;
+    /** Reads the peers' blob blocks; null when this node's blob store is off. */
+    private final BlobReader blobReader;
+    private final TransportCounters counters;
+    private final LoggingAdapter log;
+    /** Wraps the bytes of a DIRECT body that came through the blob store. */
+    private final UnsafeBuffer blobBody = new UnsafeBuffer(EMPTY);
+    private long nowNs;
+
+    FrameRouter(
+        final Handshake handshake,
+        final Associations associations,
+        final Rejections rejections,
+        final DirectRouteKeeper direct,
+        final BlobReader blobReader,
+        final TransportCounters counters,
+        final LoggingAdapter log)
+    {
+        this.handshake = handshake;
+        this.associations = associations;
+        this.rejections = rejections;
+        this.direct = direct;
+        this.blobReader = blobReader;
+        this.counters = counters;
+        this.log = log;
+    }
+
+    /** The duty cycle's clock, set before the node's stream is polled. */
+    void now(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    @Override
+    public void onHello(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        handshake.onHello(sessionId, buffer, offset, length, nowNs);
+    }
+
+    @Override
+    public void onHelloAck(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        handshake.onHelloAck(sessionId, buffer, offset, length, nowNs);
+    }
+
+    @Override
+    public void onData(final Association association, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        counters.messagesReceived.increment();
+        counters.bytesReceived.getAndAdd(length);
+        association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(bytes)));
+    }
+
+    /**
+     * One direct-path envelope: decoded and handed to the recipient by the provider's {@link DirectSession} for this
+     * association, opened on the first DIRECT frame. A malformed envelope ends the association.
+     */
+    @Override
+    public void onDirect(final Association association, final DirectBuffer buffer, final int offset, final int length)
+    {
+        counters.messagesReceived.increment();
+        counters.bytesReceived.getAndAdd(length);
+        counters.directReceived.increment();
+        direct.session(association).onFrame(buffer, offset, length);
+    }
+
+    @Override
+    public void onBlob(
+        final Association association,
+        final byte bodyType,
+        final long blockId,
+        final long generation,
+        final long length)
+    {
+        if (null == blobReader)
+        {
+            throw new MalformedFrameException(
+                "a blob descriptor, but this node's blob store is off (pekko.remote.shm.blob.max-bytes = 0)");
+        }
+        final byte[] payload;
+        try
+        {
+            payload = blobReader.take(association.peer().pid(), association.peer().incarnation(), blockId, generation,
+                length, nowNs);
+        }
+        catch (final BlobStoreException ex)
+        {
+            throw new MalformedFrameException(ex.getMessage());
+        }
+        counters.blobsReceived.increment();
+        if (FrameHeader.DIRECT == bodyType)
+        {
+            blobBody.wrap(payload);
+            try
+            {
+                onDirect(association, blobBody, 0, payload.length);
+            }
+            finally
+            {
+                blobBody.wrap(EMPTY);
+            }
+            return;
+        }
+        counters.messagesReceived.increment();
+        counters.bytesReceived.getAndAdd(payload.length);
+        association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(payload)));
+    }
+
+    @Override
+    public void onDisassociate(final Association association)
+    {
+        associations.end(association, "the peer ended it", false, true);
+    }
+
+    @Override
+    public void onLateMessages(final int sessionId, final int count)
+    {
+        counters.dropped.getAndAdd(count);
+        log.debug("Dropped {} message(s) that arrived after their association had ended", count);
+    }
+
+    @Override
+    public void onMalformed(final Association association, final String reason)
+    {
+        counters.rejected.increment();
+        associations.end(association, reason, true, true);
+    }
+
+    @Override
+    public void onRejected(final int sessionId, final String reason)
+    {
+        rejections.reject(sessionId, reason);
+    }
+}

@@ -1,0 +1,133 @@
+package io.pekkoshm.remote.transport;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.blob.BlobPool;
+import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.host.NodeRegistry;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.remote.transport.Transport;
+import scala.concurrent.Promise;
+
+/**
+ * Makes a {@link NodeAgent} and its parts from the node's settings and what its start opened, in one place. Tests
+ * replace the parts that reach outside the JVM (the process check, the clock) through the same builder.
+ */
+@SuppressWarnings("deprecation")
+final class NodeAgentBuilder
+{
+    private ShmSettings settings;
+    private String scheme;
+    private Aeron aeron;
+    private Subscription subscription;
+    private long driverPid;
+    private Reattacher reattacher;
+    private NodeIdentity self;
+    private Address localAddress;
+    private TransportCounters counters;
+    private NodeRegistry registry;
+    private LoggingAdapter log;
+    private PeerLiveness.PeerExitListener peerExitListener;
+    private PeerLiveness.ProcessCheck processCheck = PeerLiveness.hostProcesses();
+    private NanoClock clock = SystemNanoClock.INSTANCE;
+    private Promise<Transport.AssociationEventListener> listenerPromise;
+    private BlobPool blobPool;
+    private BlobReader blobReader;
+    private DirectRoutes directRoutes;
+    private HandshakeProof proof;
+
+    NodeAgentBuilder settings(final ShmSettings settings, final String scheme)
+    {
+        this.settings = settings;
+        this.scheme = scheme;
+        return this;
+    }
+
+    /** The driver connection: its client, the node's subscription, the driver's pid (0: in this JVM). */
+    NodeAgentBuilder driver(final Aeron aeron, final Subscription subscription, final long driverPid,
+        final Reattacher reattacher)
+    {
+        this.aeron = aeron;
+        this.subscription = subscription;
+        this.driverPid = driverPid;
+        this.reattacher = reattacher;
+        return this;
+    }
+
+    NodeAgentBuilder node(final NodeIdentity self, final Address localAddress, final NodeRegistry registry,
+        final HandshakeProof proof)
+    {
+        this.self = self;
+        this.localAddress = localAddress;
+        this.registry = registry;
+        this.proof = proof;
+        return this;
+    }
+
+    NodeAgentBuilder counters(final TransportCounters counters, final LoggingAdapter log)
+    {
+        this.counters = counters;
+        this.log = log;
+        return this;
+    }
+
+    /** The blob store's parts; both null when it is off. */
+    NodeAgentBuilder blobs(final BlobPool blobPool, final BlobReader blobReader)
+    {
+        this.blobPool = blobPool;
+        this.blobReader = blobReader;
+        return this;
+    }
+
+    NodeAgentBuilder upperLayers(final Promise<Transport.AssociationEventListener> listenerPromise,
+        final DirectRoutes directRoutes, final PeerLiveness.PeerExitListener peerExitListener)
+    {
+        this.listenerPromise = listenerPromise;
+        this.directRoutes = directRoutes;
+        this.peerExitListener = peerExitListener;
+        return this;
+    }
+
+    /** Replaces the check of the host's processes (tests). */
+    NodeAgentBuilder processCheck(final PeerLiveness.ProcessCheck processCheck)
+    {
+        this.processCheck = processCheck;
+        return this;
+    }
+
+    /** Replaces the agent's clock (tests). */
+    NodeAgentBuilder clock(final NanoClock clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
+    NodeAgent build()
+    {
+        final long maxBlobLength = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) : 0;
+        final long handshakeTimeoutNs = settings.handshakeTimeout.toNanos();
+        final NodeProxy proxy = new NodeProxy();
+        final DriverAttachment driver = new DriverAttachment(aeron, subscription, driverPid, reattacher,
+            localAddress, settings.aeronDirectory, settings.driverMode, log);
+        final DirectRouteKeeper direct = new DirectRouteKeeper(directRoutes, scheme, log);
+        final Associations associations = new Associations(localAddress, counters, direct, blobReader, log);
+        final Rejections rejections = new Rejections(counters, log, localAddress);
+        final Handshake handshake = new Handshake(scheme, self, localAddress, settings.directory, settings.termLength,
+            handshakeTimeoutNs, proof, registry, driver,
+            publication -> new Outbox(publication, settings.outboundBatchSize, counters, blobPool,
+                settings.blobThreshold, maxBlobLength),
+            associations, rejections, direct, proxy, directRoutes,
+            new WriteFailures(counters, log, settings.termLength), log);
+        final FrameRouter router = new FrameRouter(handshake, associations, rejections, direct, blobReader, counters,
+            log);
+        final PeerLiveness liveness = new PeerLiveness(associations, processCheck, peerExitListener,
+            settings.heartbeatInterval.toNanos(), settings.peerTimeout.toNanos(), handshakeTimeoutNs);
+        return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
+            new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader,
+            listenerPromise, settings.heartbeatInterval.toNanos(), settings.fragmentLimit);
+    }
+}

@@ -1,0 +1,40 @@
+package io.pekkoshm.remote.transport;
+
+import io.pekkoshm.remote.blob.BlobStoreException;
+import org.apache.pekko.event.LoggingAdapter;
+
+/**
+ * What happens to a classic payload that can never be written: it is dropped, counted in {@code messages dropped}
+ * and logged with its size and the setting that decides it. The association goes on.
+ * <p>
+ * Threading: any thread (classic's writing threads); counters and the log adapter are thread-safe.
+ */
+final class WriteFailures
+{
+    private final TransportCounters counters;
+    private final LoggingAdapter log;
+    private final int termLength;
+
+    WriteFailures(final TransportCounters counters, final LoggingAdapter log, final int termLength)
+    {
+        this.counters = counters;
+        this.log = log;
+        this.termLength = termLength;
+    }
+
+    /** A payload the blob store can never place (e.g. /dev/shm full, larger than blob.max-bytes allows). */
+    void onBlobFailure(final Association association, final int length, final BlobStoreException failure)
+    {
+        counters.dropped.increment();
+        log.error("Dropped a payload of {} bytes to {}: {}", length, association.remoteAddress(), failure.getMessage());
+    }
+
+    /** A payload larger than the largest Aeron message, with the blob store off. */
+    void onOversizedWrite(final Association association, final int length)
+    {
+        counters.dropped.increment();
+        log.error("Dropped a payload of {} bytes to {}: larger than the largest Aeron message of this transport " +
+            "({} bytes, from pekko.remote.shm.term-length = {}).", length, association.remoteAddress(),
+            association.outbox().maxPayloadLength(), termLength);
+    }
+}

@@ -1,0 +1,427 @@
+package io.pekkoshm.remote.transport;
+
+import com.typesafe.config.ConfigFactory;
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.BufferClaim;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.aeron.protocol.DataHeaderFlyweight;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.host.NodeRegistry;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.event.NoLogging$;
+import org.apache.pekko.remote.transport.AssociationHandle;
+import org.apache.pekko.remote.transport.Transport;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import scala.concurrent.Promise;
+import scala.concurrent.Promise$;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/**
+ * The node agent's duty cycle with test doubles in place of the media driver (publications that record their
+ * frames, a subscription fed by the test), of the host's processes, and of the clock: what each frame and each
+ * command leads to, without a driver, a second node or a timing assumption.
+ */
+@Timeout(30)
+@SuppressWarnings("deprecation")
+class NodeAgentTest
+{
+    private static final String SYSTEM = "agent-test";
+    private static final String HOST = "localhost";
+    private static final int SELF_PORT = 5001;
+    private static final int PEER_PORT = 5002;
+    private static final int PEER_SESSION = 77;
+    private static final byte[] SECRET = "the directory's secret".getBytes(StandardCharsets.UTF_8);
+    private static final Address SELF_ADDRESS = new Address("shm", SYSTEM, HOST, SELF_PORT);
+
+    private final ShmSettings settings = ShmSettings.fromConfig(
+        ConfigFactory.defaultReference().getConfig(ShmSettings.ROOT));
+    private final Aeron aeron = mock(Aeron.class);
+    private final Subscription subscription = mock(Subscription.class);
+    private final NodeRegistry registry = mock(NodeRegistry.class);
+    private final CachedNanoClock clock = new CachedNanoClock();
+    private final Map<Integer, FakeLog> logsByStream = new HashMap<>();
+    private final ArrayDeque<InboundFrame> inbound = new ArrayDeque<>();
+    private final List<Transport.AssociationEvent> classicEvents = new ArrayList<>();
+    private final List<NodeIdentity> exitedPeers = new ArrayList<>();
+    private final NodeIdentity self = identity(SYSTEM, SELF_PORT, 1);
+    private final NodeIdentity peer = identity(SYSTEM, PEER_PORT, 2);
+    private boolean peerAlive = true;
+    private int nextSessionId = 1000;
+    private TransportCounters counters;
+    private NodeAgent agent;
+
+    @BeforeEach
+    void setUp()
+    {
+        when(aeron.addCounter(anyInt(), anyString())).thenAnswer(invocation -> mock(Counter.class));
+        when(aeron.addExclusivePublication(anyString(), anyInt())).thenAnswer(invocation ->
+        {
+            final FakeLog log = new FakeLog(nextSessionId++);
+            logsByStream.put(invocation.getArgument(1), log);
+            return log.publication;
+        });
+        when(subscription.poll(any(FragmentHandler.class), anyInt())).thenAnswer(invocation ->
+        {
+            final FragmentHandler handler = invocation.getArgument(0);
+            int count = 0;
+            InboundFrame frame;
+            while (null != (frame = inbound.poll()))
+            {
+                frame.deliverTo(handler);
+                count++;
+            }
+            return count;
+        });
+        counters = new TransportCounters(aeron, "test");
+        final Promise<Transport.AssociationEventListener> listener = Promise$.MODULE$.apply();
+        listener.success(classicEvents::add);
+        agent = new NodeAgentBuilder()
+            .settings(settings, "shm")
+            .driver(aeron, subscription, 0, null)
+            .node(self, SELF_ADDRESS, registry, new HandshakeProof(SECRET))
+            .counters(counters, NoLogging$.MODULE$)
+            .blobs(null, null)
+            .upperLayers(listener, new DirectRoutes(false, "classic"), (address, peer) -> exitedPeers.add(peer))
+            .processCheck((pid, startMillis) -> peerAlive)
+            .clock(clock)
+            .build();
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        counters.close();
+    }
+
+    @Test
+    void shouldAnswerAVerifiedHelloWithHelloAckNamingItsSessionAndHandClassicTheAssociation()
+    {
+        inbound.add(hello(PEER_SESSION, peer, SECRET));
+
+        agent.doWork();
+
+        final FakeLog back = logsByStream.get(PEER_PORT);
+        assertNotNull(back, "a publication back into the peer's stream");
+        assertEquals(List.of(FrameHeader.HELLO_ACK), back.types());
+        assertEquals(PEER_SESSION, FrameHeader.argument(back.frames.get(0), 0));
+        assertEquals(1, classicEvents.size());
+        final AssociationHandle handle = ((Transport.InboundAssociation)classicEvents.get(0)).association();
+        assertEquals(new Address("shm", SYSTEM, HOST, PEER_PORT), handle.remoteAddress());
+        assertEquals(1, counters.associations.get());
+    }
+
+    @Test
+    void shouldRejectAHelloThatDoesNotProveTheDirectorysSecret()
+    {
+        inbound.add(hello(PEER_SESSION, peer, "another secret".getBytes(StandardCharsets.UTF_8)));
+
+        agent.doWork();
+
+        assertTrue(logsByStream.isEmpty(), "no publication for an unproven peer");
+        assertTrue(classicEvents.isEmpty());
+        assertEquals(1, counters.rejected.get());
+    }
+
+    @Test
+    void shouldKeepPayloadsInOrderUntilClassicListensThenHandThemOver()
+    {
+        final AssociationHandle handle = accept();
+        inbound.add(data(PEER_SESSION, "one"));
+        inbound.add(data(PEER_SESSION, "two"));
+        agent.doWork();
+
+        final List<String> payloads = new ArrayList<>();
+        handle.readHandlerPromise().success(event ->
+            payloads.add(((AssociationHandle.InboundPayload)event).payload().utf8String()));
+        inbound.add(data(PEER_SESSION, "three"));
+        agent.doWork();
+
+        assertEquals(List.of("one", "two", "three"), payloads);
+        assertEquals(3, counters.messagesReceived.get());
+    }
+
+    @Test
+    void shouldEndTheAssociationAndTellClassicAndTheListenerWhenThePeersProcessExits()
+    {
+        final AssociationHandle handle = accept();
+        final List<AssociationHandle.HandleEvent> events = listen(handle);
+        peerAlive = false;
+
+        clock.advance(settings.heartbeatInterval.toNanos());
+        agent.doWork();
+
+        assertEquals(1, events.size());
+        assertInstanceOf(AssociationHandle.Disassociated.class, events.get(0));
+        assertEquals(List.of(peer), exitedPeers);
+        assertEquals(0, counters.associations.get());
+        verify(logsByStream.get(PEER_PORT).publication).close();
+    }
+
+    @Test
+    void shouldEndASilentAssociationAfterThePeerTimeoutAndTellThePeer()
+    {
+        final AssociationHandle handle = accept();
+        final List<AssociationHandle.HandleEvent> events = listen(handle);
+
+        clock.advance(settings.peerTimeout.toNanos() + settings.heartbeatInterval.toNanos());
+        agent.doWork();
+
+        assertEquals(1, events.size());
+        assertTrue(exitedPeers.isEmpty(), "a silent peer is not an exited one");
+        assertEquals(FrameHeader.DISASSOCIATE, last(logsByStream.get(PEER_PORT).types()));
+    }
+
+    @Test
+    void shouldCompleteAnAssociateWithTheHandleOnlyAfterAVerifiedHelloAck()
+    {
+        final Promise<AssociationHandle> promise = associate();
+        final FakeLog out = logsByStream.get(PEER_PORT);
+        assertEquals(List.of(FrameHeader.HELLO), out.types());
+
+        inbound.add(helloAck(PEER_SESSION, out.sessionId + 1, peer, SECRET));
+        agent.doWork();
+        assertFalse(promise.isCompleted(), "a reply for another session is not this association's");
+
+        inbound.add(helloAck(PEER_SESSION + 1, out.sessionId, peer, "forged".getBytes(StandardCharsets.UTF_8)));
+        agent.doWork();
+        assertFalse(promise.isCompleted(), "a forged reply does not end the handshake");
+
+        inbound.add(helloAck(PEER_SESSION, out.sessionId, peer, SECRET));
+        agent.doWork();
+        assertTrue(promise.isCompleted());
+        assertEquals(PEER_PORT, promise.future().value().get().get().remoteAddress().port().get());
+        assertEquals(2, counters.rejected.get());
+    }
+
+    @Test
+    void shouldFailAPendingAssociateWhenTheDriverClientCloses()
+    {
+        final Promise<AssociationHandle> promise = associate();
+
+        when(aeron.isClosed()).thenReturn(true);
+        agent.doWork();
+
+        assertTrue(promise.isCompleted());
+        assertInstanceOf(Transport.InvalidAssociationException.class, promise.future().value().get().failed().get());
+        assertEquals(0, counters.associations.get());
+
+        final Promise<AssociationHandle> later = Promise$.MODULE$.apply();
+        agent.proxy().associate(new Address("shm", SYSTEM, HOST, PEER_PORT), later);
+        agent.doWork();
+        assertInstanceOf(Transport.InvalidAssociationException.class, later.future().value().get().failed().get(),
+            "a node without its driver (embedded: not attached again) refuses new associations");
+    }
+
+    @Test
+    void shouldEndAnAssociationWithoutWaitingForAWriterThatHoldsItsOutbox() throws InterruptedException
+    {
+        final AssociationHandle handle = accept();
+        final List<AssociationHandle.HandleEvent> events = listen(handle);
+        final FakeLog back = logsByStream.get(PEER_PORT);
+        final CountDownLatch writing = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        back.blockNextClaim(writing, release);
+        final Thread writer = new Thread(() -> handle.write(ByteString.fromString("large and slow")));
+        writer.start();
+        writing.await();
+
+        inbound.add(control(PEER_SESSION, FrameHeader.DISASSOCIATE));
+        agent.doWork(); // would never return if ending the association waited for the writer
+
+        assertEquals(1, events.size(), "classic is told at once");
+        assertFalse(handle.write(ByteString.fromString("after the end")), "later writes are refused at once");
+        verify(back.publication, never()).close();
+
+        release.countDown();
+        writer.join();
+        agent.doWork();
+        verify(back.publication).close();
+    }
+
+    private AssociationHandle accept()
+    {
+        inbound.add(hello(PEER_SESSION, peer, SECRET));
+        agent.doWork();
+        return ((Transport.InboundAssociation)classicEvents.get(classicEvents.size() - 1)).association();
+    }
+
+    private List<AssociationHandle.HandleEvent> listen(final AssociationHandle handle)
+    {
+        final List<AssociationHandle.HandleEvent> events = new ArrayList<>();
+        handle.readHandlerPromise().success(events::add);
+        agent.doWork();
+        return events;
+    }
+
+    private Promise<AssociationHandle> associate()
+    {
+        when(registry.lookupLive(PEER_PORT)).thenReturn(
+            Optional.of(new NodeRegistry.NodeInfo(PEER_PORT, 2, 0, "pekko.shm://" + SYSTEM + "@" + HOST)));
+        final Promise<AssociationHandle> promise = Promise$.MODULE$.apply();
+        agent.proxy().associate(new Address("shm", SYSTEM, HOST, PEER_PORT), promise);
+        agent.doWork();
+        return promise;
+    }
+
+    private static NodeIdentity identity(final String system, final int port, final long incarnation)
+    {
+        return new NodeIdentity(system, HOST, port, incarnation, incarnation * 10, 1000 + incarnation, 0);
+    }
+
+    private static InboundFrame hello(final int sessionId, final NodeIdentity from, final byte[] secret)
+    {
+        return handshake(sessionId, FrameHeader.HELLO, 0, from, secret);
+    }
+
+    private static InboundFrame helloAck(final int sessionId, final int initiatorSession, final NodeIdentity from,
+        final byte[] secret)
+    {
+        return handshake(sessionId, FrameHeader.HELLO_ACK, initiatorSession, from, secret);
+    }
+
+    private static InboundFrame handshake(final int sessionId, final byte type, final int argument,
+        final NodeIdentity from, final byte[] secret)
+    {
+        final byte[] body = new HandshakeProof(secret).sign(HelloFlyweight.encode(from));
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeader.LENGTH + body.length]);
+        FrameHeader.write(frame, 0, type, argument);
+        frame.putBytes(FrameHeader.LENGTH, body);
+        return new InboundFrame(sessionId, frame.byteArray());
+    }
+
+    private static InboundFrame data(final int sessionId, final String payload)
+    {
+        final byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeader.LENGTH + bytes.length]);
+        FrameHeader.write(frame, 0, FrameHeader.DATA, 0);
+        frame.putBytes(FrameHeader.LENGTH, bytes);
+        return new InboundFrame(sessionId, frame.byteArray());
+    }
+
+    private static InboundFrame control(final int sessionId, final byte type)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeader.LENGTH]);
+        FrameHeader.write(frame, 0, type, 0);
+        return new InboundFrame(sessionId, frame.byteArray());
+    }
+
+    private static <T> T last(final List<T> list)
+    {
+        return list.get(list.size() - 1);
+    }
+
+    /** A frame as the node's subscription hands it over: unfragmented, behind Aeron's data header. */
+    private record InboundFrame(int sessionId, byte[] frame)
+    {
+        void deliverTo(final FragmentHandler handler)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH + frame.length]);
+            final DataHeaderFlyweight dataHeader = new DataHeaderFlyweight(buffer);
+            dataHeader.frameLength(DataHeaderFlyweight.HEADER_LENGTH + frame.length);
+            dataHeader.flags(DataHeaderFlyweight.BEGIN_AND_END_FLAGS);
+            dataHeader.sessionId(sessionId);
+            buffer.putBytes(DataHeaderFlyweight.HEADER_LENGTH, frame);
+            final Header header = new Header(0, 16);
+            header.buffer(buffer);
+            header.offset(0);
+            handler.onFragment(buffer, DataHeaderFlyweight.HEADER_LENGTH, frame.length, header);
+        }
+    }
+
+    /** A publication double: always connected, every claimed or offered frame recorded. */
+    private static final class FakeLog
+    {
+        final int sessionId;
+        final ExclusivePublication publication = mock(ExclusivePublication.class);
+        final List<UnsafeBuffer> frames = new ArrayList<>();
+        private CountDownLatch claiming;
+        private CountDownLatch release;
+
+        FakeLog(final int sessionId)
+        {
+            this.sessionId = sessionId;
+            when(publication.sessionId()).thenReturn(sessionId);
+            when(publication.isConnected()).thenReturn(true);
+            when(publication.maxPayloadLength()).thenReturn(4064);
+            when(publication.maxMessageLength()).thenReturn(1024 * 1024);
+            when(publication.tryClaim(anyInt(), any(BufferClaim.class))).thenAnswer(invocation ->
+            {
+                blockIfAsked();
+                final int length = invocation.getArgument(0);
+                final UnsafeBuffer frame = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH + length]);
+                ((BufferClaim)invocation.getArgument(1)).wrap(frame, 0, frame.capacity());
+                frames.add(new UnsafeBuffer(frame, DataHeaderFlyweight.HEADER_LENGTH, length));
+                return 64L * frames.size();
+            });
+            when(publication.offer(any(), anyInt(), anyInt())).thenAnswer(invocation ->
+            {
+                final UnsafeBuffer source = new UnsafeBuffer((org.agrona.DirectBuffer)invocation.getArgument(0));
+                final byte[] copy = new byte[(int)invocation.getArgument(2)];
+                source.getBytes(invocation.getArgument(1), copy);
+                frames.add(new UnsafeBuffer(copy));
+                return 64L * frames.size();
+            });
+        }
+
+        /** The next claim waits, holding the outbox, until {@code release}; {@code claiming} says it is waiting. */
+        void blockNextClaim(final CountDownLatch claiming, final CountDownLatch release)
+        {
+            this.claiming = claiming;
+            this.release = release;
+        }
+
+        List<Byte> types()
+        {
+            final List<Byte> types = new ArrayList<>();
+            for (final UnsafeBuffer frame : frames)
+            {
+                types.add(FrameHeader.type(frame, 0));
+            }
+            return types;
+        }
+
+        private void blockIfAsked() throws InterruptedException
+        {
+            final CountDownLatch waiting = claiming;
+            if (null != waiting)
+            {
+                claiming = null;
+                waiting.countDown();
+                assertTrue(release.await(20, TimeUnit.SECONDS), "the test never released the writer");
+            }
+        }
+    }
+}
