@@ -3,13 +3,14 @@ package io.pekkoshm.remote.transport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One of a node's counters, counted on the heap (any thread) and copied into its Aeron counter by the node agent.
- * Counting never touches the media driver's CnC mapping, so a connection to the driver that closes under a node
- * (driver gone, client timed out) can never turn a counter increment into a crash.
+ * One of a node's counters, counted on the heap and copied into its Aeron counter by the node agent. Counting never
+ * touches the media driver's CnC mapping, so a connection to the driver that closes under a node (driver gone,
+ * client timed out) can never turn a counter increment into a crash.
  * <p>
- * Only {@link TransportCounters} makes them; writers reach them through its fields.
+ * This one may be written by any thread (atomic read-modify-write); counters with one writer at a time use
+ * {@link OwnedCount}, which does not contend. Only {@link TransportCounters} and {@link SendCounts} make them.
  */
-final class Count extends AtomicLong
+class Count extends AtomicLong
 {
     private static final long serialVersionUID = 1L;
 
@@ -21,5 +22,10 @@ final class Count extends AtomicLong
     public void decrement()
     {
         decrementAndGet();
+    }
+
+    public void add(final long delta)
+    {
+        getAndAdd(delta);
     }
 }

@@ -49,12 +49,7 @@ public final class DirectRoute
         {
             return CLOSED; // classic writes to the peer on another association now (or this one ended)
         }
-        final int result = outbox.writeFrame(FrameHeader.DIRECT, body);
-        if (Outbox.TAKEN == result)
-        {
-            outbox.counters().directSent.increment();
-        }
-        return result;
+        return outbox.writeFrame(FrameHeader.DIRECT, body);
     }
 
     void current(final boolean current)

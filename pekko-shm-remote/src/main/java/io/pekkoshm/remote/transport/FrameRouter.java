@@ -74,7 +74,7 @@ final class FrameRouter implements FrameHandler
         final byte[] bytes = new byte[length];
         buffer.getBytes(offset, bytes);
         counters.messagesReceived.increment();
-        counters.bytesReceived.getAndAdd(length);
+        counters.bytesReceived.add(length);
         association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(bytes)));
     }
 
@@ -86,7 +86,7 @@ final class FrameRouter implements FrameHandler
     public void onDirect(final Association association, final DirectBuffer buffer, final int offset, final int length)
     {
         counters.messagesReceived.increment();
-        counters.bytesReceived.getAndAdd(length);
+        counters.bytesReceived.add(length);
         counters.directReceived.increment();
         direct.session(association).onFrame(buffer, offset, length);
     }
@@ -129,7 +129,7 @@ final class FrameRouter implements FrameHandler
             return;
         }
         counters.messagesReceived.increment();
-        counters.bytesReceived.getAndAdd(payload.length);
+        counters.bytesReceived.add(payload.length);
         association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(payload)));
     }
 
@@ -142,7 +142,7 @@ final class FrameRouter implements FrameHandler
     @Override
     public void onLateMessages(final int sessionId, final int count)
     {
-        counters.dropped.getAndAdd(count);
+        counters.dropped.add(count);
         log.debug("Dropped {} message(s) that arrived after their association had ended", count);
     }
 

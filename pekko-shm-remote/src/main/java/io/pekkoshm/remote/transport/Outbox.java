@@ -56,15 +56,13 @@ final class Outbox implements AutoCloseable
     private final BlobPool blobs;
     private final int blobThreshold;
     private final long maxBlobLength;
-    TransportCounters counters()
-    {
-        return counters;
-    }
 
     /** The receiving peer, once known (blocks in flight are reclaimed if its process dies). */
     private volatile NodeIdentity peer;
     private final ExclusivePublication publication;
     private final TransportCounters counters;
+    /** What this outbox sent; written under {@link #lock} only. */
+    private final SendCounts sent;
     private final BufferClaim claim = new BufferClaim();
     private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
     private final ClassicBody classicBody = new ClassicBody();
@@ -74,6 +72,8 @@ final class Outbox implements AutoCloseable
     private final int maxClaimLength;
     private int stagedLength;
     private int stagedCount;
+    /** How many of the staged frames are DIRECT ones (counted as direct messages sent once the batch goes). */
+    private int stagedDirect;
     private boolean closed;
     /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
     private volatile boolean stopped;
@@ -89,6 +89,7 @@ final class Outbox implements AutoCloseable
         this.maxBlobLength = maxBlobLength;
         this.publication = publication;
         this.counters = counters;
+        this.sent = counters.open();
         this.blobs = blobs;
         this.blobThreshold = blobThreshold;
         this.staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
@@ -199,8 +200,9 @@ final class Outbox implements AutoCloseable
         if (result > 0)
         {
             body.committed();
-            counters.messagesSent.increment();
-            counters.bytesSent.getAndAdd(length);
+            sent.messagesSent.increment();
+            sent.bytesSent.add(length);
+            countDirect(type, 1);
             return TAKEN;
         }
         return onNotSent(result) ? stage(type, body, length) : CLOSED;
@@ -432,9 +434,11 @@ final class Outbox implements AutoCloseable
         }
         closed = true;
         final int unsent = stagedCount;
-        counters.dropped.getAndAdd(unsent);
+        counters.dropped.add(unsent);
         stagedCount = 0;
+        stagedDirect = 0;
         stagedLength = 0;
+        counters.close(sent);
         return unsent;
     }
 
@@ -461,7 +465,7 @@ final class Outbox implements AutoCloseable
         final BlobBlock block = blobs.acquire(length, System.nanoTime());
         if (null == block)
         {
-            counters.backPressure.increment();
+            sent.backPressure.increment();
             return FULL;
         }
         body.write(block.data(), 0);
@@ -476,9 +480,10 @@ final class Outbox implements AutoCloseable
             blobs.sent(block, length, receiver.pid(), receiver.processStartMillis());
             claim.commit();
             body.committed();
-            counters.messagesSent.increment();
-            counters.bytesSent.getAndAdd(length);
-            counters.blobsSent.increment();
+            sent.messagesSent.increment();
+            sent.bytesSent.add(length);
+            sent.blobsSent.increment();
+            countDirect(type, 1);
             return TAKEN;
         }
         blobs.abandon(block);
@@ -526,6 +531,10 @@ final class Outbox implements AutoCloseable
         body.committed();
         stagedLength = end;
         stagedCount++;
+        if (FrameHeader.DIRECT == type)
+        {
+            stagedDirect++;
+        }
         return TAKEN;
     }
 
@@ -535,10 +544,12 @@ final class Outbox implements AutoCloseable
         final long result = publication.offer(staging, 0, stagedLength);
         if (result > 0)
         {
-            counters.messagesSent.getAndAdd(stagedCount);
-            counters.bytesSent.getAndAdd(stagedLength - FrameHeader.LENGTH -
+            sent.messagesSent.add(stagedCount);
+            sent.bytesSent.add(stagedLength - FrameHeader.LENGTH -
                 (long)stagedCount * FrameHeader.BATCH_RECORD_HEADER_LENGTH);
-            counters.batchesSent.increment();
+            sent.batchesSent.increment();
+            sent.directSent.add(stagedDirect);
+            stagedDirect = 0;
             stagedCount = 0;
             stagedLength = 0;
             return true;
@@ -547,12 +558,20 @@ final class Outbox implements AutoCloseable
         return false;
     }
 
+    private void countDirect(final byte type, final int count)
+    {
+        if (FrameHeader.DIRECT == type)
+        {
+            sent.directSent.add(count);
+        }
+    }
+
     /** Classifies a failed publication result; true when it is transient (worth staging and retrying). */
     private boolean onNotSent(final long result)
     {
         if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
         {
-            counters.backPressure.increment();
+            sent.backPressure.increment();
             return true;
         }
         if (result == Publication.NOT_CONNECTED)

@@ -5,12 +5,19 @@ import io.aeron.Counter;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import org.agrona.CloseHelper;
 
+import java.util.ArrayList;
+
 /**
- * A node's counters. Writers on any thread count on the heap ({@link Count}); the node agent copies the values
+ * A node's counters. They are counted on the heap by their writers; the node agent copies the values
  * every heartbeat-interval into counters allocated in the media driver's CnC file, so that Aeron's AeronStat (and
  * any tool reading counters, like ShmStatus) shows them next to Aeron's own, labelled
  * {@code pekko-shm <name>: <address>}. Type ids 7301 to 7399 are reserved for this plugin, and no name contains
  * ": " (tools split the label there).
+ * <p>
+ * Single writer where the hot path counts: what is sent is counted per association under its outbox's lock
+ * ({@link SendCounts}) and summed here, what is received by the node agent alone ({@link OwnedCount}); only the
+ * rare counts that several threads make (drops, blob bytes) are atomic. A sum is taken under this object's monitor,
+ * which only the agent and closing outboxes take, so a snapshot never counts an outbox twice or misses one.
  * <pre>
  *   type id  name
  *   7301     messages sent           7306     back-pressure events (a write found the log full)
@@ -56,26 +63,23 @@ public final class TransportCounters implements AutoCloseable
     /** Type id of the counter of direct-path messages received (also in messages received), a running total. */
     public static final int DIRECT_RECEIVED_TYPE_ID = 7315;
 
-    final Count messagesSent = new Count();
-    final Count bytesSent = new Count();
-    final Count messagesReceived = new Count();
-    final Count bytesReceived = new Count();
-    final Count batchesSent = new Count();
-    final Count backPressure = new Count();
-    final Count associations = new Count();
+    final OwnedCount messagesReceived = new OwnedCount();
+    final OwnedCount bytesReceived = new OwnedCount();
+    final OwnedCount associations = new OwnedCount();
     final Count dropped = new Count();
-    final Count rejected = new Count();
-    final Count blobsSent = new Count();
-    final Count blobsReceived = new Count();
+    final OwnedCount rejected = new OwnedCount();
+    final OwnedCount blobsReceived = new OwnedCount();
     final Count blobBytes = new Count();
     final Count blobsReclaimed = new Count();
-    final Count directSent = new Count();
-    final Count directReceived = new Count();
+    final OwnedCount directReceived = new OwnedCount();
+
+    /** The sends of the outboxes that are open, and of those closed (their totals). */
+    private final ArrayList<SendCounts> open = new ArrayList<>();
+    private final long[] closedTotals = new long[6];
 
     /** The client the counters are published through; replaced when the node attaches to a new driver. */
     private Aeron aeron;
-    /** The values, and the Aeron counters they are published to, in the same order. */
-    private final Count[] counts;
+    /** The Aeron counters the values are published to, in the order of {@link #values()}. */
     private final int[] typeIds;
     private final String[] labels;
     private final String address;
@@ -84,10 +88,56 @@ public final class TransportCounters implements AutoCloseable
     TransportCounters(final Aeron aeron, final String address)
     {
         this.address = address;
-        counts = new Count[] { messagesSent, bytesSent, messagesReceived, bytesReceived, batchesSent, backPressure, associations, dropped, rejected, blobsSent, blobsReceived, blobBytes, blobsReclaimed, directSent, directReceived };
-        typeIds = new int[] { MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID, BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID, BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID, DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID };
-        labels = new String[] { "messages sent", "bytes sent", "messages received", "bytes received", "batches sent", "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent", "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent", "direct messages received" };
+        typeIds = new int[] {
+            MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID,
+            BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID,
+            BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID,
+            DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID };
+        labels = new String[] {
+            "messages sent", "bytes sent", "messages received", "bytes received", "batches sent",
+            "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent",
+            "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent",
+            "direct messages received" };
         export(aeron);
+    }
+
+    /** A new outbox's send counts, summed into this node's until {@link #close(SendCounts)}. */
+    synchronized SendCounts open()
+    {
+        final SendCounts counts = new SendCounts();
+        open.add(counts);
+        return counts;
+    }
+
+    /** An outbox closed: its sends stay in the totals. Called once per outbox, under its lock. */
+    synchronized void close(final SendCounts counts)
+    {
+        if (open.remove(counts))
+        {
+            final long[] sent = sent(counts);
+            for (int i = 0; i < sent.length; i++)
+            {
+                closedTotals[i] += sent[i];
+            }
+        }
+    }
+
+    /** {@return messages sent by every outbox of the node, open and closed} */
+    long messagesSent()
+    {
+        return sentTotals()[0];
+    }
+
+    /** {@return batch frames sent by every outbox of the node, open and closed} */
+    long batchesSent()
+    {
+        return sentTotals()[2];
+    }
+
+    /** {@return back-pressure events of every outbox of the node, open and closed} */
+    long backPressure()
+    {
+        return sentTotals()[3];
     }
 
     /**
@@ -96,8 +146,8 @@ public final class TransportCounters implements AutoCloseable
      */
     void export(final Aeron aeron)
     {
-        final Counter[] fresh = new Counter[counts.length];
-        for (int i = 0; i < counts.length; i++)
+        final Counter[] fresh = new Counter[typeIds.length];
+        for (int i = 0; i < typeIds.length; i++)
         {
             fresh[i] = aeron.addCounter(typeIds[i], "pekko-shm " + labels[i] + ": " + address);
         }
@@ -116,19 +166,51 @@ public final class TransportCounters implements AutoCloseable
         {
             return;
         }
-        for (int i = 0; i < counts.length; i++)
+        final long[] values = values();
+        for (int i = 0; i < values.length; i++)
         {
-            exported[i].setRelease(counts[i].get());
+            exported[i].setRelease(values[i]);
         }
     }
 
     /** The current values; safe from any thread. */
     ShmCountersSnapshot snapshot()
     {
-        return new ShmCountersSnapshot(
-            messagesSent.get(), bytesSent.get(), messagesReceived.get(), bytesReceived.get(), batchesSent.get(),
-            backPressure.get(), associations.get(), dropped.get(), rejected.get(), blobsSent.get(),
-            blobsReceived.get(), blobBytes.get(), blobsReclaimed.get(), directSent.get(), directReceived.get());
+        final long[] v = values();
+        return new ShmCountersSnapshot(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+            v[13], v[14]);
+    }
+
+    /** Every value, in the order of the type ids. */
+    private long[] values()
+    {
+        final long[] sent = sentTotals();
+        return new long[] {
+            sent[0], sent[1], messagesReceived.get(), bytesReceived.get(), sent[2], sent[3], associations.get(),
+            dropped.get(), rejected.get(), sent[4], blobsReceived.get(), blobBytes.get(), blobsReclaimed.get(),
+            sent[5], directReceived.get() };
+    }
+
+    /** Messages, bytes, batches, back-pressure, blobs and direct messages sent, by open and closed outboxes. */
+    private synchronized long[] sentTotals()
+    {
+        final long[] totals = closedTotals.clone();
+        for (int i = 0, size = open.size(); i < size; i++)
+        {
+            final long[] sent = sent(open.get(i));
+            for (int j = 0; j < totals.length; j++)
+            {
+                totals[j] += sent[j];
+            }
+        }
+        return totals;
+    }
+
+    private static long[] sent(final SendCounts counts)
+    {
+        return new long[] {
+            counts.messagesSent.get(), counts.bytesSent.get(), counts.batchesSent.get(), counts.backPressure.get(),
+            counts.blobsSent.get(), counts.directSent.get() };
     }
 
     @Override

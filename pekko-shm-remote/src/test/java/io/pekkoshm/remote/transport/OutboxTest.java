@@ -84,9 +84,9 @@ class OutboxTest
         assertInOrder(refused);
         assertTrue(firstStaged > 0, "some messages should have gone straight into the log");
         assertTrue(batchFrames >= 1, "staged messages travel as BATCH frames");
-        assertTrue(counters.batchesSent.get() >= 1);
-        assertTrue(counters.backPressure.get() >= 1);
-        assertEquals(refused, counters.messagesSent.get());
+        assertTrue(counters.batchesSent() >= 1);
+        assertTrue(counters.backPressure() >= 1);
+        assertEquals(refused, counters.messagesSent());
         assertEquals(0, counters.dropped.get());
 
         assertTrue(outbox.write(message(refused), 0, MESSAGE_LENGTH), "the refused message is taken once there is room");
@@ -137,6 +137,81 @@ class OutboxTest
         {
             assertEquals((byte)i, got[0][i]);
         }
+    }
+
+    /**
+     * Sends are counted per outbox under its lock and summed by the node: with several threads writing into two
+     * outboxes while a third thread takes snapshots and one outbox closes mid-way, every snapshot is at least the one
+     * before (none counts an outbox twice or misses one), and the final count is exactly what was taken.
+     */
+    @Test
+    void shouldCountEverySendOfManyThreadsExactlyAndNeverBackwards() throws Exception
+    {
+        final ExclusivePublication second = aeron.addExclusivePublication("aeron:ipc?term-length=65536", STREAM);
+        final Outbox other = new Outbox(second, 64 * 1024, counters);
+        Await.until(Duration.ofSeconds(10), second::isConnected, () -> "second publication never connected");
+        final int writers = 4;
+        final int perWriter = 5_000;
+        final java.util.concurrent.atomic.AtomicLong taken = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++)
+        {
+            final Outbox target = 0 == w % 2 ? outbox : other;
+            threads.add(new Thread(() ->
+            {
+                final byte[] payload = message(0);
+                for (int i = 0; i < perWriter; i++)
+                {
+                    if (target.write(payload, 0, MESSAGE_LENGTH))
+                    {
+                        taken.incrementAndGet();
+                    }
+                    else
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+            }));
+        }
+        final Thread drainer = new Thread(() ->
+        {
+            final FragmentAssembler ignore = new FragmentAssembler((buffer, offset, length, header) -> { });
+            while (!done.get())
+            {
+                subscription.poll(ignore, 256);
+                outbox.flush();
+                other.flush();
+            }
+        });
+        drainer.start();
+        threads.forEach(Thread::start);
+
+        long previous = 0;
+        boolean closedOther = false;
+        while (threads.stream().anyMatch(Thread::isAlive))
+        {
+            final long now = counters.snapshot().messagesSent();
+            assertTrue(now >= previous, "messages sent went back from " + previous + " to " + now);
+            previous = now;
+            if (!closedOther && now > perWriter)
+            {
+                other.close(); // its writers are refused from now on; what it sent stays counted
+                closedOther = true;
+            }
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+        Await.until(Duration.ofSeconds(20), () -> !outbox.hasStaged(), () -> "staged messages never flushed");
+        done.set(true);
+        drainer.join();
+        other.close();
+
+        assertEquals(taken.get() - counters.dropped.get(), counters.messagesSent());
+        assertEquals(counters.messagesSent(), counters.snapshot().messagesSent());
+        assertTrue(counters.snapshot().messagesSent() >= previous);
     }
 
     private void drainUntil(final long count)
