@@ -8,7 +8,6 @@ import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobStoreException;
 import org.agrona.BufferUtil;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.locks.ReentrantLock;
@@ -68,12 +67,8 @@ final class Outbox implements AutoCloseable
     private final ClassicBody classicBody = new ClassicBody();
     /** Frames larger than one fragment, gathered before they are offered (grown on demand, up to the largest). */
     private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(4096);
-    private final UnsafeBuffer staging;
+    private final StagedBatch staged;
     private final int maxClaimLength;
-    private int stagedLength;
-    private int stagedCount;
-    /** How many of the staged frames are DIRECT ones (counted as direct messages sent once the batch goes). */
-    private int stagedDirect;
     private boolean closed;
     /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
     private volatile boolean stopped;
@@ -92,8 +87,7 @@ final class Outbox implements AutoCloseable
         this.sent = counters.open();
         this.blobs = blobs;
         this.blobThreshold = blobThreshold;
-        this.staging = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            Math.min(batchSize, publication.maxMessageLength()), 64));
+        this.staged = new StagedBatch(Math.min(batchSize, publication.maxMessageLength()));
         this.maxClaimLength = publication.maxPayloadLength();
     }
 
@@ -192,7 +186,7 @@ final class Outbox implements AutoCloseable
         {
             return TOO_LARGE;
         }
-        if (stagedCount > 0 && !flushStaged())
+        if (!staged.isEmpty() && !flushStaged())
         {
             return stage(type, body, length);
         }
@@ -215,11 +209,11 @@ final class Outbox implements AutoCloseable
      */
     boolean flush()
     {
-        if (stagedCount > 0 && lock.tryLock())
+        if (!staged.isEmpty() && lock.tryLock())
         {
             try
             {
-                return !closed && stagedCount > 0 && flushStaged();
+                return !closed && !staged.isEmpty() && flushStaged();
             }
             finally
             {
@@ -231,7 +225,7 @@ final class Outbox implements AutoCloseable
 
     boolean hasStaged()
     {
-        return stagedCount > 0;
+        return !staged.isEmpty();
     }
 
     /**
@@ -260,7 +254,7 @@ final class Outbox implements AutoCloseable
 
     private boolean sendControlLocked(final byte type, final int argument, final byte[] body, final short flags)
     {
-        if (closed || (stagedCount > 0 && !flushStaged()))
+        if (closed || (!staged.isEmpty() && !flushStaged()))
         {
             return false;
         }
@@ -294,7 +288,7 @@ final class Outbox implements AutoCloseable
         }
         try
         {
-            if (closed || stagedCount > 0 || !publication.isConnected())
+            if (closed || !staged.isEmpty() || !publication.isConnected())
             {
                 return false;
             }
@@ -433,11 +427,9 @@ final class Outbox implements AutoCloseable
             return 0;
         }
         closed = true;
-        final int unsent = stagedCount;
+        final int unsent = staged.count();
         counters.dropped.add(unsent);
-        stagedCount = 0;
-        stagedDirect = 0;
-        stagedLength = 0;
+        staged.clear();
         counters.close(sent);
         return unsent;
     }
@@ -458,7 +450,7 @@ final class Outbox implements AutoCloseable
     private int writeBlob(final byte type, final FrameBody body, final int length)
     {
         final NodeIdentity receiver = peer;
-        if (null == receiver || (stagedCount > 0 && !flushStaged()))
+        if (null == receiver || (!staged.isEmpty() && !flushStaged()))
         {
             return FULL;
         }
@@ -519,39 +511,19 @@ final class Outbox implements AutoCloseable
 
     private int stage(final byte type, final FrameBody body, final int length)
     {
-        final int start = 0 == stagedCount ? FrameHeader.LENGTH : stagedLength;
-        final int end = start + FrameHeader.BATCH_RECORD_HEADER_LENGTH + length;
-        if (end > staging.capacity())
-        {
-            return FULL;
-        }
-        staging.putInt(start, length);
-        staging.putInt(start + FrameHeader.BATCH_RECORD_TYPE_OFFSET, type);
-        body.write(staging, start + FrameHeader.BATCH_RECORD_HEADER_LENGTH);
-        body.committed();
-        stagedLength = end;
-        stagedCount++;
-        if (FrameHeader.DIRECT == type)
-        {
-            stagedDirect++;
-        }
-        return TAKEN;
+        return staged.add(type, body, length) ? TAKEN : FULL;
     }
 
     private boolean flushStaged()
     {
-        FrameHeader.write(staging, 0, FrameHeader.BATCH, stagedCount);
-        final long result = publication.offer(staging, 0, stagedLength);
+        final long result = publication.offer(staged.frame(), 0, staged.frameLength());
         if (result > 0)
         {
-            sent.messagesSent.add(stagedCount);
-            sent.bytesSent.add(stagedLength - FrameHeader.LENGTH -
-                (long)stagedCount * FrameHeader.BATCH_RECORD_HEADER_LENGTH);
+            sent.messagesSent.add(staged.count());
+            sent.bytesSent.add(staged.payloadBytes());
             sent.batchesSent.increment();
-            sent.directSent.add(stagedDirect);
-            stagedDirect = 0;
-            stagedCount = 0;
-            stagedLength = 0;
+            sent.directSent.add(staged.directCount());
+            staged.clear();
             return true;
         }
         onNotSent(result);
@@ -608,37 +580,5 @@ final class Outbox implements AutoCloseable
             return "MAX_POSITION_EXCEEDED";
         }
         return Long.toString(result);
-    }
-
-    /** A classic remoting payload as a frame body: the caller's bytes, copied where the frame goes. */
-    private static final class ClassicBody implements FrameBody
-    {
-        final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-        private byte[] bytes;
-        private int offset;
-        private int length;
-
-        void wrap(final byte[] bytes, final int offset, final int length)
-        {
-            this.bytes = bytes;
-            this.offset = offset;
-            this.length = length;
-            if (null != bytes)
-            {
-                view.wrap(bytes, offset, length);
-            }
-        }
-
-        @Override
-        public int length()
-        {
-            return length;
-        }
-
-        @Override
-        public void write(final MutableDirectBuffer buffer, final int at)
-        {
-            buffer.putBytes(at, bytes, offset, length);
-        }
     }
 }
