@@ -1,10 +1,9 @@
 package io.pekkoshm.remote.transport;
 
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.remote.transport.AssociationHandle;
-import scala.concurrent.Promise;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One association between this node and a peer: an exclusive publication into the peer's stream (the
@@ -12,7 +11,7 @@ import java.util.ArrayDeque;
  * <pre>
  *   initiator A                                    acceptor B
  *   publication A->B (session s1) --- HELLO ---->  new session s1: publication B->A (session s2)
- *   new session s2, argument s1  &lt;-- HELLO_ACK --  InboundAssociation(handle) to classic remoting
+ *   new session s2, argument s1  &lt;-- HELLO_ACK --  the upper layer is told (NodeListener)
  *   associate future completes
  *   DATA / BATCH / HEARTBEAT both ways; DISASSOCIATE from whoever ends it
  * </pre>
@@ -23,10 +22,9 @@ import java.util.ArrayDeque;
  *   acceptor:  ACCEPTING  --HELLO_ACK sent----------------------------> ESTABLISHED --end--> CLOSED
  *   any state --end--> CLOSED (an association that never got established fails its associate promise)
  * </pre>
- * Threading: everything is owned by the node agent's thread, except the outbox (its own lock), {@link #handle()}
- * once published, and {@link #directRoute()}, which classic's writing threads read.
+ * Threading: everything is owned by the node agent's thread, except the outbox (its own lock), {@link #link()}
+ * once published, and {@link #directRoute()}, which the upper layer's writing threads read.
  */
-@SuppressWarnings("deprecation")
 final class Association
 {
     /** Where an association is in its life. */
@@ -45,18 +43,20 @@ final class Association
     }
 
     static final int NO_SESSION = Integer.MIN_VALUE;
+    /** Kept in {@link #pending} for the end of the association. */
+    private static final byte[] ENDED = new byte[0];
 
     private final boolean outbound;
     private final Outbox outbox;
     private final Address localAddress;
     private final Address remoteAddress;
-    /** The initiator's promise of a handle, completed when established or failed when it ends before. */
-    private final Promise<AssociationHandle> associatePromise;
+    /** The initiator's promise of a link, completed when established or failed when it ends before. */
+    private final CompletableFuture<Link> associatePromise;
     private final long handshakeDeadlineNs;
     private State state;
     private NodeIdentity peer;
     private int inboundSessionId = NO_SESSION;
-    private ShmAssociationHandle handle;
+    private Link link;
     private long lastReceivedNs;
     private long lastHeartbeatNs;
     /** The peer's handshake said it decodes DIRECT frames (its actor system runs a direct-path provider). */
@@ -70,15 +70,16 @@ final class Association
     /** Decodes the DIRECT frames that arrive on this association; opened on the first. */
     private DirectSession directSession;
 
-    private AssociationHandle.HandleEventListener listener;
-    private final ArrayDeque<AssociationHandle.HandleEvent> pending = new ArrayDeque<>();
+    /** The upper layer's reader; until it registers, payloads (and the end, {@link #ENDED}) wait here in order. */
+    private LinkReader reader;
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
 
     private Association(
         final boolean outbound,
         final Outbox outbox,
         final Address localAddress,
         final Address remoteAddress,
-        final Promise<AssociationHandle> associatePromise,
+        final CompletableFuture<Link> associatePromise,
         final long nowNs,
         final long handshakeTimeoutNs)
     {
@@ -93,12 +94,12 @@ final class Association
         this.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
     }
 
-    /** An association this node asked for; {@code promise} gets its handle once the peer has answered. */
+    /** An association this node asked for; {@code promise} gets its link once the peer has answered. */
     static Association outbound(
         final Outbox outbox,
         final Address localAddress,
         final Address remoteAddress,
-        final Promise<AssociationHandle> promise,
+        final CompletableFuture<Link> promise,
         final long nowNs,
         final long handshakeTimeoutNs)
     {
@@ -185,9 +186,10 @@ final class Association
         return peerAcceptsDirect;
     }
 
-    ShmAssociationHandle handle()
+    /** {@return the upper layer's link; null until established} */
+    Link link()
     {
-        return handle;
+        return link;
     }
 
     long handshakeDeadlineNs()
@@ -245,28 +247,28 @@ final class Association
 
     /**
      * Initiator: the peer's verified HELLO_ACK arrived on {@code sessionId}; the association is established and its
-     * handle made (not yet handed to classic: see {@link #completeAssociate()}).
+     * link made (not yet handed over: see {@link #completeAssociate()}).
      */
     void onHelloAck(final NodeIdentity peer, final boolean peerAcceptsDirect, final int sessionId,
-        final ShmAssociationHandle handle, final long nowNs)
+        final Link link, final long nowNs)
     {
         transition(State.AWAITING_ACK, State.ESTABLISHED);
         knowPeer(peer, peerAcceptsDirect, sessionId);
-        this.handle = handle;
+        this.link = link;
         this.lastReceivedNs = nowNs;
     }
 
-    /** Acceptor: HELLO_ACK is in the peer's log; the association is established with this handle. */
-    void onHelloAckSent(final ShmAssociationHandle handle)
+    /** Acceptor: HELLO_ACK is in the peer's log; the association is established with this link. */
+    void onHelloAckSent(final Link link)
     {
         transition(State.ACCEPTING, State.ESTABLISHED);
-        this.handle = handle;
+        this.link = link;
     }
 
-    /** Initiator: hands the handle to whoever asked for the association. */
+    /** Initiator: hands the link to whoever asked for the association. */
     void completeAssociate()
     {
-        associatePromise.trySuccess(handle);
+        associatePromise.complete(link);
     }
 
     /**
@@ -288,39 +290,59 @@ final class Association
      * The initiator's associate promise, failed with {@code cause}, if the association ends before it is
      * established.
      *
-     * @return true if there was a promise to fail (the association was never established: classic gets no events).
+     * @return true if there was a promise to fail (the association was never established: no reader gets events).
      */
-    boolean failAssociate(final Exception cause)
+    boolean failAssociate(final AssociationException cause)
     {
-        if (null == associatePromise || null != handle)
+        if (null == associatePromise || null != link)
         {
             return false;
         }
-        associatePromise.tryFailure(cause);
+        associatePromise.completeExceptionally(cause);
         return true;
     }
 
-    /** Hands an event to classic remoting, or keeps it, in order, until classic has registered its listener. */
-    void deliver(final AssociationHandle.HandleEvent event)
+    /** Hands a payload to the upper layer's reader, or keeps it, in order, until the reader has registered. */
+    void deliver(final byte[] payload)
     {
-        if (null != listener)
+        if (null != reader)
         {
-            listener.notify(event);
+            reader.onPayload(payload);
         }
         else
         {
-            pending.addLast(event);
+            pending.addLast(payload);
         }
     }
 
-    /** Classic remoting is ready to read: hand over what arrived before, in order. */
-    void listenerReady(final AssociationHandle.HandleEventListener listener)
+    /** Tells the upper layer's reader the association ended, after what arrived before. */
+    void deliverEnded()
     {
-        this.listener = listener;
-        AssociationHandle.HandleEvent event;
-        while (null != (event = pending.pollFirst()))
+        if (null != reader)
         {
-            listener.notify(event);
+            reader.onEnded();
+        }
+        else
+        {
+            pending.addLast(ENDED);
+        }
+    }
+
+    /** The upper layer is ready to read: hand over what arrived before, in order. */
+    void readerReady(final LinkReader reader)
+    {
+        this.reader = reader;
+        byte[] payload;
+        while (null != (payload = pending.pollFirst()))
+        {
+            if (ENDED == payload)
+            {
+                reader.onEnded();
+            }
+            else
+            {
+                reader.onPayload(payload);
+            }
         }
     }
 

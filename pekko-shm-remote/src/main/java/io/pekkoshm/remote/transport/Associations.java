@@ -5,8 +5,6 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.remote.transport.AssociationHandle;
-import org.apache.pekko.remote.transport.Transport;
 
 import java.util.ArrayList;
 
@@ -20,7 +18,6 @@ import java.util.ArrayList;
  * <p>
  * Threading: the node agent's only.
  */
-@SuppressWarnings("deprecation")
 final class Associations
 {
     private final ArrayList<Association> all = new ArrayList<>();
@@ -113,10 +110,10 @@ final class Associations
 
     /**
      * Ends an association: optionally tells the peer, closes the publication (counting staged messages that were
-     * never sent as dropped), and tells classic remoting (Disassociated, or a failed associate).
+     * never sent as dropped), and tells the upper layer (the link's reader, or a failed associate).
      *
      * @param tellPeer  send DISASSOCIATE behind what is staged, if the handshake got that far.
-     * @param tellLocal tell classic remoting the association is gone (not when classic itself asked).
+     * @param tellLocal tell the upper layer the association is gone (not when it asked for the end itself).
      */
     void end(final Association association, final String reason, final boolean tellPeer, final boolean tellLocal)
     {
@@ -135,22 +132,22 @@ final class Associations
         }
         closeOutbox(new Closing(association, tellPeer && peerKnowsIt, true, reason));
 
-        if (association.failAssociate(new Transport.InvalidAssociationException(
-            "Could not associate with " + association.remoteAddress() + ": " + reason, null)))
+        if (association.failAssociate(new AssociationException(
+            "Could not associate with " + association.remoteAddress() + ": " + reason)))
         {
             log.info("Could not associate with {}: {}", association.remoteAddress(), reason);
             return;
         }
         log.info("Association {} <-> {} ended: {}", localAddress, association.remoteAddress(), reason);
-        if (tellLocal && null != association.handle())
+        if (tellLocal && null != association.link())
         {
-            association.deliver(new AssociationHandle.Disassociated(AssociationHandle.Unknown$.MODULE$));
+            association.deliverEnded();
         }
     }
 
     /**
      * The node lost its media driver: every association ends without touching its publication (its client is closed
-     * and its log may be unmapped); classic is told, staged messages are counted as dropped.
+     * and its log may be unmapped); the upper layer is told, staged messages are counted as dropped.
      */
     void abandonAll()
     {
@@ -160,10 +157,10 @@ final class Associations
             association.end();
             forget(association);
             closeOutbox(new Closing(association, false, false, "media driver connection lost"));
-            if (!association.failAssociate(new Transport.InvalidAssociationException(
-                "media driver connection lost", null)) && null != association.handle())
+            if (!association.failAssociate(new AssociationException("media driver connection lost")) &&
+                null != association.link())
             {
-                association.deliver(new AssociationHandle.Disassociated(AssociationHandle.Unknown$.MODULE$));
+                association.deliverEnded();
             }
         }
         all.clear();

@@ -5,17 +5,14 @@ import io.pekkoshm.remote.blob.BlobStoreException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.remote.transport.AssociationHandle;
-import org.apache.pekko.util.ByteString;
 
 /**
- * Takes each decoded frame where it belongs: handshakes to the {@link Handshake}, classic payloads to classic
- * remoting (through the association's handle), direct-path envelopes to the association's {@link DirectSession},
+ * Takes each decoded frame where it belongs: handshakes to the {@link Handshake}, classic payloads to the upper
+ * layer (through the association's link), direct-path envelopes to the association's {@link DirectSession},
  * bodies in the peer's blob blocks out of the block first, and the end of an association to {@link Associations}.
  * <p>
  * Threading: the node agent's only.
  */
-@SuppressWarnings("deprecation")
 final class FrameRouter implements FrameHandler
 {
     private static final byte[] EMPTY = new byte[0];
@@ -75,7 +72,7 @@ final class FrameRouter implements FrameHandler
         buffer.getBytes(offset, bytes);
         counters.messagesReceived.increment();
         counters.bytesReceived.add(length);
-        association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(bytes)));
+        association.deliver(bytes);
     }
 
     /**
@@ -130,7 +127,7 @@ final class FrameRouter implements FrameHandler
         }
         counters.messagesReceived.increment();
         counters.bytesReceived.add(payload.length);
-        association.deliver(new AssociationHandle.InboundPayload(ByteString.fromArrayUnsafe(payload)));
+        association.deliver(payload);
     }
 
     @Override

@@ -5,14 +5,10 @@ import io.pekkoshm.remote.host.NodeRegistry;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.remote.transport.AssociationHandle;
-import org.apache.pekko.remote.transport.Transport;
-import scala.concurrent.ExecutionContext;
-import scala.concurrent.Promise;
-import scala.runtime.BoxedUnit;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -26,7 +22,6 @@ import java.util.function.Function;
  * <p>
  * Threading: the node agent's only.
  */
-@SuppressWarnings("deprecation")
 final class Handshake
 {
     /** Makes the outbox of a new association's publication. */
@@ -53,7 +48,7 @@ final class Handshake
     private final DirectRoutes routes;
     private final WriteFailures writeFailures;
     private final LoggingAdapter log;
-    private Transport.AssociationEventListener listener;
+    private NodeListener listener;
 
     Handshake(
         final String scheme,
@@ -94,33 +89,33 @@ final class Handshake
         this.log = log;
     }
 
-    /** Classic remoting's listener for inbound associations; HELLOs are only read once it is known. */
-    void listener(final Transport.AssociationEventListener listener)
+    /** The upper layer's listener for inbound associations; HELLOs are only read once it is known. */
+    void listener(final NodeListener listener)
     {
         this.listener = listener;
     }
 
     /** Initiator: a publication into the peer's stream, and HELLO as soon as it is connected. */
-    void openOutbound(final Address remote, final Promise<AssociationHandle> promise, final long nowNs)
+    void openOutbound(final Address remote, final CompletableFuture<Link> promise, final long nowNs)
     {
         if (driver.isDetached())
         {
-            promise.tryFailure(new Transport.InvalidAssociationException(
-                "this pekko.shm node lost its media driver connection; restart the actor system", null));
+            promise.completeExceptionally(new AssociationException(
+                "this pekko.shm node lost its media driver connection; restart the actor system"));
             return;
         }
         final String invalid = validateRemote(remote);
         if (null != invalid)
         {
-            promise.tryFailure(new Transport.InvalidAssociationException(invalid, null));
+            promise.completeExceptionally(new AssociationException(invalid));
             return;
         }
         final int port = (Integer)remote.port().get();
         final Optional<NodeRegistry.NodeInfo> node = registry.lookupLive(port);
         if (node.isEmpty())
         {
-            promise.tryFailure(new Transport.InvalidAssociationException("No live pekko.shm node at port " + port +
-                " of this host (pekko.remote.shm.directory = " + directory + ")", null));
+            promise.completeExceptionally(new AssociationException("No live pekko.shm node at port " + port +
+                " of this host (pekko.remote.shm.directory = " + directory + ")"));
             return;
         }
         final ExclusivePublication publication;
@@ -130,7 +125,7 @@ final class Handshake
         }
         catch (final RuntimeException ex)
         {
-            promise.tryFailure(new Transport.InvalidAssociationException(
+            promise.completeExceptionally(new AssociationException(
                 "Could not open a publication to " + remote + ": " + ex, ex));
             return;
         }
@@ -172,7 +167,7 @@ final class Handshake
         trySend(association, nowNs);
     }
 
-    /** Initiator: the peer's HELLO_ACK; the association is established and classic gets its handle. */
+    /** Initiator: the peer's HELLO_ACK; the association is established and whoever asked gets its link. */
     void onHelloAck(final int sessionId, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
     {
@@ -198,7 +193,7 @@ final class Handshake
             return;
         }
         association.onHelloAck(peer, 0 != (FrameHeader.flags(buffer, offset) & FrameHeader.FLAG_DIRECT), sessionId,
-            newHandle(association), nowNs);
+            newLink(association), nowNs);
         associations.established(association);
         direct.start(association);
         log.debug("Associated with {}", peer);
@@ -207,7 +202,7 @@ final class Handshake
 
     /**
      * Sends HELLO (initiator) or HELLO_ACK (acceptor) once the publication is connected; the acceptor then tells
-     * classic. Ends the association when the handshake timeout passes first.
+     * the upper layer. Ends the association when the handshake timeout passes first.
      *
      * @return true if sent.
      */
@@ -225,10 +220,10 @@ final class Handshake
             }
             else
             {
-                association.onHelloAckSent(newHandle(association));
+                association.onHelloAckSent(newLink(association));
                 direct.start(association);
                 log.debug("Accepted association from {}", association.peer());
-                listener.notify(new Transport.InboundAssociation(association.handle()));
+                listener.onInboundLink(association.link());
             }
             return true;
         }
@@ -268,17 +263,8 @@ final class Handshake
         return HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, bodyLength - HandshakeProof.LENGTH);
     }
 
-    private ShmAssociationHandle newHandle(final Association association)
+    private Link newLink(final Association association)
     {
-        final ShmAssociationHandle handle = new ShmAssociationHandle(association, proxy, routes, writeFailures);
-        handle.readHandlerPromise().future().onComplete(result ->
-        {
-            if (result.isSuccess())
-            {
-                proxy.listenerReady(association, result.get());
-            }
-            return BoxedUnit.UNIT;
-        }, ExecutionContext.parasitic$.MODULE$);
-        return handle;
+        return new AssociationLink(association, proxy, routes, writeFailures);
     }
 }

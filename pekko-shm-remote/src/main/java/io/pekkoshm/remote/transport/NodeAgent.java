@@ -6,9 +6,8 @@ import io.pekkoshm.remote.blob.BlobReader;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.remote.transport.AssociationHandle;
-import org.apache.pekko.remote.transport.Transport;
-import scala.concurrent.Promise;
+
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The node's one thread. Each duty cycle: runs the commands other threads queued ({@link NodeProxy}), polls the
@@ -22,7 +21,6 @@ import scala.concurrent.Promise;
  * <p>
  * The parts are made by {@link NodeAgentBuilder}; this class only orders their work.
  */
-@SuppressWarnings("deprecation")
 final class NodeAgent implements Agent, NodeProxy.Commands
 {
     private final String roleName;
@@ -38,7 +36,6 @@ final class NodeAgent implements Agent, NodeProxy.Commands
     /** This node's blob pool and the reader of the peers' blobs; both null when the blob store is off. */
     private final BlobPool blobPool;
     private final BlobReader blobReader;
-    private final Promise<Transport.AssociationEventListener> listenerPromise;
     private final long heartbeatIntervalNs;
     private final int fragmentLimit;
     private final FragmentAssembler assembler;
@@ -60,7 +57,6 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         final TransportCounters counters,
         final BlobPool blobPool,
         final BlobReader blobReader,
-        final Promise<Transport.AssociationEventListener> listenerPromise,
         final long heartbeatIntervalNs,
         final int fragmentLimit)
     {
@@ -76,7 +72,6 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         this.counters = counters;
         this.blobPool = blobPool;
         this.blobReader = blobReader;
-        this.listenerPromise = listenerPromise;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.fragmentLimit = fragmentLimit;
         this.assembler = new FragmentAssembler(
@@ -113,11 +108,6 @@ final class NodeAgent implements Agent, NodeProxy.Commands
             return driver.attachAgainIfDue(nowNs) ? work + onAttachedAgain() : work;
         }
 
-        if (!listening && listenerPromise.isCompleted())
-        {
-            handshake.listener(listenerPromise.future().value().get().get());
-            listening = true;
-        }
         if (listening)
         {
             router.now(nowNs);
@@ -157,9 +147,16 @@ final class NodeAgent implements Agent, NodeProxy.Commands
     }
 
     @Override
-    public void openOutbound(final Address remote, final Promise<AssociationHandle> promise)
+    public void openOutbound(final Address remote, final CompletableFuture<Link> promise)
     {
         handshake.openOutbound(remote, promise, nowNs);
+    }
+
+    @Override
+    public void listen(final NodeListener listener)
+    {
+        handshake.listener(listener);
+        listening = true;
     }
 
     @Override

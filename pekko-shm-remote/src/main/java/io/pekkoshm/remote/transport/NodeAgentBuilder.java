@@ -10,14 +10,11 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.remote.transport.Transport;
-import scala.concurrent.Promise;
 
 /**
  * Makes a {@link NodeAgent} and its parts from the node's settings and what its start opened, in one place. Tests
  * replace the parts that reach outside the JVM (the process check, the clock) through the same builder.
  */
-@SuppressWarnings("deprecation")
 final class NodeAgentBuilder
 {
     private ShmSettings settings;
@@ -34,7 +31,6 @@ final class NodeAgentBuilder
     private PeerLiveness.PeerExitListener peerExitListener;
     private PeerLiveness.ProcessCheck processCheck = PeerLiveness.hostProcesses();
     private NanoClock clock = SystemNanoClock.INSTANCE;
-    private Promise<Transport.AssociationEventListener> listenerPromise;
     private BlobPool blobPool;
     private BlobReader blobReader;
     private DirectRoutes directRoutes;
@@ -83,10 +79,8 @@ final class NodeAgentBuilder
         return this;
     }
 
-    NodeAgentBuilder upperLayers(final Promise<Transport.AssociationEventListener> listenerPromise,
-        final DirectRoutes directRoutes, final PeerLiveness.PeerExitListener peerExitListener)
+    NodeAgentBuilder upperLayers(final DirectRoutes directRoutes, final PeerLiveness.PeerExitListener peerExitListener)
     {
-        this.listenerPromise = listenerPromise;
         this.directRoutes = directRoutes;
         this.peerExitListener = peerExitListener;
         return this;
@@ -128,6 +122,6 @@ final class NodeAgentBuilder
             settings.heartbeatInterval.toNanos(), settings.peerTimeout.toNanos(), handshakeTimeoutNs);
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
             new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader,
-            listenerPromise, settings.heartbeatInterval.toNanos(), settings.fragmentLimit);
+            settings.heartbeatInterval.toNanos(), settings.fragmentLimit);
     }
 }

@@ -2,8 +2,8 @@ package io.pekkoshm.remote.transport;
 
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.remote.transport.AssociationHandle;
-import scala.concurrent.Promise;
+
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The only way other threads reach the node agent's state: each call queues a command that the agent runs at the
@@ -11,16 +11,18 @@ import scala.concurrent.Promise;
  * <p>
  * Threading: any thread may call every method except {@link #drain()}, which only the agent calls.
  */
-@SuppressWarnings("deprecation")
 final class NodeProxy
 {
     /** What the commands do, on the agent's thread. */
     interface Commands
     {
-        /** Opens an association to {@code remote}; {@code promise} gets its handle or the reason it failed. */
-        void openOutbound(Address remote, Promise<AssociationHandle> promise);
+        /** Opens an association to {@code remote}; {@code promise} gets its link or the reason it failed. */
+        void openOutbound(Address remote, CompletableFuture<Link> promise);
 
-        /** Ends an association (classic remoting asked); the peer is told. */
+        /** The upper layer is ready: from now on peers' handshakes are read and it is told of inbound links. */
+        void listen(NodeListener listener);
+
+        /** Ends an association (the upper layer asked); the peer is told. */
         void disassociate(Association association, String reason);
 
         /** The image of a peer's publication (session {@code sessionId}) went away. */
@@ -36,9 +38,14 @@ final class NodeProxy
         this.commands = commands;
     }
 
-    void associate(final Address remote, final Promise<AssociationHandle> promise)
+    void associate(final Address remote, final CompletableFuture<Link> promise)
     {
         queue.offer(() -> commands.openOutbound(remote, promise));
+    }
+
+    void listen(final NodeListener listener)
+    {
+        queue.offer(() -> commands.listen(listener));
     }
 
     void disassociate(final Association association, final String reason)
@@ -51,10 +58,10 @@ final class NodeProxy
         queue.offer(() -> commands.onImageUnavailable(sessionId));
     }
 
-    /** Classic remoting registered its reader on an association: events kept until then are handed over. */
-    void listenerReady(final Association association, final AssociationHandle.HandleEventListener listener)
+    /** The upper layer registered its reader on an association: what arrived until then is handed over. */
+    void reader(final Association association, final LinkReader reader)
     {
-        queue.offer(() -> association.listenerReady(listener));
+        queue.offer(() -> association.readerReady(reader));
     }
 
     /**

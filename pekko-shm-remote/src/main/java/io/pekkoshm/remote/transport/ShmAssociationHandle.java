@@ -1,48 +1,60 @@
 package io.pekkoshm.remote.transport;
 
-import io.pekkoshm.remote.blob.BlobStoreException;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.remote.transport.AssociationHandle;
 import org.apache.pekko.util.ByteString;
+import scala.concurrent.ExecutionContext;
 import scala.concurrent.Promise;
 import scala.concurrent.Promise$;
+import scala.runtime.BoxedUnit;
 
 /**
- * Classic remoting's view of an {@link Association}. {@link #write} runs on the caller's thread and goes straight
- * into the peer's log buffer through the association's {@link Outbox}; {@link #disassociate()} is handed to the
- * node agent through its {@link NodeProxy}.
+ * Classic remoting's view of a {@link Link}: {@link #write} runs on the caller's thread and goes straight into the
+ * peer's log buffer; what arrives is handed to classic's listener once it has registered one.
  */
 @SuppressWarnings("deprecation")
 final class ShmAssociationHandle implements AssociationHandle
 {
-    private final Association association;
-    private final NodeProxy proxy;
-    private final DirectRoutes routes;
-    private final WriteFailures failures;
+    private final Link link;
     private final Promise<HandleEventListener> readHandlerPromise = Promise$.MODULE$.apply();
 
-    ShmAssociationHandle(
-        final Association association,
-        final NodeProxy proxy,
-        final DirectRoutes routes,
-        final WriteFailures failures)
+    ShmAssociationHandle(final Link link)
     {
-        this.association = association;
-        this.proxy = proxy;
-        this.routes = routes;
-        this.failures = failures;
+        this.link = link;
+        readHandlerPromise.future().onComplete(result ->
+        {
+            if (result.isSuccess())
+            {
+                final HandleEventListener listener = result.get();
+                link.reader(new LinkReader()
+                {
+                    @Override
+                    public void onPayload(final byte[] payload)
+                    {
+                        listener.notify(new InboundPayload(ByteString.fromArrayUnsafe(payload)));
+                    }
+
+                    @Override
+                    public void onEnded()
+                    {
+                        listener.notify(new Disassociated(AssociationHandle.Unknown$.MODULE$));
+                    }
+                });
+            }
+            return BoxedUnit.UNIT;
+        }, ExecutionContext.parasitic$.MODULE$);
     }
 
     @Override
     public Address localAddress()
     {
-        return association.localAddress();
+        return link.localAddress();
     }
 
     @Override
     public Address remoteAddress()
     {
-        return association.remoteAddress();
+        return link.remoteAddress();
     }
 
     @Override
@@ -61,37 +73,19 @@ final class ShmAssociationHandle implements AssociationHandle
     public boolean write(final ByteString payload)
     {
         final int length = payload.length();
-        if (length > association.outbox().maxPayloadLength() && !association.outbox().isBlob(length))
-        {
-            failures.onOversizedWrite(association, length);
-            return true;
-        }
         final byte[] bytes = payload.toArrayUnsafe();
-        final DirectRoute route = association.directRoute();
-        if (null != route && ClassicPdu.carriesEnvelope(bytes, length))
-        {
-            routes.promote(route); // the direct path writes where classic does, in one ordered stream
-        }
-        try
-        {
-            return association.outbox().write(bytes, 0, length);
-        }
-        catch (final BlobStoreException ex)
-        {
-            failures.onBlobFailure(association, length, ex);
-            return true;
-        }
+        return link.write(bytes, length, link.hasDirectRoute() && ClassicPdu.carriesEnvelope(bytes, length));
     }
 
     @Override
     public void disassociate()
     {
-        proxy.disassociate(association, "disassociated by classic remoting");
+        link.disassociate("disassociated by classic remoting");
     }
 
     @Override
     public String toString()
     {
-        return "ShmAssociationHandle(" + association + ")";
+        return "ShmAssociationHandle(" + link + ")";
     }
 }

@@ -29,13 +29,17 @@ import org.apache.pekko.remote.AddressUidExtension;
 import org.apache.pekko.remote.transport.AssociationHandle;
 import org.apache.pekko.remote.transport.Transport;
 import scala.Tuple2;
+import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.concurrent.Future$;
 import scala.concurrent.Promise;
 import scala.concurrent.Promise$;
+import scala.runtime.BoxedUnit;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The pekko.shm transport: Pekko's classic remoting {@link Transport} SPI over Aeron IPC.
@@ -217,10 +221,20 @@ public final class ShmTransport implements Transport
             .node(self, address, registry, new HandshakeProof(secret))
             .counters(counters, log)
             .blobs(blobPool, blobReader)
-            .upperLayers(listenerPromise, directRoutes, (peerAddress, peer) -> termination.onPeerProcessExit(
+            .upperLayers(directRoutes, (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()))
             .build();
+        final NodeProxy proxy = agent.proxy();
+        listenerPromise.future().onComplete(result ->
+        {
+            if (result.isSuccess())
+            {
+                final AssociationEventListener classic = result.get();
+                proxy.listen(link -> classic.notify(new InboundAssociation(new ShmAssociationHandle(link))));
+            }
+            return BoxedUnit.UNIT;
+        }, ExecutionContext.parasitic$.MODULE$);
         runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
@@ -302,7 +316,20 @@ public final class ShmTransport implements Transport
                 "The pekko-shm transport is not listening, cannot associate with " + remoteAddress, null));
         }
         final Promise<AssociationHandle> promise = Promise$.MODULE$.apply();
-        current.proxy().associate(remoteAddress, promise);
+        final CompletableFuture<Link> link = new CompletableFuture<>();
+        link.whenComplete((established, failure) ->
+        {
+            if (null != established)
+            {
+                promise.trySuccess(new ShmAssociationHandle(established));
+            }
+            else
+            {
+                final Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                promise.tryFailure(new InvalidAssociationException(cause.getMessage(), cause.getCause()));
+            }
+        });
+        current.proxy().associate(remoteAddress, link);
         return promise.future();
     }
 

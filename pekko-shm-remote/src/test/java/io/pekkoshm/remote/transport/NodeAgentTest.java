@@ -15,15 +15,10 @@ import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.NoLogging$;
-import org.apache.pekko.remote.transport.AssociationHandle;
-import org.apache.pekko.remote.transport.Transport;
-import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import scala.concurrent.Promise;
-import scala.concurrent.Promise$;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -32,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +51,6 @@ import static org.mockito.Mockito.when;
  * command leads to, without a driver, a second node or a timing assumption.
  */
 @Timeout(30)
-@SuppressWarnings("deprecation")
 class NodeAgentTest
 {
     private static final String SYSTEM = "agent-test";
@@ -64,6 +59,7 @@ class NodeAgentTest
     private static final int PEER_PORT = 5002;
     private static final int PEER_SESSION = 77;
     private static final byte[] SECRET = "the directory's secret".getBytes(StandardCharsets.UTF_8);
+    private static final String ENDED = "(ended)";
     private static final Address SELF_ADDRESS = new Address("shm", SYSTEM, HOST, SELF_PORT);
 
     private final ShmSettings settings = ShmSettings.fromConfig(
@@ -74,7 +70,7 @@ class NodeAgentTest
     private final CachedNanoClock clock = new CachedNanoClock();
     private final Map<Integer, FakeLog> logsByStream = new HashMap<>();
     private final ArrayDeque<InboundFrame> inbound = new ArrayDeque<>();
-    private final List<Transport.AssociationEvent> classicEvents = new ArrayList<>();
+    private final List<Link> inboundLinks = new ArrayList<>();
     private final List<NodeIdentity> exitedPeers = new ArrayList<>();
     private final NodeIdentity self = identity(SYSTEM, SELF_PORT, 1);
     private final NodeIdentity peer = identity(SYSTEM, PEER_PORT, 2);
@@ -106,18 +102,17 @@ class NodeAgentTest
             return count;
         });
         counters = new TransportCounters(aeron, "test");
-        final Promise<Transport.AssociationEventListener> listener = Promise$.MODULE$.apply();
-        listener.success(classicEvents::add);
         agent = new NodeAgentBuilder()
             .settings(settings, "shm")
             .driver(aeron, subscription, 0, null)
             .node(self, SELF_ADDRESS, registry, new HandshakeProof(SECRET))
             .counters(counters, NoLogging$.MODULE$)
             .blobs(null, null)
-            .upperLayers(listener, new DirectRoutes(false, "classic"), (address, peer) -> exitedPeers.add(peer))
+            .upperLayers(new DirectRoutes(false, "classic"), (address, peer) -> exitedPeers.add(peer))
             .processCheck((pid, startMillis) -> peerAlive)
             .clock(clock)
             .build();
+        agent.proxy().listen(inboundLinks::add);
     }
 
     @AfterEach
@@ -127,7 +122,7 @@ class NodeAgentTest
     }
 
     @Test
-    void shouldAnswerAVerifiedHelloWithHelloAckNamingItsSessionAndHandClassicTheAssociation()
+    void shouldAnswerAVerifiedHelloWithHelloAckNamingItsSessionAndHandTheLinkUp()
     {
         inbound.add(hello(PEER_SESSION, peer, SECRET));
 
@@ -137,9 +132,8 @@ class NodeAgentTest
         assertNotNull(back, "a publication back into the peer's stream");
         assertEquals(List.of(FrameHeader.HELLO_ACK), back.types());
         assertEquals(PEER_SESSION, FrameHeader.argument(back.frames.get(0), 0));
-        assertEquals(1, classicEvents.size());
-        final AssociationHandle handle = ((Transport.InboundAssociation)classicEvents.get(0)).association();
-        assertEquals(new Address("shm", SYSTEM, HOST, PEER_PORT), handle.remoteAddress());
+        assertEquals(1, inboundLinks.size());
+        assertEquals(new Address("shm", SYSTEM, HOST, PEER_PORT), inboundLinks.get(0).remoteAddress());
         assertEquals(1, counters.associations.get());
     }
 
@@ -151,40 +145,37 @@ class NodeAgentTest
         agent.doWork();
 
         assertTrue(logsByStream.isEmpty(), "no publication for an unproven peer");
-        assertTrue(classicEvents.isEmpty());
+        assertTrue(inboundLinks.isEmpty());
         assertEquals(1, counters.rejected.get());
     }
 
     @Test
-    void shouldKeepPayloadsInOrderUntilClassicListensThenHandThemOver()
+    void shouldKeepPayloadsInOrderUntilTheReaderRegistersThenHandThemOver()
     {
-        final AssociationHandle handle = accept();
+        final Link link = accept();
         inbound.add(data(PEER_SESSION, "one"));
         inbound.add(data(PEER_SESSION, "two"));
         agent.doWork();
 
-        final List<String> payloads = new ArrayList<>();
-        handle.readHandlerPromise().success(event ->
-            payloads.add(((AssociationHandle.InboundPayload)event).payload().utf8String()));
+        final List<String> events = listen(link);
         inbound.add(data(PEER_SESSION, "three"));
         agent.doWork();
 
-        assertEquals(List.of("one", "two", "three"), payloads);
+        assertEquals(List.of("one", "two", "three"), events);
         assertEquals(3, counters.messagesReceived.get());
     }
 
     @Test
-    void shouldEndTheAssociationAndTellClassicAndTheListenerWhenThePeersProcessExits()
+    void shouldEndTheAssociationAndTellTheReaderAndTheListenerWhenThePeersProcessExits()
     {
-        final AssociationHandle handle = accept();
-        final List<AssociationHandle.HandleEvent> events = listen(handle);
+        final Link link = accept();
+        final List<String> events = listen(link);
         peerAlive = false;
 
         clock.advance(settings.heartbeatInterval.toNanos());
         agent.doWork();
 
-        assertEquals(1, events.size());
-        assertInstanceOf(AssociationHandle.Disassociated.class, events.get(0));
+        assertEquals(List.of(ENDED), events);
         assertEquals(List.of(peer), exitedPeers);
         assertEquals(0, counters.associations.get());
         verify(logsByStream.get(PEER_PORT).publication).close();
@@ -193,76 +184,75 @@ class NodeAgentTest
     @Test
     void shouldEndASilentAssociationAfterThePeerTimeoutAndTellThePeer()
     {
-        final AssociationHandle handle = accept();
-        final List<AssociationHandle.HandleEvent> events = listen(handle);
+        final Link link = accept();
+        final List<String> events = listen(link);
 
         clock.advance(settings.peerTimeout.toNanos() + settings.heartbeatInterval.toNanos());
         agent.doWork();
 
-        assertEquals(1, events.size());
+        assertEquals(List.of(ENDED), events);
         assertTrue(exitedPeers.isEmpty(), "a silent peer is not an exited one");
         assertEquals(FrameHeader.DISASSOCIATE, last(logsByStream.get(PEER_PORT).types()));
     }
 
     @Test
-    void shouldCompleteAnAssociateWithTheHandleOnlyAfterAVerifiedHelloAck()
+    void shouldCompleteAnAssociateWithTheLinkOnlyAfterAVerifiedHelloAck()
     {
-        final Promise<AssociationHandle> promise = associate();
+        final CompletableFuture<Link> promise = associate();
         final FakeLog out = logsByStream.get(PEER_PORT);
         assertEquals(List.of(FrameHeader.HELLO), out.types());
 
         inbound.add(helloAck(PEER_SESSION, out.sessionId + 1, peer, SECRET));
         agent.doWork();
-        assertFalse(promise.isCompleted(), "a reply for another session is not this association's");
+        assertFalse(promise.isDone(), "a reply for another session is not this association's");
 
         inbound.add(helloAck(PEER_SESSION + 1, out.sessionId, peer, "forged".getBytes(StandardCharsets.UTF_8)));
         agent.doWork();
-        assertFalse(promise.isCompleted(), "a forged reply does not end the handshake");
+        assertFalse(promise.isDone(), "a forged reply does not end the handshake");
 
         inbound.add(helloAck(PEER_SESSION, out.sessionId, peer, SECRET));
         agent.doWork();
-        assertTrue(promise.isCompleted());
-        assertEquals(PEER_PORT, promise.future().value().get().get().remoteAddress().port().get());
+        assertEquals(PEER_PORT, promise.join().remoteAddress().port().get());
         assertEquals(2, counters.rejected.get());
     }
 
     @Test
     void shouldFailAPendingAssociateWhenTheDriverClientCloses()
     {
-        final Promise<AssociationHandle> promise = associate();
+        final CompletableFuture<Link> promise = associate();
 
         when(aeron.isClosed()).thenReturn(true);
         agent.doWork();
 
-        assertTrue(promise.isCompleted());
-        assertInstanceOf(Transport.InvalidAssociationException.class, promise.future().value().get().failed().get());
+        assertInstanceOf(AssociationException.class, failure(promise));
         assertEquals(0, counters.associations.get());
 
-        final Promise<AssociationHandle> later = Promise$.MODULE$.apply();
+        final CompletableFuture<Link> later = new CompletableFuture<>();
         agent.proxy().associate(new Address("shm", SYSTEM, HOST, PEER_PORT), later);
         agent.doWork();
-        assertInstanceOf(Transport.InvalidAssociationException.class, later.future().value().get().failed().get(),
+        assertInstanceOf(AssociationException.class, failure(later),
             "a node without its driver (embedded: not attached again) refuses new associations");
     }
 
     @Test
     void shouldEndAnAssociationWithoutWaitingForAWriterThatHoldsItsOutbox() throws InterruptedException
     {
-        final AssociationHandle handle = accept();
-        final List<AssociationHandle.HandleEvent> events = listen(handle);
+        final Link link = accept();
+        final List<String> events = listen(link);
         final FakeLog back = logsByStream.get(PEER_PORT);
         final CountDownLatch writing = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         back.blockNextClaim(writing, release);
-        final Thread writer = new Thread(() -> handle.write(ByteString.fromString("large and slow")));
+        final byte[] slow = "large and slow".getBytes(StandardCharsets.UTF_8);
+        final Thread writer = new Thread(() -> link.write(slow, slow.length, false));
         writer.start();
         writing.await();
 
         inbound.add(control(PEER_SESSION, FrameHeader.DISASSOCIATE));
         agent.doWork(); // would never return if ending the association waited for the writer
 
-        assertEquals(1, events.size(), "classic is told at once");
-        assertFalse(handle.write(ByteString.fromString("after the end")), "later writes are refused at once");
+        assertEquals(List.of(ENDED), events, "the reader is told at once");
+        assertFalse(link.write(slow, slow.length, false), "later writes are refused at once");
         verify(back.publication, never()).close();
 
         release.countDown();
@@ -271,26 +261,46 @@ class NodeAgentTest
         verify(back.publication).close();
     }
 
-    private AssociationHandle accept()
+    private Link accept()
     {
         inbound.add(hello(PEER_SESSION, peer, SECRET));
         agent.doWork();
-        return ((Transport.InboundAssociation)classicEvents.get(classicEvents.size() - 1)).association();
+        return inboundLinks.get(inboundLinks.size() - 1);
     }
 
-    private List<AssociationHandle.HandleEvent> listen(final AssociationHandle handle)
+    /** Registers a reader that records payloads as text and the end as {@link #ENDED}. */
+    private List<String> listen(final Link link)
     {
-        final List<AssociationHandle.HandleEvent> events = new ArrayList<>();
-        handle.readHandlerPromise().success(events::add);
+        final List<String> events = new ArrayList<>();
+        link.reader(new LinkReader()
+        {
+            @Override
+            public void onPayload(final byte[] payload)
+            {
+                events.add(new String(payload, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onEnded()
+            {
+                events.add(ENDED);
+            }
+        });
         agent.doWork();
         return events;
     }
 
-    private Promise<AssociationHandle> associate()
+    private static Throwable failure(final CompletableFuture<Link> future)
+    {
+        assertTrue(future.isCompletedExceptionally(), "the associate should have failed");
+        return future.handle((link, failure) -> failure).join();
+    }
+
+    private CompletableFuture<Link> associate()
     {
         when(registry.lookupLive(PEER_PORT)).thenReturn(
             Optional.of(new NodeRegistry.NodeInfo(PEER_PORT, 2, 0, "pekko.shm://" + SYSTEM + "@" + HOST)));
-        final Promise<AssociationHandle> promise = Promise$.MODULE$.apply();
+        final CompletableFuture<Link> promise = new CompletableFuture<>();
         agent.proxy().associate(new Address("shm", SYSTEM, HOST, PEER_PORT), promise);
         agent.doWork();
         return promise;
