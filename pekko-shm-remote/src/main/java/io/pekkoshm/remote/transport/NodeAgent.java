@@ -134,7 +134,7 @@ final class NodeAgent implements Agent
         this.proof = proof;
         this.helloBody = proof.sign(HelloFlyweight.encode(self));
         this.directRoutes = directRoutes;
-        this.maxBlobLength = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) : 0;
+        this.maxBlobLength = settings.blob().maxBytes() > 0 ? BlobPool.largestPayload(settings.blob().maxBytes()) : 0;
         this.settings = settings;
         this.scheme = scheme;
         this.aeron = aeron;
@@ -148,10 +148,10 @@ final class NodeAgent implements Agent
         this.listenerPromise = listenerPromise;
         this.blobPool = blobPool;
         this.blobReader = blobReader;
-        this.publicationChannel = "aeron:ipc?term-length=" + settings.termLength;
-        this.heartbeatIntervalNs = settings.heartbeatInterval.toNanos();
-        this.peerTimeoutNs = settings.peerTimeout.toNanos();
-        this.handshakeTimeoutNs = settings.handshakeTimeout.toNanos();
+        this.publicationChannel = "aeron:ipc?term-length=" + settings.transport().termLength();
+        this.heartbeatIntervalNs = settings.transport().heartbeatInterval().toNanos();
+        this.peerTimeoutNs = settings.transport().peerTimeout().toNanos();
+        this.handshakeTimeoutNs = settings.transport().handshakeTimeout().toNanos();
     }
 
     @Override
@@ -199,7 +199,7 @@ final class NodeAgent implements Agent
         counters.dropped.increment();
         log.error("Dropped a payload of {} bytes to {}: larger than the largest Aeron message of this transport " +
             "({} bytes, from pekko.remote.shm.term-length = {}).", length, association.remoteAddress,
-            association.outbox.maxPayloadLength(), settings.termLength);
+            association.outbox.maxPayloadLength(), settings.transport().termLength());
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ final class NodeAgent implements Agent
         }
         if (null != listener)
         {
-            work += subscription.poll(assembler, settings.fragmentLimit);
+            work += subscription.poll(assembler, settings.transport().fragmentLimit());
         }
 
         for (int i = associations.size() - 1; i >= 0; i--)
@@ -287,8 +287,8 @@ final class NodeAgent implements Agent
         detached = true;
         nextAttachNs = nowNs;
         log.error("pekko.shm node {} lost its media driver ({}): {}. All its associations end{}", localAddress,
-            settings.aeronDirectory, why, null != reattacher ?
-            "; it attaches to a new driver (driver.mode = " + settings.driverMode + ") and associations form again " +
+            settings.driver().aeronDirectory(), why, null != reattacher ?
+            "; it attaches to a new driver (driver.mode = " + settings.driver().mode() + ") and associations form again " +
             "as messages are sent." :
             ". The driver ran in this JVM (driver.mode = embedded): restart the actor system to attach again.");
         for (int i = associations.size() - 1; i >= 0; i--)
@@ -405,7 +405,7 @@ final class NodeAgent implements Agent
         if (node.isEmpty())
         {
             promise.tryFailure(new Transport.InvalidAssociationException("No live pekko.shm node at port " + port +
-                " of this host (pekko.remote.shm.directory = " + settings.directory + ")", null));
+                " of this host (pekko.remote.shm.directory = " + settings.transport().directory() + ")", null));
             return;
         }
         final ExclusivePublication publication;
@@ -430,7 +430,7 @@ final class NodeAgent implements Agent
 
     private Outbox newOutbox(final ExclusivePublication publication)
     {
-        return new Outbox(publication, settings.outboundBatchSize, counters, blobPool, settings.blobThreshold,
+        return new Outbox(publication, settings.transport().outboundBatchSize(), counters, blobPool, settings.blob().threshold(),
             maxBlobLength);
     }
 
@@ -457,7 +457,7 @@ final class NodeAgent implements Agent
         final int bodyLength = length - FrameHeader.LENGTH;
         if (!proof.verify(buffer, offset + FrameHeader.LENGTH, bodyLength))
         {
-            reject(sessionId, "its handshake does not prove that it knows the secret of " + settings.directory +
+            reject(sessionId, "its handshake does not prove that it knows the secret of " + settings.transport().directory() +
                 " (not a pekko-shm node of this directory and OS user)");
             return null;
         }
@@ -559,7 +559,7 @@ final class NodeAgent implements Agent
         if (nowNs - association.handshakeDeadlineNs > 0)
         {
             close(association, "no handshake within pekko.remote.shm.handshake-timeout (" +
-                settings.handshakeTimeout.toMillis() + " ms)", false, false);
+                settings.transport().handshakeTimeout().toMillis() + " ms)", false, false);
         }
         return false;
     }
@@ -860,7 +860,7 @@ final class NodeAgent implements Agent
                 if (!association.closed && nowNs - association.handshakeDeadlineNs > 0)
                 {
                     close(association, "no handshake reply within pekko.remote.shm.handshake-timeout (" +
-                        settings.handshakeTimeout.toMillis() + " ms)", false, false);
+                        settings.transport().handshakeTimeout().toMillis() + " ms)", false, false);
                 }
                 continue;
             }
@@ -879,7 +879,7 @@ final class NodeAgent implements Agent
             {
                 close(association, "nothing heard from the peer for " +
                     TimeUnit.NANOSECONDS.toMillis(nowNs - association.lastReceivedNs) + " ms (pekko.remote.shm.peer-timeout = " +
-                    settings.peerTimeout.toMillis() + " ms)", true, true);
+                    settings.transport().peerTimeout().toMillis() + " ms)", true, true);
             }
             else if (nowNs - association.lastHeartbeatNs >= heartbeatIntervalNs && association.outbox.tryHeartbeat())
             {

@@ -98,10 +98,10 @@ public final class ShmTransport implements Transport
         {
             parsed = ShmSettings.fromConfig(config);
             final boolean cluster = PeerTermination.isClusterProvider(system);
-            resolvedScheme = parsed.resolveScheme(cluster);
+            resolvedScheme = parsed.transport().resolveScheme(cluster);
             if (cluster && system.settings().config().hasPath("pekko.cluster.seed-nodes"))
             {
-                parsed.checkSeedNodes(system.settings().config().getStringList("pekko.cluster.seed-nodes"),
+                parsed.transport().checkSeedNodes(system.settings().config().getStringList("pekko.cluster.seed-nodes"),
                     resolvedScheme, system.name());
             }
             if (!JvmFlags.requiredPresent())
@@ -152,8 +152,8 @@ public final class ShmTransport implements Transport
         {
             return 0;
         }
-        final long largest = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) :
-            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+        final long largest = settings.blob().maxBytes() > 0 ? BlobPool.largestPayload(settings.blob().maxBytes()) :
+            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeader.LENGTH;
         return (int)Math.min(Integer.MAX_VALUE - 8, largest - CLASSIC_ENVELOPE_MARGIN);
     }
 
@@ -180,18 +180,18 @@ public final class ShmTransport implements Transport
 
     private Address start() throws IOException
     {
-        directory = new ShmDirectory(settings.directory, settings.aeronDirectory);
+        directory = new ShmDirectory(settings.transport().directory(), settings.driver().aeronDirectory());
         final NodeRegistry registry = new NodeRegistry(directory);
         final Address address;
         final String addressText;
         final byte[] secret;
-        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             connection = DriverConnection.open(settings, directory, "pekko-shm " + system.name(), aeronErrors());
-            claim = registry.claim(settings.port);
+            claim = registry.claim(settings.transport().port());
             secret = directory.secret();
-            address = new Address(scheme, system.name(), settings.hostname, claim.port());
-            addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.hostname + ":" + claim.port();
+            address = new Address(scheme, system.name(), settings.transport().hostname(), claim.port());
+            addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.transport().hostname() + ":" + claim.port();
             claim.describe(addressText);
             final Aeron aeron = connection.aeron();
             subscription = subscribe(aeron);
@@ -199,24 +199,24 @@ public final class ShmTransport implements Transport
             directRoutes.counters(counters);
         }
 
-        final NodeIdentity self = new NodeIdentity(system.name(), settings.hostname, claim.port(),
+        final NodeIdentity self = new NodeIdentity(system.name(), settings.transport().hostname(), claim.port(),
             new SecureRandom().nextLong(), AddressUidExtension.get(system).longAddressUid(),
             ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
-        if (settings.blobMaxBytes > 0)
+        if (settings.blob().maxBytes() > 0)
         {
-            final long idleNs = settings.blobIdleRelease.toNanos();
+            final long idleNs = settings.blob().idleRelease().toNanos();
             blobPool = new BlobPool(BlobPool.directoryOf(directory.blobsDirectory(), self.pid(), self.incarnation()),
-                settings.blobMaxBytes, idleNs, counters.blobBytes, counters.blobsReclaimed);
+                settings.blob().maxBytes(), idleNs, counters.blobBytes, counters.blobsReclaimed);
             blobReader = new BlobReader(directory.blobsDirectory(), idleNs);
         }
-        final PeerTermination termination = new PeerTermination(system, log, settings.terminateOnPeerProcessExit);
+        final PeerTermination termination = new PeerTermination(system, log, settings.transport().terminateOnPeerProcessExit());
         agent = new NodeAgent(settings, scheme, connection.aeron(), subscription, self, address, counters, registry, log,
             (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()),
             listenerPromise, blobPool, blobReader, directRoutes, new HandshakeProof(secret),
             ownDriver(connection) ? 0 : connection.driverPid(), ownDriver(connection) ? null : this::reattach);
-        runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
+        runner = new AgentRunner(IdleStrategies.forLevel(settings.transport().idleCpuLevel()), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
             final Thread thread = new Thread(task);
@@ -228,12 +228,12 @@ public final class ShmTransport implements Transport
         Runtime.getRuntime().addShutdownHook(exitHook);
 
         final TransportCounters published = counters;
-        ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.hostname,
+        ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.transport().hostname(),
             claim.port()), published::snapshot, directRoutes, null == blobPool ? null : new SharedBlobStore(system,
             settings, blobPool, blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation()));
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
-            settings.aeronDirectory);
+            settings.driver().aeronDirectory());
         return address;
     }
 
@@ -263,7 +263,7 @@ public final class ShmTransport implements Transport
      */
     private Reattacher.Attachment reattach() throws IOException
     {
-        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             final DriverConnection fresh = DriverConnection.open(settings, directory, "pekko-shm " + system.name(),
                 aeronErrors());
@@ -346,7 +346,7 @@ public final class ShmTransport implements Transport
         {
             return;
         }
-        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             CloseHelper.closeAll(claim, connection);
             directory.removeIfUnused();
@@ -367,10 +367,10 @@ public final class ShmTransport implements Transport
         {
             if (ex instanceof org.agrona.concurrent.AgentTerminationException)
             {
-                log.debug("Aeron client of pekko.shm node ({}) terminated", settings.aeronDirectory);
+                log.debug("Aeron client of pekko.shm node ({}) terminated", settings.driver().aeronDirectory());
                 return;
             }
-            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.aeronDirectory, ex.getMessage());
+            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.driver().aeronDirectory(), ex.getMessage());
         };
     }
 
