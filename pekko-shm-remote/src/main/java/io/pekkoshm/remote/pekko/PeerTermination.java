@@ -5,8 +5,6 @@ import org.apache.pekko.actor.ActorRefProvider;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.remote.RemoteActorRefProvider;
-import scala.Option;
 
 /**
  * What a node does when the process of a peer has exited ({@code terminate-on-peer-process-exit}): with
@@ -32,7 +30,7 @@ public final class PeerTermination
     {
         this.system = system;
         this.log = log;
-        this.enabled = configured && system.provider() instanceof RemoteActorRefProvider && !isClusterProvider(system);
+        this.enabled = configured && PekkoInternals.isRemoteProvider(system) && !isClusterProvider(system);
     }
 
     /**
@@ -71,8 +69,7 @@ public final class PeerTermination
         }
         log.warning("The process of {} (pid {}) has exited: quarantining its incarnation (uid {}) and telling " +
             "watchers of its actors (Terminated).", address, pid, pekkoUid);
-        final Option<Object> uid = Option.apply(pekkoUid);
-        ((RemoteActorRefProvider)system.provider()).quarantine(address, uid, "its process has exited");
+        PekkoInternals.quarantine(system, address, pekkoUid, "its process has exited");
         PekkoInternals.publishAddressTerminated(system, address);
     }
 }

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.pekko;
 
 import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import io.pekkoshm.remote.blob.SharedBlobStore;
 import io.pekkoshm.remote.blob.ShmBlobs;
@@ -30,6 +31,7 @@ public final class ShmRemote implements Extension
     private volatile Address address;
     private volatile Supplier<ShmCountersSnapshot> counters;
     private volatile DirectRoutes directRoutes;
+    private volatile ShmSettings settings;
 
     private ShmRemote(final ShmBlobs blobs)
     {
@@ -99,20 +101,29 @@ public final class ShmRemote implements Extension
      * Called by the transport when it listens.
      *
      * @param address      the node's address.
+     * @param settings     the node's settings, as the transport parsed them (the one parse; the direct path reads
+     *                     them here).
      * @param counters     where its counters are read.
      * @param directRoutes its associations as the direct path sees them.
      * @param blobStore    its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
      */
-    public void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
-        final DirectRoutes directRoutes, final SharedBlobStore blobStore)
+    public void register(final Address address, final ShmSettings settings,
+        final Supplier<ShmCountersSnapshot> counters, final DirectRoutes directRoutes, final SharedBlobStore blobStore)
     {
         this.address = address;
+        this.settings = settings;
         this.counters = counters;
         this.directRoutes = directRoutes;
         if (null != blobStore)
         {
             blobs.register(blobStore);
         }
+    }
+
+    /** @return the node's settings, read once by the transport; empty before the transport listens. */
+    public Optional<ShmSettings> settings()
+    {
+        return Optional.ofNullable(settings);
     }
 
     /** @return the transport's associations as the direct path sees them; empty before the transport listens. */

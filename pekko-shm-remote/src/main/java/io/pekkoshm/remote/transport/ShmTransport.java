@@ -229,7 +229,7 @@ public final class ShmTransport implements Transport
 
         final TransportCounters published = counters;
         ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.transport().hostname(),
-            claim.port()), published::snapshot, directRoutes, null == blobPool ? null : new SharedBlobStore(system,
+            claim.port()), settings, published::snapshot, directRoutes, null == blobPool ? null : new SharedBlobStore(system,
             settings, blobPool, blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation()));
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
