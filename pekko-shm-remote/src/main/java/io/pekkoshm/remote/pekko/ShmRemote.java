@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * <pre>
  *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
  * </pre>
- * The transport registers itself here when it starts listening and unregisters when it shuts down; its zero-copy
- * blob store goes on to {@link ShmBlobs}, the zero-copy API.
+ * The transport registers its node here (through {@link PekkoTransportHost}) when it starts listening and
+ * unregisters when it shuts down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API.
  */
 public final class ShmRemote implements Extension
 {
@@ -107,7 +107,7 @@ public final class ShmRemote implements Extension
      * @param directRoutes its associations as the direct path sees them.
      * @param blobStore    its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
      */
-    public void register(final Address address, final ShmSettings settings,
+    void register(final Address address, final ShmSettings settings,
         final Supplier<ShmCountersSnapshot> counters, final DirectRoutes directRoutes, final SharedBlobStore blobStore)
     {
         this.address = address;
@@ -133,7 +133,7 @@ public final class ShmRemote implements Extension
     }
 
     /** Called by the transport when it stops: the zero-copy blobs this node still holds are released. */
-    public void unregister()
+    void unregister()
     {
         this.counters = null;
         blobs.unregister();

@@ -14,10 +14,6 @@ import io.pekkoshm.remote.host.LockFile;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.host.ShmDirectory;
-import io.pekkoshm.remote.pekko.PeerTermination;
-import io.pekkoshm.remote.pekko.ShmRemote;
-import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
-import io.pekkoshm.remote.pekko.internal.PekkoInternals;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -57,6 +53,8 @@ public final class ShmTransport implements Transport
     private final ExtendedActorSystem system;
     private final ShmSettings settings;
     private final LoggingAdapter log;
+    /** The layer above: where the node is published and what is done when a peer's process exits. */
+    private final TransportHost host;
     /** The scheme of this node's addresses below classic's prefix: "shm", or "tcp" for a cluster (see ShmSettings). */
     private final String scheme;
     /** A bad setting or environment found at construction, reported by listen(). */
@@ -91,13 +89,15 @@ public final class ShmTransport implements Transport
     {
         this.system = system;
         this.log = Logging.getLogger(system, this);
+        TransportHost foundHost = null;
         ShmSettings parsed = null;
         String resolvedScheme = "shm";
         RuntimeException problem = null;
         try
         {
+            foundHost = TransportHost.of(system);
             parsed = ShmSettings.fromConfig(config);
-            final boolean cluster = PeerTermination.isClusterProvider(system);
+            final boolean cluster = foundHost.isClusterProvider();
             resolvedScheme = parsed.transport().resolveScheme(cluster);
             if (cluster && system.settings().config().hasPath("pekko.cluster.seed-nodes"))
             {
@@ -114,12 +114,13 @@ public final class ShmTransport implements Transport
         {
             problem = ex;
         }
+        this.host = foundHost;
         this.settings = parsed;
         this.scheme = resolvedScheme;
         this.startupProblem = problem;
-        this.directRoutes = new DirectRoutes(system.provider() instanceof DirectPathProvider,
+        this.directRoutes = new DirectRoutes(null != host && host.isDirectPathProvider(),
             system.provider().getClass().getName());
-        final String versionProblem = PekkoInternals.checkVersion();
+        final String versionProblem = null == host ? null : host.versionProblem();
         if (null != versionProblem)
         {
             log.warning(versionProblem);
@@ -209,7 +210,8 @@ public final class ShmTransport implements Transport
                 settings.blob().maxBytes(), idleNs, counters.blobBytes, counters.blobsReclaimed);
             blobReader = new BlobReader(directory.blobsDirectory(), idleNs);
         }
-        final PeerTermination termination = new PeerTermination(system, log, settings.transport().terminateOnPeerProcessExit());
+        final TransportHost.PeerExit termination =
+            host.peerTermination(log, settings.transport().terminateOnPeerProcessExit());
         agent = new NodeAgent(settings, scheme, connection.aeron(), subscription, self, address, counters, registry, log,
             (peerAddress, peer) -> termination.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
@@ -228,7 +230,7 @@ public final class ShmTransport implements Transport
         Runtime.getRuntime().addShutdownHook(exitHook);
 
         final TransportCounters published = counters;
-        ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.transport().hostname(),
+        host.listening(new Address("pekko." + scheme, system.name(), settings.transport().hostname(),
             claim.port()), settings, published::snapshot, directRoutes, null == blobPool ? null : new SharedBlobStore(system,
             settings, blobPool, blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation()));
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
@@ -333,7 +335,7 @@ public final class ShmTransport implements Transport
             }
             exitHook = null;
         }
-        ShmRemote.get(system).unregister();
+        host.stopped();
         CloseHelper.quietClose(runner);
         runner = null;
         agent = null;
