@@ -14,7 +14,8 @@ import org.apache.pekko.event.LoggingAdapter;
 import java.util.function.Supplier;
 
 /**
- * The Pekko seam's side of {@link TransportHost}: the transport's node published through {@link ShmRemote}, peer exits
+ * The Pekko seam's side of {@link TransportHost}: the transport's node published through {@link ShmRemote} and handed
+ * to the direct-path provider's {@code DirectRefs} (its settings, parsed once, and its associations), peer exits
  * handled by {@link PeerTermination}, the provider checks and the version check of {@link PekkoInternals}. Registered
  * in {@code META-INF/services} as the transport's {@link TransportHost.Factory}.
  * <p>
@@ -65,7 +66,11 @@ public final class PekkoTransportHost implements TransportHost.Factory
             final Supplier<ShmCountersSnapshot> counters, final DirectRoutes directRoutes,
             final SharedBlobStore blobStore)
         {
-            ShmRemote.get(system).register(address, settings, counters, directRoutes, blobStore);
+            ShmRemote.get(system).register(address, counters, directRoutes, blobStore);
+            if (system.provider() instanceof DirectPathProvider)
+            {
+                ((DirectPathProvider)system.provider()).directRefs().transportListening(settings, directRoutes);
+            }
         }
 
         @Override

@@ -1,7 +1,6 @@
 package io.pekkoshm.remote.pekko;
 
 import io.pekkoshm.remote.ShmCountersSnapshot;
-import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import io.pekkoshm.remote.blob.SharedBlobStore;
 import io.pekkoshm.remote.blob.ShmBlobs;
@@ -31,7 +30,6 @@ public final class ShmRemote implements Extension
     private volatile Address address;
     private volatile Supplier<ShmCountersSnapshot> counters;
     private volatile DirectRoutes directRoutes;
-    private volatile ShmSettings settings;
 
     private ShmRemote(final ShmBlobs blobs)
     {
@@ -101,35 +99,20 @@ public final class ShmRemote implements Extension
      * Called by the transport when it listens.
      *
      * @param address      the node's address.
-     * @param settings     the node's settings, as the transport parsed them (the one parse; the direct path reads
-     *                     them here).
      * @param counters     where its counters are read.
-     * @param directRoutes its associations as the direct path sees them.
+     * @param directRoutes its associations, where {@link #countDropped} counts.
      * @param blobStore    its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
      */
-    void register(final Address address, final ShmSettings settings,
-        final Supplier<ShmCountersSnapshot> counters, final DirectRoutes directRoutes, final SharedBlobStore blobStore)
+    void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
+        final DirectRoutes directRoutes, final SharedBlobStore blobStore)
     {
         this.address = address;
-        this.settings = settings;
         this.counters = counters;
         this.directRoutes = directRoutes;
         if (null != blobStore)
         {
             blobs.register(blobStore);
         }
-    }
-
-    /** @return the node's settings, read once by the transport; empty before the transport listens. */
-    public Optional<ShmSettings> settings()
-    {
-        return Optional.ofNullable(settings);
-    }
-
-    /** @return the transport's associations as the direct path sees them; empty before the transport listens. */
-    public Optional<DirectRoutes> directRoutes()
-    {
-        return Optional.ofNullable(directRoutes);
     }
 
     /** Called by the transport when it stops: the zero-copy blobs this node still holds are released. */

@@ -5,7 +5,6 @@ import io.pekkoshm.remote.direct.DirectPath;
 import io.pekkoshm.remote.direct.DirectRef;
 import io.pekkoshm.remote.direct.PekkoBridge;
 import io.pekkoshm.remote.direct.QuarantinedPeers;
-import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelection$;
@@ -25,7 +24,6 @@ import org.apache.pekko.remote.RemoteRef;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.Serialization$;
 
-import java.util.Optional;
 
 /**
  * What the two direct-path providers share, so that each of their overrides is one line: turning Pekko's remote refs
@@ -46,6 +44,9 @@ public final class DirectRefs implements PekkoBridge
     private static final int QUARANTINED_PEERS_CAPACITY = 4096;
 
     private final RemoteActorRefProvider provider;
+    /** The node's settings and associations, handed over when the transport listens ({@link #transportListening}). */
+    private volatile ShmSettings settings;
+    private volatile DirectRoutes routes;
     private volatile DirectPath direct;
     private ExtendedActorSystem system;
     private LoggingAdapter log;
@@ -63,6 +64,19 @@ public final class DirectRefs implements PekkoBridge
     }
 
     /**
+     * The pekko.shm transport of this provider's actor system listens; called on the thread that starts it, during
+     * the provider's own init, so before {@link #start}.
+     *
+     * @param settings the node's settings, as the transport parsed them (the one parse).
+     * @param routes   the node's associations as the direct path sees them.
+     */
+    public void transportListening(final ShmSettings settings, final DirectRoutes routes)
+    {
+        this.settings = settings;
+        this.routes = routes;
+    }
+
+    /**
      * Starts the direct path, after the provider's own init (the transport listens by then).
      *
      * @param system the provider's actor system.
@@ -72,8 +86,8 @@ public final class DirectRefs implements PekkoBridge
     {
         this.system = system;
         this.log = Logging.getLogger(system, DirectRefs.class);
-        final Optional<DirectRoutes> routes = ShmRemote.get(system).directRoutes();
-        if (routes.isEmpty())
+        final DirectRoutes listening = routes;
+        if (null == listening)
         {
             log.warning("pekko.actor.provider is {}, but the pekko.shm transport is not running in this actor system " +
                 "(is \"pekko.remote.shm\" in pekko.remote.classic.enabled-transports?): the direct path is off and " +
@@ -86,8 +100,7 @@ public final class DirectRefs implements PekkoBridge
         this.quarantinedPeers = new QuarantinedPeers(provider.remoteSettings().QuarantineDuration().toNanos(),
             QUARANTINED_PEERS_CAPACITY);
         QuarantineListener.start(system, quarantinedPeers);
-        final ShmSettings settings = ShmRemote.get(system).settings().orElseThrow();
-        this.direct = DirectPath.start(system, settings, routes.get(), this);
+        this.direct = DirectPath.start(system, settings, listening, this);
         log.info("pekko.shm direct path is on for {}", localAddress);
     }
 
