@@ -142,7 +142,8 @@ public record TransportSettings(
      * @param seedNodes      {@code pekko.cluster.seed-nodes}, as written.
      * @param resolvedScheme this node's scheme from {@link #resolveScheme} ({@code tcp} for a cluster).
      * @param systemName     this node's actor system name, for the example in the message.
-     * @throws ShmConfigurationException naming {@code pekko.cluster.seed-nodes}, the first bad value and the right form.
+     * @throws ShmConfigurationException naming {@code pekko.cluster.seed-nodes}, the first bad value and the right
+     *                                   form.
      */
     public void checkSeedNodes(final List<String> seedNodes, final String resolvedScheme, final String systemName)
     {
@@ -152,7 +153,8 @@ public record TransportSettings(
             if (!seed.startsWith(prefix))
             {
                 final int at = seed.indexOf("://");
-                final String example = prefix + (at >= 0 ? seed.substring(at + 3) : systemName + "@" + hostname + ":2552");
+                final String example =
+                    prefix + (at >= 0 ? seed.substring(at + 3) : systemName + "@" + hostname + ":2552");
                 throw new ShmConfigurationException("pekko.cluster.seed-nodes", seed, "the pekko.shm transport " +
                     "gives cluster nodes addresses of the form " + prefix + "<system>@" + hostname + ":<port> " +
                     "(pekko.remote.shm.scheme = " + scheme + "), so no node could answer at this one. Write it as \"" +

@@ -94,7 +94,8 @@ class ShmSettingsTest
         final ShmSettings s = settings(
             "pekko.remote.shm { directory = \"relative/shm\", driver.aeron-directory = \"/dev/shm/elsewhere\" }");
         assertTrue(s.transport().directory().isAbsolute(), s.transport().directory().toString());
-        assertTrue(s.transport().directory().endsWith(Path.of("relative", "shm")), s.transport().directory().toString());
+        final Path directory = s.transport().directory();
+        assertTrue(directory.endsWith(Path.of("relative", "shm")), directory.toString());
         assertEquals(Path.of("/dev/shm/elsewhere"), s.driver().aeronDirectory());
     }
 

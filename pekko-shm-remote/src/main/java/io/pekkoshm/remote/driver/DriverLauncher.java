@@ -79,7 +79,8 @@ final class DriverLauncher
         long parkNs = TimeUnit.MILLISECONDS.toNanos(1);
         while (true)
         {
-            final long pid = DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driver().timeout().toMillis());
+            final long pid =
+                DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driver().timeout().toMillis());
             if (pid > 0)
             {
                 return pid;

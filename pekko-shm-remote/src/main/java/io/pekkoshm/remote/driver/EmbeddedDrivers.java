@@ -92,6 +92,7 @@ final class EmbeddedDrivers
 
     private static MediaDriver.Context driverContext(final ShmSettings settings, final Path dir)
     {
-        return DriverContexts.mediaDriver(dir, settings.driver().clientLivenessTimeout().toNanos(), settings.transport().idleCpuLevel());
+        return DriverContexts.mediaDriver(dir, settings.driver().clientLivenessTimeout().toNanos(),
+            settings.transport().idleCpuLevel());
     }
 }

@@ -178,7 +178,8 @@ public final class KryoSettings {
             final String sameClass = nameByClass.putIfAbsent(type, name);
             if (sameClass != null) {
                 throw new ShmConfigurationException(
-                    key, value.unwrapped(), "\"" + name + "\" is the same class as \"" + sameClass + "\"; list it once");
+                    key, value.unwrapped(),
+                    "\"" + name + "\" is the same class as \"" + sameClass + "\"; list it once");
             }
             byId.put(id, type);
         }

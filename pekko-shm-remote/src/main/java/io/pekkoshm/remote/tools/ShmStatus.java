@@ -152,7 +152,8 @@ public final class ShmStatus
      */
     public static StatusReport collect(final ShmSettings settings)
     {
-        return collect(settings.transport().directory(), settings.driver().aeronDirectory(), settings.driver().timeout());
+        return collect(settings.transport().directory(), settings.driver().aeronDirectory(),
+            settings.driver().timeout());
     }
 
     /**

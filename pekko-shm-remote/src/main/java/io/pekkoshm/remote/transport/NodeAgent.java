@@ -288,7 +288,8 @@ final class NodeAgent implements Agent
         nextAttachNs = nowNs;
         log.error("pekko.shm node {} lost its media driver ({}): {}. All its associations end{}", localAddress,
             settings.driver().aeronDirectory(), why, null != reattacher ?
-            "; it attaches to a new driver (driver.mode = " + settings.driver().mode() + ") and associations form again " +
+            "; it attaches to a new driver (driver.mode = " + settings.driver().mode() +
+            ") and associations form again " +
             "as messages are sent." :
             ". The driver ran in this JVM (driver.mode = embedded): restart the actor system to attach again.");
         for (int i = associations.size() - 1; i >= 0; i--)
@@ -430,7 +431,8 @@ final class NodeAgent implements Agent
 
     private Outbox newOutbox(final ExclusivePublication publication)
     {
-        return new Outbox(publication, settings.transport().outboundBatchSize(), counters, blobPool, settings.blob().threshold(),
+        return new Outbox(publication, settings.transport().outboundBatchSize(), counters, blobPool,
+            settings.blob().threshold(),
             maxBlobLength);
     }
 
@@ -457,7 +459,8 @@ final class NodeAgent implements Agent
         final int bodyLength = length - FrameHeader.LENGTH;
         if (!proof.verify(buffer, offset + FrameHeader.LENGTH, bodyLength))
         {
-            reject(sessionId, "its handshake does not prove that it knows the secret of " + settings.transport().directory() +
+            reject(sessionId, "its handshake does not prove that it knows the secret of " +
+                settings.transport().directory() +
                 " (not a pekko-shm node of this directory and OS user)");
             return null;
         }

@@ -192,7 +192,8 @@ public final class ShmTransport implements Transport
             claim = registry.claim(settings.transport().port());
             secret = directory.secret();
             address = new Address(scheme, system.name(), settings.transport().hostname(), claim.port());
-            addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.transport().hostname() + ":" + claim.port();
+            addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.transport().hostname() + ":" +
+                claim.port();
             claim.describe(addressText);
             final Aeron aeron = connection.aeron();
             subscription = subscribe(aeron);
@@ -218,7 +219,8 @@ public final class ShmTransport implements Transport
                 peer.pekkoUid(), peer.pid()),
             listenerPromise, blobPool, blobReader, directRoutes, new HandshakeProof(secret),
             ownDriver(connection) ? 0 : connection.driverPid(), ownDriver(connection) ? null : this::reattach);
-        runner = new AgentRunner(IdleStrategies.forLevel(settings.transport().idleCpuLevel()), agentErrors(), null, agent);
+        runner = new AgentRunner(IdleStrategies.forLevel(settings.transport().idleCpuLevel()), agentErrors(), null,
+            agent);
         AgentRunner.startOnThread(runner, task ->
         {
             final Thread thread = new Thread(task);
@@ -230,9 +232,10 @@ public final class ShmTransport implements Transport
         Runtime.getRuntime().addShutdownHook(exitHook);
 
         final TransportCounters published = counters;
-        host.listening(new Address("pekko." + scheme, system.name(), settings.transport().hostname(),
-            claim.port()), settings, published::snapshot, directRoutes, null == blobPool ? null : new SharedBlobStore(system,
-            settings, blobPool, blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation()));
+        final SharedBlobStore blobStore = null == blobPool ? null : new SharedBlobStore(system, settings, blobPool,
+            blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation());
+        host.listening(new Address("pekko." + scheme, system.name(), settings.transport().hostname(), claim.port()),
+            settings, published::snapshot, directRoutes, blobStore);
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
             settings.driver().aeronDirectory());
@@ -372,7 +375,8 @@ public final class ShmTransport implements Transport
                 log.debug("Aeron client of pekko.shm node ({}) terminated", settings.driver().aeronDirectory());
                 return;
             }
-            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.driver().aeronDirectory(), ex.getMessage());
+            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.driver().aeronDirectory(),
+                ex.getMessage());
         };
     }
 

@@ -30,7 +30,10 @@ public interface TransportHost
      */
     boolean isClusterProvider();
 
-    /** @return whether the actor system's provider sends ordinary messages on the direct path (decodes DIRECT frames). */
+    /**
+     * @return whether the actor system's provider sends ordinary messages on the direct path (decodes DIRECT
+     * frames).
+     */
     boolean isDirectPathProvider();
 
     /** @return null when the Pekko on the class path is the one the seam was written against, else what to do. */

@@ -101,7 +101,8 @@ class KryoSettingsTest {
 
     @Test
     void shouldRejectBadModeAndSizes() {
-        assertRejected("pekko.remote.shm.kryo.mode = \"lenient\"", "is not a mode", "pekko.remote.shm.kryo.mode = lenient");
+        assertRejected("pekko.remote.shm.kryo.mode = \"lenient\"", "is not a mode",
+            "pekko.remote.shm.kryo.mode = lenient");
         assertRejected("pekko.remote.shm.kryo.pool-size = 0", "must be from 1", "pekko.remote.shm.kryo.pool-size = 0");
         assertRejected("pekko.remote.shm.kryo.max-depth = \"deep\"", "must be a whole number",
             "pekko.remote.shm.kryo.max-depth = deep");

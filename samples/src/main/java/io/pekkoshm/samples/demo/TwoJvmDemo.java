@@ -170,7 +170,8 @@ public final class TwoJvmDemo
     /** The driver exits by itself after its idle timeout once no node is left; say so when it has. */
     private static void awaitDriverExit(final ShmSettings settings)
     {
-        final long deadline = System.nanoTime() + settings.driver().idleTimeout().toNanos() + TimeUnit.SECONDS.toNanos(10);
+        final long deadline =
+            System.nanoTime() + settings.driver().idleTimeout().toNanos() + TimeUnit.SECONDS.toNanos(10);
         while (Files.exists(settings.transport().directory()) && System.nanoTime() < deadline)
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));

@@ -36,7 +36,8 @@ class DirectLinkRetirementTest
         final ActorSystem stable = start("stable", 0);
         try
         {
-            final DirectPath direct = ((DirectPathProvider)((ExtendedActorSystem)stable).provider()).directRefs().directPath();
+            final DirectPath direct =
+                ((DirectPathProvider)((ExtendedActorSystem)stable).provider()).directRefs().directPath();
             for (int round = 0; round < 5; round++)
             {
                 final ActorSystem peer = start("peer" + round, 0);

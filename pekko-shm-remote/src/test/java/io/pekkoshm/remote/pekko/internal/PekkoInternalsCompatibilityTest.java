@@ -206,7 +206,8 @@ class PekkoInternalsCompatibilityTest
             changed("RemoteActorRefProvider's methods returning refs are not the ones ShmRemoteProvider and " +
                 "ShmClusterProvider were written for (rootGuardianAt, resolveActorRef(ActorPath), " +
                 "internalResolveActorRef, resolveActorRefWithLocalAddress wrap; actorOf wraps remote-deployed children)"));
-        for (final Class<?> provider : java.util.List.of(io.pekkoshm.remote.ShmRemoteProvider.class, io.pekkoshm.remote.ShmClusterProvider.class))
+        for (final Class<?> provider :
+            java.util.List.of(io.pekkoshm.remote.ShmRemoteProvider.class, io.pekkoshm.remote.ShmClusterProvider.class))
         {
             declared(provider, "rootGuardianAt", Address.class);
             declared(provider, "actorOf", org.apache.pekko.actor.ActorSystemImpl.class, org.apache.pekko.actor.Props.class,
