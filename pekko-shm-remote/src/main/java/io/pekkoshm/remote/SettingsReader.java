@@ -56,6 +56,21 @@ public final class SettingsReader
     }
 
     /**
+     * A refusal of a value read by this reader that another layer rejected first (a class that does not load).
+     *
+     * @param path   the key, relative to this reader's section.
+     * @param value  the value as read.
+     * @param reason what the value must be.
+     * @param cause  the original error.
+     * @return the exception to throw.
+     */
+    public ShmConfigurationException reject(final String path, final Object value, final String reason,
+        final Throwable cause)
+    {
+        return new ShmConfigurationException(key(path), value, reason, cause);
+    }
+
+    /**
      * @param path the key, relative to this reader's section.
      * @return the value as written, for an error message; "null" or "&lt;missing&gt;" when there is none.
      */

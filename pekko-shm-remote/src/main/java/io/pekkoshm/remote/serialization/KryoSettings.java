@@ -90,7 +90,7 @@ public final class KryoSettings {
         final int maxDepth = r.intInRange("max-depth", 1, Integer.MAX_VALUE);
 
         final List<String> skipped = new ArrayList<>();
-        final Map<Class<?>, Integer> classes = readClasses(r.object("classes"), mode, classLoader, skipped);
+        final Map<Class<?>, Integer> classes = readClasses(r, mode, classLoader, skipped);
 
         return new KryoSettings(
             mode, classes, Collections.unmodifiableList(skipped), initialBufferSize, maxBufferSize, poolSize, maxDepth);
@@ -132,31 +132,32 @@ public final class KryoSettings {
     }
 
     private static Map<Class<?>, Integer> readClasses(
-        final ConfigObject table, final Mode mode, final ClassLoader classLoader, final List<String> skipped) {
+        final SettingsReader r, final Mode mode, final ClassLoader classLoader, final List<String> skipped) {
+        final ConfigObject table = r.object("classes");
         final Map<Integer, String> nameById = new HashMap<>();
         final Map<Class<?>, String> nameByClass = new HashMap<>();
         final TreeMap<Integer, Class<?>> byId = new TreeMap<>();
 
         for (final Map.Entry<String, ConfigValue> entry : new TreeMap<>(table).entrySet()) {
             final String name = entry.getKey();
-            final String key = ROOT + ".classes.\"" + name + "\"";
+            final String path = "classes.\"" + name + "\"";
             final ConfigValue value = entry.getValue();
             if (value.valueType() != ConfigValueType.NUMBER || !(value.unwrapped() instanceof Integer)) {
-                throw new ShmConfigurationException(key, value.unwrapped(),
+                throw r.reject(path, value.unwrapped(),
                     "expected an integer class id, got " + value.valueType() + " " + value.render()
                         + (value.valueType() == ConfigValueType.OBJECT
                         ? " (quote class names, which contain dots: \"com.example.Foo\" = 100)" : ""));
             }
             final int id = (Integer) value.unwrapped();
             if (id < MIN_USER_ID || id > MAX_USER_ID) {
-                throw new ShmConfigurationException(key, value.unwrapped(),
+                throw r.reject(path, value.unwrapped(),
                     "id " + id + " is out of range: user class ids are " + MIN_USER_ID + " to " + MAX_USER_ID
                         + " (0-" + (MIN_USER_ID - 1) + " belong to the serializer's built-in table)");
             }
             final String otherName = nameById.putIfAbsent(id, name);
             if (otherName != null) {
-                throw new ShmConfigurationException(
-                    key, value.unwrapped(), "id " + id + " is also given to \"" + otherName + "\"; ids must be unique");
+                throw r.reject(
+                    path, value.unwrapped(), "id " + id + " is also given to \"" + otherName + "\"; ids must be unique");
             }
 
             final Class<?> type;
@@ -167,18 +168,18 @@ public final class KryoSettings {
                     skipped.add(name);
                     continue;
                 }
-                throw new ShmConfigurationException(key, value.unwrapped(),
+                throw r.reject(path, value.unwrapped(),
                     "class \"" + name + "\" is not on the classpath (mode = strict requires every listed class)", ex);
             }
             final int builtInId = BuiltInRegistrations.idOf(type);
             if (builtInId >= 0) {
-                throw new ShmConfigurationException(key, value.unwrapped(),
+                throw r.reject(path, value.unwrapped(),
                     "class \"" + name + "\" is in the serializer's built-in table (id " + builtInId + "); remove it");
             }
             final String sameClass = nameByClass.putIfAbsent(type, name);
             if (sameClass != null) {
-                throw new ShmConfigurationException(
-                    key, value.unwrapped(),
+                throw r.reject(
+                    path, value.unwrapped(),
                     "\"" + name + "\" is the same class as \"" + sameClass + "\"; list it once");
             }
             byId.put(id, type);
