@@ -45,32 +45,32 @@ class ShmSettingsTest
     void shouldLoadAndValidateTheDefaultsOfReferenceConf()
     {
         final ShmSettings s = ShmSettings.fromRootConfig(ConfigFactory.defaultReference());
-        assertEquals("localhost", s.hostname);
-        assertEquals(2552, s.port);
-        assertEquals(ShmSettings.defaultDirectory(), s.directory);
-        assertEquals(DriverMode.AUTO, s.driverMode);
-        assertEquals(s.directory.resolve("aeron"), s.aeronDirectory);
-        assertEquals(Duration.ofSeconds(10), s.driverIdleTimeout);
-        assertEquals(Duration.ofSeconds(20), s.driverStartTimeout);
-        assertEquals(Duration.ofSeconds(20), s.driverTimeout);
-        assertEquals(Duration.ofSeconds(20), s.clientLivenessTimeout);
-        assertFalse(s.driverJvmOptions.isEmpty());
-        assertEquals(16 * 1024 * 1024, s.termLength);
-        assertEquals(3, s.idleCpuLevel);
-        assertEquals(256, s.fragmentLimit);
-        assertEquals(64 * 1024, s.outboundBatchSize);
-        assertEquals(Duration.ofMillis(200), s.heartbeatInterval);
-        assertEquals(Duration.ofSeconds(10), s.peerTimeout);
-        assertEquals(Duration.ofSeconds(10), s.handshakeTimeout);
-        assertTrue(s.terminateOnPeerProcessExit);
-        assertEquals(Duration.ofSeconds(30), s.blobClaimTimeout);
-        assertEquals(Duration.ofSeconds(10), s.blobAllocateTimeout);
+        assertEquals("localhost", s.transport().hostname());
+        assertEquals(2552, s.transport().port());
+        assertEquals(TransportSettings.defaultDirectory(), s.transport().directory());
+        assertEquals(DriverMode.AUTO, s.driver().mode());
+        assertEquals(s.transport().directory().resolve("aeron"), s.driver().aeronDirectory());
+        assertEquals(Duration.ofSeconds(10), s.driver().idleTimeout());
+        assertEquals(Duration.ofSeconds(20), s.driver().startTimeout());
+        assertEquals(Duration.ofSeconds(20), s.driver().timeout());
+        assertEquals(Duration.ofSeconds(20), s.driver().clientLivenessTimeout());
+        assertFalse(s.driver().jvmOptions().isEmpty());
+        assertEquals(16 * 1024 * 1024, s.transport().termLength());
+        assertEquals(3, s.transport().idleCpuLevel());
+        assertEquals(256, s.transport().fragmentLimit());
+        assertEquals(64 * 1024, s.transport().outboundBatchSize());
+        assertEquals(Duration.ofMillis(200), s.transport().heartbeatInterval());
+        assertEquals(Duration.ofSeconds(10), s.transport().peerTimeout());
+        assertEquals(Duration.ofSeconds(10), s.transport().handshakeTimeout());
+        assertTrue(s.transport().terminateOnPeerProcessExit());
+        assertEquals(Duration.ofSeconds(30), s.blob().claimTimeout());
+        assertEquals(Duration.ofSeconds(10), s.blob().allocateTimeout());
     }
 
     @Test
     void shouldAcceptAZeroAllocateTimeoutButNoZeroClaimTimeout()
     {
-        assertEquals(Duration.ZERO, settings("pekko.remote.shm.blob.allocate-timeout = 0 s").blobAllocateTimeout);
+        assertEquals(Duration.ZERO, settings("pekko.remote.shm.blob.allocate-timeout = 0 s").blob().allocateTimeout());
         assertRejected("pekko.remote.shm.blob.claim-timeout = 0 s", "blob.claim-timeout", "0 s");
         assertRejected("pekko.remote.shm.blob.allocate-timeout = -1 s", "blob.allocate-timeout", "-1 s");
         assertRejected("pekko.remote.shm.blob.claim-timeout = soon", "blob.claim-timeout", "soon");
@@ -83,9 +83,9 @@ class ShmSettingsTest
         final ShmSettings fromRoot = ShmSettings.fromRootConfig(root);
         final ShmSettings fromSection = ShmSettings.fromConfig(root.getConfig(ShmSettings.ROOT));
         assertEquals(fromRoot.toString(), fromSection.toString());
-        assertEquals(0, fromSection.port);
-        assertEquals(10, fromSection.idleCpuLevel);
-        assertEquals(DriverMode.EMBEDDED, fromSection.driverMode);
+        assertEquals(0, fromSection.transport().port());
+        assertEquals(10, fromSection.transport().idleCpuLevel());
+        assertEquals(DriverMode.EMBEDDED, fromSection.driver().mode());
     }
 
     @Test
@@ -93,31 +93,32 @@ class ShmSettingsTest
     {
         final ShmSettings s = settings(
             "pekko.remote.shm { directory = \"relative/shm\", driver.aeron-directory = \"/dev/shm/elsewhere\" }");
-        assertTrue(s.directory.isAbsolute(), s.directory.toString());
-        assertTrue(s.directory.endsWith(Path.of("relative", "shm")), s.directory.toString());
-        assertEquals(Path.of("/dev/shm/elsewhere"), s.aeronDirectory);
+        assertTrue(s.transport().directory().isAbsolute(), s.transport().directory().toString());
+        final Path directory = s.transport().directory();
+        assertTrue(directory.endsWith(Path.of("relative", "shm")), directory.toString());
+        assertEquals(Path.of("/dev/shm/elsewhere"), s.driver().aeronDirectory());
     }
 
     @Test
     void shouldReadDriverModeCaseInsensitively()
     {
-        assertEquals(DriverMode.EXTERNAL, settings("pekko.remote.shm.driver.mode = EXTERNAL").driverMode);
-        assertEquals(DriverMode.EMBEDDED, settings("pekko.remote.shm.driver.mode = \" embedded \"").driverMode);
+        assertEquals(DriverMode.EXTERNAL, settings("pekko.remote.shm.driver.mode = EXTERNAL").driver().mode());
+        assertEquals(DriverMode.EMBEDDED, settings("pekko.remote.shm.driver.mode = \" embedded \"").driver().mode());
     }
 
     @Test
     void shouldAcceptTheBoundaryValues()
     {
-        assertEquals(0, settings("pekko.remote.shm.port = 0").port);
-        assertEquals(65535, settings("pekko.remote.shm.port = 65535").port);
-        assertEquals(1, settings("pekko.remote.shm.idle-cpu-level = 1").idleCpuLevel);
-        assertEquals(10, settings("pekko.remote.shm.idle-cpu-level = 10").idleCpuLevel);
+        assertEquals(0, settings("pekko.remote.shm.port = 0").transport().port());
+        assertEquals(65535, settings("pekko.remote.shm.port = 65535").transport().port());
+        assertEquals(1, settings("pekko.remote.shm.idle-cpu-level = 1").transport().idleCpuLevel());
+        assertEquals(10, settings("pekko.remote.shm.idle-cpu-level = 10").transport().idleCpuLevel());
         final ShmSettings smallest = settings("pekko.remote.shm { term-length = 64 KiB, outbound-batch-size = 8 KiB }");
-        assertEquals(64 * 1024, smallest.termLength);
-        assertEquals(8 * 1024, smallest.outboundBatchSize);
-        assertEquals(1024 * 1024 * 1024, settings("pekko.remote.shm.term-length = 1 GiB").termLength);
+        assertEquals(64 * 1024, smallest.transport().termLength());
+        assertEquals(8 * 1024, smallest.transport().outboundBatchSize());
+        assertEquals(1024 * 1024 * 1024, settings("pekko.remote.shm.term-length = 1 GiB").transport().termLength());
         final ShmSettings twice = settings("pekko.remote.shm { heartbeat-interval = 500 ms, peer-timeout = 1 s }");
-        assertEquals(Duration.ofSeconds(1), twice.peerTimeout);
+        assertEquals(Duration.ofSeconds(1), twice.transport().peerTimeout());
     }
 
     @Test

@@ -94,8 +94,8 @@ public enum Transport
     private static long shmLargestPayload()
     {
         final ShmSettings settings = ShmSettings.fromRootConfig(ConfigFactory.defaultReference());
-        return settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) :
-            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+        return settings.blob().maxBytes() > 0 ? BlobPool.largestPayload(settings.blob().maxBytes()) :
+            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeader.LENGTH;
     }
 
     public static Optional<Transport> byId(final String id)

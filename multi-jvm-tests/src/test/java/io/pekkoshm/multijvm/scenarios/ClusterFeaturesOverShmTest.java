@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * on a single node, so every check is about the other members: a listing with all three services, one singleton
  * reached from everywhere, data written on each member read on every member, one entity per id whoever sends.
  * <p>
- * In the direct-path execution the nodes run the plugin's {@code ShmClusterActorRefProvider}; a system that did not
+ * In the direct-path execution the nodes run the plugin's {@code ShmClusterProvider}; a system that did not
  * "have cluster" there fell back to a node-local receptionist, whose listings held one ref.
  */
 @Timeout(300)

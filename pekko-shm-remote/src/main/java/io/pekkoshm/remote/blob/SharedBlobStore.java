@@ -69,10 +69,10 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         this.blobsRoot = blobsRoot;
         this.selfPid = selfPid;
         this.selfIncarnation = selfIncarnation;
-        this.maxBytes = settings.blobMaxBytes;
-        this.allocateTimeoutNs = settings.blobAllocateTimeout.toNanos();
-        this.allocateTimeoutMs = settings.blobAllocateTimeout.toMillis();
-        pool.claimTimeout(settings.blobClaimTimeout.toNanos());
+        this.maxBytes = settings.blob().maxBytes();
+        this.allocateTimeoutNs = settings.blob().allocateTimeout().toNanos();
+        this.allocateTimeoutMs = settings.blob().allocateTimeout().toMillis();
+        pool.claimTimeout(settings.blob().claimTimeout().toNanos());
         pool.listener(this);
     }
 

@@ -177,7 +177,7 @@ public final class DirectPath implements DirectInbound
     @Override
     public DirectSession open(final Address remoteAddress, final long remoteUid)
     {
-        return new InboundSession(this, remoteAddress, remoteUid, settings.directCompressionTableSize);
+        return new InboundSession(this, remoteAddress, remoteUid, settings.direct().compressionTableSize());
     }
 
     /** How many messages the direct path has dropped (each also counted in the node's 'messages dropped'). */
@@ -212,17 +212,17 @@ public final class DirectPath implements DirectInbound
 
     long barrierTimeoutNs()
     {
-        return settings.directBarrierTimeout.toNanos();
+        return settings.direct().barrierTimeout().toNanos();
     }
 
     int pendingLimit()
     {
-        return settings.directPendingLimit;
+        return settings.direct().pendingLimit();
     }
 
     OutboundCompression newCompression()
     {
-        return new OutboundCompression(settings.directCompressionTableSize);
+        return new OutboundCompression(settings.direct().compressionTableSize());
     }
 
     /**
@@ -319,7 +319,7 @@ public final class DirectPath implements DirectInbound
         final ActorPath target = new RootActorPath(link.address(), "/").$div("system").$div(ACTOR_NAME);
         bridge.sendClassic(link.address(), target.toSerializationFormat(), new Identify(token), barrierActor);
         log.debug("Direct path to {}: ordering barrier {} sent", link.address(), token);
-        system.scheduler().scheduleOnce(settings.directBarrierTimeout, barrierActor,
+        system.scheduler().scheduleOnce(settings.direct().barrierTimeout(), barrierActor,
             new BarrierActor.Timeout(token), system.dispatcher(), ActorRef.noSender());
         return token;
     }

@@ -44,9 +44,9 @@ public final class DriverConnection implements AutoCloseable
         final String clientName, final ErrorHandler errors) throws IOException
     {
         AutoCloseable embedded = null;
-        long pid = DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driverTimeout.toMillis());
+        long pid = DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driver().timeout().toMillis());
         boolean started = false;
-        switch (settings.driverMode)
+        switch (settings.driver().mode())
         {
             case EMBEDDED:
                 embedded = EmbeddedDrivers.acquire(settings);
@@ -78,7 +78,7 @@ public final class DriverConnection implements AutoCloseable
         {
             CloseHelper.quietClose(embedded);
             throw new IOException("The media driver in " + directory.aeronDirectory() + " did not answer within " +
-                settings.driverTimeout.toMillis() + " ms (pekko.remote.shm.driver.timeout)", ex);
+                settings.driver().timeout().toMillis() + " ms (pekko.remote.shm.driver.timeout)", ex);
         }
         catch (final RuntimeException ex)
         {

@@ -59,8 +59,8 @@ public final class DriverContexts
     public static Aeron.Context client(final ShmSettings settings, final String clientName, final ErrorHandler errors)
     {
         return new Aeron.Context()
-            .aeronDirectoryName(settings.aeronDirectory.toString())
-            .driverTimeoutMs(settings.driverTimeout.toMillis())
+            .aeronDirectoryName(settings.driver().aeronDirectory().toString())
+            .driverTimeoutMs(settings.driver().timeout().toMillis())
             .clientName(clientName)
             .errorHandler(errors)
             .subscriberErrorHandler(errors);

@@ -54,7 +54,7 @@ final class DriverLauncher
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JvmFlags.forChildJvm());
-        command.addAll(settings.driverJvmOptions);
+        command.addAll(settings.driver().jvmOptions());
         command.add("-cp");
         command.add(classPath());
         command.add(StandaloneDriver.class.getName());
@@ -63,11 +63,11 @@ final class DriverLauncher
         command.add("--aeron-dir");
         command.add(directory.aeronDirectory().toString());
         command.add("--idle-timeout-ms");
-        command.add(Long.toString(settings.driverIdleTimeout.toMillis()));
+        command.add(Long.toString(settings.driver().idleTimeout().toMillis()));
         command.add("--client-liveness-timeout-ms");
-        command.add(Long.toString(settings.clientLivenessTimeout.toMillis()));
+        command.add(Long.toString(settings.driver().clientLivenessTimeout().toMillis()));
         command.add("--idle-cpu-level");
-        command.add(Integer.toString(settings.idleCpuLevel));
+        command.add(Integer.toString(settings.transport().idleCpuLevel()));
 
         final Process process = new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -75,11 +75,12 @@ final class DriverLauncher
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
 
-        final long deadline = System.nanoTime() + settings.driverStartTimeout.toNanos();
+        final long deadline = System.nanoTime() + settings.driver().startTimeout().toNanos();
         long parkNs = TimeUnit.MILLISECONDS.toNanos(1);
         while (true)
         {
-            final long pid = DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driverTimeout.toMillis());
+            final long pid =
+                DriverProbe.liveDriverPid(directory.aeronDirectory(), settings.driver().timeout().toMillis());
             if (pid > 0)
             {
                 return pid;
@@ -93,7 +94,7 @@ final class DriverLauncher
             {
                 process.destroyForcibly();
                 throw new IOException("The standalone media driver was not live within pekko.remote.shm.driver.start-timeout (" +
-                    settings.driverStartTimeout.toMillis() + " ms); see " + log);
+                    settings.driver().startTimeout().toMillis() + " ms); see " + log);
             }
             LockSupport.parkNanos(parkNs);
             parkNs = Math.min(parkNs * 2, TimeUnit.MILLISECONDS.toNanos(50));

@@ -69,13 +69,13 @@ final class EmbeddedDrivers
      */
     static Lease acquire(final ShmSettings settings)
     {
-        final Path dir = settings.aeronDirectory;
+        final Path dir = settings.driver().aeronDirectory();
         synchronized (EmbeddedDrivers.class)
         {
             Entry entry = DRIVERS.get(dir);
             if (null == entry)
             {
-                final long otherPid = DriverProbe.liveDriverPid(dir, settings.driverTimeout.toMillis());
+                final long otherPid = DriverProbe.liveDriverPid(dir, settings.driver().timeout().toMillis());
                 if (otherPid > 0)
                 {
                     throw new IllegalStateException("driver.mode = embedded, but a media driver of process " + otherPid +
@@ -92,6 +92,7 @@ final class EmbeddedDrivers
 
     private static MediaDriver.Context driverContext(final ShmSettings settings, final Path dir)
     {
-        return DriverContexts.mediaDriver(dir, settings.clientLivenessTimeout.toNanos(), settings.idleCpuLevel);
+        return DriverContexts.mediaDriver(dir, settings.driver().clientLivenessTimeout().toNanos(),
+            settings.transport().idleCpuLevel());
     }
 }

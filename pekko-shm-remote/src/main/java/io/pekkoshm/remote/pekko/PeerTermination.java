@@ -5,8 +5,6 @@ import org.apache.pekko.actor.ActorRefProvider;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.event.LoggingAdapter;
-import org.apache.pekko.remote.RemoteActorRefProvider;
-import scala.Option;
 
 /**
  * What a node does when the process of a peer has exited ({@code terminate-on-peer-process-exit}): with
@@ -14,7 +12,7 @@ import scala.Option;
  * only at once: quarantine the dead incarnation and publish that its address terminated, so watchers get
  * {@code Terminated}. With a cluster provider, membership (and the downing provider) decides instead.
  */
-public final class PeerTermination
+final class PeerTermination
 {
     private final ExtendedActorSystem system;
     private final LoggingAdapter log;
@@ -28,11 +26,11 @@ public final class PeerTermination
      * @param configured {@code terminate-on-peer-process-exit}; honoured only with {@code actor.provider = remote}
      *                   (or a subclass of its provider that is not Pekko Cluster's).
      */
-    public PeerTermination(final ExtendedActorSystem system, final LoggingAdapter log, final boolean configured)
+    PeerTermination(final ExtendedActorSystem system, final LoggingAdapter log, final boolean configured)
     {
         this.system = system;
         this.log = log;
-        this.enabled = configured && system.provider() instanceof RemoteActorRefProvider && !isClusterProvider(system);
+        this.enabled = configured && PekkoInternals.isRemoteProvider(system) && !isClusterProvider(system);
     }
 
     /**
@@ -41,7 +39,7 @@ public final class PeerTermination
      * @param system the actor system.
      * @return true if its provider's class, or a superclass, is in {@code org.apache.pekko.cluster}.
      */
-    public static boolean isClusterProvider(final ExtendedActorSystem system)
+    static boolean isClusterProvider(final ExtendedActorSystem system)
     {
         final ActorRefProvider provider = system.provider();
         for (Class<?> type = provider.getClass(); null != type; type = type.getSuperclass())
@@ -62,7 +60,7 @@ public final class PeerTermination
      * @param pekkoUid the peer system's uid, as its handshake said.
      * @param pid      the peer's pid, for the log.
      */
-    public void onPeerProcessExit(final Address address, final long pekkoUid, final long pid)
+    void onPeerProcessExit(final Address address, final long pekkoUid, final long pid)
     {
         if (!enabled)
         {
@@ -71,8 +69,7 @@ public final class PeerTermination
         }
         log.warning("The process of {} (pid {}) has exited: quarantining its incarnation (uid {}) and telling " +
             "watchers of its actors (Terminated).", address, pid, pekkoUid);
-        final Option<Object> uid = Option.apply(pekkoUid);
-        ((RemoteActorRefProvider)system.provider()).quarantine(address, uid, "its process has exited");
+        PekkoInternals.quarantine(system, address, pekkoUid, "its process has exited");
         PekkoInternals.publishAddressTerminated(system, address);
     }
 }

@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  * <pre>
  *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
  * </pre>
- * The transport registers itself here when it starts listening and unregisters when it shuts down; its zero-copy
- * blob store goes on to {@link ShmBlobs}, the zero-copy API.
+ * The transport registers its node here (through {@link PekkoTransportHost}) when it starts listening and
+ * unregisters when it shuts down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API.
  */
 public final class ShmRemote implements Extension
 {
@@ -100,10 +100,10 @@ public final class ShmRemote implements Extension
      *
      * @param address      the node's address.
      * @param counters     where its counters are read.
-     * @param directRoutes its associations as the direct path sees them.
+     * @param directRoutes its associations, where {@link #countDropped} counts.
      * @param blobStore    its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
      */
-    public void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
+    void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
         final DirectRoutes directRoutes, final SharedBlobStore blobStore)
     {
         this.address = address;
@@ -115,14 +115,8 @@ public final class ShmRemote implements Extension
         }
     }
 
-    /** @return the transport's associations as the direct path sees them; empty before the transport listens. */
-    public Optional<DirectRoutes> directRoutes()
-    {
-        return Optional.ofNullable(directRoutes);
-    }
-
     /** Called by the transport when it stops: the zero-copy blobs this node still holds are released. */
-    public void unregister()
+    void unregister()
     {
         this.counters = null;
         blobs.unregister();

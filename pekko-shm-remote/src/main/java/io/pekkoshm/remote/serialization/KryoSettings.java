@@ -1,10 +1,11 @@
 package io.pekkoshm.remote.serialization;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.pekkoshm.remote.SettingsReader;
+import io.pekkoshm.remote.ShmConfigurationException;
 
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.TreeMap;
 
 /**
  * The settings of {@link KryoSerializer}, read once from {@code pekko.remote.shm.kryo} and validated eagerly.
- * Every key is documented in {@code pekko-shm-kryo-reference.conf}. A bad value fails with a
- * {@link ConfigException.BadValue} that names the key and the value.
+ * Every key is documented in {@code pekko-shm-kryo-reference.conf}. The keys are read through the plugin's one
+ * {@link SettingsReader}, so a bad value fails with the plugin's {@link ShmConfigurationException} that names the
+ * key and the value.
  *
  * <p>Immutable and safe to share between threads.
  */
@@ -69,26 +71,26 @@ public final class KryoSettings {
      * @param config      the whole configuration (the settings are read from {@link #ROOT}).
      * @param classLoader loads the registered classes (use the ActorSystem's dynamic access class loader).
      * @return the validated settings.
-     * @throws ConfigException if a key is missing or a value is invalid; the message names the key and value.
+     * @throws ShmConfigurationException if a key is missing or a value is invalid; the message names the key and
+     *                                   value.
      */
     public static KryoSettings fromConfig(final Config config, final ClassLoader classLoader) {
-        final Config c = config.getConfig(ROOT);
+        final SettingsReader r = new SettingsReader(config.getConfig(ROOT), ROOT);
 
-        final String modeName = c.getString("mode");
+        final String modeName = r.string("mode");
         final Mode mode = switch (modeName) {
             case "strict" -> Mode.STRICT;
             case "class-name" -> Mode.CLASS_NAME;
-            default -> throw new ConfigException.BadValue(
-                ROOT + ".mode", "'" + modeName + "' is not a mode; use 'strict' or 'class-name'");
+            default -> throw r.reject("mode", modeName, "is not a mode; use 'strict' or 'class-name'");
         };
 
-        final int initialBufferSize = sizeInBytes(c, "initial-buffer-size", 1);
-        final int maxBufferSize = sizeInBytes(c, "max-buffer-size", initialBufferSize);
-        final int poolSize = positiveInt(c, "pool-size");
-        final int maxDepth = positiveInt(c, "max-depth");
+        final int initialBufferSize = (int) r.bytesInRange("initial-buffer-size", 1, Integer.MAX_VALUE - 8);
+        final int maxBufferSize = (int) r.bytesInRange("max-buffer-size", initialBufferSize, Integer.MAX_VALUE - 8);
+        final int poolSize = r.intInRange("pool-size", 1, Integer.MAX_VALUE);
+        final int maxDepth = r.intInRange("max-depth", 1, Integer.MAX_VALUE);
 
         final List<String> skipped = new ArrayList<>();
-        final Map<Class<?>, Integer> classes = readClasses(c.getObject("classes"), mode, classLoader, skipped);
+        final Map<Class<?>, Integer> classes = readClasses(r, mode, classLoader, skipped);
 
         return new KryoSettings(
             mode, classes, Collections.unmodifiableList(skipped), initialBufferSize, maxBufferSize, poolSize, maxDepth);
@@ -130,33 +132,32 @@ public final class KryoSettings {
     }
 
     private static Map<Class<?>, Integer> readClasses(
-        final ConfigObject table, final Mode mode, final ClassLoader classLoader, final List<String> skipped) {
+        final SettingsReader r, final Mode mode, final ClassLoader classLoader, final List<String> skipped) {
+        final ConfigObject table = r.object("classes");
         final Map<Integer, String> nameById = new HashMap<>();
         final Map<Class<?>, String> nameByClass = new HashMap<>();
         final TreeMap<Integer, Class<?>> byId = new TreeMap<>();
 
         for (final Map.Entry<String, ConfigValue> entry : new TreeMap<>(table).entrySet()) {
             final String name = entry.getKey();
-            final String key = ROOT + ".classes.\"" + name + "\"";
+            final String path = "classes.\"" + name + "\"";
             final ConfigValue value = entry.getValue();
             if (value.valueType() != ConfigValueType.NUMBER || !(value.unwrapped() instanceof Integer)) {
-                throw new ConfigException.BadValue(
-                    value.origin(), key,
+                throw r.reject(path, value.unwrapped(),
                     "expected an integer class id, got " + value.valueType() + " " + value.render()
                         + (value.valueType() == ConfigValueType.OBJECT
                         ? " (quote class names, which contain dots: \"com.example.Foo\" = 100)" : ""));
             }
             final int id = (Integer) value.unwrapped();
             if (id < MIN_USER_ID || id > MAX_USER_ID) {
-                throw new ConfigException.BadValue(
-                    value.origin(), key,
+                throw r.reject(path, value.unwrapped(),
                     "id " + id + " is out of range: user class ids are " + MIN_USER_ID + " to " + MAX_USER_ID
                         + " (0-" + (MIN_USER_ID - 1) + " belong to the serializer's built-in table)");
             }
             final String otherName = nameById.putIfAbsent(id, name);
             if (otherName != null) {
-                throw new ConfigException.BadValue(
-                    value.origin(), key, "id " + id + " is also given to \"" + otherName + "\"; ids must be unique");
+                throw r.reject(
+                    path, value.unwrapped(), "id " + id + " is also given to \"" + otherName + "\"; ids must be unique");
             }
 
             final Class<?> type;
@@ -167,20 +168,19 @@ public final class KryoSettings {
                     skipped.add(name);
                     continue;
                 }
-                throw new ConfigException.BadValue(
-                    value.origin(), key,
+                throw r.reject(path, value.unwrapped(),
                     "class \"" + name + "\" is not on the classpath (mode = strict requires every listed class)", ex);
             }
             final int builtInId = BuiltInRegistrations.idOf(type);
             if (builtInId >= 0) {
-                throw new ConfigException.BadValue(
-                    value.origin(), key,
+                throw r.reject(path, value.unwrapped(),
                     "class \"" + name + "\" is in the serializer's built-in table (id " + builtInId + "); remove it");
             }
             final String sameClass = nameByClass.putIfAbsent(type, name);
             if (sameClass != null) {
-                throw new ConfigException.BadValue(
-                    value.origin(), key, "\"" + name + "\" is the same class as \"" + sameClass + "\"; list it once");
+                throw r.reject(
+                    path, value.unwrapped(),
+                    "\"" + name + "\" is the same class as \"" + sameClass + "\"; list it once");
             }
             byId.put(id, type);
         }
@@ -207,34 +207,6 @@ public final class KryoSettings {
             case "double" -> double.class;
             default -> Class.forName(name, false, classLoader);
         };
-    }
-
-    private static int sizeInBytes(final Config c, final String path, final int min) {
-        final long bytes;
-        try {
-            bytes = c.getBytes(path);
-        } catch (final ConfigException.BadValue ex) {
-            throw new ConfigException.BadValue(ROOT + "." + path, "'" + c.getValue(path).unwrapped() + "' is not a size", ex);
-        }
-        if (bytes < min || bytes > Integer.MAX_VALUE - 8) {
-            throw new ConfigException.BadValue(
-                ROOT + "." + path, bytes + " bytes is out of range: " + min + " to " + (Integer.MAX_VALUE - 8));
-        }
-        return (int) bytes;
-    }
-
-    private static int positiveInt(final Config c, final String path) {
-        final int value;
-        try {
-            value = c.getInt(path);
-        } catch (final ConfigException.WrongType ex) {
-            throw new ConfigException.BadValue(
-                ROOT + "." + path, "'" + c.getValue(path).unwrapped() + "' is not an integer", ex);
-        }
-        if (value < 1) {
-            throw new ConfigException.BadValue(ROOT + "." + path, value + " is out of range: must be at least 1");
-        }
-        return value;
     }
 
     @Override

@@ -152,7 +152,8 @@ public final class ShmStatus
      */
     public static StatusReport collect(final ShmSettings settings)
     {
-        return collect(settings.directory, settings.aeronDirectory, settings.driverTimeout);
+        return collect(settings.transport().directory(), settings.driver().aeronDirectory(),
+            settings.driver().timeout());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.pekkoshm.remote.transport;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.TransportSettings;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.host.NodeRegistry;
@@ -102,26 +103,29 @@ final class NodeAgentBuilder
 
     NodeAgent build()
     {
-        final long maxBlobLength = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) : 0;
-        final long handshakeTimeoutNs = settings.handshakeTimeout.toNanos();
+        final TransportSettings transport = settings.transport();
+        final long maxBlobLength = settings.blob().maxBytes() > 0 ?
+            BlobPool.largestPayload(settings.blob().maxBytes()) : 0;
+        final long handshakeTimeoutNs = transport.handshakeTimeout().toNanos();
+        final long heartbeatIntervalNs = transport.heartbeatInterval().toNanos();
         final NodeProxy proxy = new NodeProxy();
         final DriverAttachment driver = new DriverAttachment(aeron, subscription, driverPid, reattacher,
-            localAddress, settings.aeronDirectory, settings.driverMode, log);
+            localAddress, settings.driver().aeronDirectory(), settings.driver().mode(), log);
         final DirectRouteKeeper direct = new DirectRouteKeeper(directRoutes, scheme, log);
         final Associations associations = new Associations(localAddress, counters, direct, blobReader, log);
         final Rejections rejections = new Rejections(counters, log, localAddress);
-        final Handshake handshake = new Handshake(scheme, self, localAddress, settings.directory, settings.termLength,
-            handshakeTimeoutNs, proof, registry, driver,
-            publication -> new Outbox(publication, settings.outboundBatchSize, counters, blobPool,
-                settings.blobThreshold, maxBlobLength),
+        final Handshake handshake = new Handshake(scheme, self, localAddress, transport.directory(),
+            transport.termLength(), handshakeTimeoutNs, proof, registry, driver,
+            publication -> new Outbox(publication, transport.outboundBatchSize(), counters, blobPool,
+                settings.blob().threshold(), maxBlobLength),
             associations, rejections, direct, proxy, directRoutes,
-            new WriteFailures(counters, log, settings.termLength), log);
+            new WriteFailures(counters, log, transport.termLength()), log);
         final FrameRouter router = new FrameRouter(handshake, associations, rejections, direct, blobReader, counters,
             log);
         final PeerLiveness liveness = new PeerLiveness(associations, processCheck, peerExitListener,
-            settings.heartbeatInterval.toNanos(), settings.peerTimeout.toNanos(), handshakeTimeoutNs);
+            heartbeatIntervalNs, transport.peerTimeout().toNanos(), handshakeTimeoutNs);
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
             new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader,
-            settings.heartbeatInterval.toNanos(), settings.fragmentLimit);
+            heartbeatIntervalNs, transport.fragmentLimit());
     }
 }

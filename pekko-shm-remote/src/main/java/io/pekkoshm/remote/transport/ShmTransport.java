@@ -14,10 +14,6 @@ import io.pekkoshm.remote.host.LockFile;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.host.ShmDirectory;
-import io.pekkoshm.remote.pekko.PeerTermination;
-import io.pekkoshm.remote.pekko.ShmRemote;
-import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
-import io.pekkoshm.remote.pekko.internal.PekkoInternals;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -61,6 +57,8 @@ public final class ShmTransport implements Transport
     private final ExtendedActorSystem system;
     private final ShmSettings settings;
     private final LoggingAdapter log;
+    /** The layer above: where the node is published and what is done when a peer's process exits. */
+    private final TransportHost host;
     /** The scheme of this node's addresses below classic's prefix: "shm", or "tcp" for a cluster (see ShmSettings). */
     private final String scheme;
     /** A bad setting or environment found at construction, reported by listen(). */
@@ -95,17 +93,19 @@ public final class ShmTransport implements Transport
     {
         this.system = system;
         this.log = Logging.getLogger(system, this);
+        TransportHost foundHost = null;
         ShmSettings parsed = null;
         String resolvedScheme = "shm";
         RuntimeException problem = null;
         try
         {
+            foundHost = TransportHost.of(system);
             parsed = ShmSettings.fromConfig(config);
-            final boolean cluster = PeerTermination.isClusterProvider(system);
-            resolvedScheme = parsed.resolveScheme(cluster);
+            final boolean cluster = foundHost.isClusterProvider();
+            resolvedScheme = parsed.transport().resolveScheme(cluster);
             if (cluster && system.settings().config().hasPath("pekko.cluster.seed-nodes"))
             {
-                parsed.checkSeedNodes(system.settings().config().getStringList("pekko.cluster.seed-nodes"),
+                parsed.transport().checkSeedNodes(system.settings().config().getStringList("pekko.cluster.seed-nodes"),
                     resolvedScheme, system.name());
             }
             if (!JvmFlags.requiredPresent())
@@ -118,12 +118,13 @@ public final class ShmTransport implements Transport
         {
             problem = ex;
         }
+        this.host = foundHost;
         this.settings = parsed;
         this.scheme = resolvedScheme;
         this.startupProblem = problem;
-        this.directRoutes = new DirectRoutes(system.provider() instanceof DirectPathProvider,
+        this.directRoutes = new DirectRoutes(null != host && host.isDirectPathProvider(),
             system.provider().getClass().getName());
-        final String versionProblem = PekkoInternals.checkVersion();
+        final String versionProblem = null == host ? null : host.versionProblem();
         if (null != versionProblem)
         {
             log.warning(versionProblem);
@@ -156,8 +157,8 @@ public final class ShmTransport implements Transport
         {
             return 0;
         }
-        final long largest = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) :
-            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+        final long largest = settings.blob().maxBytes() > 0 ? BlobPool.largestPayload(settings.blob().maxBytes()) :
+            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeader.LENGTH;
         return (int)Math.min(Integer.MAX_VALUE - 8, largest - CLASSIC_ENVELOPE_MARGIN);
     }
 
@@ -184,18 +185,19 @@ public final class ShmTransport implements Transport
 
     private Address start() throws IOException
     {
-        directory = new ShmDirectory(settings.directory, settings.aeronDirectory);
+        directory = new ShmDirectory(settings.transport().directory(), settings.driver().aeronDirectory());
         final NodeRegistry registry = new NodeRegistry(directory);
         final Address address;
         final String addressText;
         final byte[] secret;
-        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             connection = DriverConnection.open(settings, directory, "pekko-shm " + system.name(), aeronErrors());
-            claim = registry.claim(settings.port);
+            claim = registry.claim(settings.transport().port());
             secret = directory.secret();
-            address = new Address(scheme, system.name(), settings.hostname, claim.port());
-            addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.hostname + ":" + claim.port();
+            address = new Address(scheme, system.name(), settings.transport().hostname(), claim.port());
+            addressText = "pekko." + scheme + "://" + system.name() + "@" + settings.transport().hostname() + ":" +
+                claim.port();
             claim.describe(addressText);
             final Aeron aeron = connection.aeron();
             subscription = subscribe(aeron);
@@ -203,17 +205,18 @@ public final class ShmTransport implements Transport
             directRoutes.counters(counters);
         }
 
-        final NodeIdentity self = new NodeIdentity(system.name(), settings.hostname, claim.port(),
+        final NodeIdentity self = new NodeIdentity(system.name(), settings.transport().hostname(), claim.port(),
             new SecureRandom().nextLong(), AddressUidExtension.get(system).longAddressUid(),
             ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
-        if (settings.blobMaxBytes > 0)
+        if (settings.blob().maxBytes() > 0)
         {
-            final long idleNs = settings.blobIdleRelease.toNanos();
+            final long idleNs = settings.blob().idleRelease().toNanos();
             blobPool = new BlobPool(BlobPool.directoryOf(directory.blobsDirectory(), self.pid(), self.incarnation()),
-                settings.blobMaxBytes, idleNs, counters.blobBytes, counters.blobsReclaimed);
+                settings.blob().maxBytes(), idleNs, counters.blobBytes, counters.blobsReclaimed);
             blobReader = new BlobReader(directory.blobsDirectory(), idleNs);
         }
-        final PeerTermination termination = new PeerTermination(system, log, settings.terminateOnPeerProcessExit);
+        final TransportHost.PeerExit termination =
+            host.peerTermination(log, settings.transport().terminateOnPeerProcessExit());
         agent = new NodeAgentBuilder()
             .settings(settings, scheme)
             .driver(connection.aeron(), subscription, ownDriver(connection) ? 0 : connection.driverPid(),
@@ -235,7 +238,8 @@ public final class ShmTransport implements Transport
             }
             return BoxedUnit.UNIT;
         }, ExecutionContext.parasitic$.MODULE$);
-        runner = new AgentRunner(IdleStrategies.forLevel(settings.idleCpuLevel), agentErrors(), null, agent);
+        runner = new AgentRunner(IdleStrategies.forLevel(settings.transport().idleCpuLevel()), agentErrors(), null,
+            agent);
         AgentRunner.startOnThread(runner, task ->
         {
             final Thread thread = new Thread(task);
@@ -247,12 +251,13 @@ public final class ShmTransport implements Transport
         Runtime.getRuntime().addShutdownHook(exitHook);
 
         final TransportCounters published = counters;
-        ShmRemote.get(system).register(new Address("pekko." + scheme, system.name(), settings.hostname,
-            claim.port()), published::snapshot, directRoutes, null == blobPool ? null : new SharedBlobStore(system,
-            settings, blobPool, blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation()));
+        final SharedBlobStore blobStore = null == blobPool ? null : new SharedBlobStore(system, settings, blobPool,
+            blobReader.mappings(), directory.blobsDirectory(), self.pid(), self.incarnation());
+        host.listening(new Address("pekko." + scheme, system.name(), settings.transport().hostname(), claim.port()),
+            settings, published::snapshot, directRoutes, blobStore);
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
-            settings.aeronDirectory);
+            settings.driver().aeronDirectory());
         return address;
     }
 
@@ -282,7 +287,7 @@ public final class ShmTransport implements Transport
      */
     private Reattacher.Attachment reattach() throws IOException
     {
-        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             final DriverConnection fresh = DriverConnection.open(settings, directory, "pekko-shm " + system.name(),
                 aeronErrors());
@@ -365,7 +370,7 @@ public final class ShmTransport implements Transport
             }
             exitHook = null;
         }
-        ShmRemote.get(system).unregister();
+        host.stopped();
         CloseHelper.quietClose(runner);
         runner = null;
         agent = null;
@@ -378,7 +383,7 @@ public final class ShmTransport implements Transport
         {
             return;
         }
-        try (LockFile ignored = directory.lockStartup(settings.driverStartTimeout))
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             CloseHelper.closeAll(claim, connection);
             directory.removeIfUnused();
@@ -399,10 +404,11 @@ public final class ShmTransport implements Transport
         {
             if (ex instanceof org.agrona.concurrent.AgentTerminationException)
             {
-                log.debug("Aeron client of pekko.shm node ({}) terminated", settings.aeronDirectory);
+                log.debug("Aeron client of pekko.shm node ({}) terminated", settings.driver().aeronDirectory());
                 return;
             }
-            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.aeronDirectory, ex.getMessage());
+            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.driver().aeronDirectory(),
+                ex.getMessage());
         };
     }
 

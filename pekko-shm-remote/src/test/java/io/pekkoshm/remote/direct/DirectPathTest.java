@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Two actor systems of one JVM on the direct path (ShmRemoteActorRefProvider). */
+/** Two actor systems of one JVM on the direct path (ShmRemoteProvider). */
 @Timeout(90)
 class DirectPathTest
 {
@@ -46,7 +46,7 @@ class DirectPathTest
     static Config directConfig(final Path directory, final String extra)
     {
         return ConfigFactory.parseString(
-            "pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider\"\n" + extra)
+            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"\n" + extra)
             .withFallback(EmbeddedNodes.config(directory, 0));
     }
 

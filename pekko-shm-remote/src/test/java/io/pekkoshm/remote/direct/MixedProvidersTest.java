@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MixedProvidersTest
 {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String PROVIDER = "io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider";
+    private static final String PROVIDER = "io.pekkoshm.remote.ShmRemoteProvider";
 
     private final Path directory = ShmTestDirectory.newPath("mixed");
     private final List<ActorSystem> systems = new ArrayList<>();

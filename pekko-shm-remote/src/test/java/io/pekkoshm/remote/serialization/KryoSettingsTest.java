@@ -1,6 +1,6 @@
 package io.pekkoshm.remote.serialization;
 
-import com.typesafe.config.ConfigException;
+import io.pekkoshm.remote.ShmConfigurationException;
 import io.pekkoshm.remote.serialization.TestMessages.Apple;
 import io.pekkoshm.remote.serialization.TestMessages.Point;
 import org.apache.pekko.actor.ActorSystem;
@@ -26,7 +26,7 @@ class KryoSettingsTest {
     }
 
     private static void assertRejected(final String expectedKey, final String expectedText, final String... config) {
-        final ConfigException ex = assertThrows(ConfigException.class, () -> settings(config));
+        final ShmConfigurationException ex = assertThrows(ShmConfigurationException.class, () -> settings(config));
         assertTrue(ex.getMessage().contains(expectedKey), () -> "expected key [" + expectedKey + "] in: " + ex.getMessage());
         assertTrue(ex.getMessage().contains(expectedText),
             () -> "expected [" + expectedText + "] in: " + ex.getMessage());
@@ -101,13 +101,14 @@ class KryoSettingsTest {
 
     @Test
     void shouldRejectBadModeAndSizes() {
-        assertRejected("pekko.remote.shm.kryo.mode", "'lenient' is not a mode", "pekko.remote.shm.kryo.mode = lenient");
-        assertRejected("pekko.remote.shm.kryo.pool-size", "0 is out of range", "pekko.remote.shm.kryo.pool-size = 0");
-        assertRejected("pekko.remote.shm.kryo.max-depth", "'deep' is not an integer",
+        assertRejected("pekko.remote.shm.kryo.mode = \"lenient\"", "is not a mode",
+            "pekko.remote.shm.kryo.mode = lenient");
+        assertRejected("pekko.remote.shm.kryo.pool-size = 0", "must be from 1", "pekko.remote.shm.kryo.pool-size = 0");
+        assertRejected("pekko.remote.shm.kryo.max-depth = \"deep\"", "must be a whole number",
             "pekko.remote.shm.kryo.max-depth = deep");
         assertRejected("pekko.remote.shm.kryo.max-buffer-size", "out of range",
             "pekko.remote.shm.kryo.initial-buffer-size = 8 KiB", "pekko.remote.shm.kryo.max-buffer-size = 4 KiB");
-        assertRejected("pekko.remote.shm.kryo.initial-buffer-size", "is not a size",
+        assertRejected("pekko.remote.shm.kryo.initial-buffer-size = \"big\"", "must be a size in bytes",
             "pekko.remote.shm.kryo.initial-buffer-size = big");
     }
 
@@ -119,7 +120,7 @@ class KryoSettingsTest {
             system.terminate();
         });
         Throwable cause = ex;
-        while (cause.getCause() != null && !(cause instanceof ConfigException)) {
+        while (cause.getCause() != null && !(cause instanceof ShmConfigurationException)) {
             cause = cause.getCause();
         }
         assertTrue(cause.getMessage().contains("com.example.Missing"), cause::toString);

@@ -172,7 +172,7 @@ class NodeAgentTest
         final List<String> events = listen(link);
         peerAlive = false;
 
-        clock.advance(settings.heartbeatInterval.toNanos());
+        clock.advance(settings.transport().heartbeatInterval().toNanos());
         agent.doWork();
 
         assertEquals(List.of(ENDED), events);
@@ -187,7 +187,7 @@ class NodeAgentTest
         final Link link = accept();
         final List<String> events = listen(link);
 
-        clock.advance(settings.peerTimeout.toNanos() + settings.heartbeatInterval.toNanos());
+        clock.advance(settings.transport().peerTimeout().toNanos() + settings.transport().heartbeatInterval().toNanos());
         agent.doWork();
 
         assertEquals(List.of(ENDED), events);

@@ -94,7 +94,8 @@ public final class ClusterSample
         {
             final Cluster cluster = Cluster.get(system);
             final String address = cluster.selfMember().address().toString();
-            Samples.say("cluster: node-1 " + address + " hosts the greeter; shared memory in " + settings.directory);
+            Samples.say("cluster: node-1 " + address + " hosts the greeter; shared memory in " +
+                settings.transport().directory());
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
             for (int i = 2; i < 2 + clients; i++)

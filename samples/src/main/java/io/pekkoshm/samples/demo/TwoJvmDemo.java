@@ -120,7 +120,7 @@ public final class TwoJvmDemo
         final CompletableFuture<Histogram> pings = new CompletableFuture<>();
         final ActorRef main = system.actorOf(Props.create(Main.class, () -> new Main(peerRef, window, pings)), "main");
         final String address = ShmRemote.get(system).address().orElseThrow().toString();
-        System.out.println("main node: " + address + " (shared memory in " + settings.directory + ")");
+        System.out.println("main node: " + address + " (shared memory in " + settings.transport().directory() + ")");
 
         try (ChildProcess peer = ChildProcess.start("peer", DemoPeer.class, List.of(), address))
         {
@@ -170,13 +170,14 @@ public final class TwoJvmDemo
     /** The driver exits by itself after its idle timeout once no node is left; say so when it has. */
     private static void awaitDriverExit(final ShmSettings settings)
     {
-        final long deadline = System.nanoTime() + settings.driverIdleTimeout.toNanos() + TimeUnit.SECONDS.toNanos(10);
-        while (Files.exists(settings.directory) && System.nanoTime() < deadline)
+        final long deadline =
+            System.nanoTime() + settings.driver().idleTimeout().toNanos() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(settings.transport().directory()) && System.nanoTime() < deadline)
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
-        System.out.println(Files.exists(settings.directory) ?
-            "done; " + settings.directory + " is still in use by other nodes of this host" :
-            "done; the media driver has exited and " + settings.directory + " is gone");
+        System.out.println(Files.exists(settings.transport().directory()) ?
+            "done; " + settings.transport().directory() + " is still in use by other nodes of this host" :
+            "done; the media driver has exited and " + settings.transport().directory() + " is gone");
     }
 }

@@ -161,7 +161,7 @@ public final class MarketData
             final ActorRef feed = system.actorOf(Props.create(Feed.class,
                 () -> new Feed(windows, consumers, subscribed, reports, reported)), "feed");
             final String address = ShmRemote.get(system).address().orElseThrow().toString();
-            Samples.say("feed: " + address + ", shared memory in " + settings.directory);
+            Samples.say("feed: " + address + ", shared memory in " + settings.transport().directory());
 
             for (int i = 1; i <= CONSUMERS; i++)
             {

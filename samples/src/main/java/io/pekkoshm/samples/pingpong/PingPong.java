@@ -125,7 +125,7 @@ public final class PingPong
             final CompletableFuture<Histogram> done = new CompletableFuture<>();
             final ActorRef pinger = system.actorOf(Props.create(Pinger.class, () -> new Pinger(pong, done)), "ping");
             final String address = ShmRemote.get(system).address().orElseThrow().toString();
-            Samples.say("ping-pong: ping node " + address + ", shared memory in " + settings.directory);
+            Samples.say("ping-pong: ping node " + address + ", shared memory in " + settings.transport().directory());
 
             try (ChildProcess pongJvm = ChildProcess.start("pong", PongNode.class, List.of("-Xmx256m"), address))
             {

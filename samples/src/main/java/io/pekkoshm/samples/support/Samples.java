@@ -141,8 +141,9 @@ public final class Samples
      */
     public static void awaitSharedMemoryReleased(final ShmSettings settings)
     {
-        final Path directory = settings.directory;
-        final long deadline = System.nanoTime() + settings.driverIdleTimeout.toNanos() + TimeUnit.SECONDS.toNanos(15);
+        final Path directory = settings.transport().directory();
+        final long deadline =
+            System.nanoTime() + settings.driver().idleTimeout().toNanos() + TimeUnit.SECONDS.toNanos(15);
         while (Files.exists(directory) && System.nanoTime() - deadline < 0)
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));

@@ -189,7 +189,7 @@ public final class LargeTransfer
             final CompletableFuture<String> lost = new CompletableFuture<>();
             system.actorOf(Props.create(Sender.class, () -> new Sender(ready, lost)), "sender");
             final String address = ShmRemote.get(system).address().orElseThrow().toString();
-            Samples.say("transfer: sender " + address + ", shared memory in " + settings.directory);
+            Samples.say("transfer: sender " + address + ", shared memory in " + settings.transport().directory());
             try (ChildProcess receiverJvm = ChildProcess.start("receiver", Receiver.class, receiverJvmOptions, address))
             {
                 final ActorRef receiver = Samples.await(ready, Duration.ofSeconds(60), "word from the receiver",

@@ -5,7 +5,6 @@ import io.pekkoshm.remote.direct.DirectPath;
 import io.pekkoshm.remote.direct.DirectRef;
 import io.pekkoshm.remote.direct.PekkoBridge;
 import io.pekkoshm.remote.direct.QuarantinedPeers;
-import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelection$;
@@ -25,14 +24,18 @@ import org.apache.pekko.remote.RemoteRef;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.Serialization$;
 
-import java.util.Optional;
 
 /**
- * What the two direct-path providers share: turning Pekko's remote refs into {@link DirectRemoteActorRef}s once the
- * direct path runs, and the {@link PekkoBridge} the direct path uses (resolution, delivery under classic remoting's
- * rules, classic's quarantines, transport information for serialization). Written against Pekko 1.7.
+ * What the two direct-path providers share, so that each of their overrides is one line: turning Pekko's remote refs
+ * into {@link DirectRemoteActorRef}s once the direct path runs, and the {@link PekkoBridge} the direct path uses
+ * (resolution, delivery under classic remoting's rules, classic's quarantines, transport information for
+ * serialization). Written against Pekko 1.7, with {@link PekkoInternals}.
+ * <p>
+ * Internal, not for applications: public only because the providers live in the plugin's public package. One per
+ * provider, made in its constructor; {@link #start} runs once on the thread that initialises the actor system, the
+ * wrapping methods on any thread after.
  */
-final class DirectRefs implements PekkoBridge
+public final class DirectRefs implements PekkoBridge
 {
     /**
      * Quarantined peer incarnations remembered at most (each is one node's start; the oldest go first). Entries also
@@ -41,6 +44,9 @@ final class DirectRefs implements PekkoBridge
     private static final int QUARANTINED_PEERS_CAPACITY = 4096;
 
     private final RemoteActorRefProvider provider;
+    /** The node's settings and associations, handed over when the transport listens ({@link #transportListening}). */
+    private volatile ShmSettings settings;
+    private volatile DirectRoutes routes;
     private volatile DirectPath direct;
     private ExtendedActorSystem system;
     private LoggingAdapter log;
@@ -49,21 +55,39 @@ final class DirectRefs implements PekkoBridge
     private boolean untrusted;
     private QuarantinedPeers quarantinedPeers;
 
-    DirectRefs(final RemoteActorRefProvider provider)
+    /**
+     * @param provider the direct-path provider this serves, still under construction.
+     */
+    public DirectRefs(final RemoteActorRefProvider provider)
     {
         this.provider = provider;
     }
 
     /**
+     * The pekko.shm transport of this provider's actor system listens; called on the thread that starts it, during
+     * the provider's own init, so before {@link #start}.
+     *
+     * @param settings the node's settings, as the transport parsed them (the one parse).
+     * @param routes   the node's associations as the direct path sees them.
+     */
+    public void transportListening(final ShmSettings settings, final DirectRoutes routes)
+    {
+        this.settings = settings;
+        this.routes = routes;
+    }
+
+    /**
      * Starts the direct path, after the provider's own init (the transport listens by then).
+     *
+     * @param system the provider's actor system.
      */
     @SuppressWarnings("deprecation")
-    void start(final ExtendedActorSystem system)
+    public void start(final ExtendedActorSystem system)
     {
         this.system = system;
         this.log = Logging.getLogger(system, DirectRefs.class);
-        final Optional<DirectRoutes> routes = ShmRemote.get(system).directRoutes();
-        if (routes.isEmpty())
+        final DirectRoutes listening = routes;
+        if (null == listening)
         {
             log.warning("pekko.actor.provider is {}, but the pekko.shm transport is not running in this actor system " +
                 "(is \"pekko.remote.shm\" in pekko.remote.classic.enabled-transports?): the direct path is off and " +
@@ -76,19 +100,23 @@ final class DirectRefs implements PekkoBridge
         this.quarantinedPeers = new QuarantinedPeers(provider.remoteSettings().QuarantineDuration().toNanos(),
             QUARANTINED_PEERS_CAPACITY);
         QuarantineListener.start(system, quarantinedPeers);
-        this.direct = DirectPath.start(system, ShmSettings.fromRootConfig(system.settings().config()), routes.get(),
-            this);
+        this.direct = DirectPath.start(system, settings, listening, this);
         log.info("pekko.shm direct path is on for {}", localAddress);
     }
 
     /** {@return the running direct path, or null while it is off} */
-    DirectPath directPath()
+    public DirectPath directPath()
     {
         return direct;
     }
 
-    /** A remote ref as a direct ref, when the direct path runs and the ref is Pekko's plain remote ref. */
-    ActorRef wrap(final ActorRef ref)
+    /**
+     * A remote ref as a direct ref, when the direct path runs and the ref is Pekko's plain remote ref.
+     *
+     * @param ref what Pekko's provider returned.
+     * @return the direct ref, or {@code ref} itself.
+     */
+    public ActorRef wrap(final ActorRef ref)
     {
         final DirectPath current = direct;
         if (null == current || ref.getClass() != RemoteActorRef.class)
@@ -103,8 +131,11 @@ final class DirectRefs implements PekkoBridge
     /**
      * A child deployed on another node (what the provider's {@code actorOf} made) as a direct ref that deploys it
      * through Pekko's own ref, so the parent's messages to it keep their order with everybody else's direct ones.
+     *
+     * @param ref what Pekko's provider's {@code actorOf} returned.
+     * @return the direct ref, or {@code ref} itself.
      */
-    InternalActorRef wrapDeployed(final InternalActorRef ref)
+    public InternalActorRef wrapDeployed(final InternalActorRef ref)
     {
         final DirectPath current = direct;
         if (null == current || ref.getClass() != RemoteActorRef.class)
@@ -116,7 +147,13 @@ final class DirectRefs implements PekkoBridge
             remote.getParent(), remote.acceptProtocolNames(), remote);
     }
 
-    InternalActorRef wrapInternal(final InternalActorRef ref)
+    /**
+     * {@link #wrap} for Pekko's methods that return an internal ref.
+     *
+     * @param ref what Pekko's provider returned.
+     * @return the direct ref, or {@code ref} itself.
+     */
+    public InternalActorRef wrapInternal(final InternalActorRef ref)
     {
         return (InternalActorRef)wrap(ref);
     }

@@ -3,7 +3,10 @@ package io.pekkoshm.remote.pekko.internal;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.AddressTerminated;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.event.AddressTerminatedTopic;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import scala.Option;
 
 /**
  * Everything this plugin uses of Pekko that is not public API ({@code private[pekko]} in Scala), in one place,
@@ -12,11 +15,13 @@ import org.apache.pekko.event.AddressTerminatedTopic;
  * <p>
  * Used here: {@code org.apache.pekko.event.AddressTerminatedTopic} and {@code org.apache.pekko.actor.AddressTerminated}:
  * publishing on that topic is what Pekko's own RemoteWatcher does when it gives up on a node, and what makes
- * {@code DeathWatch} deliver {@code Terminated} for every watched actor of that node.
+ * {@code DeathWatch} deliver {@code Terminated} for every watched actor of that node; {@code RemoteActorRefProvider}'s
+ * {@code quarantine} ({@link #quarantine}).
  * <p>
- * Used by the direct path, in this package too: {@link ShmRemoteActorRefProvider} and
- * {@link ShmClusterActorRefProvider} subclass Pekko's {@code RemoteActorRefProvider} and {@code ClusterActorRefProvider}
- * and override the methods that make remote refs; {@link DirectRemoteActorRef} subclasses {@code RemoteActorRef};
+ * Used by the direct path, in this package too: {@code io.pekkoshm.remote.ShmRemoteProvider} and
+ * {@code io.pekkoshm.remote.ShmClusterProvider} subclass Pekko's {@code RemoteActorRefProvider} and
+ * {@code ClusterActorRefProvider} and override the methods that make remote refs, each override one line into
+ * {@link DirectRefs}; {@link DirectRemoteActorRef} subclasses {@code RemoteActorRef};
  * {@code DirectRefs} repeats the delivery rules of {@code DefaultMessageDispatcher} and uses
  * {@code ActorSelection.deliverSelection}, {@code Serialization.currentTransportInformation}, {@code LocalRef},
  * {@code RepointableRef}, {@code RemoteRef}, {@code InternalActorRef}; the cluster provider sets
@@ -40,6 +45,32 @@ public final class PekkoInternals
     public static void publishAddressTerminated(final ActorSystem system, final Address address)
     {
         AddressTerminatedTopic.get(system).publish(new AddressTerminated(address));
+    }
+
+    /**
+     * Whether the actor system's provider is Pekko's remote provider or a subclass of it (Pekko Cluster's is one).
+     *
+     * @param system the actor system.
+     * @return true if its provider can quarantine (classic remoting runs).
+     */
+    public static boolean isRemoteProvider(final ExtendedActorSystem system)
+    {
+        return system.provider() instanceof RemoteActorRefProvider;
+    }
+
+    /**
+     * Quarantines one incarnation of a node, as classic remoting's own watcher does when it gives up on it.
+     *
+     * @param system  an actor system whose provider {@link #isRemoteProvider is a remote provider}.
+     * @param address the node, with its full protocol.
+     * @param uid     the incarnation's uid.
+     * @param reason  why, for Pekko's log.
+     */
+    public static void quarantine(final ExtendedActorSystem system, final Address address, final long uid,
+        final String reason)
+    {
+        final Option<Object> someUid = Option.apply(uid);
+        ((RemoteActorRefProvider)system.provider()).quarantine(address, someUid, reason);
     }
 
     /**

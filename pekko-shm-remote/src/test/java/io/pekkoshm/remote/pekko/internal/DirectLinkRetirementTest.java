@@ -36,7 +36,8 @@ class DirectLinkRetirementTest
         final ActorSystem stable = start("stable", 0);
         try
         {
-            final DirectPath direct = ((ShmRemoteActorRefProvider)((ExtendedActorSystem)stable).provider()).directPath();
+            final DirectPath direct =
+                ((DirectPathProvider)((ExtendedActorSystem)stable).provider()).directRefs().directPath();
             for (int round = 0; round < 5; round++)
             {
                 final ActorSystem peer = start("peer" + round, 0);
@@ -67,7 +68,7 @@ class DirectLinkRetirementTest
     private ActorSystem start(final String name, final int port)
     {
         return ActorSystem.create(name, ConfigFactory.parseString(
-            "pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider\"")
+            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"")
             .withFallback(EmbeddedNodes.config(directory, port)));
     }
 }

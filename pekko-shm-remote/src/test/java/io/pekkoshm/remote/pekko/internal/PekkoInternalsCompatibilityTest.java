@@ -203,10 +203,11 @@ class PekkoInternalsCompatibilityTest
             "resolveActorRefWithLocalAddress[class java.lang.String, class org.apache.pekko.actor.Address]",
             "rootGuardian[]", "rootGuardianAt[class org.apache.pekko.actor.Address]", "systemGuardian[]",
             "tempContainer[]"), makers,
-            changed("RemoteActorRefProvider's methods returning refs are not the ones ShmRemoteActorRefProvider and " +
-                "ShmClusterActorRefProvider were written for (rootGuardianAt, resolveActorRef(ActorPath), " +
+            changed("RemoteActorRefProvider's methods returning refs are not the ones ShmRemoteProvider and " +
+                "ShmClusterProvider were written for (rootGuardianAt, resolveActorRef(ActorPath), " +
                 "internalResolveActorRef, resolveActorRefWithLocalAddress wrap; actorOf wraps remote-deployed children)"));
-        for (final Class<?> provider : java.util.List.of(ShmRemoteActorRefProvider.class, ShmClusterActorRefProvider.class))
+        for (final Class<?> provider :
+            java.util.List.of(io.pekkoshm.remote.ShmRemoteProvider.class, io.pekkoshm.remote.ShmClusterProvider.class))
         {
             declared(provider, "rootGuardianAt", Address.class);
             declared(provider, "actorOf", org.apache.pekko.actor.ActorSystemImpl.class, org.apache.pekko.actor.Props.class,
@@ -238,7 +239,7 @@ class PekkoInternalsCompatibilityTest
     {
         final java.nio.file.Path directory = io.pekkoshm.remote.support.ShmTestDirectory.newPath("cluster-provider");
         final ActorSystem system = ActorSystem.create("cluster", ConfigFactory.parseString(
-            "pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmClusterActorRefProvider\"\n" +
+            "pekko.actor.provider = \"io.pekkoshm.remote.ShmClusterProvider\"\n" +
             "pekko.cluster.jmx.enabled = off\n").withFallback(io.pekkoshm.remote.support.EmbeddedNodes.config(directory, 0)));
         try
         {
@@ -249,7 +250,7 @@ class PekkoInternalsCompatibilityTest
             assertTrue(system.settings().HasCluster(), changed("the actor system's HasCluster"));
             assertTrue(system.settings().ProviderSelectionType().hasCluster(),
                 changed("the actor system's ProviderSelectionType.hasCluster, which ReceptionistImpl reads"));
-            assertEquals("io.pekkoshm.remote.pekko.internal.ShmClusterActorRefProvider",
+            assertEquals("io.pekkoshm.remote.ShmClusterProvider",
                 system.settings().ProviderClass());
             final ActorRef receptionist = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(
                 org.apache.pekko.actor.typed.receptionist.Receptionist.get(
