@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KryoMismatchOverShmTest
 {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String DIRECT = "pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider\"";
+    private static final String DIRECT =
+        "pekko.actor.provider = \"io.pekkoshm.remote.pekko.internal.ShmRemoteActorRefProvider\"";
 
     private final Path directory = ShmTestDirectory.newPath("kryo-mismatch");
     private final List<ActorSystem> systems = new ArrayList<>();
