@@ -6,7 +6,6 @@ import io.pekkoshm.samples.cluster.ClusterSample;
 import io.pekkoshm.samples.demo.TwoJvmDemo;
 import io.pekkoshm.samples.marketdata.MarketData;
 import io.pekkoshm.samples.pingpong.PingPong;
-import io.pekkoshm.samples.support.SampleFailure;
 import io.pekkoshm.samples.transfer.LargeTransfer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -139,7 +137,8 @@ class SamplesTest
             "--rate", "5000");
 
         run.assertSucceeded();
-        run.line("feed: full speed: 3,000 quotes to each consumer, all taken in .* quotes/s per consumer, .* in total " +
+        run.line("feed: full speed: 3,000 quotes to each consumer, all taken in .* quotes/s per consumer, " +
+            ".* in total " +
             "\\(no latency figure: .*\\)");
         run.line("feed: paced: 2,000 quotes to each consumer in .* \\(target 5,000\\); .*");
         for (final String consumer : List.of("consumer-1", "consumer-2"))
@@ -196,7 +195,8 @@ class SamplesTest
         final Run run = run(ClusterSample.class, List.of());
 
         run.assertSucceeded();
-        final String first = run.line("cluster: node-1 (pekko\\.tcp://cluster-sample@localhost:\\d+) hosts the greeter; .*")
+        final String first = run
+            .line("cluster: node-1 (pekko\\.tcp://cluster-sample@localhost:\\d+) hosts the greeter; .*")
             .group(1);
         for (final String node : List.of("node-2", "node-3"))
         {

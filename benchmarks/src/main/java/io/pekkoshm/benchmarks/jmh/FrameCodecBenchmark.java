@@ -70,7 +70,8 @@ public class FrameCodecBenchmark
     @Benchmark
     public byte[] decodeData()
     {
-        if (FrameHeader.version(dataFrame, 0) != FrameHeader.VERSION || FrameHeader.type(dataFrame, 0) != FrameHeader.DATA)
+        if (FrameHeader.version(dataFrame, 0) != FrameHeader.VERSION ||
+            FrameHeader.type(dataFrame, 0) != FrameHeader.DATA)
         {
             throw new IllegalStateException("bad frame");
         }

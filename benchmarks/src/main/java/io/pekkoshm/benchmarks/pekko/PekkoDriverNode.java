@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  * {@code BENCH-IDLE-READY} and does nothing until the runner says {@code exit} (the runner measures idle CPU
  * meanwhile); then it shuts down (while the peer still answers) and exits.
  * <pre>
- *   PekkoDriverNode config=&lt;file.conf&gt; [bulk=zero-copy] &lt;plan...&gt;   then on stdin: peer address=... pid=... sharedPid=...
+ *   PekkoDriverNode config=&lt;file.conf&gt; [bulk=zero-copy] &lt;plan...&gt;
+ *   then on stdin: peer address=... pid=... sharedPid=...
  * </pre>
  * With {@code bulk=zero-copy} the bandwidth messages are the plugin's zero-copy blobs ({@link ZeroCopyBulk}) instead
  * of byte arrays.
@@ -107,7 +108,8 @@ public final class PekkoDriverNode
         return (messages, timeoutNs) -> semaphore.tryAcquire(messages, timeoutNs, TimeUnit.NANOSECONDS);
     }
 
-    private static ResultLine pingPong(final ActorRef self, final ActorRef peer, final WorkloadPlan plan, final CpuMeter cpu)
+    private static ResultLine pingPong(final ActorRef self, final ActorRef peer, final WorkloadPlan plan,
+        final CpuMeter cpu)
         throws InterruptedException
     {
         final CompletableFuture<PingPongOutcome> done = new CompletableFuture<>();
@@ -138,7 +140,8 @@ public final class PekkoDriverNode
         {
             try
             {
-                final Object reply = Patterns.ask(system.actorSelection(path), new Identify(path), Duration.ofSeconds(3))
+                final Object reply = Patterns.ask(system.actorSelection(path), new Identify(path),
+                    Duration.ofSeconds(3))
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
                 if (reply instanceof ActorIdentity && ((ActorIdentity)reply).getActorRef().isPresent())
                 {

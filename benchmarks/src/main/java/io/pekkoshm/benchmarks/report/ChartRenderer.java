@@ -54,7 +54,8 @@ public final class ChartRenderer
         charts.add(perTransport("CPU per 64 B message, both nodes + media driver (log scale)", "µs", true,
             List.of(find(metrics, WorkloadPlan.throughputId(), "cpu_us_per_msg")), m -> "CPU µs/msg"));
         charts.add(perTransport("Ping-pong round trip (log scale)", "µs", true,
-            List.of(find(metrics, WorkloadPlan.pingPongId(), "p50_us"), find(metrics, WorkloadPlan.pingPongId(), "p99_us"),
+            List.of(find(metrics, WorkloadPlan.pingPongId(), "p50_us"),
+                find(metrics, WorkloadPlan.pingPongId(), "p99_us"),
                 find(metrics, WorkloadPlan.pingPongId(), "p999_us")),
             m -> m.key().replace("_us", "").replace("p999", "p99.9")));
         final List<Metric> bandwidth = new ArrayList<>();

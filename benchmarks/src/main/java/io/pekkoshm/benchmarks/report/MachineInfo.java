@@ -35,7 +35,8 @@ public record MachineInfo(int cores, double memoryGiB, String cpuModel, String j
             readCpuModel(),
             System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " (" +
                 System.getProperty("java.vendor") + ")",
-            System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+            System.getProperty("os.name") + " " + System.getProperty("os.version") + " " +
+            System.getProperty("os.arch"),
             started,
             loadAverageNow());
     }
@@ -62,7 +63,8 @@ public record MachineInfo(int cores, double memoryGiB, String cpuModel, String j
     /** One line for a report header. */
     public String summary()
     {
-        return String.format(Locale.ROOT, "%d cores (%s), %.1f GiB memory, %s, %s", cores, cpuModel, memoryGiB, jdk, os);
+        return String.format(Locale.ROOT, "%d cores (%s), %.1f GiB memory, %s, %s", cores, cpuModel, memoryGiB, jdk,
+            os);
     }
 
     /** The contents of machine.txt. */

@@ -92,7 +92,8 @@ public final class MarkdownReport
             for (final Transport transport : results.transports())
             {
                 final OptionalDouble value = results.value(transport, metric);
-                md.append(" | ").append(value.isPresent() ? Metric.format(value.getAsDouble()) + detail(transport, metric) :
+                md.append(" | ").append(value.isPresent() ? Metric.format(value.getAsDouble()) +
+                    detail(transport, metric) :
                     missing(transport, metric));
             }
             md.append(" |\n");
@@ -134,7 +135,8 @@ public final class MarkdownReport
             return;
         }
         md.append("## Zero-copy API against memcpy\n\n")
-            .append("MiB/s of one-way bandwidth between two JVMs through the plugin's zero-copy API (the sender copies " +
+            .append("MiB/s of one-way bandwidth between two JVMs through the plugin's zero-copy API " +
+                "(the sender copies " +
                 "each message once into a SharedBlob and sends it; the receiver reads it in place and releases it), " +
                 "next to a warm memcpy of the same size between two direct buffers in one JVM, and the plugin's " +
                 "byte[] path. The ratios are to memcpy, from the same run. The last two columns are CPU time, which " +

@@ -92,6 +92,7 @@ public final class Measurement
     public OptionalDouble number(final String key)
     {
         final Object value = fields.get(key);
-        return ok() && value instanceof Number ? OptionalDouble.of(((Number)value).doubleValue()) : OptionalDouble.empty();
+        return ok() && value instanceof Number ? OptionalDouble.of(((Number)value).doubleValue()) :
+            OptionalDouble.empty();
     }
 }

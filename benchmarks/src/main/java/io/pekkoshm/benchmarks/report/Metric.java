@@ -29,7 +29,8 @@ public record Metric(String label, String workload, String key, boolean higherIs
         final String pp = WorkloadPlan.pingPongId();
         final List<Metric> rows = new ArrayList<>();
         rows.add(new Metric("64 B one-way throughput, msgs/s", tp, "msgs_per_s", true, true));
-        rows.add(new Metric("CPU per 64 B message, µs, both nodes (+ media driver)", tp, "cpu_us_per_msg", false, true));
+        rows.add(new Metric("CPU per 64 B message, µs, both nodes (+ media driver)", tp, "cpu_us_per_msg", false,
+            true));
         rows.add(new Metric("ping-pong RTT p50, µs", pp, "p50_us", false, true));
         rows.add(new Metric("ping-pong RTT p90, µs", pp, "p90_us", false, false));
         rows.add(new Metric("ping-pong RTT p99, µs", pp, "p99_us", false, true));

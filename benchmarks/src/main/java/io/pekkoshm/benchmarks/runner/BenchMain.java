@@ -151,7 +151,8 @@ public final class BenchMain
             "and maximum-large-frame-size per session, outbound-message-queue-size " + 2 * Wire.WINDOW +
             ", compression advertised every 1 s; classic Netty maximum-frame-size per session; idle-cpu-level " +
             settings.idleCpuLevel() + " for both the plugin and Artery Aeron-UDP (Pekko's default 5 spins a core " +
-            "per JVM); the plugin otherwise at its defaults (term-length 16 MiB, payloads above 256 KiB through its blob " +
+            "per JVM); the plugin otherwise at its defaults (term-length 16 MiB, payloads above 256 KiB through " +
+            "its blob " +
             "store) with driver.mode = auto. Raw Aeron: " +
             "one embedded media driver (SHARED) in the peer JVM, IPC term " + Sizes.pretty(64 * Sizes.MIB) +
             " (128 MiB for 16 MiB messages), log buffers allocated in full up front.");
@@ -159,7 +160,8 @@ public final class BenchMain
             "acknowledgements as the byte[] bandwidth workload, but each message is a SharedBlob the driver fills by " +
             "one copy from a direct buffer prepared beforehand; the peer reads its first byte in place and releases " +
             "it. memcpy (bandwidth only, one JVM): a warm copy between two direct buffers of the message size " +
-            "(Unsafe.copyMemory, what the blob store copies with), with the bandwidth workload's time and count bounds.");
+            "(Unsafe.copyMemory, what the blob store copies with), with the bandwidth workload's time and count " +
+            "bounds.");
         lines.add("Files: results.jsonl (one JSON object per measurement), chart.png, machine.txt, logs/ (each " +
             "child's output and configuration).");
         return lines;

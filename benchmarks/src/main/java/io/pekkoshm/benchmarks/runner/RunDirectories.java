@@ -78,7 +78,8 @@ final class RunDirectories implements AutoCloseable
         String note = null;
         if (Files.exists(shm))
         {
-            note = "the plugin's media driver had not removed " + shm + " " + timeoutMs + " ms after the last node left";
+            note = "the plugin's media driver had not removed " + shm + " " + timeoutMs +
+                " ms after the last node left";
             if (pid > 0)
             {
                 ProcessHandle.of(pid)

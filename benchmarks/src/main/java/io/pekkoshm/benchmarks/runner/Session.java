@@ -39,7 +39,8 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
             final Optional<String> cannot = transport.cannotCarry(size);
             if (cannot.isPresent())
             {
-                notRun.add(new ResultLine(id).put("message_bytes", size).status(ResultLine.NOT_SUPPORTED, cannot.get()));
+                notRun.add(new ResultLine(id).put("message_bytes", size).status(ResultLine.NOT_SUPPORTED,
+                    cannot.get()));
             }
             else if (!mode.bandwidthSizes().contains(size))
             {

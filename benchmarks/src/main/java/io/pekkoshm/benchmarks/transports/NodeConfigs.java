@@ -86,7 +86,8 @@ public final class NodeConfigs
             case ARTERY_AERON_UDP:
                 conf.append("pekko.remote.artery {\n")
                     .append("  enabled = on\n")
-                    .append("  transport = ").append(transport == Transport.ARTERY_TCP ? "tcp" : "aeron-udp").append('\n')
+                    .append("  transport = ")
+                    .append(transport == Transport.ARTERY_TCP ? "tcp" : "aeron-udp").append('\n')
                     .append("  canonical.hostname = \"127.0.0.1\"\n")
                     .append("  canonical.port = 0\n")
                     .append("  large-message-destinations = [\"/user/bulk\"]\n")

@@ -75,7 +75,8 @@ public final class CpuMeter
     }
 
     /** Puts {@code cpu_pct_core_<process>} for each process: CPU time over the interval, in % of one core. */
-    public void putPercentOfCore(final ResultLine result, final long[] before, final long[] after, final long intervalNs)
+    public void putPercentOfCore(final ResultLine result, final long[] before, final long[] after,
+        final long intervalNs)
     {
         long nodes = 0;
         for (int i = 0; i < before.length; i++)

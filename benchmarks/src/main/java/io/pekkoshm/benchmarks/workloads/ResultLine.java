@@ -98,11 +98,21 @@ public final class ResultLine
             final char c = s.charAt(i);
             switch (c)
             {
-                case '"': json.append("\\\""); break;
-                case '\\': json.append("\\\\"); break;
-                case '\n': json.append("\\n"); break;
-                case '\r': json.append("\\r"); break;
-                case '\t': json.append("\\t"); break;
+                case '"':
+                    json.append("\\\"");
+                    break;
+                case '\\':
+                    json.append("\\\\");
+                    break;
+                case '\n':
+                    json.append("\\n");
+                    break;
+                case '\r':
+                    json.append("\\r");
+                    break;
+                case '\t':
+                    json.append("\\t");
+                    break;
                 default:
                     if (c < 0x20)
                     {

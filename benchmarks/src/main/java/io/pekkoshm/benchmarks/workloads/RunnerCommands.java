@@ -10,10 +10,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the runner tells a child JVM on its standard input, one line each, read by a daemon thread:
  * <pre>
- *   peer address=&lt;address&gt; pid=&lt;pid&gt; sharedPid=&lt;pid or 0&gt;   to a driver node: where its peer is, once the peer
- *                                                            listens (the driver starts meanwhile)
- *   exit                                                     shut down and exit: first to the driver node, then,
- *                                                            once it has gone, to the peer
+ *   peer address=&lt;address&gt; pid=&lt;pid&gt; sharedPid=&lt;pid or 0&gt;
+ *        to a driver node: where its peer is, once the peer listens (the driver starts meanwhile)
+ *   exit
+ *        shut down and exit: first to the driver node, then, once it has gone, to the peer
  * </pre>
  * When standard input ends (the runner closed it, or died) the JVM halts at once, whatever it is doing: no child
  * outlives its runner.

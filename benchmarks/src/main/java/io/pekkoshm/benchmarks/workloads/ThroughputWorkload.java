@@ -17,7 +17,8 @@ public final class ThroughputWorkload
     private final byte[] message = Wire.message(Wire.STREAM, Wire.SMALL_MESSAGE_SIZE);
     private int inFlight;
 
-    public ThroughputWorkload(final MessageSink sink, final AckCounter acks, final CpuMeter cpu, final WorkloadPlan plan)
+    public ThroughputWorkload(final MessageSink sink, final AckCounter acks, final CpuMeter cpu,
+        final WorkloadPlan plan)
     {
         this.sink = sink;
         this.acks = acks;

@@ -227,7 +227,8 @@ public final class ChildJvmGroup implements AutoCloseable
      */
     private Optional<String> keepDriverLog()
     {
-        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), shmDirectory.getFileName() + "-driver.log");
+        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), shmDirectory.getFileName() +
+            "-driver.log");
         if (!Files.exists(driverLog))
         {
             return Optional.empty();
@@ -240,7 +241,8 @@ public final class ChildJvmGroup implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            return Optional.of("Could not move the media driver's log " + driverLog + " to " + logDirectory + ": " + ex);
+            return Optional.of("Could not move the media driver's log " + driverLog + " to " + logDirectory + ": " +
+                ex);
         }
     }
 

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * What to run in one child JVM: a node name, a main class, extra JVM options and program arguments.
  * <p>
- * The child always gets the test classpath and the module flags of the current JVM ({@link io.pekkoshm.remote.driver.JvmFlags}); the JVM
- * options given here come after those, so a {@code -D} here wins. The node name names the log file, so it is
- * restricted to {@code [A-Za-z0-9_.-]}.
+ * The child always gets the test classpath and the module flags of the current JVM
+ * ({@link io.pekkoshm.remote.driver.JvmFlags}); the JVM options given here come after those, so a {@code -D} here wins.
+ * The node name names the log file, so it is restricted to {@code [A-Za-z0-9_.-]}.
  * <p>
  * A fluent builder: mutable and not thread-safe. {@link ChildJvm#start} reads it once, so changing a spec after
  * starting a child does not affect that child.

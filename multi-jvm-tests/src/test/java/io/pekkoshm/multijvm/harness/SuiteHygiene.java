@@ -29,9 +29,9 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * ({@link #GRACE}: a standalone driver exits by itself after its clients' liveness timeout and its idle timeout); one
  * still running then is killed and reported;</li>
  * <li>every shared-memory directory handed to a test must be gone (else it is deleted and reported);</li>
- * <li>every {@code /dev/shm/pekko-shm-*} entry that appeared during the run and names one of our processes (a node file,
- * a blob directory or the driver's CnC file) must be gone. Other engineers' runs on the same host create entries with
- * the same names at the same time, so an entry that names none of our processes is listed, not failed.</li>
+ * <li>every {@code /dev/shm/pekko-shm-*} entry that appeared during the run and names one of our processes (a node
+ * file, a blob directory or the driver's CnC file) must be gone. Other engineers' runs on the same host create entries
+ * with the same names at the same time, so an entry that names none of our processes is listed, not failed.</li>
  * </ul>
  * A failure is thrown from {@link #launcherSessionClosed}: surefire reports it as "There was an error in the forked
  * process" with this class's message, and the build fails.

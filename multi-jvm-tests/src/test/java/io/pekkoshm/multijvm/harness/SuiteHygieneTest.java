@@ -25,7 +25,8 @@ class SuiteHygieneTest
         final Set<Path> before = SuiteHygiene.shmEntries();
         final Process leftover = new ProcessBuilder("sleep", "600").start();
         final Path testDirectory = ShmDirectories.newUniqueDirectory();
-        final Path oursByPid = ShmDirectories.SHM_ROOT.resolve(SuiteHygiene.SHM_PREFIX + "hygiene-ours-" + leftover.pid());
+        final Path oursByPid = ShmDirectories.SHM_ROOT.resolve(SuiteHygiene.SHM_PREFIX + "hygiene-ours-" +
+            leftover.pid());
         final Path foreign = ShmDirectories.SHM_ROOT.resolve(SuiteHygiene.SHM_PREFIX + "hygiene-foreign-" +
             leftover.pid());
         try

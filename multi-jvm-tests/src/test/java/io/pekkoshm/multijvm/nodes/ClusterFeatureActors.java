@@ -59,7 +59,8 @@ final class ClusterFeatureActors
         public Receive createReceive()
         {
             return receiveBuilder()
-                .match(ClusterEvent.MemberEvent.class, e -> changed(e.member(), e.member().status() == MemberStatus.up()))
+                .match(ClusterEvent.MemberEvent.class,
+                    e -> changed(e.member(), e.member().status() == MemberStatus.up()))
                 .build();
         }
 

@@ -52,10 +52,11 @@ import java.util.stream.Collectors;
  *   await-up N                    once this member sees N members Up: UP N oldest=&lt;address of the oldest&gt;
  *   service-register              spawn a greeter, register it under the key "greeter": REGISTERED
  *   service-await N               once the Listing of "greeter" holds N refs: LISTING addr,addr,...
- *   service-ask-all               typed ask to every listed greeter: SERVICE-REPLY &lt;ref's address&gt; &lt;greeting&gt;
- *                                 per ref, then SERVICE-ASKED n
+ *   service-ask-all               typed ask to every listed greeter:
+ *                                 SERVICE-REPLY &lt;ref's address&gt; &lt;greeting&gt; per ref, then SERVICE-ASKED n
  *   singleton-start               the singleton manager and proxy: OK singleton
- *   singleton-ask                 ask the singleton through the proxy: SINGLETON &lt;its address&gt; &lt;instance token&gt;
+ *   singleton-ask                 ask the singleton through the proxy:
+ *                                 SINGLETON &lt;its address&gt; &lt;instance token&gt;
  *   singleton-count               SINGLETON-COUNT &lt;instances ever started in this JVM&gt;
  *   ddata-update N                add N to a GCounter (WriteMajority) and this member's address to an ORSet
  *                                 (WriteLocal): DDATA-UPDATED

@@ -3,7 +3,10 @@ package io.pekkoshm.multijvm.nodes;
 import io.pekkoshm.remote.serialization.KryoMessage;
 import org.apache.pekko.actor.ActorRef;
 
-/** Messages of the scripted nodes that carry actor refs (classic and typed) across JVMs, serialized with the plugin's Kryo serializer (registered in the tests' application.conf). */
+/**
+ * Messages of the scripted nodes that carry actor refs (classic and typed) across JVMs, serialized with the plugin's
+ * Kryo serializer (registered in the tests' application.conf).
+ */
 public final class Messages
 {
     private Messages()

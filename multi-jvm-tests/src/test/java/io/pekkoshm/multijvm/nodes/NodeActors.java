@@ -222,10 +222,14 @@ final class NodeActors
         {
             return receiveBuilder()
                 .match(ClusterEvent.MemberUp.class, e -> ChildControl.report("MEMBER_UP " + e.member().address()))
-                .match(ClusterEvent.MemberRemoved.class, e -> ChildControl.report("MEMBER_REMOVED " + e.member().address()))
-                .match(ClusterEvent.MemberDowned.class, e -> ChildControl.report("MEMBER_DOWNED " + e.member().address()))
-                .match(ClusterEvent.UnreachableMember.class, e -> ChildControl.report("UNREACHABLE " + e.member().address()))
-                .match(ClusterEvent.ReachableMember.class, e -> ChildControl.report("REACHABLE " + e.member().address()))
+                .match(ClusterEvent.MemberRemoved.class,
+                    e -> ChildControl.report("MEMBER_REMOVED " + e.member().address()))
+                .match(ClusterEvent.MemberDowned.class,
+                    e -> ChildControl.report("MEMBER_DOWNED " + e.member().address()))
+                .match(ClusterEvent.UnreachableMember.class,
+                    e -> ChildControl.report("UNREACHABLE " + e.member().address()))
+                .match(ClusterEvent.ReachableMember.class,
+                    e -> ChildControl.report("REACHABLE " + e.member().address()))
                 .matchAny(e -> { })
                 .build();
         }

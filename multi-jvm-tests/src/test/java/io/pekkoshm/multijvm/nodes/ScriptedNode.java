@@ -83,8 +83,10 @@ public final class ScriptedNode
     {
         final ChildControl control = ChildControl.start();
         final String extraConfig = System.getProperty("node.config");
-        final ActorSystem system = ActorSystem.create(args.length > 0 ? args[0] : "node", PathMode.apply(null == extraConfig ?
-            ConfigFactory.load() : ConfigFactory.parseResourcesAnySyntax(extraConfig).withFallback(ConfigFactory.load())));
+        final ActorSystem system = ActorSystem.create(args.length > 0 ? args[0] : "node", PathMode.apply(
+            null == extraConfig ?
+                ConfigFactory.load() :
+                ConfigFactory.parseResourcesAnySyntax(extraConfig).withFallback(ConfigFactory.load())));
         ChildControl.report("READY " + ShmRemote.get(system).address().orElseThrow());
         final ScriptedNode node = new ScriptedNode(system);
         while (true)

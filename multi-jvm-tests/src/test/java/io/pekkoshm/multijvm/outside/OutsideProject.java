@@ -70,8 +70,8 @@ final class OutsideProject
         final Path pluginModule = root.resolve("pekko-shm-remote");
         if (!Files.isRegularFile(rootPom) || !Files.isRegularFile(pluginModule.resolve("pom.xml")))
         {
-            throw new AssertionError("Cannot find the repository's pom.xml and pekko-shm-remote/pom.xml above " + module +
-                " (the basedir or working directory should be the multi-jvm-tests module)");
+            throw new AssertionError("Cannot find the repository's pom.xml and pekko-shm-remote/pom.xml above " +
+                module + " (the basedir or working directory should be the multi-jvm-tests module)");
         }
         final Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(rootPom.toFile());
         final String version = text(pom, "/project/version");

@@ -85,7 +85,8 @@ class OutsideProjectTest
             // their counters into the driver's CnC file periodically: await them).
             final StatusReport status = awaitStatus(shmDirectory, remaining(deadline, Duration.ofSeconds(10)),
                 report -> report.node(PONG_PORT).flatMap(StatusReport.NodeStatus::counters)
-                    .map(set -> set.value(TransportCounters.MESSAGES_RECEIVED_TYPE_ID).orElse(0)).orElse(0L) >= MESSAGES);
+                    .map(set -> set.value(TransportCounters.MESSAGES_RECEIVED_TYPE_ID).orElse(0))
+                    .orElse(0L) >= MESSAGES);
             assertTrue(status.driver().isLive(), status::toString);
             assertEquals(driverPid, status.driver().pid());
             final StatusReport.NodeStatus pongNode = status.node(PONG_PORT).orElseThrow();
@@ -144,7 +145,8 @@ class OutsideProjectTest
     /** The standalone driver logs to $TMPDIR/<directory name>-driver.log: move it next to the other logs. */
     private static void keepDriverLog(final Path shmDirectory, final Path logs)
     {
-        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), shmDirectory.getFileName() + "-driver.log");
+        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), shmDirectory.getFileName() +
+            "-driver.log");
         try
         {
             if (Files.exists(driverLog))

@@ -95,15 +95,15 @@ class FaultMatrixTest
 
     /**
      * A peer frozen with {@code SIGSTOP}, then resumed with {@code SIGCONT}, twice: first for longer than
-     * {@code peer-timeout} (2 s here) but shorter than the driver's {@code client-liveness-timeout} (5 s here), then for
-     * longer than both.
+     * {@code peer-timeout} (2 s here) but shorter than the driver's {@code client-liveness-timeout} (5 s here), then
+     * for longer than both.
      * <p>
      * Short pause, expected and asserted: the other side ends the association, logging that it heard nothing for
      * longer than the peer timeout; the resumed peer ends its side too (it logs why); nothing hangs: both talk again,
-     * both ways (once classic remoting's gate has opened: {@code pekko.remote.classic.retry-gate-closed-for}, 5 s by default,
-     * 1 s here, during which Pekko sends messages for that address to dead letters), and no {@code Terminated} is reported for a pause shorter than Pekko's watch
-     * failure detector. Messages sent to the frozen peer are at most once: those that arrive come in order, without
-     * duplicates, before any sent after the resume.
+     * both ways (once classic remoting's gate has opened: {@code pekko.remote.classic.retry-gate-closed-for}, 5 s by
+     * default, 1 s here, during which Pekko sends messages for that address to dead letters), and no {@code Terminated}
+     * is reported for a pause shorter than Pekko's watch failure detector. Messages sent to the frozen peer are at most
+     * once: those that arrive come in order, without duplicates, before any sent after the resume.
      * <p>
      * Long pause, expected and asserted: the media driver drops the frozen JVM's Aeron client; on resume the node logs
      * that it lost its media driver and ends its associations, attaches to the driver again without restarting, talks
@@ -114,7 +114,8 @@ class FaultMatrixTest
     void shouldEndTheAssociationWithAPausedPeerTalkAgainAfterAShortPauseAndReattachAfterALongOne()
     {
         final String[] config = { "pekko.remote.shm.peer-timeout", "2 s",
-            "pekko.remote.shm.driver.client-liveness-timeout", "5 s", "pekko.remote.classic.retry-gate-closed-for", "1 s" };
+            "pekko.remote.shm.driver.client-liveness-timeout", "5 s", "pekko.remote.classic.retry-gate-closed-for",
+            "1 s" };
         final ChildJvm a = Nodes.launch(multiJvm, NO_JVM_ARGS, "watcher", "watcher", 0, config);
         final ChildJvm b = Nodes.launch(multiJvm, NO_JVM_ARGS, "paused", "paused", 0, config);
         final Nodes.Node watcher = Nodes.ready(a);
@@ -169,7 +170,8 @@ class FaultMatrixTest
 
         // The long pause: frozen until the media driver has dropped the frozen JVM's client.
         final Path aeron = multiJvm.shmDirectory().resolve("aeron");
-        final int clients = ShmStatus.collect(multiJvm.shmDirectory(), aeron, Duration.ofSeconds(30)).driver().clients();
+        final int clients = ShmStatus.collect(multiJvm.shmDirectory(), aeron,
+            Duration.ofSeconds(30)).driver().clients();
         paused.jvm().suspend();
         awaitDriverClients(multiJvm.shmDirectory(), clients - 1);
         paused.jvm().resume();

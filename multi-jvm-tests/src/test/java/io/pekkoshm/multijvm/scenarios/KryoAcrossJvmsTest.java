@@ -29,7 +29,8 @@ class KryoAcrossJvmsTest
         final String failed = run(client, "typed-ask " + service.address() + "/user/greeter bob",
             "^(FAILED|GREETED) .*$", AWAIT).group();
 
-        assertTrue(failed.startsWith("FAILED typed-ask"), "a mismatched registration must not produce a reply: " + failed);
+        assertTrue(failed.startsWith("FAILED typed-ask"), "a mismatched registration must not produce a reply: " +
+            failed);
         final String error = service.jvm().awaitLine(
             line -> line.contains("Messages$Greet") && (line.contains("102") || line.contains("103")), AWAIT);
         assertTrue(error.contains("WARN") || error.contains("ERROR"), error);

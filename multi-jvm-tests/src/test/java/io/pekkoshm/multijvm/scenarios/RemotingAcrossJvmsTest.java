@@ -28,7 +28,8 @@ class RemotingAcrossJvmsTest
         final Nodes.Node sender = Nodes.start(multiJvm, "sender", "sender", 0);
         run(receiver, "sink 1000000", "^OK sink$", AWAIT);
 
-        run(sender, "stream " + receiver.address() + "/user/sink 1000000", "^STREAMED 1000000$", Duration.ofSeconds(240));
+        run(sender, "stream " + receiver.address() + "/user/sink 1000000", "^STREAMED 1000000$",
+            Duration.ofSeconds(240));
         final Matcher sink = receiver.jvm().awaitLine("^SINK received=(\\d+) outOfOrder=(\\d+)$", AWAIT);
 
         assertEquals("1000000", sink.group(1));
@@ -44,7 +45,8 @@ class RemotingAcrossJvmsTest
         final Nodes.Node client = Nodes.start(multiJvm, "client", "client", 0);
         run(service, "typed-service", "^OK typed-service$", AWAIT);
 
-        final Matcher greeted = run(client, "typed-ask " + service.address() + "/user/greeter alice", "^GREETED (.*)$", AWAIT);
+        final Matcher greeted = run(client, "typed-ask " + service.address() + "/user/greeter alice", "^GREETED (.*)$",
+            AWAIT);
 
         assertEquals("hello alice from " + service.address(), greeted.group(1));
     }
@@ -58,7 +60,8 @@ class RemotingAcrossJvmsTest
         run(b, "relay", "^OK relay$", AWAIT);
 
         final Matcher reply = run(a, "ask " + b.address() + "/user/echo ping-1", "^REPLY (.*)$", AWAIT);
-        final Matcher relayed = run(a, "relay-ask " + b.address() + "/user/relay hello", "^RELAYED (\\S+) from (\\S+)$", AWAIT);
+        final Matcher relayed = run(a, "relay-ask " + b.address() + "/user/relay hello", "^RELAYED (\\S+) from (\\S+)$",
+            AWAIT);
 
         assertEquals("ping-1", reply.group(1));
         assertEquals("hello", relayed.group(1));

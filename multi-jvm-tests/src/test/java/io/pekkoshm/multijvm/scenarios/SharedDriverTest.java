@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SharedDriverTest
 {
     private static final Duration AWAIT = Duration.ofSeconds(60);
-    private static final String LISTENING = "^.*pekko.shm node (\\S+) is listening \\(media driver pid (\\d+)(, started by this node)?.*$";
+    private static final String LISTENING =
+        "^.*pekko.shm node (\\S+) is listening \\(media driver pid (\\d+)(, started by this node)?.*$";
 
     @RegisterExtension
     final MultiJvmExtension multiJvm = new MultiJvmExtension();

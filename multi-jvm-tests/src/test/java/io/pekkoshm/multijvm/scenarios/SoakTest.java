@@ -77,8 +77,9 @@ class SoakTest
         final int rate = Integer.getInteger("soak.rate", 200);
         final int largeEvery = Integer.getInteger("soak.largeEvery", 200);
         final long seed = Long.getLong("soak.seed", ThreadLocalRandom.current().nextLong());
-        System.out.println("SoakTest: " + minutes + " min, " + NODES + " nodes, " + rate + " msgs/s per stream, every " +
-            largeEvery + "th large, seed " + seed + " (-Dsoak.seed=" + seed + " replays the kill schedule)");
+        System.out.println("SoakTest: " + minutes + " min, " + NODES + " nodes, " + rate +
+            " msgs/s per stream, every " + largeEvery + "th large, seed " + seed + " (-Dsoak.seed=" + seed +
+            " replays the kill schedule)");
         final SplittableRandom random = new SplittableRandom(seed);
         final long startNanos = System.nanoTime();
         final long endNanos = startNanos + (long)(minutes * 60e9);
@@ -144,7 +145,8 @@ class SoakTest
             assertEquals(0, node.jvm().stop(AWAIT), node.jvm().describe());
         }
         final boolean shmGone = ShmDirectories.awaitGone(multiJvm.shmDirectory(), AWAIT);
-        final String shmLeft = shmGone ? "none (the directory is gone)" : ShmDirectories.describe(multiJvm.shmDirectory());
+        final String shmLeft = shmGone ? "none (the directory is gone)" :
+            ShmDirectories.describe(multiJvm.shmDirectory());
         final List<String> processesLeft = new ArrayList<>();
         for (final ChildJvm jvm : all)
         {

@@ -43,7 +43,8 @@ class ZeroCopyAcrossJvmsTest
 
         for (final long size : List.of(MiB, 16 * MiB, 256 * MiB))
         {
-            final String file = run(sender, "zc-send " + sink + " " + size + " 1", "^ZC-SENT 1 (\\S+)$", AWAIT).group(1);
+            final String file = run(sender, "zc-send " + sink + " " + size + " 1", "^ZC-SENT 1 (\\S+)$",
+                AWAIT).group(1);
             final Matcher got = receiver.jvm().awaitLine("^ZC (\\S+) (\\d+) (\\S+) (\\d+)$", AWAIT);
             assertEquals("ok", got.group(1), "the receiver's checksum of the sender's bytes");
             assertEquals(size, Long.parseLong(got.group(2)));

@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * Starts a {@link StandaloneDriver} process for {@code driver.mode = auto} and waits until it is live.
  * <p>
  * The process gets its own session ({@code setsid}) so that neither the death of the starting JVM nor a Ctrl-C in
- * its terminal reaches it, and umask 077 so that its files are owner-only; its output is appended to {@code <java.io.tmpdir>/<directory name>-driver.log}. Its class
- * path is just the jars of this plugin, Aeron and Agrona.
+ * its terminal reaches it, and umask 077 so that its files are owner-only; its output is appended to
+ * {@code <java.io.tmpdir>/<directory name>-driver.log}. Its class path is just the jars of this plugin, Aeron and
+ * Agrona.
  */
 final class DriverLauncher
 {
@@ -93,7 +94,8 @@ final class DriverLauncher
             if (System.nanoTime() - deadline > 0)
             {
                 process.destroyForcibly();
-                throw new IOException("The standalone media driver was not live within pekko.remote.shm.driver.start-timeout (" +
+                throw new IOException(
+                    "The standalone media driver was not live within pekko.remote.shm.driver.start-timeout (" +
                     settings.driver().startTimeout().toMillis() + " ms); see " + log);
             }
             LockSupport.parkNanos(parkNs);

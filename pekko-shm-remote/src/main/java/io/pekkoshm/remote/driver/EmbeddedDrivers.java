@@ -78,8 +78,9 @@ final class EmbeddedDrivers
                 final long otherPid = DriverProbe.liveDriverPid(dir, settings.driver().timeout().toMillis());
                 if (otherPid > 0)
                 {
-                    throw new IllegalStateException("driver.mode = embedded, but a media driver of process " + otherPid +
-                        " is already live in " + dir + ". Use driver.mode = auto or external to share it, or set " +
+                    throw new IllegalStateException("driver.mode = embedded, but a media driver of process " +
+                        otherPid + " is already live in " + dir +
+                        ". Use driver.mode = auto or external to share it, or set " +
                         "another pekko.remote.shm.directory.");
                 }
                 entry = new Entry(MediaDriver.launch(driverContext(settings, dir)));

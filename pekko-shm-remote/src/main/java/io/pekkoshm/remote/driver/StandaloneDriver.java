@@ -43,15 +43,16 @@ public final class StandaloneDriver
      * after an unexpected error, having stopped the driver and tidied the directory.
      *
      * @param args {@code --directory DIR} (required), and optionally {@code --aeron-dir DIR} (default
-     *             {@code DIR/aeron}), {@code --idle-timeout-ms N} (10000; 0 = never), {@code --client-liveness-timeout-ms N}
-     *             (5000) and {@code --idle-cpu-level N} (1 to 10, default 3).
+     *             {@code DIR/aeron}), {@code --idle-timeout-ms N} (10000; 0 = never),
+     *             {@code --client-liveness-timeout-ms N} (5000) and {@code --idle-cpu-level N} (1 to 10, default 3).
      */
     public static void main(final String[] args)
     {
         final Map<String, String> options = parse(args);
         final Path root = Path.of(require(options, "--directory")).toAbsolutePath();
         final Path aeronDir = Path.of(options.getOrDefault("--aeron-dir", root.resolve("aeron").toString()));
-        final long idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(Long.parseLong(options.getOrDefault("--idle-timeout-ms", "10000")));
+        final long idleTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.parseLong(options.getOrDefault("--idle-timeout-ms", "10000")));
         final long livenessNs = TimeUnit.MILLISECONDS.toNanos(
             Long.parseLong(options.getOrDefault("--client-liveness-timeout-ms", "5000")));
         final int idleCpuLevel = Integer.parseInt(options.getOrDefault("--idle-cpu-level", "3"));
@@ -226,7 +227,8 @@ public final class StandaloneDriver
             if (!args[i].startsWith("--") || i + 1 >= args.length)
             {
                 throw new IllegalArgumentException("usage: StandaloneDriver --directory DIR [--aeron-dir DIR] " +
-                    "[--idle-timeout-ms N] [--client-liveness-timeout-ms N] [--idle-cpu-level 1..10]; bad argument " + args[i]);
+                    "[--idle-timeout-ms N] [--client-liveness-timeout-ms N] [--idle-cpu-level 1..10]; bad argument " +
+                    args[i]);
             }
             options.put(args[i], args[++i]);
         }

@@ -117,7 +117,8 @@ public final class NodeRegistry
             {
                 final String owner = lookup(port).map(NodeInfo::toString).orElse("another process of this host");
                 throw new PortTakenException("pekko.shm port " + port + " is already taken by " + owner +
-                    " (directory " + nodes.getParent() + "). Choose another pekko.remote.shm.port, or 0 for any free port.");
+                    " (directory " + nodes.getParent() +
+                    "). Choose another pekko.remote.shm.port, or 0 for any free port.");
             }
             return claim;
         }

@@ -71,7 +71,10 @@ public final class ShmDirectory
         return root.resolve(NODES);
     }
 
-    /** {@return where each node keeps its blob blocks, one directory per node incarnation: {@code <pid>-<incarnation>}} */
+    /**
+     * {@return where each node keeps its blob blocks, one directory per node incarnation:
+     * {@code <pid>-<incarnation>}}
+     */
     public Path blobsDirectory()
     {
         return root.resolve(BLOBS);
@@ -178,7 +181,8 @@ public final class ShmDirectory
                 Files.deleteIfExists(blobs);
             }
         }
-        if (Files.exists(nodes) || Files.exists(blobs) || (aeronDirectory.startsWith(root) && Files.exists(aeronDirectory)))
+        if (Files.exists(nodes) || Files.exists(blobs) ||
+            (aeronDirectory.startsWith(root) && Files.exists(aeronDirectory)))
         {
             return false;
         }

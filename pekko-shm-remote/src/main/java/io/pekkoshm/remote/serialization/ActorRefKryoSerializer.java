@@ -17,21 +17,25 @@ import org.apache.pekko.serialization.Serialization;
  * <p>On the wire: one Kryo string (length-prefixed, ASCII-packed when possible). Registered under one id for every
  * implementation class (see {@link ShmClassResolver#mapSubtypes(Class)}). Stateless apart from the system; shared.
  */
-final class ActorRefKryoSerializer extends Serializer<ActorRef> {
+final class ActorRefKryoSerializer extends Serializer<ActorRef>
+{
     private final ExtendedActorSystem system;
 
-    ActorRefKryoSerializer(final ExtendedActorSystem system) {
+    ActorRefKryoSerializer(final ExtendedActorSystem system)
+    {
         super(false, true);
         this.system = system;
     }
 
     @Override
-    public void write(final Kryo kryo, final Output output, final ActorRef ref) {
+    public void write(final Kryo kryo, final Output output, final ActorRef ref)
+    {
         output.writeString(Serialization.serializedActorPath(ref));
     }
 
     @Override
-    public ActorRef read(final Kryo kryo, final Input input, final Class<? extends ActorRef> type) {
+    public ActorRef read(final Kryo kryo, final Input input, final Class<? extends ActorRef> type)
+    {
         return system.provider().resolveActorRef(input.readString());
     }
 }

@@ -19,37 +19,45 @@ import com.esotericsoftware.kryo.io.KryoBufferUnderflowException;
  *
  * <p>Not thread-safe; pooled and used by one thread at a time.
  */
-final class BoundedByteBufferInput extends ByteBufferInput {
+final class BoundedByteBufferInput extends ByteBufferInput
+{
     /**
      * Fails unless {@code count} items of at least {@code minBytesEach} bytes each fit in what is left of
      * {@code input}, which must be a bounded (not stream-backed) input.
      */
-    static void checkCount(final Input input, final long count, final int minBytesEach) {
-        final long left = (long) input.limit() - input.position();
-        if (count < 0 || count * minBytesEach > left) {
-            throw new KryoException("Corrupt payload: " + count + " items announced at offset " + input.position()
-                + " but only " + left + " bytes left");
+    static void checkCount(final Input input, final long count, final int minBytesEach)
+    {
+        final long left = (long)input.limit() - input.position();
+        if (count < 0 || count * minBytesEach > left)
+        {
+            throw new KryoException("Corrupt payload: " + count + " items announced at offset " + input.position() +
+                " but only " + left + " bytes left");
         }
     }
 
     @Override
-    protected int require(final int required) {
+    protected int require(final int required)
+    {
         final int remaining = limit - position;
-        if (remaining >= required) {
+        if (remaining >= required)
+        {
             return remaining;
         }
         throw new KryoBufferUnderflowException(
-            "Payload ends early: " + required + " more bytes needed at offset " + position + ", " + remaining + " left");
+            "Payload ends early: " + required + " more bytes needed at offset " + position + ", " + remaining +
+            " left");
     }
 
     @Override
-    public String readString() {
+    public String readString()
+    {
         checkUtf8Length();
         return super.readString();
     }
 
     @Override
-    public StringBuilder readStringBuilder() {
+    public StringBuilder readStringBuilder()
+    {
         checkUtf8Length();
         return super.readStringBuilder();
     }
@@ -58,11 +66,14 @@ final class BoundedByteBufferInput extends ByteBufferInput {
      * A UTF-8 string starts with its char count + 1 (0 for null); ASCII strings are read byte by byte and need no
      * check.
      */
-    private void checkUtf8Length() {
-        if (position < limit && readVarIntFlag()) {
+    private void checkUtf8Length()
+    {
+        if (position < limit && readVarIntFlag())
+        {
             final int start = position;
             final int countPlusOne = readVarIntFlag(true);
-            if (countPlusOne > 0) {
+            if (countPlusOne > 0)
+            {
                 checkCount(this, countPlusOne - 1L, 1);
             }
             setPosition(start);
@@ -70,61 +81,71 @@ final class BoundedByteBufferInput extends ByteBufferInput {
     }
 
     @Override
-    public byte[] readBytes(final int length) {
+    public byte[] readBytes(final int length)
+    {
         checkCount(this, length, 1);
         return super.readBytes(length);
     }
 
     @Override
-    public int[] readInts(final int length) {
+    public int[] readInts(final int length)
+    {
         checkCount(this, length, 4);
         return super.readInts(length);
     }
 
     @Override
-    public int[] readInts(final int length, final boolean optimizePositive) {
+    public int[] readInts(final int length, final boolean optimizePositive)
+    {
         checkCount(this, length, 1);
         return super.readInts(length, optimizePositive);
     }
 
     @Override
-    public long[] readLongs(final int length) {
+    public long[] readLongs(final int length)
+    {
         checkCount(this, length, 8);
         return super.readLongs(length);
     }
 
     @Override
-    public long[] readLongs(final int length, final boolean optimizePositive) {
+    public long[] readLongs(final int length, final boolean optimizePositive)
+    {
         checkCount(this, length, 1);
         return super.readLongs(length, optimizePositive);
     }
 
     @Override
-    public float[] readFloats(final int length) {
+    public float[] readFloats(final int length)
+    {
         checkCount(this, length, 4);
         return super.readFloats(length);
     }
 
     @Override
-    public double[] readDoubles(final int length) {
+    public double[] readDoubles(final int length)
+    {
         checkCount(this, length, 8);
         return super.readDoubles(length);
     }
 
     @Override
-    public short[] readShorts(final int length) {
+    public short[] readShorts(final int length)
+    {
         checkCount(this, length, 2);
         return super.readShorts(length);
     }
 
     @Override
-    public char[] readChars(final int length) {
+    public char[] readChars(final int length)
+    {
         checkCount(this, length, 2);
         return super.readChars(length);
     }
 
     @Override
-    public boolean[] readBooleans(final int length) {
+    public boolean[] readBooleans(final int length)
+    {
         checkCount(this, length, 1);
         return super.readBooleans(length);
     }

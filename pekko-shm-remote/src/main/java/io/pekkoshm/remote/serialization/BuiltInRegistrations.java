@@ -62,7 +62,8 @@ import java.util.function.Function;
  *
  * <p>None of these serializers reflects into JDK internals, so no {@code --add-opens} is needed.
  */
-final class BuiltInRegistrations {
+final class BuiltInRegistrations
+{
     /** Id of every classic {@link ActorRef}, whatever its implementation class. */
     static final int CLASSIC_ACTOR_REF_ID = 80;
     /** Id of every typed {@code ActorRef}, whatever its implementation class. */
@@ -72,78 +73,97 @@ final class BuiltInRegistrations {
     /** Binary name of the typed ActorRef interface; the class is used only when it is on the classpath. */
     static final String TYPED_ACTOR_REF_CLASS = "org.apache.pekko.actor.typed.ActorRef";
 
-    private record Entry(int id, Class<?> type, Function<Kryo, Serializer<?>> serializer) {
+    private record Entry(int id, Class<?> type, Function<Kryo, Serializer<?>> serializer)
+    {
     }
 
     private static final List<Entry> TABLE = table();
     private static final Map<Class<?>, Integer> ID_BY_CLASS = idByClass();
 
-    private BuiltInRegistrations() {
+    private BuiltInRegistrations()
+    {
     }
 
     /**
      * @return the built-in id of {@code type}, or -1 if it is not in the table. Boxed primitives count as their
      * primitive; any ActorRef implementation counts as the ActorRef entry.
      */
-    static int idOf(final Class<?> type) {
+    static int idOf(final Class<?> type)
+    {
         final Integer id = ID_BY_CLASS.get(type);
-        if (id != null) {
+        if (id != null)
+        {
             return id;
         }
-        if (ActorRef.class.isAssignableFrom(type)) {
+        if (ActorRef.class.isAssignableFrom(type))
+        {
             return CLASSIC_ACTOR_REF_ID;
         }
-        if (isTypedActorRef(type)) {
+        if (isTypedActorRef(type))
+        {
             return TYPED_ACTOR_REF_ID;
         }
         return -1;
     }
 
     /** Registers the table (10-80, 82, and 81 when typed Pekko is present) in a fresh Kryo whose resolver is given. */
-    static void register(final Kryo kryo, final ShmClassResolver resolver, final ExtendedActorSystem system) {
-        for (final Entry entry : TABLE) {
+    static void register(final Kryo kryo, final ShmClassResolver resolver, final ExtendedActorSystem system)
+    {
+        for (final Entry entry : TABLE)
+        {
             kryo.register(new Registration(entry.type(), serializerFor(kryo, entry), entry.id()));
         }
         kryo.register(new Registration(ActorRef.class, new ActorRefKryoSerializer(system), CLASSIC_ACTOR_REF_ID));
         resolver.mapSubtypes(ActorRef.class);
         kryo.register(new Registration(SharedBlob.class, new SharedBlobKryoSerializer(system), SHARED_BLOB_ID));
-        if (TypedSupport.AVAILABLE) {
+        if (TypedSupport.AVAILABLE)
+        {
             TypedActorRefKryoSerializer.register(kryo, resolver, system, TYPED_ACTOR_REF_ID);
         }
     }
 
-    private static boolean isTypedActorRef(final Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (implementsTyped(c)) {
+    private static boolean isTypedActorRef(final Class<?> type)
+    {
+        for (Class<?> c = type; c != null; c = c.getSuperclass())
+        {
+            if (implementsTyped(c))
+            {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean implementsTyped(final Class<?> type) {
-        if (type.getName().equals(TYPED_ACTOR_REF_CLASS)) {
+    private static boolean implementsTyped(final Class<?> type)
+    {
+        if (type.getName().equals(TYPED_ACTOR_REF_CLASS))
+        {
             return true;
         }
-        for (final Class<?> i : type.getInterfaces()) {
-            if (implementsTyped(i)) {
+        for (final Class<?> i : type.getInterfaces())
+        {
+            if (implementsTyped(i))
+            {
                 return true;
             }
         }
         return false;
     }
 
-    private static List<Entry> table() {
+    private static List<Entry> table()
+    {
         final Function<Kryo, Serializer<?>> byDefault = null; // marker: use Kryo's default serializer for the type
         final List<Entry> t = new ArrayList<>();
         int id = 10;
         for (final Class<?> c : List.of(
             byte[].class, char[].class, short[].class, int[].class, long[].class,
-            float[].class, double[].class, boolean[].class, String[].class, Object[].class)) {
+            float[].class, double[].class, boolean[].class, String[].class, Object[].class))
+        {
             t.add(new Entry(id++, c, byDefault));
         }
 
-        final Function<Kryo, Serializer<?>> boundedCollection = k -> new BoundedSerializers.BoundedCollectionSerializer();
+        final Function<Kryo, Serializer<?>> boundedCollection =
+            k -> new BoundedSerializers.BoundedCollectionSerializer();
         final Function<Kryo, Serializer<?>> boundedMap = k -> new BoundedSerializers.BoundedMapSerializer();
         t.add(new Entry(20, ArrayList.class, boundedCollection));
         t.add(new Entry(21, LinkedList.class, boundedCollection));
@@ -161,7 +181,8 @@ final class BuiltInRegistrations {
         for (final Class<?> c : List.of(
             Collections.emptyList().getClass(), Collections.emptySet().getClass(), Collections.emptyMap().getClass(),
             Collections.singletonList(1).getClass(), Collections.singleton(1).getClass(),
-            Collections.singletonMap(1, 1).getClass(), Arrays.asList(1).getClass())) {
+            Collections.singletonMap(1, 1).getClass(), Arrays.asList(1).getClass()))
+        {
             t.add(new Entry(id++, c, byDefault));
         }
 
@@ -178,7 +199,8 @@ final class BuiltInRegistrations {
         t.add(new Entry(46, Map.of(1, 1).getClass(), map));                            // ImmutableCollections$Map1
         t.add(new Entry(47, Collections.unmodifiableCollection(ints).getClass(), list));
         t.add(new Entry(48, Collections.unmodifiableList(new LinkedList<>(ints)).getClass(), list));
-        t.add(new Entry(49, Collections.unmodifiableList(ints).getClass(), list));     // ...$UnmodifiableRandomAccessList
+        // ...$UnmodifiableRandomAccessList
+        t.add(new Entry(49, Collections.unmodifiableList(ints).getClass(), list));
         t.add(new Entry(50, Collections.unmodifiableSet(new HashSet<>(ints)).getClass(), set));
         t.add(new Entry(51, Collections.unmodifiableMap(new HashMap<>()).getClass(), map));
 
@@ -192,13 +214,15 @@ final class BuiltInRegistrations {
         for (final Class<?> c : List.of(
             BigInteger.class, BigDecimal.class, Date.class, Instant.class, Duration.class,
             LocalDate.class, LocalTime.class, LocalDateTime.class, ZonedDateTime.class, OffsetDateTime.class,
-            ZoneOffset.class)) {
+            ZoneOffset.class))
+        {
             t.add(new Entry(id++, c, byDefault));
         }
         return List.copyOf(t);
     }
 
-    private static Map<Class<?>, Integer> idByClass() {
+    private static Map<Class<?>, Integer> idByClass()
+    {
         final Map<Class<?>, Integer> m = new HashMap<>();
         // Kryo's own registrations, made by its constructor; a boxed type shares its primitive's id.
         final List<List<Class<?>>> kryoOwn = List.of(
@@ -206,13 +230,17 @@ final class BuiltInRegistrations {
             List.of(boolean.class, Boolean.class), List.of(byte.class, Byte.class),
             List.of(char.class, Character.class), List.of(short.class, Short.class), List.of(long.class, Long.class),
             List.of(double.class, Double.class), List.of(void.class, Void.class));
-        for (int id = 0; id < kryoOwn.size(); id++) {
-            for (final Class<?> c : kryoOwn.get(id)) {
+        for (int id = 0; id < kryoOwn.size(); id++)
+        {
+            for (final Class<?> c : kryoOwn.get(id))
+            {
                 m.put(c, id);
             }
         }
-        for (final Entry e : TABLE) {
-            if (m.put(e.type(), e.id()) != null) {
+        for (final Entry e : TABLE)
+        {
+            if (m.put(e.type(), e.id()) != null)
+            {
                 throw new IllegalStateException("Built-in table lists " + e.type().getName() + " twice");
             }
         }
@@ -222,10 +250,12 @@ final class BuiltInRegistrations {
     }
 
     /** Entry for the serializer: Kryo's default for the type unless the table names one. */
-    private static Serializer<?> serializerFor(final Kryo kryo, final Entry entry) {
+    private static Serializer<?> serializerFor(final Kryo kryo, final Entry entry)
+    {
         final Serializer<?> serializer =
             entry.serializer() == null ? kryo.getDefaultSerializer(entry.type()) : entry.serializer().apply(kryo);
-        if (serializer instanceof FieldSerializer) {
+        if (serializer instanceof FieldSerializer)
+        {
             // A reflective serializer for a JDK class would need --add-opens and depend on JDK internals.
             throw new IllegalStateException("Built-in " + entry.type().getName() + " has no dedicated serializer");
         }
@@ -233,17 +263,23 @@ final class BuiltInRegistrations {
     }
 
     /** Whether pekko-actor-typed is on the classpath; decided once. */
-    static final class TypedSupport {
+    static final class TypedSupport
+    {
         static final boolean AVAILABLE = isAvailable();
 
-        private TypedSupport() {
+        private TypedSupport()
+        {
         }
 
-        private static boolean isAvailable() {
-            try {
+        private static boolean isAvailable()
+        {
+            try
+            {
                 Class.forName(TYPED_ACTOR_REF_CLASS, false, BuiltInRegistrations.class.getClassLoader());
                 return true;
-            } catch (final ClassNotFoundException | LinkageError ex) {
+            }
+            catch (final ClassNotFoundException | LinkageError ex)
+            {
                 return false;
             }
         }

@@ -35,62 +35,82 @@ import java.util.Set;
  *
  * <p>Computed once per serializer; not on the message path.
  */
-final class ClassFingerprint {
-    private ClassFingerprint() {
+final class ClassFingerprint
+{
+    private ClassFingerprint()
+    {
     }
 
     /** @return the fingerprint of every class in {@code classes}. */
-    static Map<Class<?>, Integer> of(final Collection<Class<?>> classes) {
+    static Map<Class<?>, Integer> of(final Collection<Class<?>> classes)
+    {
         final Map<Class<?>, Integer> result = new java.util.HashMap<>();
-        for (final Class<?> c : classes) {
+        for (final Class<?> c : classes)
+        {
             result.put(c, hash(describe(c)));
         }
         return Map.copyOf(result);
     }
 
     /** @return the canonical description the fingerprint is a hash of (for error messages and tests). */
-    static String describe(final Class<?> type) {
+    static String describe(final Class<?> type)
+    {
         final StringBuilder sb = new StringBuilder();
         describe(type, sb, new HashSet<>());
         return sb.toString();
     }
 
-    private static void describe(final Class<?> type, final StringBuilder sb, final Set<Class<?>> inProgress) {
-        if (type.isArray()) {
+    private static void describe(final Class<?> type, final StringBuilder sb, final Set<Class<?>> inProgress)
+    {
+        if (type.isArray())
+        {
             sb.append('[');
             describe(type.getComponentType(), sb, inProgress);
             return;
         }
         sb.append(type.getName());
-        if (type.isPrimitive() || isPlatform(type) || !inProgress.add(type)) {
+        if (type.isPrimitive() || isPlatform(type) || !inProgress.add(type))
+        {
             return;
         }
-        try {
-            if (type.isRecord()) {
+        try
+        {
+            if (type.isRecord())
+            {
                 final List<String> parts = new ArrayList<>();
-                for (final RecordComponent rc : type.getRecordComponents()) {
+                for (final RecordComponent rc : type.getRecordComponents())
+                {
                     parts.add(rc.getName());
                 }
                 parts.sort(null);
                 sb.append('(');
-                for (final String name : parts) {
+                for (final String name : parts)
+                {
                     sb.append(name).append(':');
                     describe(componentType(type, name), sb, inProgress);
                     sb.append(';');
                 }
                 sb.append(')');
-            } else if (type.isEnum()) {
+            }
+            else if (type.isEnum())
+            {
                 sb.append('{');
-                for (final Object constant : type.getEnumConstants()) {
-                    sb.append(((Enum<?>) constant).name()).append(';');
+                for (final Object constant : type.getEnumConstants())
+                {
+                    sb.append(((Enum<?>)constant).name()).append(';');
                 }
                 sb.append('}');
-            } else if (!Collection.class.isAssignableFrom(type) && !Map.class.isAssignableFrom(type)) {
+            }
+            else if (!Collection.class.isAssignableFrom(type) && !Map.class.isAssignableFrom(type))
+            {
                 final List<Field> fields = new ArrayList<>();
-                for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-                    for (final Field f : c.getDeclaredFields()) {
+                for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass())
+                {
+                    for (final Field f : c.getDeclaredFields())
+                    {
                         final int m = f.getModifiers();
-                        if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()) {
+                        if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic())
+                        {
                             fields.add(f);
                         }
                     }
@@ -98,38 +118,49 @@ final class ClassFingerprint {
                 fields.sort((a, b) -> (a.getDeclaringClass().getName() + '.' + a.getName())
                     .compareTo(b.getDeclaringClass().getName() + '.' + b.getName()));
                 sb.append('{');
-                for (final Field f : fields) {
+                for (final Field f : fields)
+                {
                     sb.append(f.getDeclaringClass().getName()).append('.').append(f.getName()).append(':');
                     describe(f.getType(), sb, inProgress);
                     sb.append(';');
                 }
                 sb.append('}');
             }
-        } finally {
+        }
+        finally
+        {
             inProgress.remove(type);
         }
     }
 
-    private static Class<?> componentType(final Class<?> record, final String name) {
-        for (final RecordComponent rc : record.getRecordComponents()) {
-            if (rc.getName().equals(name)) {
+    private static Class<?> componentType(final Class<?> record, final String name)
+    {
+        for (final RecordComponent rc : record.getRecordComponents())
+        {
+            if (rc.getName().equals(name))
+            {
                 return rc.getType();
             }
         }
         throw new IllegalStateException(name);
     }
 
-    private static boolean isPlatform(final Class<?> type) {
+    private static boolean isPlatform(final Class<?> type)
+    {
         final String n = type.getName();
-        return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.") || n.startsWith("sun.")
-            || n.startsWith("scala.") || n.startsWith("org.apache.pekko.") || n.startsWith("com.esotericsoftware.");
+        return n.startsWith("java.") || n.startsWith("javax.") || n.startsWith("jdk.") || n.startsWith("sun.") ||
+            n.startsWith("scala.") || n.startsWith("org.apache.pekko.") || n.startsWith("com.esotericsoftware.");
     }
 
-    static int hash(final String description) {
-        try {
+    static int hash(final String description)
+    {
+        try
+        {
             final byte[] d = MessageDigest.getInstance("SHA-256").digest(description.getBytes(StandardCharsets.UTF_8));
             return (d[0] & 0xFF) << 24 | (d[1] & 0xFF) << 16 | (d[2] & 0xFF) << 8 | (d[3] & 0xFF);
-        } catch (final NoSuchAlgorithmException ex) {
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
             throw new IllegalStateException("SHA-256 is required of every JVM", ex);
         }
     }

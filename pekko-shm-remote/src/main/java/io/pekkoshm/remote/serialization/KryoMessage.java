@@ -8,5 +8,6 @@ package io.pekkoshm.remote.serialization;
  * an id in {@code pekko.remote.shm.kryo.classes} in strict mode). Types that cannot implement it are bound by name in
  * {@code pekko.actor.serialization-bindings} instead.
  */
-public interface KryoMessage {
+public interface KryoMessage
+{
 }

@@ -8,10 +8,12 @@ package io.pekkoshm.remote.serialization;
  * <p>Pekko reports it like any serialization failure: Artery logs "Failed to serialize message [class]" with this
  * exception and drops that one message; the association stays up.
  */
-public final class KryoSerializationException extends RuntimeException {
+public final class KryoSerializationException extends RuntimeException
+{
     private static final long serialVersionUID = 1L;
 
-    KryoSerializationException(final String message, final Throwable cause) {
+    KryoSerializationException(final String message, final Throwable cause)
+    {
         super(message, cause);
     }
 }

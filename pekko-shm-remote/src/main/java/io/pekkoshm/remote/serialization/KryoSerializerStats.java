@@ -20,5 +20,6 @@ public record KryoSerializerStats(
     long bytesRead,
     long writeFailures,
     long readFailures,
-    long kryoInstancesCreated) {
+    long kryoInstancesCreated)
+{
 }

@@ -18,27 +18,33 @@ import org.apache.pekko.serialization.Serialization;
  * <p>This class is the only one that links against pekko-actor-typed. It is loaded only when that library is on the
  * classpath ({@link BuiltInRegistrations.TypedSupport#AVAILABLE}), so classic-only users do not need it.
  */
-final class TypedActorRefKryoSerializer extends Serializer<ActorRef<?>> {
+final class TypedActorRefKryoSerializer extends Serializer<ActorRef<?>>
+{
     private final ExtendedActorSystem system;
 
-    private TypedActorRefKryoSerializer(final ExtendedActorSystem system) {
+    private TypedActorRefKryoSerializer(final ExtendedActorSystem system)
+    {
         super(false, true);
         this.system = system;
     }
 
     /** Registers the serializer for every typed ActorRef implementation under {@code id}. */
-    static void register(final Kryo kryo, final ShmClassResolver resolver, final ExtendedActorSystem system, final int id) {
+    static void register(final Kryo kryo, final ShmClassResolver resolver, final ExtendedActorSystem system,
+        final int id)
+    {
         kryo.register(new Registration(ActorRef.class, new TypedActorRefKryoSerializer(system), id));
         resolver.mapSubtypes(ActorRef.class);
     }
 
     @Override
-    public void write(final Kryo kryo, final Output output, final ActorRef<?> ref) {
+    public void write(final Kryo kryo, final Output output, final ActorRef<?> ref)
+    {
         output.writeString(Serialization.serializedActorPath(Adapter.toClassic(ref)));
     }
 
     @Override
-    public ActorRef<?> read(final Kryo kryo, final Input input, final Class<? extends ActorRef<?>> type) {
+    public ActorRef<?> read(final Kryo kryo, final Input input, final Class<? extends ActorRef<?>> type)
+    {
         return Adapter.toTyped(system.provider().resolveActorRef(input.readString()));
     }
 }

@@ -170,7 +170,8 @@ final class StatusTable
         for (final Part part : usage.parts())
         {
             rows.add(new String[] {
-                part.name(), Long.toString(part.files()), part.allocatedBytes() >= 0 ? bytes(part.allocatedBytes()) : "?",
+                part.name(), Long.toString(part.files()),
+                part.allocatedBytes() >= 0 ? bytes(part.allocatedBytes()) : "?",
                 bytes(part.apparentBytes()) });
         }
         table(out, rows, true);

@@ -40,7 +40,8 @@ class StandaloneDriverSignalTest
         }
     }
 
-    private static void stopOnceWithSigterm(final int round, final Path errorFiles) throws IOException, InterruptedException
+    private static void stopOnceWithSigterm(final int round, final Path errorFiles)
+        throws IOException, InterruptedException
     {
         final Path directory = ShmTestDirectory.newPath("driver-sigterm");
         final Path errorFile = errorFiles.resolve("hs_err_round" + round + ".log");
@@ -56,15 +57,18 @@ class StandaloneDriverSignalTest
             final int exitCode = driver.terminate();
 
             final String output = driver.output();
-            assertFalse(Files.exists(errorFile), () -> "round " + round + ": the driver crashed on SIGTERM (exit code " +
+            assertFalse(Files.exists(errorFile), () -> "round " + round +
+                ": the driver crashed on SIGTERM (exit code " +
                 exitCode + ", " + errorFile + " written); output:\n" + output);
             assertFalse(output.contains("SIGSEGV") || output.contains("SIGBUS") || output.contains("fatal error"),
-                () -> "round " + round + ": the driver crashed on SIGTERM (exit code " + exitCode + "); output:\n" + output);
+                () -> "round " + round + ": the driver crashed on SIGTERM (exit code " + exitCode + "); output:\n" +
+                output);
             assertTrue(0 == exitCode || 143 == exitCode,
                 () -> "round " + round + ": exit code " + exitCode + " after SIGTERM; output:\n" + output);
             assertTrue(output.contains("stopping on signal"), () -> "round " + round + ": output:\n" + output);
             assertFalse(Files.exists(directory), () -> "round " + round + ": after SIGTERM the driver's directory " +
-                "should be gone as after an idle exit: " + ShmTestDirectory.describe(directory) + "; output:\n" + output);
+                "should be gone as after an idle exit: " + ShmTestDirectory.describe(directory) + "; output:\n" +
+                output);
             driver.deleteLog();
         }
         finally

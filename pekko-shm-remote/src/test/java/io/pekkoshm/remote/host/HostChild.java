@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * The main of child JVMs started by the host tests (not a test). Prints one status line, then, while it holds
  * something, blocks until its stdin ends (the parent closes it, or kills the process).
  * <pre>
- *   claim &lt;directory&gt; &lt;port&gt;   claims the port in the directory's registry: "CLAIMED &lt;port&gt;" or "TAKEN &lt;message&gt;"
+ *   claim &lt;directory&gt; &lt;port&gt;   claims the port in the directory's registry:
+ *                                   "CLAIMED &lt;port&gt;" or "TAKEN &lt;message&gt;"
  *   lock  &lt;file&gt;                 LockFile.tryAcquire: "LOCKED" or "BUSY"
  * </pre>
  */

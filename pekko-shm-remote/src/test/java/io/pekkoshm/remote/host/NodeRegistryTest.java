@@ -81,7 +81,8 @@ class NodeRegistryTest
     private void writeNodeFile(final int port, final long pid) throws IOException
     {
         Permissions.createOwnerOnlyDirectory(directory.nodesDirectory());
-        Files.writeString(nodeFile(port), "port=" + port + "\npid=" + pid + "\nstart=0\naddress=pekko.shm://gone@localhost:" +
+        Files.writeString(nodeFile(port), "port=" + port + "\npid=" + pid +
+            "\nstart=0\naddress=pekko.shm://gone@localhost:" +
             port + "\n", StandardCharsets.UTF_8);
     }
 
@@ -273,7 +274,8 @@ class NodeRegistryTest
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (LockFile ignored = directory.lockStartup(Duration.ofSeconds(2)))
         {
-            assertEquals("rwx------", permissions(root), "a directory open to others should be refused or made owner-only");
+            assertEquals("rwx------", permissions(root),
+                "a directory open to others should be refused or made owner-only");
         }
         catch (final IOException refused)
         {

@@ -92,7 +92,8 @@ class ProcessLivenessTest
         try
         {
             final long zombie;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII)))
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(),
+                StandardCharsets.US_ASCII)))
             {
                 zombie = Long.parseLong(out.readLine().trim());
             }

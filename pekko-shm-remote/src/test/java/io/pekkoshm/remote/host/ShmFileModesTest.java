@@ -33,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Everything the plugin puts in its shared-memory directory is closed to other users: the directory and every
- * directory in it {@code rwx------}, every file {@code rw-------} (see {@link Permissions}), owned by this user. Checked
- * on a running pair of nodes in the default {@code auto} driver mode (so the standalone driver process writes the Aeron
- * directory), with a large payload in flight, so that node files, the start-up lock, blob blocks, the driver's CnC
- * file and the associations' log buffers all exist.
+ * directory in it {@code rwx------}, every file {@code rw-------} (see {@link Permissions}), owned by this user.
+ * Checked on a running pair of nodes in the default {@code auto} driver mode (so the standalone driver process writes
+ * the Aeron directory), with a large payload in flight, so that node files, the start-up lock, blob blocks, the
+ * driver's CnC file and the associations' log buffers all exist.
  */
 @Timeout(120)
 class ShmFileModesTest
@@ -89,8 +89,10 @@ class ShmFileModesTest
         {
             assertTrue(modes.containsKey(expected), () -> "expected " + expected + " in " + modes.keySet());
         }
-        assertTrue(modes.keySet().stream().anyMatch(p -> p.startsWith("nodes/") && p.endsWith(".node")), modes::toString);
-        assertTrue(modes.keySet().stream().anyMatch(p -> p.startsWith("blobs/") && p.endsWith(".blob")), modes::toString);
+        assertTrue(modes.keySet().stream().anyMatch(p -> p.startsWith("nodes/") && p.endsWith(".node")),
+            modes::toString);
+        assertTrue(modes.keySet().stream().anyMatch(p -> p.startsWith("blobs/") && p.endsWith(".blob")),
+            modes::toString);
         final TreeMap<String, String> own = new TreeMap<>(modes);
         own.keySet().removeIf(path -> path.startsWith("aeron/"));
         assertOwnerOnly(own);
@@ -145,7 +147,8 @@ class ShmFileModesTest
                 wrong.add(path + " is " + mode + ", expected " + expected);
             }
         });
-        assertTrue(wrong.isEmpty(), () -> wrong.size() + " path(s) are not owner-only:\n  " + String.join("\n  ", wrong));
+        assertTrue(wrong.isEmpty(), () -> wrong.size() + " path(s) are not owner-only:\n  " +
+            String.join("\n  ", wrong));
     }
 
     /** Every path under {@code root} (relative, directories with a trailing {@code /}) with its mode and owner. */

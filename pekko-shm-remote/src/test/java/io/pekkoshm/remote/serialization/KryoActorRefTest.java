@@ -26,25 +26,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Classic and typed ActorRefs inside messages are written as their serialized path and resolved on receipt. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KryoActorRefTest {
+class KryoActorRefTest
+{
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final KryoTestSystems SYSTEMS = new KryoTestSystems();
     private static ActorSystem system;
 
     @BeforeAll
-    static void start() {
+    static void start()
+    {
         system = SYSTEMS.start("refs", KryoTestSystems.ARTERY, TestMessages.classesConfig());
     }
 
     @AfterAll
-    static void stop() {
+    static void stop()
+    {
         SYSTEMS.close();
     }
 
     @Test
-    void shouldResolveClassicActorRefInsideRecord() throws Exception {
+    void shouldResolveClassicActorRefInsideRecord() throws Exception
+    {
         final TestKit probe = new TestKit(system);
-        final ClassicRequest back = (ClassicRequest) KryoRoundTripTest.roundTrip(
+        final ClassicRequest back = (ClassicRequest)KryoRoundTripTest.roundTrip(
             system, new ClassicRequest("hi", probe.getRef()));
         assertEquals(probe.getRef(), back.replyTo());
         back.replyTo().tell(new ClassicReply("via resolved ref"), ActorRef.noSender());
@@ -52,7 +56,8 @@ class KryoActorRefTest {
     }
 
     @Test
-    void shouldWriteClassicActorRefWithSystemAddress() {
+    void shouldWriteClassicActorRefWithSystemAddress()
+    {
         final TestKit probe = new TestKit(system);
         final byte[] bytes = KryoTestSystems.kryo(system).toBinary(new ClassicRequest("hi", probe.getRef()));
         final String payload = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -61,17 +66,19 @@ class KryoActorRefTest {
     }
 
     @Test
-    void shouldResolveTypedActorRefInsideRecord() throws Exception {
+    void shouldResolveTypedActorRefInsideRecord() throws Exception
+    {
         final TestKit probe = new TestKit(system);
         final org.apache.pekko.actor.typed.ActorRef<TypedReply> typed = Adapter.toTyped(probe.getRef());
-        final TypedRequest back = (TypedRequest) KryoRoundTripTest.roundTrip(system, new TypedRequest("hi", typed));
+        final TypedRequest back = (TypedRequest)KryoRoundTripTest.roundTrip(system, new TypedRequest("hi", typed));
         assertEquals(typed, back.replyTo());
         back.replyTo().tell(new TypedReply("typed", List.of()));
         probe.expectMsg(WAIT, new TypedReply("typed", List.of()));
     }
 
     @Test
-    void shouldResolveActorRefsInsideCollectionsOptionalsAndNulls() throws Exception {
+    void shouldResolveActorRefsInsideCollectionsOptionalsAndNulls() throws Exception
+    {
         final TestKit a = new TestKit(system);
         final TestKit b = new TestKit(system);
         final org.apache.pekko.actor.typed.ActorRef<TypedReply> typedA = Adapter.toTyped(a.getRef());

@@ -35,43 +35,52 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Kryo serializer (Artery refuses to send a message without serializing it).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class KryoArteryEndToEndTest {
+class KryoArteryEndToEndTest
+{
     private static final Duration WAIT = Duration.ofSeconds(15);
     private final KryoTestSystems systems = new KryoTestSystems();
 
     @AfterEach
-    void stop() {
+    void stop()
+    {
         systems.close();
     }
 
     /** Replies to a ClassicRequest's replyTo with its text in upper case. */
-    static final class Echo extends AbstractActor {
+    static final class Echo extends AbstractActor
+    {
         @Override
-        public Receive createReceive() {
+        public Receive createReceive()
+        {
             return receiveBuilder()
                 .match(ClassicRequest.class, r -> r.replyTo().tell(new ClassicReply(r.text().toUpperCase()), self()))
                 .build();
         }
     }
 
-    static Behavior<TypedRequest> responder() {
-        return Behaviors.receiveMessage(request -> {
+    static Behavior<TypedRequest> responder()
+    {
+        return Behaviors.receiveMessage(request ->
+        {
             request.replyTo().tell(new TypedReply(request.text().toUpperCase(), List.of(request.replyTo())));
             return Behaviors.same();
         });
     }
 
-    private ActorSystem system(final String name, final String classes) {
+    private ActorSystem system(final String name, final String classes)
+    {
         return systems.start(name, KryoTestSystems.ARTERY, classes);
     }
 
     /** A ref in {@code from} to an actor of another system, as a remote peer would get it. */
-    private static ActorRef remoteRef(final ActorSystem from, final ActorRef target) {
-        return ((ExtendedActorSystem) from).provider().resolveActorRef(Serialization.serializedActorPath(target));
+    private static ActorRef remoteRef(final ActorSystem from, final ActorRef target)
+    {
+        return ((ExtendedActorSystem)from).provider().resolveActorRef(Serialization.serializedActorPath(target));
     }
 
     @Test
-    void shouldReplyToClassicReplyToInsideRecordAcrossArtery() {
+    void shouldReplyToClassicReplyToInsideRecordAcrossArtery()
+    {
         final ActorSystem server = system("server", TestMessages.classesConfig());
         final ActorSystem client = system("client", TestMessages.classesConfig());
         final ActorRef echo = server.actorOf(Props.create(Echo.class), "echo");
@@ -84,10 +93,12 @@ class KryoArteryEndToEndTest {
     }
 
     @Test
-    void shouldReplyToTypedReplyToInsideRecordAcrossArtery() throws Exception {
+    void shouldReplyToTypedReplyToInsideRecordAcrossArtery() throws Exception
+    {
         final ActorSystem server = system("server", TestMessages.classesConfig());
         final ActorSystem client = system("client", TestMessages.classesConfig());
-        final org.apache.pekko.actor.typed.ActorRef<TypedRequest> local = Adapter.spawn(server, responder(), "responder");
+        final org.apache.pekko.actor.typed.ActorRef<TypedRequest> local = Adapter.spawn(server, responder(),
+            "responder");
         final org.apache.pekko.actor.typed.ActorRef<TypedRequest> remote =
             Adapter.toTyped(remoteRef(client, Adapter.toClassic(local)));
 
@@ -108,7 +119,8 @@ class KryoArteryEndToEndTest {
     }
 
     @Test
-    void shouldKeepAssociationWhenMessageCannotBeSerialized() {
+    void shouldKeepAssociationWhenMessageCannotBeSerialized()
+    {
         final ActorSystem server = system("server", TestMessages.classesConfig());
         final ActorSystem client = system("client", TestMessages.classesConfig());
         final ActorRef remoteEcho = remoteRef(client, server.actorOf(Props.create(Echo.class), "echo"));
@@ -119,19 +131,20 @@ class KryoArteryEndToEndTest {
         final TestKit errors = new TestKit(client);
         client.getEventStream().subscribe(errors.getRef(), Logging.Error.class);
         remoteEcho.tell(new Holder("bad", new Thread(() -> { })), ActorRef.noSender());
-        final Logging.Error error = (Logging.Error) errors.fishForMessage(WAIT, "serialization failure",
+        final Logging.Error error = (Logging.Error)errors.fishForMessage(WAIT, "serialization failure",
             m -> m instanceof Logging.Error e && e.cause() instanceof KryoSerializationException);
         assertTrue(String.valueOf(error.message()).contains("Failed to serialize"), String.valueOf(error.message()));
         final String reason = error.cause().getMessage();
-        assertTrue(reason.contains(Holder.class.getName()) && reason.contains("java.lang.Thread")
-            && reason.contains("content ("), reason);
+        assertTrue(reason.contains(Holder.class.getName()) && reason.contains("java.lang.Thread") &&
+            reason.contains("content ("), reason);
 
         remoteEcho.tell(new ClassicRequest("after", probe.getRef()), ActorRef.noSender());
         probe.expectMsg(WAIT, new ClassicReply("AFTER"));
     }
 
     @Test
-    void shouldDetectRegistrationMismatchBetweenSystemsAndKeepAssociation() {
+    void shouldDetectRegistrationMismatchBetweenSystemsAndKeepAssociation()
+    {
         // The server gives Apple's id to Orange and Orange's to Apple.
         final ActorSystem server = system("server", TestMessages.classesConfig(121, 120));
         final ActorSystem client = system("client", TestMessages.classesConfig(120, 121));
@@ -141,11 +154,12 @@ class KryoArteryEndToEndTest {
         final ActorRef remoteInbox = remoteRef(client, inbox.getRef());
 
         remoteInbox.tell(new Apple("Cox"), ActorRef.noSender());
-        final Logging.Error error = (Logging.Error) errors.fishForMessage(WAIT, "deserialization failure",
-            m -> m instanceof Logging.Error e && e.cause() != null
-                && String.valueOf(e.cause().getMessage()).contains("Class id 120"));
+        final Logging.Error error = (Logging.Error)errors.fishForMessage(WAIT, "deserialization failure",
+            m -> m instanceof Logging.Error e && e.cause() != null &&
+                String.valueOf(e.cause().getMessage()).contains("Class id 120"));
         assertInstanceOf(java.io.NotSerializableException.class, error.cause());
-        assertTrue(error.cause().getMessage().contains(TestMessages.Orange.class.getName()), error.cause().getMessage());
+        assertTrue(error.cause().getMessage().contains(TestMessages.Orange.class.getName()),
+            error.cause().getMessage());
 
         // Nothing wrong was delivered: the first message the inbox gets is the next, well-registered one.
         remoteInbox.tell(new ClassicReply("still associated"), ActorRef.noSender());

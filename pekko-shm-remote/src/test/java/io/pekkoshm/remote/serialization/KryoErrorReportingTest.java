@@ -21,37 +21,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A message that cannot be serialized fails with an error naming its class and the field; the serializer goes on. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KryoErrorReportingTest {
+class KryoErrorReportingTest
+{
     private final KryoTestSystems systems = new KryoTestSystems();
 
     @AfterEach
-    void stop() {
+    void stop()
+    {
         systems.close();
     }
 
     /** A plain class with a field Kryo cannot write: a Thread (JDK internals, not registered). */
-    static final class WithThread implements KryoMessage {
+    static final class WithThread implements KryoMessage
+    {
         final String name;
         final Object worker;
 
-        WithThread(final String name, final Object worker) {
+        WithThread(final String name, final Object worker)
+        {
             this.name = name;
             this.worker = worker;
         }
     }
 
-    private static String classes() {
+    private static String classes()
+    {
         return TestMessages.classesConfig().replace("}", "  \"" + WithThread.class.getName() + "\" = 140\n}");
     }
 
-    private static void assertMentions(final Throwable ex, final String... parts) {
-        for (final String part : parts) {
+    private static void assertMentions(final Throwable ex, final String... parts)
+    {
+        for (final String part : parts)
+        {
             assertTrue(ex.getMessage().contains(part), () -> "expected [" + part + "] in: " + ex.getMessage());
         }
     }
 
     @Test
-    void shouldFailWithClassAndFieldNameWhenFieldNotSerializable() {
+    void shouldFailWithClassAndFieldNameWhenFieldNotSerializable()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(systems.start("strict", KryoTestSystems.LOCAL, classes()));
         final Thread thread = new Thread(() -> { });
 
@@ -68,7 +76,8 @@ class KryoErrorReportingTest {
     }
 
     @Test
-    void shouldFailWithClassAndFieldNameInClassNameModeToo() {
+    void shouldFailWithClassAndFieldNameInClassNameModeToo()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(systems.start("classname", KryoTestSystems.LOCAL,
             "pekko.remote.shm.kryo.mode = class-name", classes()));
         final KryoSerializationException ex = assertThrows(KryoSerializationException.class,
@@ -77,13 +86,16 @@ class KryoErrorReportingTest {
     }
 
     @Test
-    void shouldKeepSerializingAfterAFailure() throws Exception {
+    void shouldKeepSerializingAfterAFailure() throws Exception
+    {
         final ActorSystem system = systems.start("strict", KryoTestSystems.LOCAL, classes());
         final KryoSerializer kryo = KryoTestSystems.kryo(system);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 3; i++)
+        {
             assertThrows(KryoSerializationException.class, () -> kryo.toBinary(new Holder("bad", new Object())));
             final ByteBuffer buffer = ByteBuffer.allocate(128);
-            assertThrows(KryoSerializationException.class, () -> kryo.toBinary(new Holder("bad", new Object()), buffer));
+            assertThrows(KryoSerializationException.class,
+                () -> kryo.toBinary(new Holder("bad", new Object()), buffer));
             assertEquals(0, buffer.position(), "a failed write leaves the position where it was");
             final Holder good = new Holder("good", new Point(i, i));
             assertEquals(good, KryoRoundTripTest.roundTrip(system, good));
@@ -93,7 +105,8 @@ class KryoErrorReportingTest {
     }
 
     @Test
-    void shouldFailWithOverflowNamingClassWhenBufferTooSmall() {
+    void shouldFailWithOverflowNamingClassWhenBufferTooSmall()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(systems.start("strict", KryoTestSystems.LOCAL, classes()));
         final Holder big = new Holder("big", "x".repeat(1000));
 
@@ -111,22 +124,25 @@ class KryoErrorReportingTest {
     }
 
     @Test
-    void shouldFailWithOverflowWhenArrayPayloadExceedsMaxBufferSize() {
+    void shouldFailWithOverflowWhenArrayPayloadExceedsMaxBufferSize()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(systems.start("small", KryoTestSystems.LOCAL, classes(),
             "pekko.remote.shm.kryo.initial-buffer-size = 64", "pekko.remote.shm.kryo.max-buffer-size = 1 KiB"));
         final List<Integer> numbers = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 1000; i++)
+        {
             numbers.add(i);
         }
         final KryoPayloadOverflowException ex = assertThrows(KryoPayloadOverflowException.class,
             () -> kryo.toBinary(new Holder("many", numbers)));
         assertMentions(ex, Holder.class.getName(), "max-buffer-size (1024 bytes)");
         final List<Integer> few = new ArrayList<>(numbers.subList(0, 10));
-        assertEquals(few, ((Holder) fromBinary(kryo, kryo.toBinary(new Holder("few", few)))).content());
+        assertEquals(few, ((Holder)fromBinary(kryo, kryo.toBinary(new Holder("few", few)))).content());
     }
 
     @Test
-    void shouldRejectCyclicGraphWithMaxDepthInsteadOfOverflowingTheStack() {
+    void shouldRejectCyclicGraphWithMaxDepthInsteadOfOverflowingTheStack()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(systems.start("strict", KryoTestSystems.LOCAL, classes()));
         final List<Object> cycle = new ArrayList<>();
         cycle.add(cycle);
@@ -135,10 +151,14 @@ class KryoErrorReportingTest {
         assertMentions(ex, "Max depth exceeded");
     }
 
-    private static Object fromBinary(final KryoSerializer kryo, final byte[] bytes) {
-        try {
+    private static Object fromBinary(final KryoSerializer kryo, final byte[] bytes)
+    {
+        try
+        {
             return kryo.fromBinary(bytes, KryoSerializer.MANIFEST);
-        } catch (final java.io.NotSerializableException ex) {
+        }
+        catch (final java.io.NotSerializableException ex)
+        {
             throw new AssertionError(ex);
         }
     }

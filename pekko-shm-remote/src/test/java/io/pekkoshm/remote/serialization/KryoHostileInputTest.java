@@ -18,34 +18,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Payloads crafted by a peer that does not play by the rules fail cleanly, without loading or allocating much. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KryoHostileInputTest {
+class KryoHostileInputTest
+{
     private static final KryoTestSystems SYSTEMS = new KryoTestSystems();
     private static KryoSerializer kryo;
 
     @BeforeAll
-    static void start() {
+    static void start()
+    {
         final ActorSystem system = SYSTEMS.start("hostile", KryoTestSystems.LOCAL, TestMessages.classesConfig());
         kryo = KryoTestSystems.kryo(system);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop()
+    {
         SYSTEMS.close();
     }
 
-    private static byte[] payload(final int classId, final Consumer<Output> body) {
+    private static byte[] payload(final int classId, final Consumer<Output> body)
+    {
         final Output output = new Output(64);
         output.writeVarInt(classId + 2, true);
         body.accept(output);
         return output.toBytes();
     }
 
-    private static NotSerializableException rejected(final byte[] bytes) {
+    private static NotSerializableException rejected(final byte[] bytes)
+    {
         return assertThrows(NotSerializableException.class, () -> kryo.fromBinary(bytes, KryoSerializer.MANIFEST));
     }
 
     @Test
-    void shouldRejectCraftedHugeLengthsWithoutAllocatingForThem() {
+    void shouldRejectCraftedHugeLengthsWithoutAllocatingForThem()
+    {
         final int huge = Integer.MAX_VALUE - 1;
         final List<byte[]> payloads = List.of(
             payload(1, o -> o.writeVarIntFlag(true, huge, true)),                    // UTF-8 String
@@ -59,7 +65,8 @@ class KryoHostileInputTest {
             payload(26, o -> o.writeVarIntFlag(false, huge, true)),                  // HashSet
             payload(40, o -> o.writeVarInt(huge, true)),                             // List.of
             payload(45, o -> o.writeVarInt(huge, true)));                            // Map.of
-        for (final byte[] bytes : payloads) {
+        for (final byte[] bytes : payloads)
+        {
             final NotSerializableException ex = rejected(bytes);
             assertTrue(ex.getMessage().contains("Corrupt payload") && ex.getMessage().contains("items announced"),
                 ex.getMessage());
@@ -67,8 +74,10 @@ class KryoHostileInputTest {
     }
 
     @Test
-    void shouldRejectClassNameInStrictModeWithoutLoadingIt() {
-        final byte[] bytes = payload(-1, o -> {
+    void shouldRejectClassNameInStrictModeWithoutLoadingIt()
+    {
+        final byte[] bytes = payload(-1, o ->
+        {
             o.writeVarInt(0, true); // name id
             o.writeString("com.example.evil.Gadget");
         });
@@ -79,16 +88,20 @@ class KryoHostileInputTest {
     }
 
     @Test
-    void shouldRejectUnknownAndBuiltInGapIds() {
-        assertTrue(rejected(payload(99, o -> { })).getMessage().contains("Class id 99 is not in this JVM's built-in table"));
+    void shouldRejectUnknownAndBuiltInGapIds()
+    {
+        assertTrue(rejected(payload(99, o -> { }))
+            .getMessage().contains("Class id 99 is not in this JVM's built-in table"));
         assertTrue(rejected(payload(5000, o -> { })).getMessage().contains("Class id 5000 is not registered"));
     }
 
     @Test
-    void shouldRejectWrongFingerprintForRegisteredId() {
+    void shouldRejectWrongFingerprintForRegisteredId()
+    {
         // Point (id 102) with a fingerprint that is not Point's.
         final int fingerprint = ClassFingerprint.hash(ClassFingerprint.describe(TestMessages.Point.class));
-        final byte[] bytes = payload(102, o -> {
+        final byte[] bytes = payload(102, o ->
+        {
             o.writeInt(fingerprint ^ 1);
             o.writeVarInt(1, false);
             o.writeVarInt(2, false);

@@ -26,23 +26,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Kryo instances come from a pool: reused across messages, never shared by two threads at once. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KryoPoolingTest {
+class KryoPoolingTest
+{
     private final KryoTestSystems systems = new KryoTestSystems();
 
     @AfterEach
-    void stop() {
+    void stop()
+    {
         systems.close();
     }
 
     @Test
-    void shouldReuseKryoInstancesInsteadOfCreatingOnePerMessage() throws Exception {
+    void shouldReuseKryoInstancesInsteadOfCreatingOnePerMessage() throws Exception
+    {
         final ActorSystem system = systems.start("pool", KryoTestSystems.LOCAL, TestMessages.classesConfig());
         final KryoSerializer kryo = KryoTestSystems.kryo(system);
         final long before = kryo.kryoInstancesCreated();
         final KryoSerializerStats statsBefore = kryo.stats();
         final ByteBuffer buffer = ByteBuffer.allocateDirect(1024);
         long bytes = 0;
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 1000; i++)
+        {
             final Holder message = new Holder("m" + i, new Point(i, -i));
             assertEquals(message, kryo.fromBinary(kryo.toBinary(message), KryoSerializer.MANIFEST));
             buffer.clear();
@@ -61,21 +65,26 @@ class KryoPoolingTest {
     }
 
     @Test
-    void shouldSerializeConcurrentlyFromManyThreads() throws Exception {
+    void shouldSerializeConcurrentlyFromManyThreads() throws Exception
+    {
         final int threads = 8;
         final ActorSystem system = systems.start("pool", KryoTestSystems.LOCAL, TestMessages.classesConfig(),
             "pekko.remote.shm.kryo.pool-size = " + threads);
         final KryoSerializer kryo = KryoTestSystems.kryo(system);
         final CountDownLatch start = new CountDownLatch(1);
         final ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
+        try
+        {
             final List<Future<Integer>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
+            for (int t = 0; t < threads; t++)
+            {
                 final int thread = t;
-                final Callable<Integer> work = () -> {
+                final Callable<Integer> work = () ->
+                {
                     start.await();
                     final ByteBuffer buffer = ByteBuffer.allocate(4096);
-                    for (int i = 0; i < 2000; i++) {
+                    for (int i = 0; i < 2000; i++)
+                    {
                         final Person person = new Person("p" + thread + "-" + i, i, Mood.values()[i % 3],
                             Optional.of("t" + thread), new Point(thread, i));
                         final Holder message = new Holder("t" + thread, List.of(person, new Box<>(i)));
@@ -90,10 +99,13 @@ class KryoPoolingTest {
                 results.add(pool.submit(work));
             }
             start.countDown();
-            for (final Future<Integer> result : results) {
+            for (final Future<Integer> result : results)
+            {
                 result.get(50, TimeUnit.SECONDS);
             }
-        } finally {
+        }
+        finally
+        {
             pool.shutdownNow();
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         }

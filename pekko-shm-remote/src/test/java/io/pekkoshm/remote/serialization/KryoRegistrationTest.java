@@ -25,35 +25,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Strict and class-name mode, and what happens when two JVMs' registrations disagree. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class KryoRegistrationTest {
+class KryoRegistrationTest
+{
     private final KryoTestSystems systems = new KryoTestSystems();
 
     @AfterEach
-    void stop() {
+    void stop()
+    {
         systems.close();
     }
 
-    private ActorSystem strict(final String name, final int apple, final int orange) {
+    private ActorSystem strict(final String name, final int apple, final int orange)
+    {
         return systems.start(name, KryoTestSystems.LOCAL, TestMessages.classesConfig(apple, orange));
     }
 
-    private ActorSystem classNameMode(final String name) {
+    private ActorSystem classNameMode(final String name)
+    {
         return systems.start(name, KryoTestSystems.LOCAL, "pekko.remote.shm.kryo.mode = class-name",
             TestMessages.classesConfig());
     }
 
-    private static void assertMentions(final Throwable ex, final String... parts) {
-        for (final String part : parts) {
+    private static void assertMentions(final Throwable ex, final String... parts)
+    {
+        for (final String part : parts)
+        {
             assertTrue(ex.getMessage().contains(part), () -> "expected [" + part + "] in: " + ex.getMessage());
         }
     }
 
     @Test
-    void shouldRejectUnregisteredClassInStrictMode() {
+    void shouldRejectUnregisteredClassInStrictMode()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(strict("strict", 120, 121));
         final KryoSerializationException nested = assertThrows(KryoSerializationException.class,
             () -> kryo.toBinary(new Holder("h", new Unregistered("x"))));
-        assertMentions(nested, Holder.class.getName(), Unregistered.class.getName(), "content (" + Holder.class.getName(),
+        assertMentions(nested, Holder.class.getName(), Unregistered.class.getName(),
+            "content (" + Holder.class.getName(),
             "pekko.remote.shm.kryo.classes", "strict");
 
         final KryoSerializationException topLevel = assertThrows(KryoSerializationException.class,
@@ -62,7 +70,8 @@ class KryoRegistrationTest {
     }
 
     @Test
-    void shouldRejectClassNameInPayloadInStrictMode() {
+    void shouldRejectClassNameInPayloadInStrictMode()
+    {
         final KryoSerializer sender = KryoTestSystems.kryo(classNameMode("sender"));
         final KryoSerializer receiver = KryoTestSystems.kryo(strict("receiver", 120, 121));
         final byte[] bytes = sender.toBinary(new Holder("h", new Unregistered("x")));
@@ -73,7 +82,8 @@ class KryoRegistrationTest {
     }
 
     @Test
-    void shouldRoundTripUnregisteredClassesInClassNameMode() throws Exception {
+    void shouldRoundTripUnregisteredClassesInClassNameMode() throws Exception
+    {
         final ActorSystem system = classNameMode("classname");
         final Holder message = new Holder("h", List.of(new Unregistered("a"), new Unregistered("b"),
             new Box<>(new Unregistered("c"))));
@@ -84,7 +94,8 @@ class KryoRegistrationTest {
     }
 
     @Test
-    void shouldWriteRegisteredClassesByIdAndOthersByNameInClassNameMode() {
+    void shouldWriteRegisteredClassesByIdAndOthersByNameInClassNameMode()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(classNameMode("classname"));
         final int byId = kryo.toBinary(new Apple("x")).length;
         final int byName = kryo.toBinary(new Unregistered("x")).length;
@@ -93,7 +104,8 @@ class KryoRegistrationTest {
     }
 
     @Test
-    void shouldDetectRegistrationMismatchBetweenSystems() throws Exception {
+    void shouldDetectRegistrationMismatchBetweenSystems() throws Exception
+    {
         final KryoSerializer a = KryoTestSystems.kryo(strict("a", 120, 121));
         final KryoSerializer b = KryoTestSystems.kryo(strict("b", 121, 120)); // Apple and Orange swapped
 
@@ -108,7 +120,8 @@ class KryoRegistrationTest {
     }
 
     @Test
-    void shouldNameUnknownIdWhenReceiverLacksRegistration() {
+    void shouldNameUnknownIdWhenReceiverLacksRegistration()
+    {
         final KryoSerializer a = KryoTestSystems.kryo(strict("a", 130, 121));
         final KryoSerializer b = KryoTestSystems.kryo(strict("b", 120, 121));
         final byte[] apple = a.toBinary(new Apple("Cox"));
@@ -118,7 +131,8 @@ class KryoRegistrationTest {
     }
 
     @Test
-    void shouldWriteFingerprintOncePerClassPerPayload() {
+    void shouldWriteFingerprintOncePerClassPerPayload()
+    {
         final KryoSerializer kryo = KryoTestSystems.kryo(strict("strict", 120, 121));
         final int one = kryo.toBinary(new Holder("", List.of(new Point(1, 1)))).length;
         final int two = kryo.toBinary(new Holder("", List.of(new Point(1, 1), new Point(1, 1)))).length;
@@ -127,7 +141,8 @@ class KryoRegistrationTest {
     }
 
     @Test
-    void shouldFingerprintClassShapeNotJustName() {
+    void shouldFingerprintClassShapeNotJustName()
+    {
         final String person = ClassFingerprint.describe(Person.class);
         assertTrue(person.contains("home:" + Point.class.getName() + "(x:int;y:int;)"), person);
         assertTrue(person.contains("mood:" + Mood.class.getName() + "{HAPPY;GRUMPY;SLEEPY;}"), person);

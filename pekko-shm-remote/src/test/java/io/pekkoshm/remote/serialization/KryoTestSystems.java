@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Creates the ActorSystems of the serializer tests and shuts every one of them down. */
-final class KryoTestSystems implements AutoCloseable {
+final class KryoTestSystems implements AutoCloseable
+{
     /** A remote-capable system on Artery TCP, loopback, ephemeral port: refs get a real address. */
     static final String ARTERY = String.join("\n",
         "pekko.actor.provider = remote",
@@ -35,31 +36,40 @@ final class KryoTestSystems implements AutoCloseable {
 
     private final List<ActorSystem> systems = new ArrayList<>();
 
-    static Config config(final String... parts) {
+    static Config config(final String... parts)
+    {
         return ConfigFactory.parseString(String.join("\n", parts)).withFallback(ConfigFactory.load()).resolve();
     }
 
-    ActorSystem start(final String name, final String... configParts) {
+    ActorSystem start(final String name, final String... configParts)
+    {
         final ActorSystem system = ActorSystem.create(name, config(configParts));
         systems.add(system);
         return system;
     }
 
-    static KryoSerializer kryo(final ActorSystem system) {
-        try {
-            return (KryoSerializer) SerializationExtension.get(system).serializerFor(KryoMessage.class);
-        } catch (final java.io.NotSerializableException ex) {
+    static KryoSerializer kryo(final ActorSystem system)
+    {
+        try
+        {
+            return (KryoSerializer)SerializationExtension.get(system).serializerFor(KryoMessage.class);
+        }
+        catch (final java.io.NotSerializableException ex)
+        {
             throw new AssertionError("KryoMessage is not bound to the Kryo serializer", ex);
         }
     }
 
-    static Serialization serialization(final ActorSystem system) {
+    static Serialization serialization(final ActorSystem system)
+    {
         return SerializationExtension.get(system);
     }
 
     @Override
-    public void close() {
-        for (final ActorSystem system : systems) {
+    public void close()
+    {
+        for (final ActorSystem system : systems)
+        {
             TestKit.shutdownActorSystem(system, Duration.ofSeconds(20), true);
         }
         systems.clear();

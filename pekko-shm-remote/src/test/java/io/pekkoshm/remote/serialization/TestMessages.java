@@ -10,30 +10,52 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Message types the serializer tests send, and the configuration that registers them. */
-final class TestMessages {
-    private TestMessages() {
+final class TestMessages
+{
+    private TestMessages()
+    {
     }
 
-    enum Mood { HAPPY, GRUMPY, SLEEPY }
+    enum Mood
+    {
+        HAPPY, GRUMPY, SLEEPY
+    }
 
     /** An enum whose constants have bodies, so their classes are anonymous subclasses. */
-    enum Op {
-        ADD { int apply(final int a, final int b) { return a + b; } },
-        MUL { int apply(final int a, final int b) { return a * b; } };
+    enum Op
+    {
+        ADD
+        {
+            int apply(final int a, final int b)
+            {
+                return a + b;
+            }
+        },
+        MUL
+        {
+            int apply(final int a, final int b)
+            {
+                return a * b;
+            }
+        };
 
         abstract int apply(int a, int b);
     }
 
-    record Point(int x, int y) {
+    record Point(int x, int y)
+    {
     }
 
-    record Box<T>(T value) {
+    record Box<T>(T value)
+    {
     }
 
-    record Pair<A, B>(A first, B second) {
+    record Pair<A, B>(A first, B second)
+    {
     }
 
-    record Person(String name, int age, Mood mood, Optional<String> nickname, Point home) implements KryoMessage {
+    record Person(String name, int age, Mood mood, Optional<String> nickname, Point home) implements KryoMessage
+    {
     }
 
     /** Nested generic records, collections, maps, enums, nulls. */
@@ -44,98 +66,122 @@ final class TestMessages {
         Map<String, Box<Integer>> scores,
         Set<Mood> moods,
         Person nobody,
-        Op op) implements KryoMessage {
+        Op op) implements KryoMessage
+    {
     }
 
-    record Arrays_(int[] ints, byte[] bytes, String[] strings, Point[] points, long[][] matrix) implements KryoMessage {
+    record ArraysMessage(int[] ints, byte[] bytes, String[] strings, Point[] points, long[][] matrix)
+        implements KryoMessage
+    {
         @Override
-        public boolean equals(final Object o) {
-            return o instanceof Arrays_ a && Arrays.equals(ints, a.ints) && Arrays.equals(bytes, a.bytes)
-                && Arrays.equals(strings, a.strings) && Arrays.equals(points, a.points)
-                && Arrays.deepEquals(matrix, a.matrix);
+        public boolean equals(final Object o)
+        {
+            return o instanceof ArraysMessage a && Arrays.equals(ints, a.ints) && Arrays.equals(bytes, a.bytes) &&
+                Arrays.equals(strings, a.strings) && Arrays.equals(points, a.points) &&
+                Arrays.deepEquals(matrix, a.matrix);
         }
 
         @Override
-        public int hashCode() {
+        public int hashCode()
+        {
             return Arrays.hashCode(ints);
         }
     }
 
-    record Validated(int percent) implements KryoMessage {
-        Validated {
-            if (percent < 0 || percent > 100) {
+    record Validated(int percent) implements KryoMessage
+    {
+        Validated
+        {
+            if (percent < 0 || percent > 100)
+            {
                 throw new IllegalArgumentException("percent out of range: " + percent);
             }
         }
     }
 
     /** A plain Java message: final fields, no no-arg constructor, a superclass with a field. */
-    static class Base {
+    static class Base
+    {
         protected final long sequence;
 
-        Base(final long sequence) {
+        Base(final long sequence)
+        {
             this.sequence = sequence;
         }
     }
 
-    static final class PlainMessage extends Base implements KryoMessage {
+    static final class PlainMessage extends Base implements KryoMessage
+    {
         private final String text;
         private final List<Integer> numbers;
         private transient String cache = "not sent";
 
-        PlainMessage(final long sequence, final String text, final List<Integer> numbers) {
+        PlainMessage(final long sequence, final String text, final List<Integer> numbers)
+        {
             super(sequence);
             this.text = text;
             this.numbers = numbers;
         }
 
-        String cache() {
+        String cache()
+        {
             return cache;
         }
 
         @Override
-        public boolean equals(final Object o) {
-            return o instanceof PlainMessage p && p.sequence == sequence && Objects.equals(p.text, text)
-                && Objects.equals(p.numbers, numbers);
+        public boolean equals(final Object o)
+        {
+            return o instanceof PlainMessage p && p.sequence == sequence && Objects.equals(p.text, text) &&
+                Objects.equals(p.numbers, numbers);
         }
 
         @Override
-        public int hashCode() {
+        public int hashCode()
+        {
             return Objects.hash(sequence, text, numbers);
         }
     }
 
     /** Holds anything: used to put unregistered or unserializable values in a field. */
-    record Holder(String label, Object content) implements KryoMessage {
+    record Holder(String label, Object content) implements KryoMessage
+    {
     }
 
-    record ClassicRequest(String text, ActorRef replyTo) implements KryoMessage {
+    record ClassicRequest(String text, ActorRef replyTo) implements KryoMessage
+    {
     }
 
-    record ClassicReply(String text) implements KryoMessage {
+    record ClassicReply(String text) implements KryoMessage
+    {
     }
 
-    record TypedRequest(String text, org.apache.pekko.actor.typed.ActorRef<TypedReply> replyTo) implements KryoMessage {
+    record TypedRequest(String text, org.apache.pekko.actor.typed.ActorRef<TypedReply> replyTo) implements KryoMessage
+    {
     }
 
-    record TypedReply(String text, List<org.apache.pekko.actor.typed.ActorRef<TypedReply>> seen) implements KryoMessage {
+    record TypedReply(String text, List<org.apache.pekko.actor.typed.ActorRef<TypedReply>> seen) implements KryoMessage
+    {
     }
 
     /** Two records that one JVM registers under ids the other JVM gives to the other record. */
-    record Apple(String name) implements KryoMessage {
+    record Apple(String name) implements KryoMessage
+    {
     }
 
-    record Orange(String name) implements KryoMessage {
+    record Orange(String name) implements KryoMessage
+    {
     }
 
     /** Not registered anywhere. */
-    record Unregistered(String name) implements KryoMessage {
+    record Unregistered(String name) implements KryoMessage
+    {
     }
 
     static final String PREFIX = TestMessages.class.getName() + "$";
 
     /** The registration table the tests share; {@code apple} and {@code orange} give the ids of Apple and Orange. */
-    static String classesConfig(final int apple, final int orange) {
+    static String classesConfig(final int apple, final int orange)
+    {
         return String.join("\n",
             "pekko.remote.shm.kryo.classes {",
             "  \"" + PREFIX + "Mood\" = 100",
@@ -145,7 +191,7 @@ final class TestMessages {
             "  \"" + PREFIX + "Pair\" = 104",
             "  \"" + PREFIX + "Person\" = 105",
             "  \"" + PREFIX + "Envelope\" = 106",
-            "  \"" + PREFIX + "Arrays_\" = 107",
+            "  \"" + PREFIX + "ArraysMessage\" = 107",
             "  \"" + PREFIX + "Point[]\" = 108",
             "  \"long[][]\" = 109",
             "  \"" + PREFIX + "Validated\" = 110",
@@ -160,7 +206,8 @@ final class TestMessages {
             "}");
     }
 
-    static String classesConfig() {
+    static String classesConfig()
+    {
         return classesConfig(120, 121);
     }
 }

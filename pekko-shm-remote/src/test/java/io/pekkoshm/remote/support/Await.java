@@ -18,7 +18,8 @@ public final class Await
     /**
      * Polls {@code condition} until it holds, failing with {@code description} once {@code timeout} has passed.
      */
-    public static void until(final Duration timeout, final BooleanSupplier condition, final Supplier<String> description)
+    public static void until(final Duration timeout, final BooleanSupplier condition,
+        final Supplier<String> description)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
         long parkNs = TimeUnit.MICROSECONDS.toNanos(100);

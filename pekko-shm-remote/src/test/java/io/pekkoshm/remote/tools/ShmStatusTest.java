@@ -2,7 +2,6 @@ package io.pekkoshm.remote.tools;
 
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
@@ -11,7 +10,6 @@ import io.pekkoshm.remote.tools.StatusReport.CounterSet;
 import io.pekkoshm.remote.tools.StatusReport.DriverState;
 import io.pekkoshm.remote.tools.StatusReport.NodeStatus;
 import io.pekkoshm.remote.transport.TransportCounters;
-import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
@@ -122,9 +120,12 @@ class ShmStatusTest
 
         final CounterSet countersOfA = nodeA.counters().orElseThrow(() -> new AssertionError(report.toString()));
         final CounterSet countersOfB = nodeB.counters().orElseThrow(() -> new AssertionError(report.toString()));
-        assertTrue(countersOfA.value(TransportCounters.MESSAGES_RECEIVED_TYPE_ID).orElse(0) >= count, countersOfA::toString);
-        assertTrue(countersOfA.value(TransportCounters.MESSAGES_SENT_TYPE_ID).orElse(0) >= count, countersOfA::toString);
-        assertTrue(countersOfB.value(TransportCounters.MESSAGES_SENT_TYPE_ID).orElse(0) >= count, countersOfB::toString);
+        assertTrue(countersOfA.value(TransportCounters.MESSAGES_RECEIVED_TYPE_ID).orElse(0) >= count,
+            countersOfA::toString);
+        assertTrue(countersOfA.value(TransportCounters.MESSAGES_SENT_TYPE_ID).orElse(0) >= count,
+            countersOfA::toString);
+        assertTrue(countersOfB.value(TransportCounters.MESSAGES_SENT_TYPE_ID).orElse(0) >= count,
+            countersOfB::toString);
         assertTrue(countersOfB.value(TransportCounters.BYTES_SENT_TYPE_ID).orElse(0) > 0, countersOfB::toString);
         assertTrue(countersOfB.value(TransportCounters.ASSOCIATIONS_TYPE_ID).orElse(0) >= 1, countersOfB::toString);
         for (final int typeId : new int[] {
@@ -186,7 +187,8 @@ class ShmStatusTest
         assertTrue(exited.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
         Files.createDirectories(directory.resolve("nodes"));
         final Path nodeFile = directory.resolve("nodes").resolve("20001.node");
-        Files.writeString(nodeFile, "port=20001\npid=" + exited.pid() + "\nstart=1\naddress=pekko.shm://gone@localhost:20001\n",
+        Files.writeString(nodeFile, "port=20001\npid=" + exited.pid() +
+            "\nstart=1\naddress=pekko.shm://gone@localhost:20001\n",
             StandardCharsets.UTF_8);
 
         final StatusReport report = ShmStatus.collect(directory, directory.resolve("aeron"), DRIVER_TIMEOUT);

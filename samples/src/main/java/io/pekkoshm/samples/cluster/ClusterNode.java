@@ -129,7 +129,8 @@ public final class ClusterNode
                     }
                     else
                     {
-                        done.completeExceptionally(new SampleFailure("the greeter did not answer: " + answer.failure()));
+                        done.completeExceptionally(new SampleFailure("the greeter did not answer: " +
+                            answer.failure()));
                     }
                     return Behaviors.same();
                 })
@@ -157,7 +158,10 @@ public final class ClusterNode
         }
     }
 
-    /** Pekko's convergence rule for one data center: no Joining or WeaklyUp member, every Up or Leaving one has seen the state. */
+    /**
+     * Pekko's convergence rule for one data center: no Joining or WeaklyUp member, every Up or Leaving one has seen
+     * the state.
+     */
     static boolean converged(final ClusterEvent.CurrentClusterState state)
     {
         for (final Member member : state.getMembers())

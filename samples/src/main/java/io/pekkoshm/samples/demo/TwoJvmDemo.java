@@ -22,9 +22,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The two-JVM demo: this JVM starts a second one ({@link DemoPeer}); the two talk through shared memory only.
- * The messages are records serialized with the plugin's Kryo serializer. It streams small messages with flow control and prints messages per second, then runs a ping-pong and prints
- * round-trip percentiles, then stops the peer, shuts down, and waits for the host's media driver to exit so that
- * nothing is left behind.
+ * The messages are records serialized with the plugin's Kryo serializer. It streams small messages with flow control
+ * and prints messages per second, then runs a ping-pong and prints round-trip percentiles, then stops the peer, shuts
+ * down, and waits for the host's media driver to exit so that nothing is left behind.
  * <pre>
  *   mvn -q -Pdemo -pl samples -am verify -DskipTests      (see README)
  * </pre>
@@ -54,7 +54,8 @@ public final class TwoJvmDemo
         private int pingsLeft = -1;
         private long sentAt;
 
-        Main(final CompletableFuture<ActorRef> peer, final Semaphore window, final CompletableFuture<Histogram> pingsDone)
+        Main(final CompletableFuture<ActorRef> peer, final Semaphore window,
+            final CompletableFuture<Histogram> pingsDone)
         {
             this.peer = peer;
             this.window = window;
@@ -133,7 +134,8 @@ public final class TwoJvmDemo
             {
                 if (!window.tryAcquire(30, TimeUnit.SECONDS))
                 {
-                    throw new IllegalStateException("no flow-control ack from the peer for 30 s after " + i + " messages");
+                    throw new IllegalStateException("no flow-control ack from the peer for 30 s after " + i +
+                        " messages");
                 }
                 peerActor.tell(new DemoProtocol.Tick(i, padding), main);
             }
@@ -142,17 +144,21 @@ public final class TwoJvmDemo
                 throw new IllegalStateException("the peer did not acknowledge every stream message");
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("stream:    %,d messages (records of ~%d bytes, Kryo) in %.2f s = %,.0f msgs/s (window %,d)%n",
+            System.out.printf(
+                "stream:    %,d messages (records of ~%d bytes, Kryo) in %.2f s = %,.0f msgs/s (window %,d)%n",
                 STREAM_MESSAGES, MESSAGE_SIZE, seconds, STREAM_MESSAGES / seconds, WINDOW);
 
             main.tell("start-pings", ActorRef.noSender());
             final Histogram h = Samples.await(pings, Duration.ofMinutes(5), "end of the ping-pong", peer);
-            System.out.printf("ping-pong: %,d round trips, microseconds p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+            System.out.printf(
+                "ping-pong: %,d round trips, microseconds p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                 h.getTotalCount(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
                 h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
 
             final ShmCountersSnapshot c = ShmRemote.get(system).counters();
-            System.out.printf("counters:  sent %,d msgs / %,d bytes, received %,d msgs, batches %,d, back-pressure %,d, dropped %,d%n",
+            System.out.printf(
+                "counters:  sent %,d msgs / %,d bytes, received %,d msgs, batches %,d, back-pressure %,d, " +
+                "dropped %,d%n",
                 c.messagesSent(), c.bytesSent(), c.messagesReceived(), c.batchesSent(), c.backPressureEvents(),
                 c.messagesDropped());
 

@@ -341,8 +341,8 @@ public final class MarketData
                         windowFull++;
                         if (!window.tryAcquire(30, TimeUnit.SECONDS))
                         {
-                            throw new SampleFailure(consumer.path().address() + " acknowledged nothing for 30 s after " +
-                                i + " quotes");
+                            throw new SampleFailure(consumer.path().address() +
+                                " acknowledged nothing for 30 s after " + i + " quotes");
                         }
                     }
                     consumer.tell(quote, feed);

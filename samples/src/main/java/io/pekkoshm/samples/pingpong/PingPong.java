@@ -84,7 +84,8 @@ public final class PingPong
             final long roundTrip = System.nanoTime() - sentAt;
             if (answer.sequence() != sequence)
             {
-                done.completeExceptionally(new SampleFailure("pong " + answer.sequence() + " answered ping " + sequence));
+                done.completeExceptionally(new SampleFailure("pong " + answer.sequence() + " answered ping " +
+                    sequence));
                 return;
             }
             if (sequence >= warmUp)
@@ -135,7 +136,8 @@ public final class PingPong
 
                 pinger.tell(new Pinger.Start(warmUp, roundTrips), ActorRef.noSender());
                 final Histogram h = Samples.await(done,
-                    Duration.ofSeconds(60).plusMillis(TimeUnit.NANOSECONDS.toMillis(10_000_000L * (warmUp + roundTrips))),
+                    Duration.ofSeconds(60)
+                        .plusMillis(TimeUnit.NANOSECONDS.toMillis(10_000_000L * (warmUp + roundTrips))),
                     "end of the round trips", pongJvm);
                 Samples.say(String.format("ping-pong: %,d round trips (after %,d not measured), microseconds: %s",
                     h.getTotalCount(), warmUp, Samples.percentilesMicros(h)));
