@@ -45,9 +45,10 @@ class DocsConfigurationTest
     private static final String UPDATE_PROPERTY = "docs.update";
     private static final String FIX =
         "To bring " + PAGE + " in step, run\n" +
-        "  mvn -o -B -pl pekko-shm-remote verify -Dtest=DocsConfigurationTest -Dsurefire.failIfNoSpecifiedTests=false " +
-        "-Dmaven.javadoc.skip=true -D" + UPDATE_PROPERTY + "=true\n" +
-        "which copies the files into their blocks, then commit " + PAGE + " (or paste each file into its block by hand).";
+        "  mvn -o -B -pl pekko-shm-remote verify -Dtest=DocsConfigurationTest " +
+        "-Dsurefire.failIfNoSpecifiedTests=false -Dmaven.javadoc.skip=true -D" + UPDATE_PROPERTY + "=true\n" +
+        "which copies the files into their blocks, then commit " + PAGE +
+        " (or paste each file into its block by hand).";
 
     /** A block of the page: the file its marker names and the lines between its fences (0-based, end exclusive). */
     record Block(String file, int firstLine, int endLine)

@@ -45,7 +45,8 @@ class ReferenceConfDocumentationTest
         {
             throw new AssertionError(ex);
         }
-        return ConfigFactory.parseURL(url, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        return ConfigFactory.parseURL(url,
+            ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
     }
 
     private static Set<String> leafKeys(final Config shm)

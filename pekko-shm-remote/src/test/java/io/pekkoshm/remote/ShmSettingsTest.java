@@ -27,11 +27,14 @@ class ShmSettingsTest
     }
 
     /** Asserts the setting is refused with a message naming the full key and (one rendering of) the bad value. */
-    private static ShmConfigurationException assertRejected(final String hocon, final String key, final String... valueRenderings)
+    private static ShmConfigurationException assertRejected(final String hocon, final String key,
+        final String... valueRenderings)
     {
-        final ShmConfigurationException ex = assertThrows(ShmConfigurationException.class, () -> settings(hocon), hocon);
+        final ShmConfigurationException ex = assertThrows(ShmConfigurationException.class, () -> settings(hocon),
+            hocon);
         final String message = ex.getMessage();
-        assertTrue(message.contains("pekko.remote.shm." + key), "message should name pekko.remote.shm." + key + ": " + message);
+        assertTrue(message.contains("pekko.remote.shm." + key), "message should name pekko.remote.shm." + key + ": " +
+            message);
         boolean namesValue = false;
         for (final String value : valueRenderings)
         {
@@ -178,7 +181,8 @@ class ShmSettingsTest
     @Test
     void shouldRejectPeerTimeoutShorterThanTwiceTheHeartbeatInterval()
     {
-        assertRejected("pekko.remote.shm { heartbeat-interval = 1 s, peer-timeout = 1500 ms }", "peer-timeout", "1500 ms");
+        assertRejected("pekko.remote.shm { heartbeat-interval = 1 s, peer-timeout = 1500 ms }", "peer-timeout",
+            "1500 ms");
     }
 
     @Test
@@ -225,7 +229,8 @@ class ShmSettingsTest
     @Test
     void shouldRejectNonBooleanTerminateOnPeerProcessExit()
     {
-        assertRejected("pekko.remote.shm.terminate-on-peer-process-exit = maybe", "terminate-on-peer-process-exit", "maybe");
+        assertRejected("pekko.remote.shm.terminate-on-peer-process-exit = maybe", "terminate-on-peer-process-exit",
+            "maybe");
     }
 
     @Test

@@ -20,20 +20,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe: {@link #create()} may be called from any thread.
  */
-final class KryoFactory {
+final class KryoFactory
+{
     private final KryoSettings settings;
     private final ExtendedActorSystem system;
     private final Map<Class<?>, Integer> fingerprints;
     private final AtomicLong created = new AtomicLong();
 
-    KryoFactory(final KryoSettings settings, final ExtendedActorSystem system) {
+    KryoFactory(final KryoSettings settings, final ExtendedActorSystem system)
+    {
         this.settings = settings;
         this.system = system;
         this.fingerprints = ClassFingerprint.of(settings.classes().keySet());
     }
 
     /** @return a new, fully configured Kryo instance (not thread-safe itself). */
-    Kryo create() {
+    Kryo create()
+    {
         final boolean strict = settings.mode() == KryoSettings.Mode.STRICT;
         final ShmClassResolver resolver = new ShmClassResolver(strict);
         final Kryo kryo = new ShmKryo(resolver);
@@ -48,33 +51,39 @@ final class KryoFactory {
         kryo.addDefaultSerializer(Object[].class, new BoundedSerializers.ArrayFactory());
 
         BuiltInRegistrations.register(kryo, resolver, system);
-        for (final Map.Entry<Class<?>, Integer> e : settings.classes().entrySet()) {
+        for (final Map.Entry<Class<?>, Integer> e : settings.classes().entrySet())
+        {
             final Class<?> type = e.getKey();
             final Serializer<?> serializer = kryo.getDefaultSerializer(type);
-            kryo.register(new ShmClassResolver.UserRegistration(type, serializer, e.getValue(), fingerprints.get(type)));
+            kryo.register(new ShmClassResolver.UserRegistration(type, serializer, e.getValue(),
+                fingerprints.get(type)));
         }
         created.incrementAndGet();
         return kryo;
     }
 
     /** @return how many Kryo instances this factory has made (pool misses and replacements after failures). */
-    long created() {
+    long created()
+    {
         return created.get();
     }
 
     /** Kryo with an unregistered-class message that points at this plugin's configuration. */
-    private static final class ShmKryo extends Kryo {
-        ShmKryo(final ShmClassResolver resolver) {
+    private static final class ShmKryo extends Kryo
+    {
+        ShmKryo(final ShmClassResolver resolver)
+        {
             super(resolver, null);
         }
 
         @Override
         @SuppressWarnings("rawtypes") // Kryo's signature
-        protected String unregisteredClassMessage(final Class type) {
-            return "Class " + type.getName() + " is not registered for Kryo serialization, and "
-                + KryoSettings.ROOT + ".mode = strict accepts registered classes only. Add it to "
-                + KryoSettings.ROOT + ".classes with an id that is the same in every JVM, e.g. \""
-                + type.getName() + "\" = 1xx.";
+        protected String unregisteredClassMessage(final Class type)
+        {
+            return "Class " + type.getName() + " is not registered for Kryo serialization, and " +
+                KryoSettings.ROOT + ".mode = strict accepts registered classes only. Add it to " +
+                KryoSettings.ROOT + ".classes with an id that is the same in every JVM, e.g. \"" +
+                type.getName() + "\" = 1xx.";
         }
     }
 }

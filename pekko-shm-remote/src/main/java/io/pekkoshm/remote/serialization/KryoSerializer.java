@@ -70,11 +70,12 @@ import java.util.function.Supplier;
  *
  * <h2>Errors</h2>
  * A message that cannot be written fails with {@link KryoSerializationException} naming its class and the field path
- * (or {@link KryoPayloadOverflowException}, a {@link BufferOverflowException}, when it does not fit); one that cannot be
- * read fails with {@link NotSerializableException}. Pekko logs either and drops the one message; the association
+ * (or {@link KryoPayloadOverflowException}, a {@link BufferOverflowException}, when it does not fit); one that cannot
+ * be read fails with {@link NotSerializableException}. Pekko logs either and drops the one message; the association
  * survives.
  */
-public final class KryoSerializer extends SerializerWithStringManifest implements ByteBufferSerializer {
+public final class KryoSerializer extends SerializerWithStringManifest implements ByteBufferSerializer
+{
     /** The manifest of every payload: the wire format version. */
     public static final String MANIFEST = "K1";
 
@@ -102,7 +103,8 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
      *
      * @param system the actor system whose configuration, class loader and actor-ref provider are used.
      */
-    public KryoSerializer(final ExtendedActorSystem system) {
+    public KryoSerializer(final ExtendedActorSystem system)
+    {
         this.system = system;
         this.log = Logging.getLogger(system, this);
         this.identifier = system.settings().config().getInt(
@@ -115,7 +117,8 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
         this.bufferOutputs = pool(size, ByteBufferOutput::new);
         this.inputs = pool(size, BoundedByteBufferInput::new);
         kryos.free(factory.create());
-        if (!settings.skippedClassNames().isEmpty()) {
+        if (!settings.skippedClassNames().isEmpty())
+        {
             log.warning(
                 "{}.classes lists classes that are not on the classpath; skipped (mode = class-name): {}",
                 KryoSettings.ROOT, settings.skippedClassNames());
@@ -123,49 +126,61 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
     }
 
     @Override
-    public int identifier() {
+    public int identifier()
+    {
         return identifier;
     }
 
     @Override
-    public String manifest(final Object o) {
+    public String manifest(final Object o)
+    {
         return MANIFEST;
     }
 
     /** @return the settings this serializer was built from. */
-    public KryoSettings settings() {
+    public KryoSettings settings()
+    {
         return settings;
     }
 
     /** @return how many Kryo instances have been created: pool misses plus replacements of instances that failed. */
-    public long kryoInstancesCreated() {
+    public long kryoInstancesCreated()
+    {
         return factory.created();
     }
 
     /** @return the counters since start; cheap enough to poll, each value read independently. */
-    public KryoSerializerStats stats() {
+    public KryoSerializerStats stats()
+    {
         return new KryoSerializerStats(messagesWritten.sum(), bytesWritten.sum(), messagesRead.sum(), bytesRead.sum(),
             writeFailures.sum(), readFailures.sum(), factory.created());
     }
 
     @Override
-    public byte[] toBinary(final Object o) {
+    public byte[] toBinary(final Object o)
+    {
         final Kryo kryo = kryos.obtain();
         final Output output = arrayOutputs.obtain();
         boolean ok = false;
-        try {
+        try
+        {
             kryo.writeClassAndObject(output, o);
             final byte[] bytes = output.toBytes();
             ok = true;
             messagesWritten.increment();
             bytesWritten.add(bytes.length);
             return bytes;
-        } catch (final RuntimeException ex) {
+        }
+        catch (final RuntimeException ex)
+        {
             writeFailures.increment();
             throw writeFailure(o, ex, "max-buffer-size (" + settings.maxBufferSize() + " bytes)");
-        } finally {
+        }
+        finally
+        {
             release(kryo, ok);
-            if (output.getBuffer().length <= settings.initialBufferSize()) {
+            if (output.getBuffer().length <= settings.initialBufferSize())
+            {
                 output.reset();
                 arrayOutputs.free(output);
             }
@@ -180,23 +195,29 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
      * @throws KryoSerializationException   if the message cannot be serialized.
      */
     @Override
-    public void toBinary(final Object o, final ByteBuffer buf) {
+    public void toBinary(final Object o, final ByteBuffer buf)
+    {
         final int start = buf.position();
         final Kryo kryo = kryos.obtain();
         final ByteBufferOutput output = bufferOutputs.obtain();
         boolean ok = false;
-        try {
+        try
+        {
             output.setBuffer(buf);
             kryo.writeClassAndObject(output, o);
             buf.position(output.position());
             ok = true;
             messagesWritten.increment();
             bytesWritten.add(buf.position() - start);
-        } catch (final RuntimeException ex) {
+        }
+        catch (final RuntimeException ex)
+        {
             writeFailures.increment();
             buf.position(start);
             throw writeFailure(o, ex, "the buffer given (" + (buf.limit() - start) + " bytes left)");
-        } finally {
+        }
+        finally
+        {
             output.setBuffer(EMPTY);
             release(kryo, ok);
             bufferOutputs.free(output);
@@ -204,7 +225,8 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
     }
 
     @Override
-    public Object fromBinary(final byte[] bytes, final String manifest) throws NotSerializableException {
+    public Object fromBinary(final byte[] bytes, final String manifest) throws NotSerializableException
+    {
         return fromBinary(ByteBuffer.wrap(bytes), manifest);
     }
 
@@ -216,32 +238,40 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
      *                                  message says which.
      */
     @Override
-    public Object fromBinary(final ByteBuffer buf, final String manifest) throws NotSerializableException {
-        if (!MANIFEST.equals(manifest)) {
-            throw readFailure("Unknown Kryo payload format [" + manifest + "]: this JVM reads ["
-                + MANIFEST + "]; the sender runs an incompatible version of the serializer", null);
+    public Object fromBinary(final ByteBuffer buf, final String manifest) throws NotSerializableException
+    {
+        if (!MANIFEST.equals(manifest))
+        {
+            throw readFailure("Unknown Kryo payload format [" + manifest + "]: this JVM reads [" +
+                MANIFEST + "]; the sender runs an incompatible version of the serializer", null);
         }
         final int start = buf.position();
         final Kryo kryo = kryos.obtain();
         final BoundedByteBufferInput input = inputs.obtain();
         boolean ok = false;
-        try {
+        try
+        {
             input.setBuffer(buf);
             final Object message = kryo.readClassAndObject(input);
             final int end = input.position();
-            if (end != buf.limit()) {
-                throw new IllegalStateException((buf.limit() - end) + " bytes left over after the message ("
-                    + (message == null ? "null" : message.getClass().getName()) + ")");
+            if (end != buf.limit())
+            {
+                throw new IllegalStateException((buf.limit() - end) + " bytes left over after the message (" +
+                    (message == null ? "null" : message.getClass().getName()) + ")");
             }
             buf.position(end);
             ok = true;
             messagesRead.increment();
             bytesRead.add(end - start);
             return message;
-        } catch (final RuntimeException ex) {
-            throw readFailure("Cannot deserialize Kryo payload (" + (buf.limit() - start) + " bytes): "
-                + ex.getMessage(), ex);
-        } finally {
+        }
+        catch (final RuntimeException ex)
+        {
+            throw readFailure("Cannot deserialize Kryo payload (" + (buf.limit() - start) + " bytes): " +
+                ex.getMessage(), ex);
+        }
+        finally
+        {
             input.setBuffer(EMPTY);
             release(kryo, ok);
             inputs.free(input);
@@ -253,11 +283,13 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
      * transport runs in this actor system, in the node's 'messages dropped'), logged as an error (the first ten,
      * then every thousandth) and thrown; the caller drops the message and its association goes on.
      */
-    private KryoDeserializationException readFailure(final String message, final RuntimeException cause) {
+    private KryoDeserializationException readFailure(final String message, final RuntimeException cause)
+    {
         readFailures.increment();
         ShmRemote.countDropped(system);
         final long failures = readFailures.sum();
-        if (failures <= 10 || failures % 1000 == 0) {
+        if (failures <= 10 || failures % 1000 == 0)
+        {
             log.error("Dropped an incoming message: {} ({} Kryo payloads could not be read so far.)", message,
                 failures);
         }
@@ -265,16 +297,21 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
     }
 
     /** A Kryo that failed mid-graph may hold state from it; it is dropped and the pool makes a new one later. */
-    private void release(final Kryo kryo, final boolean ok) {
-        if (ok) {
+    private void release(final Kryo kryo, final boolean ok)
+    {
+        if (ok)
+        {
             kryos.free(kryo);
         }
     }
 
-    private static RuntimeException writeFailure(final Object o, final RuntimeException ex, final String room) {
+    private static RuntimeException writeFailure(final Object o, final RuntimeException ex, final String room)
+    {
         final String type = o == null ? "null" : o.getClass().getName();
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof KryoBufferOverflowException || t instanceof BufferOverflowException) {
+        for (Throwable t = ex; t != null; t = t.getCause())
+        {
+            if (t instanceof KryoBufferOverflowException || t instanceof BufferOverflowException)
+            {
                 return new KryoPayloadOverflowException(
                     "Message of class " + type + " does not fit in " + room + ": " + ex.getMessage(), ex);
             }
@@ -283,10 +320,13 @@ public final class KryoSerializer extends SerializerWithStringManifest implement
             "Cannot serialize message of class " + type + " with Kryo: " + ex.getMessage(), ex);
     }
 
-    private static <T> Pool<T> pool(final int size, final Supplier<T> create) {
-        return new Pool<>(true, false, size) {
+    private static <T> Pool<T> pool(final int size, final Supplier<T> create)
+    {
+        return new Pool<>(true, false, size)
+        {
             @Override
-            protected T create() {
+            protected T create()
+            {
                 return create.get();
             }
         };

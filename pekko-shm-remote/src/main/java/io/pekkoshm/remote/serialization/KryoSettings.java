@@ -24,7 +24,8 @@ import java.util.TreeMap;
  *
  * <p>Immutable and safe to share between threads.
  */
-public final class KryoSettings {
+public final class KryoSettings
+{
     /** The config root of the serializer's settings. */
     public static final String ROOT = "pekko.remote.shm.kryo";
     /** The smallest id a user class may have: 0-99 belong to the built-in table ({@link BuiltInRegistrations}). */
@@ -33,7 +34,8 @@ public final class KryoSettings {
     public static final int MAX_USER_ID = (1 << 30) - 1;
 
     /** Which classes a JVM writes and accepts; see the {@code mode} key. */
-    public enum Mode {
+    public enum Mode
+    {
         /** Only registered classes are written and read. */
         STRICT,
         /** Registered classes go by id, any other class by name. */
@@ -55,7 +57,8 @@ public final class KryoSettings {
         final int initialBufferSize,
         final int maxBufferSize,
         final int poolSize,
-        final int maxDepth) {
+        final int maxDepth)
+    {
         this.mode = mode;
         this.classes = classes;
         this.skippedClassNames = skippedClassNames;
@@ -74,18 +77,20 @@ public final class KryoSettings {
      * @throws ShmConfigurationException if a key is missing or a value is invalid; the message names the key and
      *                                   value.
      */
-    public static KryoSettings fromConfig(final Config config, final ClassLoader classLoader) {
+    public static KryoSettings fromConfig(final Config config, final ClassLoader classLoader)
+    {
         final SettingsReader r = new SettingsReader(config.getConfig(ROOT), ROOT);
 
         final String modeName = r.string("mode");
-        final Mode mode = switch (modeName) {
+        final Mode mode = switch (modeName)
+        {
             case "strict" -> Mode.STRICT;
             case "class-name" -> Mode.CLASS_NAME;
             default -> throw r.reject("mode", modeName, "is not a mode; use 'strict' or 'class-name'");
         };
 
-        final int initialBufferSize = (int) r.bytesInRange("initial-buffer-size", 1, Integer.MAX_VALUE - 8);
-        final int maxBufferSize = (int) r.bytesInRange("max-buffer-size", initialBufferSize, Integer.MAX_VALUE - 8);
+        final int initialBufferSize = (int)r.bytesInRange("initial-buffer-size", 1, Integer.MAX_VALUE - 8);
+        final int maxBufferSize = (int)r.bytesInRange("max-buffer-size", initialBufferSize, Integer.MAX_VALUE - 8);
         final int poolSize = r.intInRange("pool-size", 1, Integer.MAX_VALUE);
         final int maxDepth = r.intInRange("max-depth", 1, Integer.MAX_VALUE);
 
@@ -97,74 +102,91 @@ public final class KryoSettings {
     }
 
     /** @return which classes this JVM writes and accepts. */
-    public Mode mode() {
+    public Mode mode()
+    {
         return mode;
     }
 
     /** @return registered user classes and their ids, ordered by id; unmodifiable. */
-    public Map<Class<?>, Integer> classes() {
+    public Map<Class<?>, Integer> classes()
+    {
         return classes;
     }
 
     /** @return class names listed in {@code classes} but missing from the classpath (class-name mode only). */
-    public List<String> skippedClassNames() {
+    public List<String> skippedClassNames()
+    {
         return skippedClassNames;
     }
 
     /** @return initial size in bytes of a pooled array-path output buffer. */
-    public int initialBufferSize() {
+    public int initialBufferSize()
+    {
         return initialBufferSize;
     }
 
     /** @return the largest payload in bytes the array-based toBinary produces. */
-    public int maxBufferSize() {
+    public int maxBufferSize()
+    {
         return maxBufferSize;
     }
 
     /** @return how many Kryo instances and buffers the pools keep. */
-    public int poolSize() {
+    public int poolSize()
+    {
         return poolSize;
     }
 
     /** @return the deepest object graph written or read. */
-    public int maxDepth() {
+    public int maxDepth()
+    {
         return maxDepth;
     }
 
     private static Map<Class<?>, Integer> readClasses(
-        final SettingsReader r, final Mode mode, final ClassLoader classLoader, final List<String> skipped) {
+        final SettingsReader r, final Mode mode, final ClassLoader classLoader, final List<String> skipped)
+    {
         final ConfigObject table = r.object("classes");
         final Map<Integer, String> nameById = new HashMap<>();
         final Map<Class<?>, String> nameByClass = new HashMap<>();
         final TreeMap<Integer, Class<?>> byId = new TreeMap<>();
 
-        for (final Map.Entry<String, ConfigValue> entry : new TreeMap<>(table).entrySet()) {
+        for (final Map.Entry<String, ConfigValue> entry : new TreeMap<>(table).entrySet())
+        {
             final String name = entry.getKey();
             final String path = "classes.\"" + name + "\"";
             final ConfigValue value = entry.getValue();
-            if (value.valueType() != ConfigValueType.NUMBER || !(value.unwrapped() instanceof Integer)) {
+            if (value.valueType() != ConfigValueType.NUMBER || !(value.unwrapped() instanceof Integer))
+            {
                 throw r.reject(path, value.unwrapped(),
-                    "expected an integer class id, got " + value.valueType() + " " + value.render()
-                        + (value.valueType() == ConfigValueType.OBJECT
-                        ? " (quote class names, which contain dots: \"com.example.Foo\" = 100)" : ""));
+                    "expected an integer class id, got " + value.valueType() + " " + value.render() +
+                        (value.valueType() == ConfigValueType.OBJECT ?
+                        " (quote class names, which contain dots: \"com.example.Foo\" = 100)" : ""));
             }
-            final int id = (Integer) value.unwrapped();
-            if (id < MIN_USER_ID || id > MAX_USER_ID) {
+            final int id = (Integer)value.unwrapped();
+            if (id < MIN_USER_ID || id > MAX_USER_ID)
+            {
                 throw r.reject(path, value.unwrapped(),
-                    "id " + id + " is out of range: user class ids are " + MIN_USER_ID + " to " + MAX_USER_ID
-                        + " (0-" + (MIN_USER_ID - 1) + " belong to the serializer's built-in table)");
+                    "id " + id + " is out of range: user class ids are " + MIN_USER_ID + " to " + MAX_USER_ID +
+                        " (0-" + (MIN_USER_ID - 1) + " belong to the serializer's built-in table)");
             }
             final String otherName = nameById.putIfAbsent(id, name);
-            if (otherName != null) {
+            if (otherName != null)
+            {
                 throw r.reject(
-                    path, value.unwrapped(), "id " + id + " is also given to \"" + otherName + "\"; ids must be unique");
+                    path, value.unwrapped(), "id " + id + " is also given to \"" + otherName +
+                    "\"; ids must be unique");
             }
 
             final Class<?> type;
-            try {
+            try
+            {
                 type = loadClass(name, classLoader);
-            } catch (final ClassNotFoundException ex) {
-                if (mode == Mode.CLASS_NAME) {
+            }
+            catch (final ClassNotFoundException ex)
+            {
+                if (mode == Mode.CLASS_NAME)
+                {
                     skipped.add(name);
                     continue;
                 }
@@ -172,12 +194,14 @@ public final class KryoSettings {
                     "class \"" + name + "\" is not on the classpath (mode = strict requires every listed class)", ex);
             }
             final int builtInId = BuiltInRegistrations.idOf(type);
-            if (builtInId >= 0) {
+            if (builtInId >= 0)
+            {
                 throw r.reject(path, value.unwrapped(),
                     "class \"" + name + "\" is in the serializer's built-in table (id " + builtInId + "); remove it");
             }
             final String sameClass = nameByClass.putIfAbsent(type, name);
-            if (sameClass != null) {
+            if (sameClass != null)
+            {
                 throw r.reject(
                     path, value.unwrapped(),
                     "\"" + name + "\" is the same class as \"" + sameClass + "\"; list it once");
@@ -191,12 +215,15 @@ public final class KryoSettings {
     }
 
     /** Loads a class by binary name, JVM array name ({@code [Lcom.Foo;}) or source array name ({@code com.Foo[]}). */
-    static Class<?> loadClass(final String name, final ClassLoader classLoader) throws ClassNotFoundException {
-        if (name.endsWith("[]")) {
+    static Class<?> loadClass(final String name, final ClassLoader classLoader) throws ClassNotFoundException
+    {
+        if (name.endsWith("[]"))
+        {
             final Class<?> component = loadClass(name.substring(0, name.length() - 2), classLoader);
             return Array.newInstance(component, 0).getClass();
         }
-        return switch (name) {
+        return switch (name)
+        {
             case "boolean" -> boolean.class;
             case "byte" -> byte.class;
             case "short" -> short.class;
@@ -210,8 +237,10 @@ public final class KryoSettings {
     }
 
     @Override
-    public String toString() {
-        return "KryoSettings{mode=" + mode + ", classes=" + classes.size() + ", initialBufferSize=" + initialBufferSize
-            + ", maxBufferSize=" + maxBufferSize + ", poolSize=" + poolSize + ", maxDepth=" + maxDepth + '}';
+    public String toString()
+    {
+        return "KryoSettings{mode=" + mode + ", classes=" + classes.size() + ", initialBufferSize=" +
+            initialBufferSize +
+            ", maxBufferSize=" + maxBufferSize + ", poolSize=" + poolSize + ", maxDepth=" + maxDepth + '}';
     }
 }

@@ -103,7 +103,8 @@ final class DirectRemoteActorRef extends RemoteActorRef implements DirectRef
     static boolean isPriority(final Object message)
     {
         return message instanceof PriorityMessage ||
-            (message instanceof ActorSelectionMessage && ((ActorSelectionMessage)message).msg() instanceof PriorityMessage);
+            (message instanceof ActorSelectionMessage &&
+                ((ActorSelectionMessage)message).msg() instanceof PriorityMessage);
     }
 
     /** A child path of a direct ref is a direct ref too (actorSelection and remote paths walk this way). */

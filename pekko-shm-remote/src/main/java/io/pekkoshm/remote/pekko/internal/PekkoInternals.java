@@ -13,10 +13,10 @@ import scala.Option;
  * written against Pekko {@value #WRITTEN_AGAINST}. {@code PekkoInternalsCompatibilityTest} fails loudly when the Pekko
  * on the classpath is another minor version or lacks what is used here; at run time {@link #checkVersion} logs it.
  * <p>
- * Used here: {@code org.apache.pekko.event.AddressTerminatedTopic} and {@code org.apache.pekko.actor.AddressTerminated}:
- * publishing on that topic is what Pekko's own RemoteWatcher does when it gives up on a node, and what makes
- * {@code DeathWatch} deliver {@code Terminated} for every watched actor of that node; {@code RemoteActorRefProvider}'s
- * {@code quarantine} ({@link #quarantine}).
+ * Used here: {@code org.apache.pekko.event.AddressTerminatedTopic} and
+ * {@code org.apache.pekko.actor.AddressTerminated}: publishing on that topic is what Pekko's own RemoteWatcher does
+ * when it gives up on a node, and what makes {@code DeathWatch} deliver {@code Terminated} for every watched actor of
+ * that node; {@code RemoteActorRefProvider}'s {@code quarantine} ({@link #quarantine}).
  * <p>
  * Used by the direct path, in this package too: {@code io.pekkoshm.remote.ShmRemoteProvider} and
  * {@code io.pekkoshm.remote.ShmClusterProvider} subclass Pekko's {@code RemoteActorRefProvider} and

@@ -31,7 +31,8 @@ class PekkoInternalsCompatibilityTest
 
     private static String changed(final String what)
     {
-        return "Pekko " + org.apache.pekko.Version.current() + " changed an internal that pekko-shm-remote uses: " + what +
+        return "Pekko " + org.apache.pekko.Version.current() + " changed an internal that pekko-shm-remote uses: " +
+            what +
             ". Update io.pekkoshm.remote.pekko.internal.PekkoInternals (and its WRITTEN_AGAINST) for this Pekko.";
     }
 
@@ -68,7 +69,8 @@ class PekkoInternalsCompatibilityTest
     void shouldRecogniseTheHeartbeatsOfRemoteWatchAndClusterAsPriorityMessages()
     {
         for (final String heartbeat : java.util.List.of("org.apache.pekko.remote.RemoteWatcher$Heartbeat$",
-            "org.apache.pekko.remote.RemoteWatcher$HeartbeatRsp", "org.apache.pekko.cluster.ClusterHeartbeatSender$Heartbeat",
+            "org.apache.pekko.remote.RemoteWatcher$HeartbeatRsp",
+            "org.apache.pekko.cluster.ClusterHeartbeatSender$Heartbeat",
             "org.apache.pekko.cluster.ClusterHeartbeatSender$HeartbeatRsp"))
         {
             assertTrue(org.apache.pekko.remote.PriorityMessage.class.isAssignableFrom(pekkoClass(heartbeat)),
@@ -89,7 +91,8 @@ class PekkoInternalsCompatibilityTest
         }
         catch (final NoSuchMethodException ex)
         {
-            return fail(changed(owner.getName() + "." + name + java.util.Arrays.toString(parameters) + " no longer exists"));
+            return fail(changed(owner.getName() + "." + name + java.util.Arrays.toString(parameters) +
+                " no longer exists"));
         }
     }
 
@@ -126,7 +129,8 @@ class PekkoInternalsCompatibilityTest
         assertTrue(Modifier.isStatic(get.getModifiers()), changed(TOPIC + ".get(ActorSystem) is no longer static"));
         assertEquals(topic, get.getReturnType(), changed(TOPIC + ".get(ActorSystem) no longer returns the topic"));
         final Method publish = method(topic, "publish", addressTerminated);
-        assertEquals(void.class, publish.getReturnType(), changed(TOPIC + ".publish(AddressTerminated) changed its result"));
+        assertEquals(void.class, publish.getReturnType(),
+            changed(TOPIC + ".publish(AddressTerminated) changed its result"));
     }
 
     @Test
@@ -145,7 +149,8 @@ class PekkoInternalsCompatibilityTest
         }
         assertTrue(Modifier.isPublic(constructor.getModifiers()));
         final Method address = method(addressTerminated, "address");
-        assertEquals(Address.class, address.getReturnType(), changed(ADDRESS_TERMINATED + ".address() changed its type"));
+        assertEquals(Address.class, address.getReturnType(),
+            changed(ADDRESS_TERMINATED + ".address() changed its type"));
     }
 
     /**
@@ -205,12 +210,14 @@ class PekkoInternalsCompatibilityTest
             "tempContainer[]"), makers,
             changed("RemoteActorRefProvider's methods returning refs are not the ones ShmRemoteProvider and " +
                 "ShmClusterProvider were written for (rootGuardianAt, resolveActorRef(ActorPath), " +
-                "internalResolveActorRef, resolveActorRefWithLocalAddress wrap; actorOf wraps remote-deployed children)"));
+                "internalResolveActorRef, resolveActorRefWithLocalAddress wrap; actorOf wraps remote-deployed " +
+                "children)"));
         for (final Class<?> provider :
             java.util.List.of(io.pekkoshm.remote.ShmRemoteProvider.class, io.pekkoshm.remote.ShmClusterProvider.class))
         {
             declared(provider, "rootGuardianAt", Address.class);
-            declared(provider, "actorOf", org.apache.pekko.actor.ActorSystemImpl.class, org.apache.pekko.actor.Props.class,
+            declared(provider, "actorOf", org.apache.pekko.actor.ActorSystemImpl.class,
+                org.apache.pekko.actor.Props.class,
                 org.apache.pekko.actor.InternalActorRef.class, org.apache.pekko.actor.ActorPath.class, boolean.class,
                 scala.Option.class, boolean.class, boolean.class);
             declared(provider, "internalResolveActorRef", String.class);
@@ -240,11 +247,14 @@ class PekkoInternalsCompatibilityTest
         final java.nio.file.Path directory = io.pekkoshm.remote.support.ShmTestDirectory.newPath("cluster-provider");
         final ActorSystem system = ActorSystem.create("cluster", ConfigFactory.parseString(
             "pekko.actor.provider = \"io.pekkoshm.remote.ShmClusterProvider\"\n" +
-            "pekko.cluster.jmx.enabled = off\n").withFallback(io.pekkoshm.remote.support.EmbeddedNodes.config(directory, 0)));
+            "pekko.cluster.jmx.enabled = off\n").withFallback(io.pekkoshm.remote.support.EmbeddedNodes.config(directory,
+                0)));
         try
         {
+            final org.apache.pekko.actor.ExtendedActorSystem extended =
+                (org.apache.pekko.actor.ExtendedActorSystem)system;
             final org.apache.pekko.remote.RemoteActorRefProvider provider =
-                (org.apache.pekko.remote.RemoteActorRefProvider)((org.apache.pekko.actor.ExtendedActorSystem)system).provider();
+                (org.apache.pekko.remote.RemoteActorRefProvider)extended.provider();
             assertTrue(provider.settings().HasCluster(), changed("HasCluster for a cluster provider subclass"));
             // the typed Receptionist decides cluster or node-local from the actor system's own settings
             assertTrue(system.settings().HasCluster(), changed("the actor system's HasCluster"));
@@ -257,18 +267,21 @@ class PekkoInternalsCompatibilityTest
                     org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system)).ref());
             assertEquals("clusterReceptionist", receptionist.path().name(),
                 "the typed Receptionist must be the cluster one, not node-local: " + receptionist.path());
-            assertTrue(provider.hasClusterOrUseUnsafe(), changed("hasClusterOrUseUnsafe for a cluster provider subclass"));
+            assertTrue(provider.hasClusterOrUseUnsafe(),
+                changed("hasClusterOrUseUnsafe for a cluster provider subclass"));
             final org.apache.pekko.cluster.Cluster cluster = org.apache.pekko.cluster.Cluster.get(system);
             assertEquals("pekko.tcp", cluster.selfAddress().protocol());
             final TestKit probe = new TestKit(system);
             cluster.subscribe(probe.getRef(), org.apache.pekko.cluster.ClusterEvent.MemberUp.class);
             cluster.join(cluster.selfAddress());
-            probe.fishForMessage(Duration.ofSeconds(30), "member up", m -> m instanceof org.apache.pekko.cluster.ClusterEvent.MemberUp);
+            probe.fishForMessage(Duration.ofSeconds(30), "member up",
+                m -> m instanceof org.apache.pekko.cluster.ClusterEvent.MemberUp);
         }
         finally
         {
             TestKit.shutdownActorSystem(system);
         }
-        assertFalse(java.nio.file.Files.exists(directory), io.pekkoshm.remote.support.ShmTestDirectory.describe(directory));
+        assertFalse(java.nio.file.Files.exists(directory),
+            io.pekkoshm.remote.support.ShmTestDirectory.describe(directory));
     }
 }
