@@ -43,4 +43,11 @@ final class BarrierActor extends AbstractActor
             .match(RouteEnded.class, ended -> path.onRouteEnded(ended.address()))
             .build();
     }
+
+    /** The direct path stops with its actor system: the repeats of errors not logged yet are summarized now. */
+    @Override
+    public void postStop()
+    {
+        path.errors().flush();
+    }
 }

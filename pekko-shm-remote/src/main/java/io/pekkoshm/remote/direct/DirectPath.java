@@ -73,7 +73,7 @@ public final class DirectPath implements DirectInbound
         this.log = Logging.getLogger(system, DirectPath.class);
         this.errors = new ErrorLog(new LoggingAdapterSink(log), SystemNanoClock.INSTANCE, ERROR_SUMMARY_INTERVAL_NS,
             ERROR_LOG_CAPACITY);
-        this.drops = new Drops(routes, system.eventStream(), errors);
+        this.drops = new Drops(routes::countDropped, system.eventStream()::publish, errors);
         final Serialization serialization = SerializationExtension.get(system);
         this.encoder = new OutboundEncoder(system.deadLetters(), serialization, bridge, drops);
         this.deserializer = new InboundDeserializer(serialization);
@@ -198,6 +198,11 @@ public final class DirectPath implements DirectInbound
     LoggingAdapter log()
     {
         return log;
+    }
+
+    ErrorLog errors()
+    {
+        return errors;
     }
 
     Drops dropping()

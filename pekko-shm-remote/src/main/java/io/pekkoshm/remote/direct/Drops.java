@@ -2,11 +2,11 @@ package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.log.ErrorLog;
 import io.pekkoshm.remote.serialization.KryoDeserializationException;
-import io.pekkoshm.remote.transport.DirectRoutes;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Dropped;
-import org.apache.pekko.event.EventStream;
+
+import java.util.function.Consumer;
 
 /**
  * Everything the direct path cannot deliver ends here: counted (in the node's 'messages dropped', and in the direct
@@ -26,20 +26,20 @@ final class Drops
     /** A drop's kind: more messages held for a node than {@code direct.pending-limit}. */
     static final String PENDING_LIMIT = "pending-limit";
 
-    private final DirectRoutes routes;
-    private final EventStream eventStream;
+    private final Runnable countNodeDrop;
+    private final Consumer<Object> publish;
     private final ErrorLog errors;
     private final PerThreadCount count = new PerThreadCount();
 
     /**
-     * @param routes      counts drops in the node's 'messages dropped'.
-     * @param eventStream where {@link Dropped} is published.
-     * @param errors      where drops are reported.
+     * @param countNodeDrop counts one drop in the node's 'messages dropped' (the transport's routes do); any thread.
+     * @param publish       publishes on the actor system's event stream (where {@link Dropped} goes); any thread.
+     * @param errors        where drops are reported.
      */
-    Drops(final DirectRoutes routes, final EventStream eventStream, final ErrorLog errors)
+    Drops(final Runnable countNodeDrop, final Consumer<Object> publish, final ErrorLog errors)
     {
-        this.routes = routes;
-        this.eventStream = eventStream;
+        this.countNodeDrop = countNodeDrop;
+        this.publish = publish;
         this.errors = errors;
     }
 
@@ -102,7 +102,7 @@ final class Drops
     {
         if (!(cause instanceof KryoDeserializationException))
         {
-            routes.countDropped(); // the Kryo serializer counts its own failures
+            countNodeDrop.run(); // the Kryo serializer counts its own failures
         }
         count.increment();
         errors.record(ErrorLog.Severity.WARNING, "undecodable:" + from + ':' + serializerId + ':' + manifest,
@@ -120,7 +120,7 @@ final class Drops
      */
     void quarantined(final Address from, final long uid)
     {
-        routes.countDropped();
+        countNodeDrop.run();
         errors.record(ErrorLog.Severity.WARNING, "quarantined:" + from + ':' + uid,
             "Dropping direct messages from " + from + " (Pekko uid " + uid + "): classic remoting has quarantined " +
             "that incarnation of the node (see its QuarantinedEvent), so its messages are not delivered, neither " +
@@ -131,9 +131,9 @@ final class Drops
     private void countAndPublish(final Object message, final ActorRef sender, final ActorRef recipient,
         final String reason)
     {
-        routes.countDropped();
+        countNodeDrop.run();
         count.increment();
-        eventStream.publish(new Dropped(message, reason, null == sender ? ActorRef.noSender() : sender, recipient));
+        publish.accept(new Dropped(message, reason, null == sender ? ActorRef.noSender() : sender, recipient));
     }
 
     private static String key(final String kind, final Object message, final ActorRef recipient)
