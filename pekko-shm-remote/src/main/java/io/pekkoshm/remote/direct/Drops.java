@@ -62,9 +62,10 @@ final class Drops
         final String reason)
     {
         countAndPublish(message, sender, recipient, reason);
-        errors.record(ErrorLog.Severity.WARNING, key(kind, message, recipient),
-            "Dropped a message of class " + message.getClass().getName() + " to " + recipient + ": " + reason + ". " +
-            "(" + count() + " dropped by the direct path so far; each is published as Dropped.)", null);
+        final String className = message.getClass().getName();
+        errors.record(ErrorLog.Severity.WARNING, key(kind, className, recipient),
+            () -> "Dropped a message of class " + className + " to " + recipient + ": " + reason + ". (" + count() +
+            " dropped by the direct path so far; each is published as Dropped.)", null);
     }
 
     /**
@@ -81,10 +82,11 @@ final class Drops
     {
         final String reason = "it could not be serialized: " + cause;
         countAndPublish(message, sender, recipient, reason);
-        errors.record(ErrorLog.Severity.ERROR, key("unserializable", message, recipient),
-            "Could not serialize a message of class " + message.getClass().getName() + " for " + recipient + ": " +
-            cause.getMessage() + ". Dropped it (" + count() + " dropped by the direct path so far; each is " +
-            "published as Dropped).", cause);
+        final String className = message.getClass().getName();
+        final String problem = cause.getMessage();
+        errors.record(ErrorLog.Severity.ERROR, key("unserializable", className, recipient),
+            () -> "Could not serialize a message of class " + className + " for " + recipient + ": " + problem +
+            ". Dropped it (" + count() + " dropped by the direct path so far; each is published as Dropped).", cause);
     }
 
     /**
@@ -105,27 +107,41 @@ final class Drops
             countNodeDrop.run(); // the Kryo serializer counts its own failures
         }
         count.increment();
+        final String problem = cause.toString();
         errors.record(ErrorLog.Severity.WARNING, "undecodable:" + from + ':' + serializerId + ':' + manifest,
-            "Dropped a message from " + from + " to " + recipient + ": it could not be deserialized (serializer id " +
-            serializerId + ", manifest [" + manifest + "]): " + cause + ". Both nodes need the same serializers and " +
-            "classes.", null);
+            () -> "Dropped a message from " + from + " to " + recipient + ": it could not be deserialized " +
+            "(serializer id " + serializerId + ", manifest [" + manifest + "]): " + problem + ". Both nodes need the " +
+            "same serializers and classes.", null);
+    }
+
+    /**
+     * The error-log key of a quarantined incarnation's drops; a session makes it once, as it may drop every frame.
+     *
+     * @param from the peer's address.
+     * @param uid  the incarnation's Pekko system uid.
+     * @return the key for {@link #quarantined}.
+     */
+    static String quarantineKey(final Address from, final long uid)
+    {
+        return "quarantined:" + from + ':' + uid;
     }
 
     /**
      * A direct frame of a peer incarnation classic remoting has quarantined (on the node agent's thread): not
      * decoded, counted in the node's 'messages dropped', reported.
      *
+     * @param key  {@link #quarantineKey} of the incarnation.
      * @param from the peer's address.
      * @param uid  the quarantined incarnation's Pekko system uid.
      */
-    void quarantined(final Address from, final long uid)
+    void quarantined(final String key, final Address from, final long uid)
     {
         countNodeDrop.run();
-        errors.record(ErrorLog.Severity.WARNING, "quarantined:" + from + ':' + uid,
-            "Dropping direct messages from " + from + " (Pekko uid " + uid + "): classic remoting has quarantined " +
-            "that incarnation of the node (see its QuarantinedEvent), so its messages are not delivered, neither " +
-            "classic nor direct ones. Each is counted in 'messages dropped'. Restarting that node (a new uid) makes " +
-            "it reachable again.", null);
+        errors.record(ErrorLog.Severity.WARNING, key,
+            () -> "Dropping direct messages from " + from + " (Pekko uid " + uid + "): classic remoting has " +
+            "quarantined that incarnation of the node (see its QuarantinedEvent), so its messages are not " +
+            "delivered, neither classic nor direct ones. Each is counted in 'messages dropped'. Restarting that " +
+            "node (a new uid) makes it reachable again.", null);
     }
 
     private void countAndPublish(final Object message, final ActorRef sender, final ActorRef recipient,
@@ -136,8 +152,8 @@ final class Drops
         publish.accept(new Dropped(message, reason, null == sender ? ActorRef.noSender() : sender, recipient));
     }
 
-    private static String key(final String kind, final Object message, final ActorRef recipient)
+    private static String key(final String kind, final String className, final ActorRef recipient)
     {
-        return kind + ':' + message.getClass().getName() + ':' + recipient.path().address();
+        return kind + ':' + className + ':' + recipient.path().address();
     }
 }

@@ -34,6 +34,8 @@ final class InboundSession implements DirectSession
     private final QuarantinedPeers quarantinedPeers;
     /** Set (from any thread, once) when classic remoting has quarantined the peer's incarnation. */
     private volatile boolean quarantined;
+    /** The error-log key of this incarnation's drops while quarantined. */
+    private final String quarantineKey;
     private final InboundTable<Recipient> recipients;
     private final InboundTable<ActorRef> senders;
     private final InboundTable<String> manifests;
@@ -52,6 +54,7 @@ final class InboundSession implements DirectSession
         this.path = path;
         this.remoteAddress = remoteAddress;
         this.remoteUid = remoteUid;
+        this.quarantineKey = Drops.quarantineKey(remoteAddress, remoteUid);
         this.recipients = new InboundTable<>(tableSize, "recipient");
         this.senders = new InboundTable<>(tableSize, "sender");
         this.manifests = new InboundTable<>(tableSize, "manifest");
@@ -178,7 +181,7 @@ final class InboundSession implements DirectSession
      */
     private void dropQuarantined()
     {
-        path.dropping().quarantined(remoteAddress, remoteUid);
+        path.dropping().quarantined(quarantineKey, remoteAddress, remoteUid);
     }
 
     boolean isClosed()

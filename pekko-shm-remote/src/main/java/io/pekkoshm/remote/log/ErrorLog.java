@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One log for the errors a component keeps meeting, in the spirit of Aeron's {@code DistinctErrorLog}: each distinct
@@ -90,6 +91,24 @@ public final class ErrorLog
      */
     public boolean record(final Severity severity, final String key, final String message, final Throwable cause)
     {
+        return record(severity, key, () -> message, cause);
+    }
+
+    /**
+     * Records one occurrence of an error, building its line only if it is logged (for errors that can recur on every
+     * message: a repeat within the interval then costs a map lookup and a count, no text).
+     *
+     * @param severity how bad it is (a key keeps the severity of its latest occurrence).
+     * @param key      what makes this error distinct from others; occurrences with the same key are one error.
+     * @param message  builds the full line (what happened, to what, and what to do about it) when it is logged, on
+     *                 the calling thread or, for a summary, on the thread that logs it; the latest one is kept
+     *                 until then, so let it capture only what it prints.
+     * @param cause    the exception behind it, or null; handed to the sink with the first line only.
+     * @return true if this occurrence was logged in full (the key's first), false if counted or summarized.
+     */
+    public boolean record(final Severity severity, final String key, final Supplier<String> message,
+        final Throwable cause)
+    {
         final long nowNs = clock.nanoTime();
         final Line evicted;
         final Line summary;
@@ -106,11 +125,11 @@ public final class ErrorLog
             {
                 evicted = null;
                 entry.repeat(severity, message);
-                summary = nowNs - entry.lastLoggedNs >= summaryIntervalNs ? entry.summarize(nowNs) : null;
-                if (null == summary)
+                if (nowNs - entry.lastLoggedNs < summaryIntervalNs)
                 {
                     return false;
                 }
+                summary = entry.summarize(nowNs);
             }
         }
         if (null != evicted)
@@ -122,7 +141,7 @@ public final class ErrorLog
             summary.logTo(sink);
             return false;
         }
-        sink.log(severity, message, cause);
+        sink.log(severity, message.get(), cause);
         return true;
     }
 
@@ -175,20 +194,20 @@ public final class ErrorLog
     private final class Entry
     {
         private Severity severity;
-        private String latestMessage;
+        private Supplier<String> latestMessage;
         private long lastLoggedNs;
         private long observations = 1;
         /** Occurrences since the key's last line. */
         private long unlogged;
 
-        Entry(final Severity severity, final String message, final long nowNs)
+        Entry(final Severity severity, final Supplier<String> message, final long nowNs)
         {
             this.severity = severity;
             this.latestMessage = message;
             this.lastLoggedNs = nowNs;
         }
 
-        void repeat(final Severity severity, final String message)
+        void repeat(final Severity severity, final Supplier<String> message)
         {
             this.severity = severity;
             this.latestMessage = message;
@@ -196,23 +215,25 @@ public final class ErrorLog
             unlogged++;
         }
 
+        /** The summary line of the repeats since the last line (formatted when it is logged, outside the monitor). */
         Line summarize(final long nowNs)
         {
-            final long seconds = Math.max(1, (nowNs - lastLoggedNs) / 1_000_000_000L);
-            final Line line = new Line(severity, latestMessage + " [repeated " + unlogged + " more time(s) in the " +
-                "last " + seconds + " s, " + observations + " in all; repeats are summarized at most every " +
-                Math.max(1, summaryIntervalNs / 1_000_000_000L) + " s]");
+            final Line line = new Line(severity, latestMessage, unlogged, observations,
+                Math.max(1, (nowNs - lastLoggedNs) / 1_000_000_000L), Math.max(1, summaryIntervalNs / 1_000_000_000L));
             lastLoggedNs = nowNs;
             unlogged = 0;
             return line;
         }
     }
 
-    private record Line(Severity severity, String message)
+    private record Line(Severity severity, Supplier<String> message, long repeats, long observations,
+        long seconds, long intervalSeconds)
     {
         void logTo(final Sink sink)
         {
-            sink.log(severity, message, null);
+            sink.log(severity, message.get() + " [repeated " + repeats + " more time(s) in the last " + seconds +
+                " s, " + observations + " in all; repeats are summarized at most every " + intervalSeconds + " s]",
+                null);
         }
     }
 }

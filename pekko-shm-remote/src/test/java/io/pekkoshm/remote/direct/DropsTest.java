@@ -143,9 +143,9 @@ class DropsTest
     @Test
     void shouldCountEveryQuarantinedFrameInTheNodeAndLogItsIncarnationOnce()
     {
-        drops.quarantined(PEER, 11);
-        drops.quarantined(PEER, 11);
-        drops.quarantined(PEER, 12);
+        drops.quarantined(Drops.quarantineKey(PEER, 11), PEER, 11);
+        drops.quarantined(Drops.quarantineKey(PEER, 11), PEER, 11);
+        drops.quarantined(Drops.quarantineKey(PEER, 12), PEER, 12);
 
         assertEquals(3, nodeDrops);
         assertEquals(0, drops.count(), "quarantined frames count in the node only, as before");

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -135,6 +137,26 @@ class ErrorLogTest
         assertEquals(3, errors.distinctErrors());
 
         assertTrue(errors.record(ErrorLog.Severity.WARNING, "a", "a failed", null), "a is new again");
+    }
+
+    @Test
+    void shouldBuildALineOnlyWhenItIsLogged()
+    {
+        final AtomicInteger built = new AtomicInteger();
+        final Supplier<String> message = () -> "a failed " + built.incrementAndGet();
+
+        errors.record(ErrorLog.Severity.WARNING, "a", message, null);
+        errors.record(ErrorLog.Severity.WARNING, "a", message, null);
+        errors.record(ErrorLog.Severity.WARNING, "a", message, null);
+
+        assertEquals(1, built.get(), "repeats within the interval build no line");
+
+        clock.advance(INTERVAL_NS);
+        errors.record(ErrorLog.Severity.WARNING, "a", message, null);
+
+        assertEquals(2, built.get());
+        assertTrue(lines.get(1).message().startsWith("a failed 2"), lines.get(1).message());
+        assertTrue(lines.get(1).message().contains("repeated 3 more time(s)"), lines.get(1).message());
     }
 
     @Test
