@@ -6,8 +6,9 @@ import org.apache.pekko.actor.Address;
 
 /**
  * Each node's /system/pekko-shm-direct actor. Peers send it their ordering barriers, an {@code Identify} that
- * every actor answers by itself; it receives the answers to this node's own barriers and their timeouts, and flushes
- * the links that hold messages for a full log, and retires the idle links of nodes whose route ended.
+ * every actor answers by itself; it receives the answers to this node's own barriers and their timeouts (handed to
+ * {@link Barriers}), flushes the links that hold messages for a full log ({@link CongestionFlush}), and retires the
+ * idle links of nodes whose route ended. What it calls runs on this actor, one message at a time.
  */
 final class BarrierActor extends AbstractActor
 {
@@ -36,10 +37,17 @@ final class BarrierActor extends AbstractActor
     {
         return receiveBuilder()
             .match(ActorIdentity.class, identity -> identity.correlationId() instanceof Long,
-                identity -> path.onBarrierAnswered((Long)identity.correlationId()))
-            .match(Timeout.class, timeout -> path.onBarrierTimeout(timeout.token()))
-            .matchEquals(FLUSH, flush -> path.onFlush())
+                identity -> path.barriers().onAnswered((Long)identity.correlationId()))
+            .match(Timeout.class, timeout -> path.barriers().onTimeout(timeout.token()))
+            .matchEquals(FLUSH, flush -> path.congestion().onFlush())
             .match(RouteEnded.class, ended -> path.onRouteEnded(ended.address()))
             .build();
+    }
+
+    /** The direct path stops with its actor system: the repeats of errors not logged yet are summarized now. */
+    @Override
+    public void postStop()
+    {
+        path.errors().flush();
     }
 }

@@ -88,12 +88,12 @@ public final class DirectLink
             final Channel current = channel;
             if (null != current)
             {
-                final int result = path.write(current.route, current.compression, ref, message, sender);
-                if (DirectPath.SENT == result || DirectPath.DROPPED == result)
+                final int result = path.encoder().write(current.route, current.compression, ref, message, sender);
+                if (OutboundEncoder.SENT == result || OutboundEncoder.DROPPED == result)
                 {
                     return true;
                 }
-                if (DirectPath.CLOSED == result)
+                if (OutboundEncoder.CLOSED == result)
                 {
                     routeClosed(current);
                     continue; // decided again under the lock: classic, or a new barrier
@@ -190,7 +190,7 @@ public final class DirectLink
         barrierTimedOut = false;
         if (!flushHeld() && CONGESTED == state)
         {
-            path.congested(this);
+            path.congestion().congested(this);
         }
     }
 
@@ -209,13 +209,14 @@ public final class DirectLink
             "pekko.remote.shm.direct.barrier-timeout; {} held message(s) go the classic way, and so do later ones " +
             "until the next barrier, after as long again", address, held.size());
         barrierTimedOut = true;
-        nextBarrierNs = System.nanoTime() + path.barrierTimeoutNs();
+        nextBarrierNs = System.nanoTime() + path.barriers().timeoutNs();
         releaseHeldClassic();
     }
 
     /**
-     * Retires the link if it is idle: classic (or direct on a route that closed), nothing held, no route to its node. Its refs then look their node's
-     * link up again (a new one), so the direct path keeps no link for a node that is gone.
+     * Retires the link if it is idle: classic (or direct on a route that closed), nothing held, no route to its node.
+     * Its refs then look their node's link up again (a new one), so the direct path keeps no link for a node that is
+     * gone.
      *
      * @return true if retired.
      */
@@ -250,7 +251,7 @@ public final class DirectLink
         parked = current;
         state = CONGESTED;
         hold(ref, message, sender);
-        path.congested(this);
+        path.congestion().congested(this);
         return true;
     }
 
@@ -264,12 +265,13 @@ public final class DirectLink
         Held next;
         while (null != (next = held.peekFirst()))
         {
-            final int result = path.write(parked.route, parked.compression, next.ref, next.message, next.sender);
-            if (DirectPath.FULL == result)
+            final int result =
+                path.encoder().write(parked.route, parked.compression, next.ref, next.message, next.sender);
+            if (OutboundEncoder.FULL == result)
             {
                 return false;
             }
-            if (DirectPath.CLOSED == result)
+            if (OutboundEncoder.CLOSED == result)
             {
                 releaseHeldClassic();
                 return false;
@@ -307,7 +309,7 @@ public final class DirectLink
     private void startBarrier()
     {
         state = BARRIER;
-        barrierToken = path.sendBarrier(this);
+        barrierToken = path.barriers().send(this);
     }
 
     private void holdOrSendClassic(final DirectRef ref, final Object message, final ActorRef sender,
@@ -327,9 +329,10 @@ public final class DirectLink
     {
         if (held.size() >= path.pendingLimit())
         {
-            path.drop(message, sender, ref.actorRef(), "more than pekko.remote.shm.direct.pending-limit (" +
-                path.pendingLimit() + ") messages held for " + address + ", while its association comes up or its " +
-                "log is full (the receiver is slower than its senders)");
+            path.dropping().drop(Drops.PENDING_LIMIT, message, sender, ref.actorRef(),
+                "more than pekko.remote.shm.direct.pending-limit (" + path.pendingLimit() + ") messages held for " +
+                address + ", while its association comes up or its log is full (the receiver is slower than its " +
+                "senders)");
             return;
         }
         held.addLast(new Held(ref, message, sender));

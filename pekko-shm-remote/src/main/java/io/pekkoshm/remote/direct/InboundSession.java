@@ -34,7 +34,8 @@ final class InboundSession implements DirectSession
     private final QuarantinedPeers quarantinedPeers;
     /** Set (from any thread, once) when classic remoting has quarantined the peer's incarnation. */
     private volatile boolean quarantined;
-    private long droppedWhileQuarantined;
+    /** The error-log key of this incarnation's drops while quarantined. */
+    private final String quarantineKey;
     private final InboundTable<Recipient> recipients;
     private final InboundTable<ActorRef> senders;
     private final InboundTable<String> manifests;
@@ -53,6 +54,7 @@ final class InboundSession implements DirectSession
         this.path = path;
         this.remoteAddress = remoteAddress;
         this.remoteUid = remoteUid;
+        this.quarantineKey = Drops.quarantineKey(remoteAddress, remoteUid);
         this.recipients = new InboundTable<>(tableSize, "recipient");
         this.senders = new InboundTable<>(tableSize, "sender");
         this.manifests = new InboundTable<>(tableSize, "manifest");
@@ -154,11 +156,11 @@ final class InboundSession implements DirectSession
         final Object message;
         try
         {
-            message = path.deserialize(view(buffer, position, end - position), serializerId, manifest);
+            message = path.deserializer().deserialize(view(buffer, position, end - position), serializerId, manifest);
         }
         catch (final Exception ex)
         {
-            path.onUndecodable(remoteAddress, to, serializerId, manifest, ex);
+            path.dropping().undecodable(remoteAddress, to, serializerId, manifest, ex);
             return;
         }
         path.bridge().deliver(to, recipient.address, message, sender);
@@ -173,19 +175,13 @@ final class InboundSession implements DirectSession
     }
 
     /**
-     * A frame of a quarantined incarnation: not decoded, counted in the node's 'messages dropped', logged once per
-     * association. The tables are not kept up to date any more; a quarantine is never lifted for an open session.
+     * A frame of a quarantined incarnation: not decoded, counted in the node's 'messages dropped', reported through
+     * the direct path's error log (in full once, then summarized). The tables are not kept up to date any more; a
+     * quarantine is never lifted for an open session.
      */
     private void dropQuarantined()
     {
-        path.routes().countDropped();
-        if (0 == droppedWhileQuarantined++)
-        {
-            path.log().warning("Dropping direct messages from {} (Pekko uid {}): classic remoting has quarantined " +
-                "that incarnation of the node (see its QuarantinedEvent), so its messages are not delivered, neither " +
-                "classic nor direct ones. Each is counted in 'messages dropped'; this is logged once per " +
-                "association. Restarting that node (a new uid) makes it reachable again.", remoteAddress, remoteUid);
-        }
+        path.dropping().quarantined(quarantineKey, remoteAddress, remoteUid);
     }
 
     boolean isClosed()
