@@ -357,4 +357,10 @@ public final class DirectLink
     private record Channel(DirectRoute route, OutboundCompression compression)
     {
     }
+
+    /** {@return whether the link writes direct now (diagnostics and tests; the state may change at once)} */
+    boolean isDirect()
+    {
+        return DIRECT == state;
+    }
 }

@@ -80,7 +80,7 @@ public final class DirectPath implements DirectInbound
         // The actor reaches the parts below only through messages they cause, so only after they are set.
         this.barrierActor = system.systemActorOf(Props.create(BarrierActor.class, () -> new BarrierActor(this)),
             ACTOR_NAME);
-        this.barriers = new Barriers(system, bridge, barrierActor, settings.directBarrierTimeout, log);
+        this.barriers = new Barriers(system, bridge, barrierActor, settings.direct().barrierTimeout(), log);
         this.congestion = new CongestionFlush(system.scheduler(), system.dispatcher(), barrierActor);
     }
 
@@ -163,6 +163,16 @@ public final class DirectPath implements DirectInbound
         links.computeIfPresent(address, (key, link) -> link.retireIfIdle() ? null : link);
     }
 
+    /**
+     * {@return whether messages to the node at {@code address} go direct now (diagnostics and tests; the link may
+     * change state at once)}
+     */
+    boolean isDirectTo(final Address address)
+    {
+        final DirectLink link = links.get(address);
+        return null != link && link.isDirect();
+    }
+
     /** {@return how many links the direct path keeps (one per node it sends to, until that node's association ends)} */
     public int linkCount()
     {
@@ -172,7 +182,7 @@ public final class DirectPath implements DirectInbound
     @Override
     public DirectSession open(final Address remoteAddress, final long remoteUid)
     {
-        return new InboundSession(this, remoteAddress, remoteUid, settings.directCompressionTableSize);
+        return new InboundSession(this, remoteAddress, remoteUid, settings.direct().compressionTableSize());
     }
 
     /** How many messages the direct path has dropped (each also counted in the node's 'messages dropped'). */
@@ -232,11 +242,11 @@ public final class DirectPath implements DirectInbound
 
     int pendingLimit()
     {
-        return settings.directPendingLimit;
+        return settings.direct().pendingLimit();
     }
 
     OutboundCompression newCompression()
     {
-        return new OutboundCompression(settings.directCompressionTableSize);
+        return new OutboundCompression(settings.direct().compressionTableSize());
     }
 }

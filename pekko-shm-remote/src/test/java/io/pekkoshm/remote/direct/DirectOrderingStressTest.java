@@ -2,12 +2,14 @@ package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.actor.Terminated;
@@ -166,15 +168,19 @@ class DirectOrderingStressTest
     }
 
     /**
-     * Sends 0..n-1 to whoever sends it n (or -n: pause halfway), in batches between which it lets other actors run, then stops. One
-     * that pauses halfway sends its second half once the first has arrived, when its link is direct; one that does
-     * not usually stops while its messages are still held behind the barrier.
+     * Sends 0..n-1 to whoever sends it n (or -n: pause halfway), in batches between which it lets other actors run,
+     * then stops. One that pauses halfway sends its second half once the first has arrived: the first message of it,
+     * then (once the link has gone through its barrier and writes direct) the rest, so that every round switches a link
+     * to the direct path while the others' senders stop around it; one that does not pause usually stops while its
+     * messages are still held behind the barrier.
      */
     public static final class Sender extends AbstractActor
     {
         static final String RESUME = "resume";
         private static final int BATCH = 25;
         private static final String MORE = "more";
+        private static final String CHECK_DIRECT = "check-direct";
+        private static final Duration CHECK_INTERVAL = Duration.ofMillis(2);
         private ActorRef target;
         private int next;
         private int stopAt;
@@ -195,9 +201,31 @@ class DirectOrderingStressTest
                 .matchEquals(RESUME, resume ->
                 {
                     stopAt = count;
-                    sendBatch();
+                    target.tell(next++, getSelf()); // a link with a route starts its barrier on this one
+                    getSelf().tell(CHECK_DIRECT, getSelf());
+                })
+                .matchEquals(CHECK_DIRECT, check ->
+                {
+                    if (directPath().isDirectTo(target.path().address()) || next >= count - 1)
+                    {
+                        sendBatch(); // direct now (or nothing left to wait with): the rest, then stop
+                    }
+                    else
+                    {
+                        // one more at a time until the link is direct: a stopping neighbour's death notification
+                        // sends the link back to classic, and only a send starts its next barrier
+                        target.tell(next++, getSelf());
+                        getContext().getSystem().scheduler().scheduleOnce(CHECK_INTERVAL, getSelf(), CHECK_DIRECT,
+                            getContext().getDispatcher(), getSelf());
+                    }
                 })
                 .build();
+        }
+
+        private DirectPath directPath()
+        {
+            final ExtendedActorSystem system = (ExtendedActorSystem)getContext().getSystem();
+            return ((DirectPathProvider)system.provider()).directRefs().directPath();
         }
 
         private void sendBatch()
