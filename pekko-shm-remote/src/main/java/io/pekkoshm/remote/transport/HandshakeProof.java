@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.HelloFlyweight;
 import org.agrona.DirectBuffer;
 
 import javax.crypto.Mac;

@@ -18,6 +18,7 @@ import io.pekkoshm.remote.pekko.PeerTermination;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
 import io.pekkoshm.remote.pekko.internal.PekkoInternals;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -153,7 +154,7 @@ public final class ShmTransport implements Transport
             return 0;
         }
         final long largest = settings.blobMaxBytes > 0 ? BlobPool.largestPayload(settings.blobMaxBytes) :
-            ShmSettings.maxMessageLength(settings.termLength) - FrameHeader.LENGTH;
+            ShmSettings.maxMessageLength(settings.termLength) - FrameHeaderFlyweight.LENGTH;
         return (int)Math.min(Integer.MAX_VALUE - 8, largest - CLASSIC_ENVELOPE_MARGIN);
     }
 

@@ -6,6 +6,7 @@ import io.pekkoshm.remote.serialization.KryoMessage;
 import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.apache.pekko.actor.AbstractActor;
@@ -377,7 +378,7 @@ class SharedBlobTest
         try (FileChannel channel = FileChannel.open(blockFile))
         {
             final ByteBuffer bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(bytes, BlobHeader.DATA_OFFSET + dataOffset);
+            channel.read(bytes, BlobHeaderFlyweight.DATA_OFFSET + dataOffset);
             return bytes.flip().getLong();
         }
     }

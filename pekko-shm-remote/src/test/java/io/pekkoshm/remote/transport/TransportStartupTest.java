@@ -6,6 +6,7 @@ import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelection;
@@ -196,7 +197,7 @@ class TransportStartupTest
         assertTrue(countersOfA.associations() >= 1, countersOfA.toString());
         assertTrue(countersOfB.associations() >= 1, countersOfB.toString());
 
-        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeader.LENGTH - ShmTransport.CLASSIC_ENVELOPE_MARGIN;
+        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeaderFlyweight.LENGTH - ShmTransport.CLASSIC_ENVELOPE_MARGIN;
         final TestKit dropped = new TestKit(b);
         b.getEventStream().subscribe(dropped.getRef(), Dropped.class);
         final TestKit sender = new TestKit(b);
@@ -230,7 +231,7 @@ class TransportStartupTest
         final TestKit probe = new TestKit(b);
         b.getEventStream().subscribe(probe.getRef(), Dropped.class);
 
-        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeader.LENGTH - ShmTransport.CLASSIC_ENVELOPE_MARGIN;
+        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeaderFlyweight.LENGTH - ShmTransport.CLASSIC_ENVELOPE_MARGIN;
         int delivered = limit - 4096;
         int dropped = limit + 1;
         assertEquals("delivered", send(probe, sizer, delivered));
