@@ -149,6 +149,8 @@ public final class BlobHeaderFlyweight
     /**
      * CAS of the state alone.
      *
+     * @param expected the state it must have.
+     * @param update   the state it gets.
      * @return whether the state was {@code expected} and is {@code update} now.
      */
     public boolean compareAndSetState(final int expected, final int update)
@@ -175,6 +177,8 @@ public final class BlobHeaderFlyweight
     /**
      * CAS of the whole state word: state and holder pid together.
      *
+     * @param expected the word it must have.
+     * @param update   the word it gets.
      * @return whether the word was {@code expected} and is {@code update} now.
      */
     public boolean compareAndSetStateWord(final long expected, final long update)

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,11 +39,13 @@ import static org.mockito.Mockito.when;
  * malformed, rejected), must hand out only bytes inside the frame, and must keep each session to the outcomes its
  * kind allows. The end-to-end counterpart, through a real node, is {@code InboundDecoderFuzzTest}.
  * <p>
- * The seed is random per run and printed on failure; rerun one with {@code -Dfuzz.seed=<seed>}.
+ * As {@code InboundDecoderFuzzTest}: a fixed seed in the ordinary build, a random one with
+ * {@code -Dfuzz.randomSeed=true} (the fuzz profile), {@code -Dfuzz.decoderFrames} frames; the seed is printed on
+ * failure, and {@code -Dfuzz.seed=<seed>} replays it.
  */
 class InboundFramesFuzzTest
 {
-    private static final int ITERATIONS = 50_000;
+    private static final long DEFAULT_SEED = 0x5EED_F12A_3E5L;
     private static final int ASSOCIATED = 11;
     private static final int ENDED = 12;
     private static final int UNKNOWN = 13;
@@ -80,12 +83,13 @@ class InboundFramesFuzzTest
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void shouldSurviveRandomAndMutatedFramesWithOneVerdictEachAndNoByteOutsideTheFrame()
     {
-        final long seed = Long.getLong("fuzz.seed", new SplittableRandom().nextLong());
+        final long seed = seed();
+        final int iterations = Integer.getInteger("fuzz.decoderFrames", 50_000);
         final SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < ITERATIONS; i++)
+        for (int i = 0; i < iterations; i++)
         {
             final byte[] frame = frame(random);
             final int session = SESSIONS[random.nextInt(SESSIONS.length)];
@@ -100,7 +104,7 @@ class InboundFramesFuzzTest
             }
             catch (final Throwable ex)
             {
-                fail("seed " + seed + " (rerun with -Dfuzz.seed=" + seed + "), iteration " + i + ", session " +
+                fail("seed " + seed + " (replay with -Dfuzz.seed=" + seed + "), iteration " + i + ", session " +
                     session + ", frame " + HexFormat.of().formatHex(frame) + ", outcomes " + recorder.outcomes, ex);
             }
         }
@@ -163,6 +167,16 @@ class InboundFramesFuzzTest
         frames.onFrame(ASSOCIATED, new UnsafeBuffer(frame), 0, frame.length, 0);
         assertEquals(List.of("malformed: the peer sent wire format version " + (FrameHeaderFlyweight.VERSION + 1) +
             ", this node speaks " + FrameHeaderFlyweight.VERSION + InboundFrames.VERSION_REMEDY), recorder.outcomes);
+    }
+
+    private static long seed()
+    {
+        final String configured = System.getProperty("fuzz.seed", "").trim();
+        if (!configured.isEmpty())
+        {
+            return Long.parseLong(configured);
+        }
+        return Boolean.getBoolean("fuzz.randomSeed") ? new SplittableRandom().nextLong() : DEFAULT_SEED;
     }
 
     private void check(final int session, final byte[] frame)
