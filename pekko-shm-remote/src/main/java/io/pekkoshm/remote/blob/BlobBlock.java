@@ -45,7 +45,8 @@ public final class BlobBlock implements AutoCloseable
         this.path = path;
         this.capacity = capacity;
         this.mapping = mapping;
-        this.header = new BlobHeaderFlyweight().wrap(new UnsafeBuffer(mapping, 0, BlobHeaderFlyweight.DATA_OFFSET), 0);
+        this.header = new BlobHeaderFlyweight()
+            .wrap(new UnsafeBuffer(mapping, 0, BlobHeaderFlyweight.DATA_OFFSET), 0);
         this.data = new UnsafeBuffer(mapping, BlobHeaderFlyweight.DATA_OFFSET, (int)capacity);
     }
 
@@ -93,7 +94,8 @@ public final class BlobBlock implements AutoCloseable
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final long fileLength = channel.size();
-            if (fileLength <= BlobHeaderFlyweight.DATA_OFFSET || fileLength - BlobHeaderFlyweight.DATA_OFFSET > MAX_CAPACITY)
+            if (fileLength <= BlobHeaderFlyweight.DATA_OFFSET ||
+                fileLength - BlobHeaderFlyweight.DATA_OFFSET > MAX_CAPACITY)
             {
                 throw new IOException(path + " is not a blob block (" + fileLength + " bytes)");
             }

@@ -579,8 +579,9 @@ public final class BlobPool implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new BlobStoreException("Could not allocate a blob block of " + (BlobHeaderFlyweight.DATA_OFFSET + capacity) +
-                " bytes at " + path + " (" + ex.getMessage() + "; usable space " + usableSpace() + " bytes). /dev/shm " +
+            throw new BlobStoreException("Could not allocate a blob block of " +
+                (BlobHeaderFlyweight.DATA_OFFSET + capacity) + " bytes at " + path + " (" + ex.getMessage() +
+                "; usable space " + usableSpace() + " bytes). /dev/shm " +
                 "is probably full or too small: give it more room (Docker: --shm-size; Kubernetes: an emptyDir with " +
                 "medium Memory mounted at /dev/shm), or lower pekko.remote.shm.blob.max-bytes.", ex);
         }

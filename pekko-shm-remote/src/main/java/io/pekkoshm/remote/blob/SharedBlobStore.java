@@ -163,8 +163,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
             if (!block.claim((int)selfPid, selfStartMillis))
             {
                 throw new BlobStoreException("shared blob block " + block.path + " is " +
-                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: this blob was delivered before (a SharedBlob " +
-                    "is delivered once), or its owner took it back (not claimed within " +
+                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: this blob was delivered before " +
+                    "(a SharedBlob is delivered once), or its owner took it back (not claimed within " +
                     "pekko.remote.shm.blob.claim-timeout, or its owner stopped)");
             }
             if (block.generation() != descriptor.generation() || block.length() != descriptor.length())

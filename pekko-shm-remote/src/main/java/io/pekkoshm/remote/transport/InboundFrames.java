@@ -110,7 +110,8 @@ final class InboundFrames
         }
         else
         {
-            handler.onRejected(sessionId, FrameHeaderFlyweight.typeName(type) + " frame from a session without handshake");
+            handler.onRejected(
+                sessionId, FrameHeaderFlyweight.typeName(type) + " frame from a session without handshake");
         }
     }
 
@@ -204,7 +205,8 @@ final class InboundFrames
     private void onLateFrame(
         final int sessionId, final DirectBuffer buffer, final int offset, final int length, final byte type)
     {
-        int messages = FrameHeaderFlyweight.DATA == type || FrameHeaderFlyweight.DIRECT == type || FrameHeaderFlyweight.BLOB == type ? 1 : 0;
+        int messages = FrameHeaderFlyweight.DATA == type || FrameHeaderFlyweight.DIRECT == type ||
+            FrameHeaderFlyweight.BLOB == type ? 1 : 0;
         if (FrameHeaderFlyweight.BATCH == type)
         {
             // the count is the sender's word: only as many as the frame can hold

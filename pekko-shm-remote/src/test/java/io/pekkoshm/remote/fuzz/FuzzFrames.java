@@ -65,19 +65,22 @@ final class FuzzFrames
                 return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, unknownType(), random.nextInt(),
                     bytes(random.nextInt(0, 256))));
             case "no-handshake":
-                final byte[] types = { FrameHeaderFlyweight.DATA, FrameHeaderFlyweight.BATCH, FrameHeaderFlyweight.BLOB, FrameHeaderFlyweight.HEARTBEAT,
+                final byte[] types = { FrameHeaderFlyweight.DATA, FrameHeaderFlyweight.BATCH,
+                    FrameHeaderFlyweight.BLOB, FrameHeaderFlyweight.HEARTBEAT,
                     FrameHeaderFlyweight.DISASSOCIATE };
                 return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, types[random.nextInt(types.length)],
                     random.nextInt(), bytes(random.nextInt(0, 512))));
             case "hello-malformed":
-                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0, malformedHello()));
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0,
+                    malformedHello()));
             case "hello-foreign-host":
                 return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0,
                     hello("fuzzer", "not-" + random.nextInt(1_000_000) + ".example", 1 + random.nextInt(65535),
                         random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong())));
             case "hello-ack-unknown":
             default:
-                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO_ACK, random.nextInt(),
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO_ACK,
+                    random.nextInt(),
                     random.nextBoolean() ? bytes(random.nextInt(0, 128)) : hello("target", "localhost",
                         1 + random.nextInt(65535), random.nextLong(), random.nextLong(), random.nextLong(), 0)));
         }
@@ -110,10 +113,12 @@ final class FuzzFrames
                 }
                 final int count = records + 1 + (random.nextBoolean() ? random.nextInt(0, 10) :
                     random.nextInt(0, Integer.MAX_VALUE - records));
-                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, count, trimmed(body)));
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, count,
+                    trimmed(body)));
             }
             case "batch-negative-length":
-                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, 1 + random.nextInt(0, 100),
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH,
+                    1 + random.nextInt(0, 100),
                     trimmed(body(64).putInt(-1 - random.nextInt(Integer.MAX_VALUE)).put(bytes(16)))));
             case "batch-length-past-end":
             {
@@ -123,7 +128,8 @@ final class FuzzFrames
                     trimmed(body(64).putInt(claimed).put(bytes(present)))));
             }
             case "batch-truncated-prefix":
-                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, 1 + random.nextInt(0, 5),
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH,
+                    1 + random.nextInt(0, 5),
                     bytes(random.nextInt(1, BatchRecordFlyweight.HEADER_LENGTH))));
             case "blob-short":
                 return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BLOB, 0,
@@ -178,7 +184,8 @@ final class FuzzFrames
                 return new Frame("data-garbage", frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0,
                     bytes(random.nextInt(0, 4096))));
             case 1:
-                return new Frame("heartbeat", frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HEARTBEAT, 0, new byte[0]));
+                return new Frame("heartbeat", frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HEARTBEAT, 0,
+                    new byte[0]));
             case 2:
                 return new Frame("random", bytes(random.nextInt(0, 512)));
             case 3:
@@ -310,8 +317,10 @@ final class FuzzFrames
     /** Random bytes that a node cannot take for a handshake frame (the version of one is changed). */
     private static byte[] notAHandshake(final byte[] bytes)
     {
-        if (bytes.length > FrameHeaderFlyweight.TYPE_OFFSET && FrameHeaderFlyweight.VERSION == bytes[FrameHeaderFlyweight.VERSION_OFFSET] &&
-            (FrameHeaderFlyweight.HELLO == bytes[FrameHeaderFlyweight.TYPE_OFFSET] || FrameHeaderFlyweight.HELLO_ACK == bytes[FrameHeaderFlyweight.TYPE_OFFSET]))
+        if (bytes.length > FrameHeaderFlyweight.TYPE_OFFSET &&
+            FrameHeaderFlyweight.VERSION == bytes[FrameHeaderFlyweight.VERSION_OFFSET] &&
+            (FrameHeaderFlyweight.HELLO == bytes[FrameHeaderFlyweight.TYPE_OFFSET] ||
+            FrameHeaderFlyweight.HELLO_ACK == bytes[FrameHeaderFlyweight.TYPE_OFFSET]))
         {
             bytes[FrameHeaderFlyweight.VERSION_OFFSET] = FrameHeaderFlyweight.VERSION + 1;
         }

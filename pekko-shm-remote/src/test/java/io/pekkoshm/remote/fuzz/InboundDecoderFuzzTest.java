@@ -161,7 +161,8 @@ class InboundDecoderFuzzTest
                 for (int i = random.nextInt(0, 3); i > 0; i--)
                 {
                     sent.add("heartbeat");
-                    peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HEARTBEAT, 0, new byte[0]));
+                    peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HEARTBEAT,
+                        0, new byte[0]));
                 }
                 final FuzzFrames.Frame killer = fuzz.killer();
                 sent.add(killer.kind());
@@ -262,10 +263,14 @@ class InboundDecoderFuzzTest
 
             // Two late DATA frames (one message each) and two late BATCH frames whose 8-byte bodies can hold at most two
             // records each, whatever their counts claim: at most 6 messages in all.
-            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, -1_000_000, new byte[8]));
-            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0, new byte[16]));
-            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, Integer.MAX_VALUE, new byte[8]));
-            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0, new byte[16]));
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, -1_000_000,
+                new byte[8]));
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0,
+                new byte[16]));
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH,
+                Integer.MAX_VALUE, new byte[8]));
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0,
+                new byte[16]));
             // Once both DATA frames are counted the node has read all four; a sum that ever passes through a lie
             // (negative, or by 2^31) never settles inside the bounds, so this fails at the deadline.
             awaitCounters("'messages dropped' up by 2 to 6 for four late frames holding at most 6 messages",
@@ -290,7 +295,8 @@ class InboundDecoderFuzzTest
     {
         final ProcessHandle self = ProcessHandle.current();
         final long startMillis = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0, FuzzFrames.signed(
+        peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0,
+            FuzzFrames.signed(
             FuzzFrames.hello("fuzzer", "localhost", peer.port(), FAKE_INCARNATION, random.nextLong(), self.pid(),
             startMillis), secret())));
         peer.awaitFrame(FrameHeaderFlyweight.HELLO_ACK, session.sessionId(), false, 0, true,

@@ -242,7 +242,8 @@ class OutboxTest
             {
                 final int payloadLength = buffer.getInt(position);
                 assertEquals(MESSAGE_LENGTH, payloadLength);
-                received.add(buffer.getLong(position + BatchRecordFlyweight.HEADER_LENGTH, java.nio.ByteOrder.BIG_ENDIAN));
+                received.add(buffer.getLong(position + BatchRecordFlyweight.HEADER_LENGTH,
+                    java.nio.ByteOrder.BIG_ENDIAN));
                 position += BatchRecordFlyweight.HEADER_LENGTH + payloadLength;
             }
         }

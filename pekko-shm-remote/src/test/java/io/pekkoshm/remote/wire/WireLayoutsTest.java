@@ -83,7 +83,8 @@ class WireLayoutsTest
     @Test
     void shouldInitialiseABlobHeaderFreeWithItsMagicVersionAndCapacity()
     {
-        final UnsafeBuffer page = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BlobHeaderFlyweight.DATA_OFFSET, 64));
+        final UnsafeBuffer page = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BlobHeaderFlyweight.DATA_OFFSET,
+            64));
         final BlobHeaderFlyweight header = new BlobHeaderFlyweight().wrap(page, 0);
         header.initialise(65536);
         assertEquals(0x50534842, page.getInt(0, ByteOrder.LITTLE_ENDIAN));
@@ -98,7 +99,8 @@ class WireLayoutsTest
     @Test
     void shouldClaimABlobHeaderByOneCasOfStateAndHolderTogether()
     {
-        final UnsafeBuffer page = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BlobHeaderFlyweight.DATA_OFFSET, 64));
+        final UnsafeBuffer page = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BlobHeaderFlyweight.DATA_OFFSET,
+            64));
         final BlobHeaderFlyweight header = new BlobHeaderFlyweight().wrap(page, 0);
         header.initialise(4096);
         header.stateWordVolatile(BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.SENT, 0));
