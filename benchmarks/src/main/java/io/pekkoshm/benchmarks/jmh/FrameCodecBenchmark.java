@@ -1,6 +1,7 @@
 package io.pekkoshm.benchmarks.jmh;
 
-import io.pekkoshm.remote.transport.FrameHeader;
+import io.pekkoshm.remote.wire.BatchRecordFlyweight;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,6 +45,8 @@ public class FrameCodecBenchmark
     private final UnsafeBuffer term = new UnsafeBuffer(ByteBuffer.allocateDirect(256 * 1024));
     private final UnsafeBuffer dataFrame = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
     private final UnsafeBuffer batchFrame = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+    private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
+    private final BatchRecordFlyweight record = new BatchRecordFlyweight();
     private byte[] payload;
     private int batchLength;
 
@@ -52,8 +55,8 @@ public class FrameCodecBenchmark
     {
         payload = new byte[payloadBytes];
         payload[0] = 1;
-        FrameHeader.write(dataFrame, 0, FrameHeader.DATA, 0);
-        dataFrame.putBytes(FrameHeader.LENGTH, payload);
+        header.wrap(dataFrame, 0).write(FrameHeaderFlyweight.DATA, 0);
+        dataFrame.putBytes(header.bodyOffset(), payload);
         batchLength = encodeBatchInto(batchFrame);
     }
 
@@ -61,22 +64,22 @@ public class FrameCodecBenchmark
     @Benchmark
     public int encodeData()
     {
-        FrameHeader.write(term, 0, FrameHeader.DATA, 0);
-        term.putBytes(FrameHeader.LENGTH, payload);
-        return FrameHeader.LENGTH + payload.length;
+        header.wrap(term, 0).write(FrameHeaderFlyweight.DATA, 0);
+        term.putBytes(header.bodyOffset(), payload);
+        return FrameHeaderFlyweight.LENGTH + payload.length;
     }
 
     /** A DATA frame read back: version and type checked, the payload copied out into a new array. */
     @Benchmark
     public byte[] decodeData()
     {
-        if (FrameHeader.version(dataFrame, 0) != FrameHeader.VERSION ||
-            FrameHeader.type(dataFrame, 0) != FrameHeader.DATA)
+        header.wrap(dataFrame, 0);
+        if (header.version() != FrameHeaderFlyweight.VERSION || header.type() != FrameHeaderFlyweight.DATA)
         {
             throw new IllegalStateException("bad frame");
         }
         final byte[] bytes = new byte[payloadBytes];
-        dataFrame.getBytes(FrameHeader.LENGTH, bytes);
+        dataFrame.getBytes(header.bodyOffset(), bytes);
         return bytes;
     }
 
@@ -91,12 +94,12 @@ public class FrameCodecBenchmark
     @Benchmark
     public void decodeBatch(final Blackhole sink)
     {
-        final int count = FrameHeader.argument(batchFrame, 0);
-        int position = FrameHeader.LENGTH;
+        final int count = header.wrap(batchFrame, 0).argument();
+        int position = header.bodyOffset();
         for (int i = 0; i < count; i++)
         {
-            final int length = batchFrame.getInt(position);
-            position += FrameHeader.BATCH_RECORD_HEADER_LENGTH;
+            final int length = record.wrap(batchFrame, position).bodyLength();
+            position = record.bodyOffset();
             if (length < 0 || length > batchLength - position)
             {
                 throw new IllegalStateException("bad batch");
@@ -110,14 +113,14 @@ public class FrameCodecBenchmark
 
     private int encodeBatchInto(final UnsafeBuffer buffer)
     {
-        int position = FrameHeader.LENGTH;
+        int position = FrameHeaderFlyweight.LENGTH;
         for (int i = 0; i < BATCH; i++)
         {
-            buffer.putInt(position, payload.length);
-            buffer.putBytes(position + FrameHeader.BATCH_RECORD_HEADER_LENGTH, payload);
-            position += FrameHeader.BATCH_RECORD_HEADER_LENGTH + payload.length;
+            record.wrap(buffer, position).bodyLength(payload.length).type(FrameHeaderFlyweight.DATA);
+            buffer.putBytes(record.bodyOffset(), payload);
+            position = record.bodyOffset() + payload.length;
         }
-        FrameHeader.write(buffer, 0, FrameHeader.BATCH, BATCH);
+        header.wrap(buffer, 0).write(FrameHeaderFlyweight.BATCH, BATCH);
         return position;
     }
 }

@@ -1,8 +1,8 @@
 package io.pekkoshm.benchmarks.jmh;
 
-import io.pekkoshm.remote.transport.FrameHeader;
-import io.pekkoshm.remote.transport.HelloFlyweight;
 import io.pekkoshm.remote.transport.NodeIdentity;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import io.pekkoshm.remote.wire.HelloFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,25 +35,32 @@ public class HandshakeCodecBenchmark
     private final UnsafeBuffer written = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
     private final NodeIdentity identity = new NodeIdentity("benchmark-system", "localhost", 2552,
         0x1234_5678_9abc_def0L, 42L, 4242L, 1_700_000_000_000L);
+    private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
+    private final HelloFlyweight hello = new HelloFlyweight();
     private int bodyLength;
 
     @Setup
     public void setup()
     {
-        FrameHeader.write(written, 0, FrameHeader.HELLO, 0);
-        bodyLength = HelloFlyweight.write(written, FrameHeader.LENGTH, identity);
+        header.wrap(written, 0).write(FrameHeaderFlyweight.HELLO, 0);
+        bodyLength = identity.writeTo(hello.wrap(written, header.bodyOffset()));
     }
 
     @Benchmark
     public int encodeHello()
     {
-        FrameHeader.write(frame, 0, FrameHeader.HELLO, 0);
-        return HelloFlyweight.write(frame, FrameHeader.LENGTH, identity);
+        header.wrap(frame, 0).write(FrameHeaderFlyweight.HELLO, 0);
+        return identity.writeTo(hello.wrap(frame, header.bodyOffset()));
     }
 
     @Benchmark
     public NodeIdentity decodeHello()
     {
-        return HelloFlyweight.read(written, FrameHeader.LENGTH, bodyLength);
+        hello.wrap(written, FrameHeaderFlyweight.LENGTH);
+        if (null != hello.validate(bodyLength))
+        {
+            throw new IllegalStateException("bad hello");
+        }
+        return NodeIdentity.from(hello);
     }
 }

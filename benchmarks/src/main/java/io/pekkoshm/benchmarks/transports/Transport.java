@@ -4,7 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.benchmarks.workloads.Sizes;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.blob.BlobPool;
-import io.pekkoshm.remote.transport.FrameHeader;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -95,7 +95,7 @@ public enum Transport
     {
         final ShmSettings settings = ShmSettings.fromRootConfig(ConfigFactory.defaultReference());
         return settings.blob().maxBytes() > 0 ? BlobPool.largestPayload(settings.blob().maxBytes()) :
-            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeader.LENGTH;
+            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeaderFlyweight.LENGTH;
     }
 
     public static Optional<Transport> byId(final String id)

@@ -1,8 +1,8 @@
 package io.pekkoshm.multijvm.nodes;
 
 import io.pekkoshm.multijvm.harness.ChildControl;
-import io.pekkoshm.remote.blob.BlobHeader;
 import io.pekkoshm.remote.blob.SharedBlob;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.apache.pekko.actor.AbstractActor;
@@ -142,7 +142,7 @@ final class ZeroCopyActors
         try (FileChannel channel = FileChannel.open(blockFile))
         {
             final ByteBuffer bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(bytes, BlobHeader.DATA_OFFSET + REPLY_SLOT);
+            channel.read(bytes, BlobHeaderFlyweight.DATA_OFFSET + REPLY_SLOT);
             return bytes.flip().getLong();
         }
     }

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.Permissions;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -14,7 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 
 /**
- * One block of shared memory: a file of {@link BlobHeader#DATA_OFFSET} + capacity bytes, mapped once for its
+ * One block of shared memory: a file of {@link BlobHeaderFlyweight#DATA_OFFSET} + capacity bytes, mapped once for its
  * whole life by the owner and by each receiver that reads it.
  * <p>
  * The owner creates it by writing zeros through the file (not through the mapping): every page is allocated up
@@ -24,13 +25,14 @@ import java.util.Set;
 public final class BlobBlock implements AutoCloseable
 {
     /** The largest capacity one mapping can hold. */
-    static final long MAX_CAPACITY = Integer.MAX_VALUE - BlobHeader.DATA_OFFSET - 8;
+    static final long MAX_CAPACITY = Integer.MAX_VALUE - BlobHeaderFlyweight.DATA_OFFSET - 8;
     private static final int ZERO_CHUNK = 1024 * 1024;
 
     final long id;
     final Path path;
     final long capacity;
-    final UnsafeBuffer header;
+    /** The block's header page, written and read by owner and receivers (see {@link BlobHeaderFlyweight}). */
+    final BlobHeaderFlyweight header;
     final UnsafeBuffer data;
     private final MappedByteBuffer mapping;
     long lastUsedNanos;
@@ -43,8 +45,9 @@ public final class BlobBlock implements AutoCloseable
         this.path = path;
         this.capacity = capacity;
         this.mapping = mapping;
-        this.header = new UnsafeBuffer(mapping, 0, BlobHeader.DATA_OFFSET);
-        this.data = new UnsafeBuffer(mapping, BlobHeader.DATA_OFFSET, (int)capacity);
+        this.header = new BlobHeaderFlyweight()
+            .wrap(new UnsafeBuffer(mapping, 0, BlobHeaderFlyweight.DATA_OFFSET), 0);
+        this.data = new UnsafeBuffer(mapping, BlobHeaderFlyweight.DATA_OFFSET, (int)capacity);
     }
 
     /**
@@ -58,7 +61,7 @@ public final class BlobBlock implements AutoCloseable
         {
             throw new IllegalArgumentException("blob capacity " + capacity + " out of range 1.." + MAX_CAPACITY);
         }
-        final long fileLength = BlobHeader.DATA_OFFSET + capacity;
+        final long fileLength = BlobHeaderFlyweight.DATA_OFFSET + capacity;
         try (FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
             StandardOpenOption.WRITE), Permissions.OWNER_ONLY_FILE))
         {
@@ -71,7 +74,7 @@ public final class BlobBlock implements AutoCloseable
             }
             final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
             final BlobBlock block = new BlobBlock(id, path, capacity, mapping);
-            BlobHeader.initialise(block.header, capacity);
+            block.header.initialise(capacity);
             return block;
         }
         catch (final IOException | RuntimeException ex)
@@ -91,15 +94,16 @@ public final class BlobBlock implements AutoCloseable
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final long fileLength = channel.size();
-            if (fileLength <= BlobHeader.DATA_OFFSET || fileLength - BlobHeader.DATA_OFFSET > MAX_CAPACITY)
+            if (fileLength <= BlobHeaderFlyweight.DATA_OFFSET ||
+                fileLength - BlobHeaderFlyweight.DATA_OFFSET > MAX_CAPACITY)
             {
                 throw new IOException(path + " is not a blob block (" + fileLength + " bytes)");
             }
             final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
-            final BlobBlock block = new BlobBlock(id, path, fileLength - BlobHeader.DATA_OFFSET, mapping);
-            if (BlobHeader.MAGIC != block.header.getInt(BlobHeader.MAGIC_OFFSET) ||
-                BlobHeader.VERSION != block.header.getInt(BlobHeader.VERSION_OFFSET) ||
-                block.capacity != block.header.getLong(BlobHeader.CAPACITY_OFFSET))
+            final BlobBlock block = new BlobBlock(id, path, fileLength - BlobHeaderFlyweight.DATA_OFFSET, mapping);
+            if (BlobHeaderFlyweight.MAGIC != block.header.magic() ||
+                BlobHeaderFlyweight.VERSION != block.header.version() ||
+                block.capacity != block.header.capacity())
             {
                 block.close();
                 throw new IOException(path + " has no valid blob header");
@@ -122,36 +126,36 @@ public final class BlobBlock implements AutoCloseable
 
     int state()
     {
-        return header.getIntVolatile(BlobHeader.STATE_OFFSET);
+        return header.state();
     }
 
     boolean compareAndSetState(final int expected, final int update)
     {
-        return header.compareAndSetInt(BlobHeader.STATE_OFFSET, expected, update);
+        return header.compareAndSetState(expected, update);
     }
 
     void setState(final int state)
     {
-        header.putIntRelease(BlobHeader.STATE_OFFSET, state);
+        header.stateRelease(state);
     }
 
-    /** The state and the holder's pid, as one word (see {@link BlobHeader#stateWord}). */
+    /** The state and the holder's pid, as one word (see {@link BlobHeaderFlyweight#stateWord(int, int)}). */
     long stateWord()
     {
-        return header.getLongVolatile(BlobHeader.STATE_OFFSET);
+        return header.stateWord();
     }
 
     boolean compareAndSetStateWord(final long expected, final long update)
     {
-        return header.compareAndSetLong(BlobHeader.STATE_OFFSET, expected, update);
+        return header.compareAndSetStateWord(expected, update);
     }
 
     /** Owner: a new fill begins; nobody holds the block. */
     void startFill()
     {
-        header.putLong(BlobHeader.GENERATION_OFFSET, generation() + 1);
-        header.putLong(BlobHeader.HOLDER_START_OFFSET, 0);
-        header.putLongVolatile(BlobHeader.STATE_OFFSET, BlobHeader.stateWord(BlobHeader.WRITING, 0));
+        header.generation(generation() + 1);
+        header.holderStartMillis(0);
+        header.stateWordVolatile(BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.WRITING, 0));
     }
 
     /**
@@ -162,27 +166,27 @@ public final class BlobBlock implements AutoCloseable
      */
     boolean claim(final int holderPid, final long holderStartMillis)
     {
-        if (!compareAndSetStateWord(BlobHeader.stateWord(BlobHeader.SENT, 0),
-            BlobHeader.stateWord(BlobHeader.HELD, holderPid)))
+        if (!compareAndSetStateWord(BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.SENT, 0),
+            BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.HELD, holderPid)))
         {
             return false;
         }
-        header.putLongRelease(BlobHeader.HOLDER_START_OFFSET, holderStartMillis);
+        header.holderStartMillisRelease(holderStartMillis);
         return true;
     }
 
     /** Receiver: a claim that turned out to be for another fill goes back to {@code SENT} for its rightful taker. */
     boolean unclaim(final int holderPid)
     {
-        header.putLong(BlobHeader.HOLDER_START_OFFSET, 0);
-        return compareAndSetStateWord(BlobHeader.stateWord(BlobHeader.HELD, holderPid),
-            BlobHeader.stateWord(BlobHeader.SENT, 0));
+        header.holderStartMillis(0);
+        return compareAndSetStateWord(BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.HELD, holderPid),
+            BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.SENT, 0));
     }
 
     /** The holder's process start time (epoch ms), 0 if not (yet) known. */
     long holderStartMillis()
     {
-        return header.getLongVolatile(BlobHeader.HOLDER_START_OFFSET);
+        return header.holderStartMillis();
     }
 
     /** The whole mapping of the file (header and data), for views of the payload area. */
@@ -194,12 +198,12 @@ public final class BlobBlock implements AutoCloseable
     /** @return the generation, which changes with every fill; a descriptor carries it so a stale one never matches. */
     public long generation()
     {
-        return header.getLongVolatile(BlobHeader.GENERATION_OFFSET);
+        return header.generation();
     }
 
     long length()
     {
-        return header.getLongVolatile(BlobHeader.LENGTH_OFFSET);
+        return header.payloadLength();
     }
 
     @Override

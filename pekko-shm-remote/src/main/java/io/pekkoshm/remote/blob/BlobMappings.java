@@ -63,7 +63,8 @@ public final class BlobMappings implements AutoCloseable
         {
             throw new BlobStoreException("this node is shutting down: it maps no more blob blocks");
         }
-        final Long2ObjectHashMap<Mapping> blocks = byPeer.computeIfAbsent(peerDirectory, p -> new Long2ObjectHashMap<>());
+        final Long2ObjectHashMap<Mapping> blocks = byPeer.computeIfAbsent(peerDirectory,
+            p -> new Long2ObjectHashMap<>());
         Mapping mapping = blocks.get(blockId);
         if (null == mapping)
         {

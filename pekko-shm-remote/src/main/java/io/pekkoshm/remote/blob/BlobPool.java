@@ -2,6 +2,7 @@ package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.Permissions;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import java.util.concurrent.atomic.AtomicLong;
 
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class BlobPool implements AutoCloseable
          * @param length  the payload's length in bytes.
          * @param failure what went wrong.
          */
-        default void onAllocationFailure(long length, BlobStoreException failure)
+        default void onAllocationFailure(final long length, final BlobStoreException failure)
         {
         }
 
@@ -84,7 +85,7 @@ public final class BlobPool implements AutoCloseable
          * @param blockId the block.
          * @param why     why (holder died, or nobody claimed it in time).
          */
-        default void onReclaimed(long blockId, String why)
+        default void onReclaimed(final long blockId, final String why)
         {
         }
     }
@@ -194,7 +195,7 @@ public final class BlobPool implements AutoCloseable
      */
     public static long largestPayload(final long maxBytes)
     {
-        return Math.min(BlobBlock.MAX_CAPACITY, maxBytes - BlobHeader.DATA_OFFSET);
+        return Math.min(BlobBlock.MAX_CAPACITY, maxBytes - BlobHeaderFlyweight.DATA_OFFSET);
     }
 
     /**
@@ -278,7 +279,7 @@ public final class BlobPool implements AutoCloseable
         {
             return true;
         }
-        block.setState(BlobHeader.FREE);
+        block.setState(BlobHeaderFlyweight.FREE);
         block.lastUsedNanos = nowNs;
         release(block);
         notifyAll();
@@ -302,8 +303,8 @@ public final class BlobPool implements AutoCloseable
         }
         block.lent = false;
         lent.remove(block);
-        block.header.putLong(BlobHeader.LENGTH_OFFSET, length);
-        block.setState(BlobHeader.SENT);
+        block.header.payloadLength(length);
+        block.setState(BlobHeaderFlyweight.SENT);
         inFlight.add(new InFlight(block, 0, 0, true, nowNs));
         sharedInFlight++;
         return true;
@@ -316,19 +317,21 @@ public final class BlobPool implements AutoCloseable
             return null;
         }
         final long capacity = capacityFor(length);
-        if (length > largestPayload(maxBytes) || capacity + BlobHeader.DATA_OFFSET > maxBytes)
+        if (length > largestPayload(maxBytes) || capacity + BlobHeaderFlyweight.DATA_OFFSET > maxBytes)
         {
             throw new BlobStoreException("A payload of " + length + " bytes is larger than the blob store can hold " +
-                "(pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " + largestPayload(maxBytes) + ")");
+                "(pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " + largestPayload(maxBytes) +
+                ")");
         }
         BlobBlock block = takeFree(capacity);
         if (null == block && !inFlight.isEmpty() && sweep(nowNs, false) > 0)
         {
-            block = takeFree(capacity); // a receiver has handed one back that the agent has not swept yet: reuse it warm
+            // a receiver has handed one back that the agent has not swept yet: reuse it warm
+            block = takeFree(capacity);
         }
         if (null == block)
         {
-            if (!makeRoom(capacity + BlobHeader.DATA_OFFSET))
+            if (!makeRoom(capacity + BlobHeaderFlyweight.DATA_OFFSET))
             {
                 return null;
             }
@@ -350,8 +353,8 @@ public final class BlobPool implements AutoCloseable
     public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
         final long receiverStartMillis)
     {
-        block.header.putLong(BlobHeader.LENGTH_OFFSET, length);
-        block.setState(BlobHeader.SENT);
+        block.header.payloadLength(length);
+        block.setState(BlobHeaderFlyweight.SENT);
         inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, 0));
     }
 
@@ -362,7 +365,7 @@ public final class BlobPool implements AutoCloseable
      */
     public synchronized void abandon(final BlobBlock block)
     {
-        block.setState(BlobHeader.FREE);
+        block.setState(BlobHeaderFlyweight.FREE);
         release(block);
     }
 
@@ -408,12 +411,12 @@ public final class BlobPool implements AutoCloseable
     private boolean sweepSent(final InFlight entry, final boolean checkReceivers)
     {
         final int state = entry.block.state();
-        if (BlobHeader.FREE == state)
+        if (BlobHeaderFlyweight.FREE == state)
         {
             return true;
         }
         if (checkReceivers && !ProcessLiveness.isAlive(entry.receiverPid, entry.receiverStartMillis) &&
-            entry.block.compareAndSetState(state, BlobHeader.FREE))
+            entry.block.compareAndSetState(state, BlobHeaderFlyweight.FREE))
         {
             reclaimed.incrementAndGet();
             listener.onReclaimed(entry.block.id, "its receiver (pid " + entry.receiverPid + ") has exited");
@@ -427,23 +430,23 @@ public final class BlobPool implements AutoCloseable
     {
         final BlobBlock block = entry.block;
         final long word = block.stateWord();
-        final int state = BlobHeader.stateOf(word);
-        if (BlobHeader.FREE == state)
+        final int state = BlobHeaderFlyweight.stateOf(word);
+        if (BlobHeaderFlyweight.FREE == state)
         {
             return true;
         }
-        if (BlobHeader.SENT == state && nowNs - entry.sentNs > claimTimeoutNs &&
-            block.compareAndSetStateWord(word, BlobHeader.stateWord(BlobHeader.FREE, 0)))
+        if (BlobHeaderFlyweight.SENT == state && nowNs - entry.sentNs > claimTimeoutNs &&
+            block.compareAndSetStateWord(word, BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.FREE, 0)))
         {
             reclaimed.incrementAndGet();
             listener.onReclaimed(block.id, "no receiver claimed it within pekko.remote.shm.blob.claim-timeout (" +
                 TimeUnit.NANOSECONDS.toMillis(claimTimeoutNs) + " ms): its message was lost or is very late");
             return true;
         }
-        final int holder = BlobHeader.holderOf(word);
-        if (BlobHeader.HELD == state && checkReceivers && 0 != holder &&
+        final int holder = BlobHeaderFlyweight.holderOf(word);
+        if (BlobHeaderFlyweight.HELD == state && checkReceivers && 0 != holder &&
             !ProcessLiveness.isAlive(holder, block.holderStartMillis()) &&
-            block.compareAndSetStateWord(word, BlobHeader.stateWord(BlobHeader.FREE, 0)))
+            block.compareAndSetStateWord(word, BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.FREE, 0)))
         {
             reclaimed.incrementAndGet();
             listener.onReclaimed(block.id, "its holder (pid " + holder + ") has exited");
@@ -572,14 +575,15 @@ public final class BlobPool implements AutoCloseable
         try
         {
             final BlobBlock block = blockFactory.create(id, path, capacity);
-            allocated += BlobHeader.DATA_OFFSET + capacity;
-            bytesAllocated.getAndAdd(BlobHeader.DATA_OFFSET + capacity);
+            allocated += BlobHeaderFlyweight.DATA_OFFSET + capacity;
+            bytesAllocated.getAndAdd(BlobHeaderFlyweight.DATA_OFFSET + capacity);
             return block;
         }
         catch (final IOException ex)
         {
-            throw new BlobStoreException("Could not allocate a blob block of " + (BlobHeader.DATA_OFFSET + capacity) +
-                " bytes at " + path + " (" + ex.getMessage() + "; usable space " + usableSpace() + " bytes). /dev/shm " +
+            throw new BlobStoreException("Could not allocate a blob block of " +
+                (BlobHeaderFlyweight.DATA_OFFSET + capacity) + " bytes at " + path + " (" + ex.getMessage() +
+                "; usable space " + usableSpace() + " bytes). /dev/shm " +
                 "is probably full or too small: give it more room (Docker: --shm-size; Kubernetes: an emptyDir with " +
                 "medium Memory mounted at /dev/shm), or lower pekko.remote.shm.blob.max-bytes.", ex);
         }
@@ -608,8 +612,8 @@ public final class BlobPool implements AutoCloseable
 
     private void forget(final BlobBlock block)
     {
-        allocated -= BlobHeader.DATA_OFFSET + block.capacity;
-        bytesAllocated.getAndAdd(-(BlobHeader.DATA_OFFSET + block.capacity));
+        allocated -= BlobHeaderFlyweight.DATA_OFFSET + block.capacity;
+        bytesAllocated.getAndAdd(-(BlobHeaderFlyweight.DATA_OFFSET + block.capacity));
         block.delete();
     }
 

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -75,11 +76,11 @@ public final class BlobReader implements AutoCloseable
             if (!block.claim(selfPid, selfStart))
             {
                 throw new BlobStoreException("blob block " + block.path + " is " +
-                    BlobHeader.stateName(block.state()) + ", not SENT: it is not waiting for this node");
+                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: it is not waiting for this node");
             }
             final byte[] payload = new byte[(int)length];
             block.data.getBytes(0, payload);
-            block.setState(BlobHeader.FREE);
+            block.setState(BlobHeaderFlyweight.FREE);
             return payload;
         }
         finally

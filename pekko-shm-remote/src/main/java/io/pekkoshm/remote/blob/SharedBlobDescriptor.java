@@ -1,28 +1,11 @@
 package io.pekkoshm.remote.blob;
 
+import io.pekkoshm.remote.wire.SharedBlobDescriptorFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
-
 /**
- * What travels in place of a {@link SharedBlob}: the serialized form written by {@link SharedBlobSerializer}, 48
- * bytes, little-endian.
- * <pre>
- *   0       1                               8
- *   +-------+-------------------------------+
- *   | ver 1 |          reserved (0)         |
- *   +-------+-------------------------------+
- *   |        owner pid (int64)              |   8
- *   +---------------------------------------+
- *   |        owner incarnation (int64)      |  16   owner pid + incarnation name the owner's blob directory
- *   +---------------------------------------+
- *   |        block id (int64)               |  24   the file <id>.blob in it
- *   +---------------------------------------+
- *   |        generation (int64)             |  32   the fill; a stale descriptor never matches
- *   +---------------------------------------+
- *   |        length (int64)                 |  40   bytes of the blob
- *   +---------------------------------------+
- * </pre>
+ * What travels in place of a {@link SharedBlob}: the serialized form written and read by
+ * {@link SharedBlobSerializer}, laid out as a {@link SharedBlobDescriptorFlyweight} ({@link #LENGTH} bytes).
  *
  * @param ownerPid         pid of the node that owns the block.
  * @param ownerIncarnation incarnation of that node.
@@ -32,25 +15,18 @@ import java.nio.ByteOrder;
  */
 record SharedBlobDescriptor(long ownerPid, long ownerIncarnation, long blockId, long generation, long length)
 {
-    static final byte VERSION = 1;
-    static final int LENGTH = 48;
-    private static final int VERSION_OFFSET = 0;
-    private static final int OWNER_PID_OFFSET = 8;
-    private static final int OWNER_INCARNATION_OFFSET = 16;
-    private static final int BLOCK_ID_OFFSET = 24;
-    private static final int GENERATION_OFFSET = 32;
-    private static final int LENGTH_OFFSET = 40;
+    static final int LENGTH = SharedBlobDescriptorFlyweight.LENGTH;
 
     byte[] toBytes()
     {
         final byte[] bytes = new byte[LENGTH];
-        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
-        buffer.putByte(VERSION_OFFSET, VERSION);
-        buffer.putLong(OWNER_PID_OFFSET, ownerPid, ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(OWNER_INCARNATION_OFFSET, ownerIncarnation, ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(BLOCK_ID_OFFSET, blockId, ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(GENERATION_OFFSET, generation, ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(LENGTH_OFFSET, length, ByteOrder.LITTLE_ENDIAN);
+        new SharedBlobDescriptorFlyweight().wrap(new UnsafeBuffer(bytes), 0)
+            .version(SharedBlobDescriptorFlyweight.VERSION)
+            .ownerPid(ownerPid)
+            .ownerIncarnation(ownerIncarnation)
+            .blockId(blockId)
+            .generation(generation)
+            .length(length);
         return bytes;
     }
 
@@ -63,19 +39,20 @@ record SharedBlobDescriptor(long ownerPid, long ownerIncarnation, long blockId, 
         {
             throw new IllegalArgumentException("a shared blob descriptor is " + LENGTH + " bytes, not " + bytes.length);
         }
-        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
-        final byte version = buffer.getByte(VERSION_OFFSET);
-        if (VERSION != version)
+        final SharedBlobDescriptorFlyweight flyweight = new SharedBlobDescriptorFlyweight()
+            .wrap(new UnsafeBuffer(bytes), 0);
+        final byte version = flyweight.version();
+        if (SharedBlobDescriptorFlyweight.VERSION != version)
         {
             throw new IllegalArgumentException("shared blob descriptor version " + version + ", this node reads " +
-                VERSION);
+                SharedBlobDescriptorFlyweight.VERSION);
         }
         final SharedBlobDescriptor descriptor = new SharedBlobDescriptor(
-            buffer.getLong(OWNER_PID_OFFSET, ByteOrder.LITTLE_ENDIAN),
-            buffer.getLong(OWNER_INCARNATION_OFFSET, ByteOrder.LITTLE_ENDIAN),
-            buffer.getLong(BLOCK_ID_OFFSET, ByteOrder.LITTLE_ENDIAN),
-            buffer.getLong(GENERATION_OFFSET, ByteOrder.LITTLE_ENDIAN),
-            buffer.getLong(LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN));
+            flyweight.ownerPid(),
+            flyweight.ownerIncarnation(),
+            flyweight.blockId(),
+            flyweight.generation(),
+            flyweight.length());
         if (descriptor.ownerPid <= 0 || descriptor.blockId < 0 || descriptor.length < 0)
         {
             throw new IllegalArgumentException("malformed shared blob descriptor " + descriptor);

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.ActorRef;
@@ -162,8 +163,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
             if (!block.claim((int)selfPid, selfStartMillis))
             {
                 throw new BlobStoreException("shared blob block " + block.path + " is " +
-                    BlobHeader.stateName(block.state()) + ", not SENT: this blob was delivered before (a SharedBlob " +
-                    "is delivered once), or its owner took it back (not claimed within " +
+                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: this blob was delivered before " +
+                    "(a SharedBlob is delivered once), or its owner took it back (not claimed within " +
                     "pekko.remote.shm.blob.claim-timeout, or its owner stopped)");
             }
             if (block.generation() != descriptor.generation() || block.length() != descriptor.length())
@@ -267,7 +268,7 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         {
             this.block = block;
             this.length = length;
-            this.view = new UnsafeBuffer(block.mapping(), BlobHeader.DATA_OFFSET, (int)length);
+            this.view = new UnsafeBuffer(block.mapping(), BlobHeaderFlyweight.DATA_OFFSET, (int)length);
         }
 
         abstract boolean received();
@@ -294,7 +295,7 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         ByteBuffer byteBuffer()
         {
             checkHeld();
-            return block.mapping().slice(BlobHeader.DATA_OFFSET, (int)length);
+            return block.mapping().slice(BlobHeaderFlyweight.DATA_OFFSET, (int)length);
         }
 
         String stateName()
@@ -438,8 +439,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         /** FREE for the owner, if this node still holds it (the owner never takes it back from a live holder). */
         private void handBack()
         {
-            block.compareAndSetStateWord(BlobHeader.stateWord(BlobHeader.HELD, (int)selfPid),
-                BlobHeader.stateWord(BlobHeader.FREE, 0));
+            block.compareAndSetStateWord(BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.HELD, (int)selfPid),
+                BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.FREE, 0));
         }
     }
 }

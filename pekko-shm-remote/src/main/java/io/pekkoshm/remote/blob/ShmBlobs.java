@@ -132,7 +132,8 @@ public final class ShmBlobs implements Extension
         final SharedBlobStore current = store;
         if (null == current)
         {
-            throw new IllegalStateException("Shared blobs need the pekko.shm transport with its blob store running in " +
+            throw new IllegalStateException(
+                "Shared blobs need the pekko.shm transport with its blob store running in " +
                 "this actor system (\"pekko.remote.shm\" in pekko.remote.classic.enabled-transports, and " +
                 "pekko.remote.shm.blob.max-bytes above 0)");
         }

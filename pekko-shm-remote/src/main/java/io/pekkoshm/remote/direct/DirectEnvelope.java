@@ -108,7 +108,8 @@ final class DirectEnvelope
             (code >= 0 && code < tableSize) || (code >= DEFINE && code - DEFINE < tableSize);
         if (!valid)
         {
-            throw new MalformedFrameException("direct envelope " + field + " code " + code + " is invalid (table size " +
+            throw new MalformedFrameException("direct envelope " + field + " code " + code +
+                " is invalid (table size " +
                 tableSize + ")");
         }
     }

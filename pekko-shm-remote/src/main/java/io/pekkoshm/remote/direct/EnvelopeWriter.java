@@ -88,7 +88,8 @@ final class EnvelopeWriter implements FrameBody
     public int length()
     {
         recipientCode = code(compression.recipients, recipient, recipientCacheable);
-        recipientLiteral = DirectEnvelope.hasLiteral(recipientCode) ? DirectEnvelope.literal(recipient.path().toSerializationFormat()) : null;
+        recipientLiteral = DirectEnvelope.hasLiteral(recipientCode) ?
+            DirectEnvelope.literal(recipient.path().toSerializationFormat()) : null;
         if (null == sender)
         {
             senderCode = DirectEnvelope.NONE;
@@ -97,7 +98,8 @@ final class EnvelopeWriter implements FrameBody
         else
         {
             senderCode = code(compression.senders, sender, senderCacheable);
-            senderLiteral = DirectEnvelope.hasLiteral(senderCode) ? DirectEnvelope.literal(Serialization.serializedActorPath(sender)) : null;
+            senderLiteral = DirectEnvelope.hasLiteral(senderCode) ?
+                DirectEnvelope.literal(Serialization.serializedActorPath(sender)) : null;
         }
         if (manifest.isEmpty())
         {

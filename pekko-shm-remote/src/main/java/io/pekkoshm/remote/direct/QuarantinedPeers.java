@@ -5,7 +5,6 @@ import org.apache.pekko.actor.Address;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**

@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.apache.pekko.actor.Address;
 
 /**
@@ -49,7 +50,7 @@ public final class DirectRoute
         {
             return CLOSED; // classic writes to the peer on another association now (or this one ended)
         }
-        return outbox.writeFrame(FrameHeader.DIRECT, body);
+        return outbox.writeFrame(FrameHeaderFlyweight.DIRECT, body);
     }
 
     void current(final boolean current)

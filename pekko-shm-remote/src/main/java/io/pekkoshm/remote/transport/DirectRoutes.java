@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.apache.pekko.actor.Address;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * barrier again; when the route's association ends, the next classic write promotes the surviving one.
  * <p>
  * A route exists only when both ends decode DIRECT frames: this node because its actor system runs a direct-path
- * provider, the peer because its handshake said so ({@link FrameHeader#FLAG_DIRECT}).
+ * provider, the peer because its handshake said so ({@link FrameHeaderFlyweight#FLAG_DIRECT}).
  */
 public final class DirectRoutes
 {

@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.DirectBuffer;
 
 /**
@@ -24,7 +25,7 @@ interface FrameHandler
     /**
      * A body in one of the peer's blob blocks.
      *
-     * @param bodyType {@link FrameHeader#DATA} or {@link FrameHeader#DIRECT}: what the body is.
+     * @param bodyType {@link FrameHeaderFlyweight#DATA} or {@link FrameHeaderFlyweight#DIRECT}: what the body is.
      */
     void onBlob(Association association, byte bodyType, long blockId, long generation, long length);
 

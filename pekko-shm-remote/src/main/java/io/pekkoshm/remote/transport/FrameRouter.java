@@ -2,6 +2,7 @@ package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.event.LoggingAdapter;
@@ -112,7 +113,7 @@ final class FrameRouter implements FrameHandler
             throw new MalformedFrameException(ex.getMessage());
         }
         counters.blobsReceived.increment();
-        if (FrameHeader.DIRECT == bodyType)
+        if (FrameHeaderFlyweight.DIRECT == bodyType)
         {
             blobBody.wrap(payload);
             try

@@ -2,6 +2,8 @@ package io.pekkoshm.remote.transport;
 
 import io.aeron.ExclusivePublication;
 import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import io.pekkoshm.remote.wire.HelloFlyweight;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
@@ -48,6 +50,8 @@ final class Handshake
     private final DirectRoutes routes;
     private final WriteFailures writeFailures;
     private final LoggingAdapter log;
+    private final FrameHeaderFlyweight frameHeader = new FrameHeaderFlyweight();
+    private final HelloFlyweight hello = new HelloFlyweight();
     private NodeListener listener;
 
     Handshake(
@@ -76,7 +80,7 @@ final class Handshake
         this.publicationChannel = "aeron:ipc?term-length=" + termLength;
         this.handshakeTimeoutNs = handshakeTimeoutNs;
         this.proof = proof;
-        this.helloBody = proof.sign(HelloFlyweight.encode(self));
+        this.helloBody = proof.sign(self.helloBody());
         this.registry = registry;
         this.driver = driver;
         this.outboxes = outboxes;
@@ -143,11 +147,12 @@ final class Handshake
         {
             return;
         }
-        final boolean peerDirect = 0 != (FrameHeader.flags(buffer, offset) & FrameHeader.FLAG_DIRECT);
+        final boolean peerDirect = frameHeader.wrap(buffer, offset).isDirectFlagSet();
         if (!self.host().equals(peer.host()))
         {
             rejections.reject(sessionId, "handshake from " + peer + " names host \"" + peer.host() +
-                "\", this node's is \"" + self.host() + "\" (pekko.remote.shm.hostname must be the same on every node)");
+                "\", this node's is \"" + self.host() +
+                "\" (pekko.remote.shm.hostname must be the same on every node)");
             return;
         }
         final ExclusivePublication publication;
@@ -171,7 +176,7 @@ final class Handshake
     void onHelloAck(final int sessionId, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
     {
-        final int initiatorSession = FrameHeader.argument(buffer, offset);
+        final int initiatorSession = frameHeader.wrap(buffer, offset).argument();
         final Association association = associations.takeAwaitingAck(initiatorSession);
         if (null == association)
         {
@@ -192,7 +197,7 @@ final class Handshake
                 peer.system() + "\", not the one asked for (" + asked + ")", true, false);
             return;
         }
-        association.onHelloAck(peer, 0 != (FrameHeader.flags(buffer, offset) & FrameHeader.FLAG_DIRECT), sessionId,
+        association.onHelloAck(peer, frameHeader.wrap(buffer, offset).isDirectFlagSet(), sessionId,
             newLink(association), nowNs);
         associations.established(association);
         direct.start(association);
@@ -210,9 +215,9 @@ final class Handshake
     {
         final boolean outbound = association.isOutbound();
         if (association.outbox().isConnected() && association.outbox().sendControl(
-            outbound ? FrameHeader.HELLO : FrameHeader.HELLO_ACK,
+            outbound ? FrameHeaderFlyweight.HELLO : FrameHeaderFlyweight.HELLO_ACK,
             outbound ? 0 : association.inboundSessionId(), helloBody,
-            direct.acceptsDirect() ? FrameHeader.FLAG_DIRECT : 0))
+            direct.acceptsDirect() ? FrameHeaderFlyweight.FLAG_DIRECT : 0))
         {
             if (outbound)
             {
@@ -253,14 +258,20 @@ final class Handshake
     private NodeIdentity verifiedIdentity(final int sessionId, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        final int bodyLength = length - FrameHeader.LENGTH;
-        if (!proof.verify(buffer, offset + FrameHeader.LENGTH, bodyLength))
+        final int bodyLength = length - FrameHeaderFlyweight.LENGTH;
+        if (!proof.verify(buffer, offset + FrameHeaderFlyweight.LENGTH, bodyLength))
         {
             rejections.reject(sessionId, "its handshake does not prove that it knows the secret of " + directory +
                 " (not a pekko-shm node of this directory and OS user)");
             return null;
         }
-        return HelloFlyweight.read(buffer, offset + FrameHeader.LENGTH, bodyLength - HandshakeProof.LENGTH);
+        hello.wrap(buffer, offset + FrameHeaderFlyweight.LENGTH);
+        final String malformed = hello.validate(bodyLength - HandshakeProof.LENGTH);
+        if (null != malformed)
+        {
+            throw new MalformedFrameException(malformed);
+        }
+        return NodeIdentity.from(hello);
     }
 
     private Link newLink(final Association association)

@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.HelloFlyweight;
 import org.agrona.DirectBuffer;
 
 import javax.crypto.Mac;
@@ -37,7 +38,9 @@ final class HandshakeProof
         return signed;
     }
 
-    /** Whether the last {@link #LENGTH} bytes of {@code buffer[offset, offset + length)} prove the bytes before them. */
+    /**
+     * Whether the last {@link #LENGTH} bytes of {@code buffer[offset, offset + length)} prove the bytes before them.
+     */
     boolean verify(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < LENGTH)

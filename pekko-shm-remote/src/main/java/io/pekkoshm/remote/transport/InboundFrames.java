@@ -1,5 +1,8 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.BatchRecordFlyweight;
+import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.DirectBuffer;
 
 /**
@@ -12,8 +15,15 @@ import org.agrona.DirectBuffer;
  */
 final class InboundFrames
 {
+    /** What to do about a peer of another wire version (see the wire package's version policy). */
+    static final String VERSION_REMEDY = " (the nodes of one host share one media driver and must run the same " +
+        "pekko-shm-remote wire version: stop every node of this host, then start them all on one version)";
+
     private final Associations associations;
     private final FrameHandler handler;
+    private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
+    private final BatchRecordFlyweight batchRecord = new BatchRecordFlyweight();
+    private final BlobDescriptorFlyweight blobDescriptor = new BlobDescriptorFlyweight();
 
     InboundFrames(final Associations associations, final FrameHandler handler)
     {
@@ -29,23 +39,22 @@ final class InboundFrames
      */
     void onFrame(final int sessionId, final DirectBuffer buffer, final int offset, final int length, final long nowNs)
     {
-        if (length < FrameHeader.LENGTH || FrameHeader.VERSION != FrameHeader.version(buffer, offset))
+        if (length < FrameHeaderFlyweight.LENGTH)
         {
-            final String reason = length < FrameHeader.LENGTH ? "a frame of " + length + " bytes" :
-                "wire format version " + FrameHeader.version(buffer, offset) + ", this node speaks " + FrameHeader.VERSION;
-            final Association association = associations.bySession(sessionId);
-            if (null != association)
-            {
-                handler.onMalformed(association, "the peer sent " + reason);
-            }
-            else
-            {
-                handler.onRejected(sessionId, reason);
-            }
+            reject(sessionId, "the peer sent a frame of " + length + " bytes", "a frame of " + length + " bytes");
+            return;
+        }
+        header.wrap(buffer, offset);
+        final byte type = header.type();
+        if (FrameHeaderFlyweight.VERSION != header.version())
+        {
+            final String versions = "wire format version " + header.version() + ", this node speaks " +
+                FrameHeaderFlyweight.VERSION + VERSION_REMEDY;
+            reject(sessionId, "the peer sent " + versions,
+                "a " + FrameHeaderFlyweight.typeName(type) + " frame of " + versions);
             return;
         }
 
-        final byte type = FrameHeader.type(buffer, offset);
         final Association association = associations.bySession(sessionId);
         try
         {
@@ -70,6 +79,20 @@ final class InboundFrames
         }
     }
 
+    /** A frame too short or of another version: it ends the session's association, or is rejected if none. */
+    private void reject(final int sessionId, final String associationReason, final String sessionReason)
+    {
+        final Association association = associations.bySession(sessionId);
+        if (null != association)
+        {
+            handler.onMalformed(association, associationReason);
+        }
+        else
+        {
+            handler.onRejected(sessionId, sessionReason);
+        }
+    }
+
     private void onSessionFrame(
         final int sessionId, final DirectBuffer buffer, final int offset, final int length, final byte type)
     {
@@ -77,17 +100,18 @@ final class InboundFrames
         {
             onLateFrame(sessionId, buffer, offset, length, type);
         }
-        else if (FrameHeader.HELLO == type)
+        else if (FrameHeaderFlyweight.HELLO == type)
         {
             handler.onHello(sessionId, buffer, offset, length);
         }
-        else if (FrameHeader.HELLO_ACK == type)
+        else if (FrameHeaderFlyweight.HELLO_ACK == type)
         {
             handler.onHelloAck(sessionId, buffer, offset, length);
         }
         else
         {
-            handler.onRejected(sessionId, FrameHeader.typeName(type) + " frame from a session without handshake");
+            handler.onRejected(
+                sessionId, FrameHeaderFlyweight.typeName(type) + " frame from a session without handshake");
         }
     }
 
@@ -96,23 +120,23 @@ final class InboundFrames
     {
         switch (type)
         {
-            case FrameHeader.DATA:
-                handler.onData(association, buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+            case FrameHeaderFlyweight.DATA:
+                handler.onData(association, buffer, header.bodyOffset(), length - FrameHeaderFlyweight.LENGTH);
                 break;
-            case FrameHeader.DIRECT:
-                handler.onDirect(association, buffer, offset + FrameHeader.LENGTH, length - FrameHeader.LENGTH);
+            case FrameHeaderFlyweight.DIRECT:
+                handler.onDirect(association, buffer, header.bodyOffset(), length - FrameHeaderFlyweight.LENGTH);
                 break;
-            case FrameHeader.BATCH:
+            case FrameHeaderFlyweight.BATCH:
                 onBatch(association, buffer, offset, length);
                 break;
-            case FrameHeader.BLOB:
-                onBlob(association, buffer, offset, length);
+            case FrameHeaderFlyweight.BLOB:
+                onBlob(association, buffer, length);
                 break;
-            case FrameHeader.HEARTBEAT:
-            case FrameHeader.HELLO:
-            case FrameHeader.HELLO_ACK:
+            case FrameHeaderFlyweight.HEARTBEAT:
+            case FrameHeaderFlyweight.HELLO:
+            case FrameHeaderFlyweight.HELLO_ACK:
                 break;
-            case FrameHeader.DISASSOCIATE:
+            case FrameHeaderFlyweight.DISASSOCIATE:
                 handler.onDisassociate(association);
                 break;
             default:
@@ -122,27 +146,34 @@ final class InboundFrames
 
     private void onBatch(final Association association, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int count = FrameHeader.argument(buffer, offset);
+        final int count = header.argument();
         final int end = offset + length;
-        int position = offset + FrameHeader.LENGTH;
+        int position = header.bodyOffset();
         for (int i = 0; i < count; i++)
         {
-            if (position + FrameHeader.BATCH_RECORD_HEADER_LENGTH > end)
+            if (position + BatchRecordFlyweight.HEADER_LENGTH > end)
             {
                 throw new MalformedFrameException("batch of " + count + " ends after " + i + " payloads");
             }
-            final int payloadLength = buffer.getInt(position);
-            final int recordType = buffer.getInt(position + FrameHeader.BATCH_RECORD_TYPE_OFFSET);
-            position += FrameHeader.BATCH_RECORD_HEADER_LENGTH;
+            batchRecord.wrap(buffer, position);
+            final int payloadLength = batchRecord.bodyLength();
+            final byte recordType = batchRecord.type();
+            final int reserved = batchRecord.reserved();
+            position = batchRecord.bodyOffset();
             if (payloadLength < 0 || payloadLength > end - position)
             {
                 throw new MalformedFrameException("batch payload length " + payloadLength + " does not fit the frame");
             }
-            if (FrameHeader.DATA == recordType)
+            if (0 != reserved)
+            {
+                throw new MalformedFrameException("batch record of type " + recordType + " with reserved bytes 0x" +
+                    Integer.toHexString(reserved));
+            }
+            if (FrameHeaderFlyweight.DATA == recordType)
             {
                 handler.onData(association, buffer, position, payloadLength);
             }
-            else if (FrameHeader.DIRECT == recordType)
+            else if (FrameHeaderFlyweight.DIRECT == recordType)
             {
                 handler.onDirect(association, buffer, position, payloadLength);
             }
@@ -154,33 +185,33 @@ final class InboundFrames
         }
     }
 
-    private void onBlob(final Association association, final DirectBuffer buffer, final int offset, final int length)
+    private void onBlob(final Association association, final DirectBuffer buffer, final int length)
     {
-        final int bodyType = FrameHeader.argument(buffer, offset);
-        if (length < FrameHeader.BLOB_FRAME_LENGTH)
+        final int bodyType = header.argument();
+        if (length < BlobDescriptorFlyweight.FRAME_LENGTH)
         {
             throw new MalformedFrameException("a blob descriptor of " + length + " bytes");
         }
-        if (FrameHeader.DATA != bodyType && FrameHeader.DIRECT != bodyType)
+        if (FrameHeaderFlyweight.DATA != bodyType && FrameHeaderFlyweight.DIRECT != bodyType)
         {
             throw new MalformedFrameException("a blob descriptor of a body of type " + bodyType);
         }
+        blobDescriptor.wrap(buffer, header.bodyOffset());
         handler.onBlob(association, (byte)bodyType,
-            buffer.getLong(offset + FrameHeader.BLOB_ID_OFFSET),
-            buffer.getLong(offset + FrameHeader.BLOB_GENERATION_OFFSET),
-            buffer.getLong(offset + FrameHeader.BLOB_LENGTH_OFFSET));
+            blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
     }
 
     /** A frame of an association this node has already ended: data in it is counted as dropped, nothing else. */
     private void onLateFrame(
         final int sessionId, final DirectBuffer buffer, final int offset, final int length, final byte type)
     {
-        int messages = FrameHeader.DATA == type || FrameHeader.DIRECT == type || FrameHeader.BLOB == type ? 1 : 0;
-        if (FrameHeader.BATCH == type)
+        int messages = FrameHeaderFlyweight.DATA == type || FrameHeaderFlyweight.DIRECT == type ||
+            FrameHeaderFlyweight.BLOB == type ? 1 : 0;
+        if (FrameHeaderFlyweight.BATCH == type)
         {
             // the count is the sender's word: only as many as the frame can hold
-            final int count = FrameHeader.argument(buffer, offset);
-            if (count < 1 || count > (length - FrameHeader.LENGTH) / FrameHeader.BATCH_RECORD_HEADER_LENGTH)
+            final int count = header.argument();
+            if (count < 1 || count > (length - FrameHeaderFlyweight.LENGTH) / BatchRecordFlyweight.HEADER_LENGTH)
             {
                 handler.onRejected(sessionId, "a late batch frame of " + length + " bytes claims " + count +
                     " records");

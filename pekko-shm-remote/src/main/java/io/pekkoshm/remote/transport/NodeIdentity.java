@@ -1,9 +1,12 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.HelloFlyweight;
+import org.agrona.concurrent.UnsafeBuffer;
+
 /**
  * Who a node is, as its handshake says: address parts, the transport's incarnation (new for every start of a node,
  * so a restarted node on the same port is told apart), Pekko's system uid, and its process (pid and start time) for
- * liveness checks.
+ * liveness checks. On the wire it is a {@link HelloFlyweight}.
  */
 public record NodeIdentity(
     String system,
@@ -14,6 +17,56 @@ public record NodeIdentity(
     long pid,
     long processStartMillis)
 {
+    /**
+     * {@return the identity read from a HELLO or HELLO_ACK body}
+     *
+     * @param hello a body that passed {@link HelloFlyweight#validate(int)}.
+     */
+    public static NodeIdentity from(final HelloFlyweight hello)
+    {
+        return new NodeIdentity(
+            hello.system(),
+            hello.host(),
+            hello.port(),
+            hello.incarnation(),
+            hello.pekkoUid(),
+            hello.pid(),
+            hello.processStartMillis());
+    }
+
+    /**
+     * Writes this identity as a HELLO or HELLO_ACK body.
+     *
+     * @param hello wrapped where the body goes, with {@link #helloLength()} bytes of room.
+     * @return the body's length in bytes.
+     * @throws IllegalArgumentException if a name is longer than {@link HelloFlyweight#MAX_NAME_LENGTH} bytes.
+     */
+    public int writeTo(final HelloFlyweight hello)
+    {
+        return hello
+            .incarnation(incarnation)
+            .pekkoUid(pekkoUid)
+            .pid(pid)
+            .processStartMillis(processStartMillis)
+            .port(port)
+            .names(system, host)
+            .length();
+    }
+
+    /** {@return the length of this identity's HELLO body in bytes} */
+    public int helloLength()
+    {
+        return HelloFlyweight.length(system, host);
+    }
+
+    /** {@return this identity's HELLO body, without the proof, as a new array} */
+    byte[] helloBody()
+    {
+        final byte[] body = new byte[helloLength()];
+        writeTo(new HelloFlyweight().wrap(new UnsafeBuffer(body), 0));
+        return body;
+    }
+
     @Override
     public String toString()
     {

@@ -6,6 +6,8 @@ import io.aeron.logbuffer.BufferClaim;
 import io.pekkoshm.remote.blob.BlobBlock;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.BufferUtil;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -63,6 +65,9 @@ final class Outbox implements AutoCloseable
     /** What this outbox sent; written under {@link #lock} only. */
     private final SendCounts sent;
     private final BufferClaim claim = new BufferClaim();
+    /** Writes the headers of the frames, under {@link #lock}. */
+    private final FrameHeaderFlyweight frameHeader = new FrameHeaderFlyweight();
+    private final BlobDescriptorFlyweight blobDescriptor = new BlobDescriptorFlyweight();
     private final UnsafeBuffer header = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
     private final ClassicBody classicBody = new ClassicBody();
     /** Frames larger than one fragment, gathered before they are offered (grown on demand, up to the largest). */
@@ -94,7 +99,7 @@ final class Outbox implements AutoCloseable
     /** The largest payload a DATA frame can carry. */
     int maxPayloadLength()
     {
-        return publication.maxMessageLength() - FrameHeader.LENGTH;
+        return publication.maxMessageLength() - FrameHeaderFlyweight.LENGTH;
     }
 
     /** The largest body this outbox can carry: through the blob store when it is on, else in one frame. */
@@ -137,7 +142,7 @@ final class Outbox implements AutoCloseable
         try
         {
             classicBody.wrap(bytes, offset, length);
-            return TAKEN == writeFrameLocked(FrameHeader.DATA, classicBody);
+            return TAKEN == writeFrameLocked(FrameHeaderFlyweight.DATA, classicBody);
         }
         finally
         {
@@ -258,14 +263,14 @@ final class Outbox implements AutoCloseable
         {
             return false;
         }
-        final int length = FrameHeader.LENGTH + (null == body ? 0 : body.length);
+        final int length = FrameHeaderFlyweight.LENGTH + (null == body ? 0 : body.length);
         final long result = publication.tryClaim(length, claim);
         if (result > 0)
         {
-            FrameHeader.write(claim.buffer(), claim.offset(), type, argument, flags);
+            frameHeader.wrap(claim.buffer(), claim.offset()).write(type, argument, flags);
             if (null != body)
             {
-                claim.buffer().putBytes(claim.offset() + FrameHeader.LENGTH, body);
+                claim.buffer().putBytes(frameHeader.bodyOffset(), body);
             }
             claim.commit();
             return true;
@@ -292,10 +297,10 @@ final class Outbox implements AutoCloseable
             {
                 return false;
             }
-            final long result = publication.tryClaim(FrameHeader.LENGTH, claim);
+            final long result = publication.tryClaim(FrameHeaderFlyweight.LENGTH, claim);
             if (result > 0)
             {
-                FrameHeader.write(claim.buffer(), claim.offset(), FrameHeader.HEARTBEAT, 0);
+                frameHeader.wrap(claim.buffer(), claim.offset()).write(FrameHeaderFlyweight.HEARTBEAT, 0);
                 claim.commit();
                 return true;
             }
@@ -345,7 +350,7 @@ final class Outbox implements AutoCloseable
         {
             if (tellPeer && !closed)
             {
-                sendControlLocked(FrameHeader.DISASSOCIATE, 0, null, (short)0);
+                sendControlLocked(FrameHeaderFlyweight.DISASSOCIATE, 0, null, (short)0);
             }
             return closeLocked();
         }
@@ -461,14 +466,14 @@ final class Outbox implements AutoCloseable
             return FULL;
         }
         body.write(block.data(), 0);
-        final long result = publication.tryClaim(FrameHeader.BLOB_FRAME_LENGTH, claim);
+        final long result = publication.tryClaim(BlobDescriptorFlyweight.FRAME_LENGTH, claim);
         if (result > 0)
         {
-            final int at = claim.offset();
-            FrameHeader.write(claim.buffer(), at, FrameHeader.BLOB, type);
-            claim.buffer().putLong(at + FrameHeader.BLOB_ID_OFFSET, block.id());
-            claim.buffer().putLong(at + FrameHeader.BLOB_GENERATION_OFFSET, block.generation());
-            claim.buffer().putLong(at + FrameHeader.BLOB_LENGTH_OFFSET, length);
+            frameHeader.wrap(claim.buffer(), claim.offset()).write(FrameHeaderFlyweight.BLOB, type);
+            blobDescriptor.wrap(claim.buffer(), frameHeader.bodyOffset())
+                .blockId(block.id())
+                .generation(block.generation())
+                .bodyLength(length);
             blobs.sent(block, length, receiver.pid(), receiver.processStartMillis());
             claim.commit();
             body.committed();
@@ -485,27 +490,26 @@ final class Outbox implements AutoCloseable
     /** Sends one frame: written in the claimed space when it fits a fragment, else gathered in scratch and offered. */
     private long send(final byte type, final FrameBody body, final int length)
     {
-        final int frameLength = FrameHeader.LENGTH + length;
+        final int frameLength = FrameHeaderFlyweight.LENGTH + length;
         if (frameLength <= maxClaimLength)
         {
             final long result = publication.tryClaim(frameLength, claim);
             if (result > 0)
             {
-                final int at = claim.offset();
-                FrameHeader.write(claim.buffer(), at, type, 0);
-                body.write(claim.buffer(), at + FrameHeader.LENGTH);
+                frameHeader.wrap(claim.buffer(), claim.offset()).write(type, 0);
+                body.write(claim.buffer(), frameHeader.bodyOffset());
                 claim.commit();
             }
             return result;
         }
         if (body == classicBody)
         {
-            FrameHeader.write(header, 0, type, 0);
-            return publication.offer(header, 0, FrameHeader.LENGTH, classicBody.view, 0, length);
+            frameHeader.wrap(header, 0).write(type, 0);
+            return publication.offer(header, 0, FrameHeaderFlyweight.LENGTH, classicBody.view, 0, length);
         }
         scratch.checkLimit(frameLength);
-        FrameHeader.write(scratch, 0, type, 0);
-        body.write(scratch, FrameHeader.LENGTH);
+        frameHeader.wrap(scratch, 0).write(type, 0);
+        body.write(scratch, FrameHeaderFlyweight.LENGTH);
         return publication.offer(scratch, 0, frameLength);
     }
 
@@ -532,7 +536,7 @@ final class Outbox implements AutoCloseable
 
     private void countDirect(final byte type, final int count)
     {
-        if (FrameHeader.DIRECT == type)
+        if (FrameHeaderFlyweight.DIRECT == type)
         {
             sent.directSent.add(count);
         }

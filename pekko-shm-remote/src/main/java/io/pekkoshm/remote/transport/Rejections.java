@@ -31,8 +31,9 @@ final class Rejections
         if (loggedSessions.add(sessionId))
         {
             log.warning("Rejected frames from IPC session {} on {}: {}. Counted in 'frames rejected'. (Right after " +
-                "this node started, these may be frames sent to an earlier node on the same port; otherwise a process " +
-                "that is not a node of this directory writes into its stream.)", sessionId, localAddress, reason);
+                "this node started, these may be frames sent to an earlier node on the same port; otherwise a " +
+                "process that is not a node of this directory writes into its stream.)",
+                sessionId, localAddress, reason);
         }
     }
 

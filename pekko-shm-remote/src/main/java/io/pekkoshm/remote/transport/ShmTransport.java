@@ -14,6 +14,7 @@ import io.pekkoshm.remote.host.LockFile;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.host.ShmDirectory;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -110,7 +111,8 @@ public final class ShmTransport implements Transport
             }
             if (!JvmFlags.requiredPresent())
             {
-                throw new IllegalStateException("pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
+                throw new IllegalStateException(
+                    "pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
                     String.join(" ", JvmFlags.REQUIRED));
             }
         }
@@ -147,8 +149,9 @@ public final class ShmTransport implements Transport
 
     /**
      * The largest payload classic remoting may hand us: the largest blob (or, with the blob store off, Aeron's
-     * largest message for the term length, less the frame header), less {@link #CLASSIC_ENVELOPE_MARGIN}, because classic checks the size of its PDU but then wraps
-     * it in its protocol envelope (a few bytes of protobuf) before it writes.
+     * largest message for the term length, less the frame header), less {@link #CLASSIC_ENVELOPE_MARGIN}, because
+     * classic checks the size of its PDU but then wraps it in its protocol envelope (a few bytes of protobuf) before it
+     * writes.
      */
     @Override
     public int maximumPayloadBytes()
@@ -158,7 +161,7 @@ public final class ShmTransport implements Transport
             return 0;
         }
         final long largest = settings.blob().maxBytes() > 0 ? BlobPool.largestPayload(settings.blob().maxBytes()) :
-            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeader.LENGTH;
+            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeaderFlyweight.LENGTH;
         return (int)Math.min(Integer.MAX_VALUE - 8, largest - CLASSIC_ENVELOPE_MARGIN);
     }
 

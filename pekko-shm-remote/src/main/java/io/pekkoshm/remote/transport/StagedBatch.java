@@ -1,19 +1,23 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.wire.BatchRecordFlyweight;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Messages an {@link Outbox} could not write because the log was full, kept in order as the records of one BATCH
- * frame, sent as a whole when the log has room.
+ * frame ({@link FrameHeaderFlyweight}, then {@link BatchRecordFlyweight}s), sent as a whole when the log has room.
  * <pre>
- *   | frame header: BATCH, argument = count | length | type | body ... | length | type | body ... |
+ *   | frame header: BATCH, argument = count | record | body ... | record | body ... |
  * </pre>
  * Threading: its outbox's, under the outbox's lock.
  */
 final class StagedBatch
 {
     private final UnsafeBuffer buffer;
+    private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
+    private final BatchRecordFlyweight record = new BatchRecordFlyweight();
     private int length;
     private int count;
     private int directCount;
@@ -44,7 +48,7 @@ final class StagedBatch
     /** {@return the payload bytes staged, without frame and record headers} */
     long payloadBytes()
     {
-        return length - FrameHeader.LENGTH - (long)count * FrameHeader.BATCH_RECORD_HEADER_LENGTH;
+        return length - FrameHeaderFlyweight.LENGTH - (long)count * BatchRecordFlyweight.HEADER_LENGTH;
     }
 
     /**
@@ -54,19 +58,18 @@ final class StagedBatch
      */
     boolean add(final byte type, final FrameBody body, final int bodyLength)
     {
-        final int start = 0 == count ? FrameHeader.LENGTH : length;
-        final int end = start + FrameHeader.BATCH_RECORD_HEADER_LENGTH + bodyLength;
+        final int start = 0 == count ? FrameHeaderFlyweight.LENGTH : length;
+        final int end = start + BatchRecordFlyweight.HEADER_LENGTH + bodyLength;
         if (end > buffer.capacity())
         {
             return false;
         }
-        buffer.putInt(start, bodyLength);
-        buffer.putInt(start + FrameHeader.BATCH_RECORD_TYPE_OFFSET, type);
-        body.write(buffer, start + FrameHeader.BATCH_RECORD_HEADER_LENGTH);
+        record.wrap(buffer, start).bodyLength(bodyLength).type(type);
+        body.write(buffer, record.bodyOffset());
         body.committed();
         length = end;
         count++;
-        if (FrameHeader.DIRECT == type)
+        if (FrameHeaderFlyweight.DIRECT == type)
         {
             directCount++;
         }
@@ -76,7 +79,7 @@ final class StagedBatch
     /** {@return the whole BATCH frame, its header written, to offer from offset 0 for {@link #frameLength()} bytes} */
     UnsafeBuffer frame()
     {
-        FrameHeader.write(buffer, 0, FrameHeader.BATCH, count);
+        header.wrap(buffer, 0).write(FrameHeaderFlyweight.BATCH, count);
         return buffer;
     }
 

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class BlobPoolZeroCopyTest
         assertEquals(0, pool.sweep(Long.MAX_VALUE / 2, true), "a live holder keeps it, however long");
         assertEquals(1, pool.sharedInFlightCount());
 
-        mapping.block.setState(BlobHeader.FREE);
+        mapping.block.setState(BlobHeaderFlyweight.FREE);
         mappings.release(mapping, 0);
         assertEquals(1, pool.sweep(0, false));
         assertEquals(0, pool.sharedInFlightCount());
@@ -93,7 +94,7 @@ class BlobPoolZeroCopyTest
         assertEquals(0, pool.sweep(1, false), "holders are checked on the periodic sweep only");
         assertEquals(1, pool.sweep(2, true));
         assertEquals(1, reclaimed.get());
-        assertEquals(BlobHeader.FREE, block.state());
+        assertEquals(BlobHeaderFlyweight.FREE, block.state());
     }
 
     @Test
@@ -118,7 +119,7 @@ class BlobPoolZeroCopyTest
         final BlobMappings.Mapping mapping = receiverView(block);
         assertTrue(mapping.block.claim(4242, 0));
         assertTrue(mapping.block.unclaim(4242));
-        assertEquals(BlobHeader.SENT, block.state());
+        assertEquals(BlobHeaderFlyweight.SENT, block.state());
         assertEquals(generation, block.generation());
         mappings.release(mapping, 0);
     }
@@ -144,7 +145,7 @@ class BlobPoolZeroCopyTest
         final long bytes = pool.allocatedBytes();
         final BlobMappings.Mapping mapping = receiverView(first);
         assertTrue(mapping.block.claim((int)ProcessLiveness.currentPid(), 0));
-        mapping.block.setState(BlobHeader.FREE); // handed back, not yet swept by the node agent
+        mapping.block.setState(BlobHeaderFlyweight.FREE); // handed back, not yet swept by the node agent
         mappings.release(mapping, 0);
 
         assertEquals(first, pool.lend(MiB, 0), "the freed block, warm, not a new one");
@@ -159,7 +160,7 @@ class BlobPoolZeroCopyTest
         assertTrue(mapping.block.claim((int)ProcessLiveness.currentPid(), 0));
         final Thread receiver = new Thread(() ->
         {
-            mapping.block.setState(BlobHeader.FREE);
+            mapping.block.setState(BlobHeaderFlyweight.FREE);
             mappings.release(mapping, 0);
         });
         receiver.start();

@@ -6,6 +6,7 @@ import io.pekkoshm.remote.serialization.KryoMessage;
 import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.apache.pekko.actor.AbstractActor;
@@ -93,8 +94,10 @@ class SharedBlobTest
     private void start(final String extraConfig)
     {
         directory = ShmTestDirectory.newPath("shared-blob");
-        a = ActorSystem.create("a", ConfigFactory.parseString(extraConfig).withFallback(EmbeddedNodes.config(directory, 0)));
-        b = ActorSystem.create("b", ConfigFactory.parseString(extraConfig).withFallback(EmbeddedNodes.config(directory, 0)));
+        a = ActorSystem.create("a",
+            ConfigFactory.parseString(extraConfig).withFallback(EmbeddedNodes.config(directory, 0)));
+        b = ActorSystem.create("b",
+            ConfigFactory.parseString(extraConfig).withFallback(EmbeddedNodes.config(directory, 0)));
         b.actorOf(Props.create(Holder.class), "holder");
     }
 
@@ -146,7 +149,8 @@ class SharedBlobTest
 
         holder.tell("release", probe.getRef());
         probe.expectMsgEquals(AWAIT, "released 1");
-        Await.until(AWAIT, () -> 0 == ShmBlobs.get(a).stats().inFlight(), () -> "block back: " + ShmBlobs.get(a).stats());
+        Await.until(AWAIT, () -> 0 == ShmBlobs.get(a).stats().inFlight(), () -> "block back: " +
+            ShmBlobs.get(a).stats());
         assertEquals(0, ShmBlobs.get(b).stats().heldNow());
 
         final SharedBlob again = ShmBlobs.get(a).allocate(8 * MiB);
@@ -237,7 +241,8 @@ class SharedBlobTest
         TestKit.shutdownActorSystem(b);
         b = null;
 
-        Await.until(AWAIT, () -> 0 == ShmBlobs.get(a).stats().inFlight(), () -> "blocks back: " + ShmBlobs.get(a).stats());
+        Await.until(AWAIT, () -> 0 == ShmBlobs.get(a).stats().inFlight(), () -> "blocks back: " +
+            ShmBlobs.get(a).stats());
         assertEquals(0, ShmBlobs.get(a).stats().reclaimed(), "handed back by the receiver, not reclaimed");
     }
 
@@ -252,7 +257,8 @@ class SharedBlobTest
         assertEquals(48, descriptor.length);
         assertEquals(1, ShmBlobs.get(a).stats().inFlight());
 
-        Await.until(AWAIT, () -> 0 == ShmBlobs.get(a).stats().inFlight(), () -> "taken back: " + ShmBlobs.get(a).stats());
+        Await.until(AWAIT, () -> 0 == ShmBlobs.get(a).stats().inFlight(), () -> "taken back: " +
+            ShmBlobs.get(a).stats());
         assertEquals(1, ShmBlobs.get(a).stats().reclaimed());
 
         final Exception late = assertThrows(Exception.class, () ->
@@ -322,7 +328,8 @@ class SharedBlobTest
     @Test
     void shouldSayWhatIsMissingWithoutTheShmTransport()
     {
-        final ActorSystem local = ActorSystem.create("local", ConfigFactory.parseString("pekko.actor.provider = local"));
+        final ActorSystem local = ActorSystem.create("local",
+            ConfigFactory.parseString("pekko.actor.provider = local"));
         try
         {
             final IllegalStateException ex = assertThrows(IllegalStateException.class,
@@ -377,7 +384,7 @@ class SharedBlobTest
         try (FileChannel channel = FileChannel.open(blockFile))
         {
             final ByteBuffer bytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(bytes, BlobHeader.DATA_OFFSET + dataOffset);
+            channel.read(bytes, BlobHeaderFlyweight.DATA_OFFSET + dataOffset);
             return bytes.flip().getLong();
         }
     }

@@ -48,7 +48,8 @@ class DirectOrderingStressTest
     private static final int ROUNDS = 12;
     private static final int SENDERS = 4;
     private static final int MESSAGES = 400;
-    private static final String EXTRA = "pekko.remote.use-unsafe-remote-features-outside-cluster = on\n" + System.getProperty("stress.extra", "");
+    private static final String EXTRA = "pekko.remote.use-unsafe-remote-features-outside-cluster = on\n" +
+        System.getProperty("stress.extra", "");
 
     private final Path directory = ShmTestDirectory.newPath("direct-stress");
     private final List<ActorSystem> systems = new ArrayList<>();

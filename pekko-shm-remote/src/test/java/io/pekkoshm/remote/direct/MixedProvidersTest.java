@@ -99,7 +99,8 @@ class MixedProvidersTest
         final List<String> lines = warnings.stream().filter(w -> w.contains("runs without the direct path")).toList();
         assertEquals(1, lines.size(), "logged once on the direct node: " + warnings);
         assertTrue(lines.get(0).contains(peer), "names the peer " + peer + ": " + lines);
-        assertTrue(lines.get(0).contains("pekko.actor.provider = \"" + PROVIDER + "\""), "gives the line to add: " + lines);
+        assertTrue(lines.get(0).contains("pekko.actor.provider = \"" + PROVIDER + "\""), "gives the line to add: " +
+            lines);
         assertEquals(0, ShmRemote.get(direct).counters().directMessagesSent(), "nothing went direct");
         assertEquals(0, ShmRemote.get(direct).counters().messagesDropped() +
             ShmRemote.get(classic).counters().messagesDropped());

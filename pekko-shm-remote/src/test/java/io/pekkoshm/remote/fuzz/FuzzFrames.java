@@ -1,7 +1,9 @@
 package io.pekkoshm.remote.fuzz;
 
-import io.pekkoshm.remote.transport.FrameHeader;
-import io.pekkoshm.remote.transport.HelloFlyweight;
+import io.pekkoshm.remote.wire.BatchRecordFlyweight;
+import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import io.pekkoshm.remote.wire.HelloFlyweight;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * Hostile frames for the inbound decoder, built from the wire format documented in {@link FrameHeader} and
+ * Hostile frames for the inbound decoder, built from the wire format documented in {@link FrameHeaderFlyweight} and
  * {@link HelloFlyweight} (little-endian: version, type, reserved, argument, body) and nothing else. Deterministic for
  * a seed. Not thread-safe.
  */
@@ -53,29 +55,32 @@ final class FuzzFrames
             case "random":
                 return new Frame(kind, notAHandshake(bytes(random.nextInt(0, 2048))));
             case "truncated":
-                return new Frame(kind, bytes(random.nextInt(0, FrameHeader.LENGTH)));
+                return new Frame(kind, bytes(random.nextInt(0, FrameHeaderFlyweight.LENGTH)));
             case "large-random":
                 return new Frame(kind, notAHandshake(bytes(random.nextInt(2048, RawPeer.MAX_FRAME + 1))));
             case "bad-version":
                 return new Frame(kind, frame(badVersion(), (byte)random.nextInt(256), random.nextInt(),
                     bytes(random.nextInt(0, 256))));
             case "unknown-type":
-                return new Frame(kind, frame(FrameHeader.VERSION, unknownType(), random.nextInt(),
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, unknownType(), random.nextInt(),
                     bytes(random.nextInt(0, 256))));
             case "no-handshake":
-                final byte[] types = { FrameHeader.DATA, FrameHeader.BATCH, FrameHeader.BLOB, FrameHeader.HEARTBEAT,
-                    FrameHeader.DISASSOCIATE };
-                return new Frame(kind, frame(FrameHeader.VERSION, types[random.nextInt(types.length)],
+                final byte[] types = { FrameHeaderFlyweight.DATA, FrameHeaderFlyweight.BATCH,
+                    FrameHeaderFlyweight.BLOB, FrameHeaderFlyweight.HEARTBEAT,
+                    FrameHeaderFlyweight.DISASSOCIATE };
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, types[random.nextInt(types.length)],
                     random.nextInt(), bytes(random.nextInt(0, 512))));
             case "hello-malformed":
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.HELLO, 0, malformedHello()));
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0,
+                    malformedHello()));
             case "hello-foreign-host":
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.HELLO, 0,
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0,
                     hello("fuzzer", "not-" + random.nextInt(1_000_000) + ".example", 1 + random.nextInt(65535),
                         random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong())));
             case "hello-ack-unknown":
             default:
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.HELLO_ACK, random.nextInt(),
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO_ACK,
+                    random.nextInt(),
                     random.nextBoolean() ? bytes(random.nextInt(0, 128)) : hello("target", "localhost",
                         1 + random.nextInt(65535), random.nextLong(), random.nextLong(), random.nextLong(), 0)));
         }
@@ -91,11 +96,11 @@ final class FuzzFrames
         switch (kind)
         {
             case "truncated":
-                return new Frame(kind, bytes(random.nextInt(0, FrameHeader.LENGTH)));
+                return new Frame(kind, bytes(random.nextInt(0, FrameHeaderFlyweight.LENGTH)));
             case "bad-version":
-                return new Frame(kind, frame(badVersion(), FrameHeader.DATA, 0, bytes(random.nextInt(0, 64))));
+                return new Frame(kind, frame(badVersion(), FrameHeaderFlyweight.DATA, 0, bytes(random.nextInt(0, 64))));
             case "unknown-type":
-                return new Frame(kind, frame(FrameHeader.VERSION, unknownType(), random.nextInt(),
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, unknownType(), random.nextInt(),
                     bytes(random.nextInt(0, 64))));
             case "batch-count-overflow":
             {
@@ -108,24 +113,27 @@ final class FuzzFrames
                 }
                 final int count = records + 1 + (random.nextBoolean() ? random.nextInt(0, 10) :
                     random.nextInt(0, Integer.MAX_VALUE - records));
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.BATCH, count, trimmed(body)));
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, count,
+                    trimmed(body)));
             }
             case "batch-negative-length":
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.BATCH, 1 + random.nextInt(0, 100),
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH,
+                    1 + random.nextInt(0, 100),
                     trimmed(body(64).putInt(-1 - random.nextInt(Integer.MAX_VALUE)).put(bytes(16)))));
             case "batch-length-past-end":
             {
                 final int present = random.nextInt(0, 32);
                 final int claimed = random.nextBoolean() ? present + 1 + random.nextInt(0, 1000) : Integer.MAX_VALUE;
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.BATCH, 1,
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, 1,
                     trimmed(body(64).putInt(claimed).put(bytes(present)))));
             }
             case "batch-truncated-prefix":
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.BATCH, 1 + random.nextInt(0, 5),
-                    bytes(random.nextInt(1, FrameHeader.BATCH_RECORD_HEADER_LENGTH))));
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH,
+                    1 + random.nextInt(0, 5),
+                    bytes(random.nextInt(1, BatchRecordFlyweight.HEADER_LENGTH))));
             case "blob-short":
-                return new Frame(kind, frame(FrameHeader.VERSION, FrameHeader.BLOB, 0,
-                    bytes(random.nextInt(0, FrameHeader.BLOB_FRAME_LENGTH - FrameHeader.LENGTH))));
+                return new Frame(kind, frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BLOB, 0,
+                    bytes(random.nextInt(0, BlobDescriptorFlyweight.FRAME_LENGTH - FrameHeaderFlyweight.LENGTH))));
             case "blob-missing-block":
             {
                 long id;
@@ -173,10 +181,11 @@ final class FuzzFrames
         switch (random.nextInt(5))
         {
             case 0:
-                return new Frame("data-garbage", frame(FrameHeader.VERSION, FrameHeader.DATA, 0,
+                return new Frame("data-garbage", frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0,
                     bytes(random.nextInt(0, 4096))));
             case 1:
-                return new Frame("heartbeat", frame(FrameHeader.VERSION, FrameHeader.HEARTBEAT, 0, new byte[0]));
+                return new Frame("heartbeat", frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HEARTBEAT, 0,
+                    new byte[0]));
             case 2:
                 return new Frame("random", bytes(random.nextInt(0, 512)));
             case 3:
@@ -207,7 +216,7 @@ final class FuzzFrames
 
     /**
      * A handshake body with its proof: the HMAC-SHA256 of the body keyed with the node directory's secret file, as
-     * FrameHeader/README document it. Without it a HELLO is rejected before its body is read.
+     * FrameHeaderFlyweight/README document it. Without it a HELLO is rejected before its body is read.
      */
     static byte[] signed(final byte[] body, final byte[] secret)
     {
@@ -229,12 +238,12 @@ final class FuzzFrames
     /** A frame: the documented 8-byte header, then {@code body}. */
     static byte[] frame(final byte version, final byte type, final int argument, final byte[] body)
     {
-        return ByteBuffer.allocate(FrameHeader.LENGTH + body.length).order(ByteOrder.LITTLE_ENDIAN)
-            .put(FrameHeader.VERSION_OFFSET, version)
-            .put(FrameHeader.TYPE_OFFSET, type)
-            .putShort(FrameHeader.FLAGS_OFFSET, (short)0)
-            .putInt(FrameHeader.ARGUMENT_OFFSET, argument)
-            .put(FrameHeader.LENGTH, body)
+        return ByteBuffer.allocate(FrameHeaderFlyweight.LENGTH + body.length).order(ByteOrder.LITTLE_ENDIAN)
+            .put(FrameHeaderFlyweight.VERSION_OFFSET, version)
+            .put(FrameHeaderFlyweight.TYPE_OFFSET, type)
+            .putShort(FrameHeaderFlyweight.FLAGS_OFFSET, (short)0)
+            .putInt(FrameHeaderFlyweight.ARGUMENT_OFFSET, argument)
+            .put(FrameHeaderFlyweight.LENGTH, body)
             .array();
     }
 
@@ -278,9 +287,9 @@ final class FuzzFrames
 
     private byte[] blob(final long blockId, final long generation, final long length)
     {
-        final ByteBuffer body = body(FrameHeader.BLOB_FRAME_LENGTH - FrameHeader.LENGTH)
+        final ByteBuffer body = body(BlobDescriptorFlyweight.FRAME_LENGTH - FrameHeaderFlyweight.LENGTH)
             .putLong(blockId).putLong(generation).putLong(length);
-        return frame(FrameHeader.VERSION, FrameHeader.BLOB, 0, body.array());
+        return frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BLOB, 0, body.array());
     }
 
     private byte badVersion()
@@ -290,7 +299,7 @@ final class FuzzFrames
         {
             version = (byte)random.nextInt(256);
         }
-        while (FrameHeader.VERSION == version);
+        while (FrameHeaderFlyweight.VERSION == version);
         return version;
     }
 
@@ -301,17 +310,19 @@ final class FuzzFrames
         {
             type = (byte)random.nextInt(256);
         }
-        while (type >= FrameHeader.HELLO && type <= FrameHeader.BLOB);
+        while (type >= FrameHeaderFlyweight.HELLO && type <= FrameHeaderFlyweight.BLOB);
         return type;
     }
 
     /** Random bytes that a node cannot take for a handshake frame (the version of one is changed). */
     private static byte[] notAHandshake(final byte[] bytes)
     {
-        if (bytes.length > FrameHeader.TYPE_OFFSET && FrameHeader.VERSION == bytes[FrameHeader.VERSION_OFFSET] &&
-            (FrameHeader.HELLO == bytes[FrameHeader.TYPE_OFFSET] || FrameHeader.HELLO_ACK == bytes[FrameHeader.TYPE_OFFSET]))
+        if (bytes.length > FrameHeaderFlyweight.TYPE_OFFSET &&
+            FrameHeaderFlyweight.VERSION == bytes[FrameHeaderFlyweight.VERSION_OFFSET] &&
+            (FrameHeaderFlyweight.HELLO == bytes[FrameHeaderFlyweight.TYPE_OFFSET] ||
+            FrameHeaderFlyweight.HELLO_ACK == bytes[FrameHeaderFlyweight.TYPE_OFFSET]))
         {
-            bytes[FrameHeader.VERSION_OFFSET] = FrameHeader.VERSION + 1;
+            bytes[FrameHeaderFlyweight.VERSION_OFFSET] = FrameHeaderFlyweight.VERSION + 1;
         }
         return bytes;
     }

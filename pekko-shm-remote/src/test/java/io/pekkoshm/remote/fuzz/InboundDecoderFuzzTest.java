@@ -2,13 +2,13 @@ package io.pekkoshm.remote.fuzz;
 
 import io.aeron.ExclusivePublication;
 import io.pekkoshm.remote.ShmCountersSnapshot;
-import io.pekkoshm.remote.blob.BlobHeader;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
-import io.pekkoshm.remote.transport.FrameHeader;
+import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
@@ -161,7 +161,8 @@ class InboundDecoderFuzzTest
                 for (int i = random.nextInt(0, 3); i > 0; i--)
                 {
                     sent.add("heartbeat");
-                    peer.send(session, FuzzFrames.frame(FrameHeader.VERSION, FrameHeader.HEARTBEAT, 0, new byte[0]));
+                    peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HEARTBEAT,
+                        0, new byte[0]));
                 }
                 final FuzzFrames.Frame killer = fuzz.killer();
                 sent.add(killer.kind());
@@ -235,8 +236,8 @@ class InboundDecoderFuzzTest
             // A HELLO whose system name length is negative.
             final byte[] hello = FuzzFrames.hello("fuzzer", "localhost", RAW_PEER_PORT, 1, 2, 3, 4);
             ByteBuffer.wrap(hello).order(ByteOrder.LITTLE_ENDIAN).putInt(
-                io.pekkoshm.remote.transport.HelloFlyweight.SYSTEM_LENGTH_OFFSET, -1);
-            peer.send(stranger, FuzzFrames.frame(FrameHeader.VERSION, FrameHeader.HELLO, 0,
+                io.pekkoshm.remote.wire.HelloFlyweight.SYSTEM_LENGTH_OFFSET, -1);
+            peer.send(stranger, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0,
                 FuzzFrames.signed(hello, secret())));
             // The reply to a real handshake in the same session proves the malformed one has been handled.
             handshake(stranger, new SplittableRandom(DEFAULT_SEED));
@@ -256,16 +257,20 @@ class InboundDecoderFuzzTest
         try (ExclusivePublication session = peer.openSession(targetPort))
         {
             handshake(session, random);
-            peer.send(session, new byte[] { FrameHeader.VERSION });
+            peer.send(session, new byte[] { FrameHeaderFlyweight.VERSION });
             awaitCounters("the association ended by a truncated frame", c -> 0 == c.associations());
             final long dropped = counters().messagesDropped();
 
-            // Two late DATA frames (one message each) and two late BATCH frames whose 8-byte bodies can hold at most two
-            // records each, whatever their counts claim: at most 6 messages in all.
-            peer.send(session, FuzzFrames.frame(FrameHeader.VERSION, FrameHeader.BATCH, -1_000_000, new byte[8]));
-            peer.send(session, FuzzFrames.frame(FrameHeader.VERSION, FrameHeader.DATA, 0, new byte[16]));
-            peer.send(session, FuzzFrames.frame(FrameHeader.VERSION, FrameHeader.BATCH, Integer.MAX_VALUE, new byte[8]));
-            peer.send(session, FuzzFrames.frame(FrameHeader.VERSION, FrameHeader.DATA, 0, new byte[16]));
+            // Two late DATA frames (one message each) and two late BATCH frames whose 8-byte bodies can hold at most
+            // two records each, whatever their counts claim: at most 6 messages in all.
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH, -1_000_000,
+                new byte[8]));
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0,
+                new byte[16]));
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.BATCH,
+                Integer.MAX_VALUE, new byte[8]));
+            peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.DATA, 0,
+                new byte[16]));
             // Once both DATA frames are counted the node has read all four; a sum that ever passes through a lie
             // (negative, or by 2^31) never settles inside the bounds, so this fails at the deadline.
             awaitCounters("'messages dropped' up by 2 to 6 for four late frames holding at most 6 messages",
@@ -290,10 +295,11 @@ class InboundDecoderFuzzTest
     {
         final ProcessHandle self = ProcessHandle.current();
         final long startMillis = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        peer.send(session, FuzzFrames.frame(FrameHeader.VERSION, FrameHeader.HELLO, 0, FuzzFrames.signed(
+        peer.send(session, FuzzFrames.frame(FrameHeaderFlyweight.VERSION, FrameHeaderFlyweight.HELLO, 0,
+            FuzzFrames.signed(
             FuzzFrames.hello("fuzzer", "localhost", peer.port(), FAKE_INCARNATION, random.nextLong(), self.pid(),
             startMillis), secret())));
-        peer.awaitFrame(FrameHeader.HELLO_ACK, session.sessionId(), false, 0, true,
+        peer.awaitFrame(FrameHeaderFlyweight.HELLO_ACK, session.sessionId(), false, 0, true,
             "HELLO_ACK for session " + session.sessionId());
     }
 
@@ -307,9 +313,9 @@ class InboundDecoderFuzzTest
         final Path blobs = BlobPool.directoryOf(directory.resolve("blobs"), ProcessHandle.current().pid(),
             FAKE_INCARNATION);
         Files.createDirectories(blobs);
-        block(blobs, FuzzFrames.BLOCK_SENT, BlobHeader.SENT, FuzzFrames.BLOCK_CAPACITY);
-        block(blobs, FuzzFrames.BLOCK_FREE, BlobHeader.FREE, FuzzFrames.BLOCK_CAPACITY);
-        block(blobs, FuzzFrames.BLOCK_CAPACITY_LIE, BlobHeader.SENT, FuzzFrames.BLOCK_CAPACITY / 2);
+        block(blobs, FuzzFrames.BLOCK_SENT, BlobHeaderFlyweight.SENT, FuzzFrames.BLOCK_CAPACITY);
+        block(blobs, FuzzFrames.BLOCK_FREE, BlobHeaderFlyweight.FREE, FuzzFrames.BLOCK_CAPACITY);
+        block(blobs, FuzzFrames.BLOCK_CAPACITY_LIE, BlobHeaderFlyweight.SENT, FuzzFrames.BLOCK_CAPACITY / 2);
         final byte[] notABlob = new byte[8192];
         ThreadLocalRandom.current().nextBytes(notABlob);
         Files.write(blobs.resolve("not-a-blob.bin"), notABlob);
@@ -318,18 +324,18 @@ class InboundDecoderFuzzTest
         return blobs;
     }
 
-    /** A block file as BlobHeader draws it: a header page, then {@code BLOCK_CAPACITY} bytes of data. */
+    /** A block file as BlobHeaderFlyweight draws it: a header page, then {@code BLOCK_CAPACITY} bytes of data. */
     private static void block(final Path blobs, final long id, final int state, final long capacityInHeader)
         throws IOException
     {
-        final ByteBuffer file = ByteBuffer.allocate(BlobHeader.DATA_OFFSET + (int)FuzzFrames.BLOCK_CAPACITY)
+        final ByteBuffer file = ByteBuffer.allocate(BlobHeaderFlyweight.DATA_OFFSET + (int)FuzzFrames.BLOCK_CAPACITY)
             .order(ByteOrder.nativeOrder());
-        file.putInt(BlobHeader.MAGIC_OFFSET, BlobHeader.MAGIC)
-            .putInt(BlobHeader.VERSION_OFFSET, BlobHeader.VERSION)
-            .putInt(BlobHeader.STATE_OFFSET, state)
-            .putLong(BlobHeader.GENERATION_OFFSET, FuzzFrames.BLOCK_GENERATION)
-            .putLong(BlobHeader.LENGTH_OFFSET, FuzzFrames.BLOCK_LENGTH)
-            .putLong(BlobHeader.CAPACITY_OFFSET, capacityInHeader);
+        file.putInt(BlobHeaderFlyweight.MAGIC_OFFSET, BlobHeaderFlyweight.MAGIC)
+            .putInt(BlobHeaderFlyweight.VERSION_OFFSET, BlobHeaderFlyweight.VERSION)
+            .putInt(BlobHeaderFlyweight.STATE_OFFSET, state)
+            .putLong(BlobHeaderFlyweight.GENERATION_OFFSET, FuzzFrames.BLOCK_GENERATION)
+            .putLong(BlobHeaderFlyweight.LENGTH_OFFSET, FuzzFrames.BLOCK_LENGTH)
+            .putLong(BlobHeaderFlyweight.CAPACITY_OFFSET, capacityInHeader);
         Files.write(blobs.resolve(id + ".blob"), file.array());
     }
 

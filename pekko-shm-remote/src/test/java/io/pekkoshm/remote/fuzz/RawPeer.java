@@ -5,7 +5,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.pekkoshm.remote.transport.FrameHeader;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * A process that is not a node of the plugin, talking to a node only through Aeron, as any client of the host's media
  * driver could: it opens exclusive publications into the node's IPC stream (stream id = the node's port), one IPC
  * session each, writes whatever bytes it likes as frames, and reads what the node sends back on a stream of its own
- * (the port its HELLO names). It knows only the wire format documented in {@code FrameHeader} and
+ * (the port its HELLO names). It knows only the wire format documented in {@code FrameHeaderFlyweight} and
  * {@code HelloFlyweight}.
  * <p>
  * Owned by one test thread; {@link #close()} closes the Aeron client and everything opened through it.
@@ -42,12 +42,12 @@ final class RawPeer implements AutoCloseable
     private boolean seen;
     private final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, length, header) ->
     {
-        if (length >= FrameHeader.LENGTH)
+        if (length >= FrameHeaderFlyweight.LENGTH)
         {
             seen = true;
             lastSession = header.sessionId();
-            lastType = buffer.getByte(offset + FrameHeader.TYPE_OFFSET);
-            lastArgument = buffer.getInt(offset + FrameHeader.ARGUMENT_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            lastType = buffer.getByte(offset + FrameHeaderFlyweight.TYPE_OFFSET);
+            lastArgument = buffer.getInt(offset + FrameHeaderFlyweight.ARGUMENT_OFFSET, ByteOrder.LITTLE_ENDIAN);
         }
     });
 

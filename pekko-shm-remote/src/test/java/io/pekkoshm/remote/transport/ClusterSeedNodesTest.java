@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A cluster seed node written with a scheme the pekko.shm transport never gives fails the start, saying what to write. */
+/**
+ * A cluster seed node written with a scheme the pekko.shm transport never gives fails the start, saying what to write.
+ */
 @Timeout(60)
 class ClusterSeedNodesTest
 {
@@ -39,7 +41,8 @@ class ClusterSeedNodesTest
     @ValueSource(strings = { "pekko.shm://sys@localhost:2552", "pekko://sys@localhost:2552" })
     void shouldFailAtStartNamingTheSeedNodeAndTheRightForm(final String seed)
     {
-        final Throwable failure = assertThrows(Throwable.class, () -> ActorSystem.create("sys", ConfigFactory.parseString(
+        final Throwable failure = assertThrows(Throwable.class,
+            () -> ActorSystem.create("sys", ConfigFactory.parseString(
             "pekko.actor.provider = cluster\n" +
             "pekko.cluster.seed-nodes = [\"" + seed + "\"]\n").withFallback(EmbeddedNodes.config(directory, 0))));
         final StringBuilder chain = new StringBuilder();

@@ -7,6 +7,7 @@ import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.testkit.javadsl.TestKit;
@@ -32,11 +33,12 @@ class HandshakeProofTest
         final byte[] secret = new byte[32];
         secret[0] = 1;
         final byte[] other = new byte[32];
-        final byte[] signed = new HandshakeProof(secret).sign(HelloFlyweight.encode(IDENTITY));
+        final byte[] signed = new HandshakeProof(secret).sign(IDENTITY.helloBody());
         assertTrue(new HandshakeProof(secret).verify(new UnsafeBuffer(signed), 0, signed.length));
         assertFalse(new HandshakeProof(other).verify(new UnsafeBuffer(signed), 0, signed.length), "another secret");
         signed[5] ^= 1;
-        assertFalse(new HandshakeProof(secret).verify(new UnsafeBuffer(signed), 0, signed.length), "a changed identity");
+        assertFalse(new HandshakeProof(secret).verify(new UnsafeBuffer(signed), 0, signed.length),
+            "a changed identity");
         assertFalse(new HandshakeProof(secret).verify(new UnsafeBuffer(new byte[10]), 0, 10), "too short for a proof");
     }
 
@@ -52,16 +54,20 @@ class HandshakeProofTest
             final Path secretFile = directory.resolve("secret");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secretFile)));
             final int port = (Integer)ShmRemote.get(node).address().orElseThrow().port().get();
-            final byte[] forged = new HandshakeProof(new byte[32]).sign(HelloFlyweight.encode(
-                new NodeIdentity("intruder", "localhost", 4242, 7, 8, ProcessHandle.current().pid(), 0)));
-            final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeader.LENGTH + forged.length]);
-            FrameHeader.write(frame, 0, FrameHeader.HELLO, 0, FrameHeader.FLAG_DIRECT);
-            frame.putBytes(FrameHeader.LENGTH, forged);
-            try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory.resolve("aeron").toString()));
+            final byte[] forged = new HandshakeProof(new byte[32]).sign(
+                new NodeIdentity("intruder", "localhost", 4242, 7, 8, ProcessHandle.current().pid(), 0).helloBody());
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeaderFlyweight.LENGTH + forged.length]);
+            new FrameHeaderFlyweight().wrap(frame, 0)
+                .write(FrameHeaderFlyweight.HELLO, 0, FrameHeaderFlyweight.FLAG_DIRECT);
+            frame.putBytes(FrameHeaderFlyweight.LENGTH, forged);
+            try (Aeron aeron = Aeron.connect(
+                new Aeron.Context().aeronDirectoryName(directory.resolve("aeron").toString()));
                  ExclusivePublication publication = aeron.addExclusivePublication("aeron:ipc", port))
             {
-                Await.until(Duration.ofSeconds(10), publication::isConnected, () -> "publication to the node connected");
-                Await.until(Duration.ofSeconds(10), () -> publication.offer(frame) > 0, () -> "the forged HELLO offered");
+                Await.until(Duration.ofSeconds(10), publication::isConnected,
+                    () -> "publication to the node connected");
+                Await.until(Duration.ofSeconds(10), () -> publication.offer(frame) > 0,
+                    () -> "the forged HELLO offered");
                 Await.until(Duration.ofSeconds(10), () -> ShmRemote.get(node).counters().framesRejected() > 0,
                     () -> "the node rejects the forged HELLO: " + ShmRemote.get(node).counters());
             }

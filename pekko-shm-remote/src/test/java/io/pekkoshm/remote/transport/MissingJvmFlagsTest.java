@@ -27,7 +27,8 @@ class MissingJvmFlagsTest
             final String output = child.output();
             assertTrue(status.startsWith("FAILED"), "a node without the flags must not start; output:\n" + output);
             assertTrue(output.contains("pekko-shm-remote needs these JVM flags"), output);
-            assertTrue(output.contains(String.join(" ", JvmFlags.REQUIRED)), "the message names both flags:\n" + output);
+            assertTrue(output.contains(String.join(" ", JvmFlags.REQUIRED)), "the message names both flags:\n" +
+                output);
             assertFalse(output.contains("SIGSEGV"), output);
             child.close();
             assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));

@@ -11,6 +11,7 @@ import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.Address;
@@ -39,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -130,8 +130,8 @@ class NodeAgentTest
 
         final FakeLog back = logsByStream.get(PEER_PORT);
         assertNotNull(back, "a publication back into the peer's stream");
-        assertEquals(List.of(FrameHeader.HELLO_ACK), back.types());
-        assertEquals(PEER_SESSION, FrameHeader.argument(back.frames.get(0), 0));
+        assertEquals(List.of(FrameHeaderFlyweight.HELLO_ACK), back.types());
+        assertEquals(PEER_SESSION, new FrameHeaderFlyweight().wrap(back.frames.get(0), 0).argument());
         assertEquals(1, inboundLinks.size());
         assertEquals(new Address("shm", SYSTEM, HOST, PEER_PORT), inboundLinks.get(0).remoteAddress());
         assertEquals(1, counters.associations.get());
@@ -187,12 +187,13 @@ class NodeAgentTest
         final Link link = accept();
         final List<String> events = listen(link);
 
-        clock.advance(settings.transport().peerTimeout().toNanos() + settings.transport().heartbeatInterval().toNanos());
+        clock.advance(settings.transport().peerTimeout().toNanos() +
+            settings.transport().heartbeatInterval().toNanos());
         agent.doWork();
 
         assertEquals(List.of(ENDED), events);
         assertTrue(exitedPeers.isEmpty(), "a silent peer is not an exited one");
-        assertEquals(FrameHeader.DISASSOCIATE, last(logsByStream.get(PEER_PORT).types()));
+        assertEquals(FrameHeaderFlyweight.DISASSOCIATE, last(logsByStream.get(PEER_PORT).types()));
     }
 
     @Test
@@ -200,7 +201,7 @@ class NodeAgentTest
     {
         final CompletableFuture<Link> promise = associate();
         final FakeLog out = logsByStream.get(PEER_PORT);
-        assertEquals(List.of(FrameHeader.HELLO), out.types());
+        assertEquals(List.of(FrameHeaderFlyweight.HELLO), out.types());
 
         inbound.add(helloAck(PEER_SESSION, out.sessionId + 1, peer, SECRET));
         agent.doWork();
@@ -248,7 +249,7 @@ class NodeAgentTest
         writer.start();
         writing.await();
 
-        inbound.add(control(PEER_SESSION, FrameHeader.DISASSOCIATE));
+        inbound.add(control(PEER_SESSION, FrameHeaderFlyweight.DISASSOCIATE));
         agent.doWork(); // would never return if ending the association waited for the writer
 
         assertEquals(List.of(ENDED), events, "the reader is told at once");
@@ -313,38 +314,38 @@ class NodeAgentTest
 
     private static InboundFrame hello(final int sessionId, final NodeIdentity from, final byte[] secret)
     {
-        return handshake(sessionId, FrameHeader.HELLO, 0, from, secret);
+        return handshake(sessionId, FrameHeaderFlyweight.HELLO, 0, from, secret);
     }
 
     private static InboundFrame helloAck(final int sessionId, final int initiatorSession, final NodeIdentity from,
         final byte[] secret)
     {
-        return handshake(sessionId, FrameHeader.HELLO_ACK, initiatorSession, from, secret);
+        return handshake(sessionId, FrameHeaderFlyweight.HELLO_ACK, initiatorSession, from, secret);
     }
 
     private static InboundFrame handshake(final int sessionId, final byte type, final int argument,
         final NodeIdentity from, final byte[] secret)
     {
-        final byte[] body = new HandshakeProof(secret).sign(HelloFlyweight.encode(from));
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeader.LENGTH + body.length]);
-        FrameHeader.write(frame, 0, type, argument);
-        frame.putBytes(FrameHeader.LENGTH, body);
+        final byte[] body = new HandshakeProof(secret).sign(from.helloBody());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeaderFlyweight.LENGTH + body.length]);
+        new FrameHeaderFlyweight().wrap(frame, 0).write(type, argument);
+        frame.putBytes(FrameHeaderFlyweight.LENGTH, body);
         return new InboundFrame(sessionId, frame.byteArray());
     }
 
     private static InboundFrame data(final int sessionId, final String payload)
     {
         final byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeader.LENGTH + bytes.length]);
-        FrameHeader.write(frame, 0, FrameHeader.DATA, 0);
-        frame.putBytes(FrameHeader.LENGTH, bytes);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeaderFlyweight.LENGTH + bytes.length]);
+        new FrameHeaderFlyweight().wrap(frame, 0).write(FrameHeaderFlyweight.DATA, 0);
+        frame.putBytes(FrameHeaderFlyweight.LENGTH, bytes);
         return new InboundFrame(sessionId, frame.byteArray());
     }
 
     private static InboundFrame control(final int sessionId, final byte type)
     {
-        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeader.LENGTH]);
-        FrameHeader.write(frame, 0, type, 0);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeaderFlyweight.LENGTH]);
+        new FrameHeaderFlyweight().wrap(frame, 0).write(type, 0);
         return new InboundFrame(sessionId, frame.byteArray());
     }
 
@@ -418,7 +419,7 @@ class NodeAgentTest
             final List<Byte> types = new ArrayList<>();
             for (final UnsafeBuffer frame : frames)
             {
-                types.add(FrameHeader.type(frame, 0));
+                types.add(new FrameHeaderFlyweight().wrap(frame, 0).type());
             }
             return types;
         }

@@ -8,6 +8,8 @@ import io.aeron.driver.MediaDriver;
 import io.pekkoshm.remote.driver.DriverContexts;
 import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.BatchRecordFlyweight;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -89,7 +91,8 @@ class OutboxTest
         assertEquals(refused, counters.messagesSent());
         assertEquals(0, counters.dropped.get());
 
-        assertTrue(outbox.write(message(refused), 0, MESSAGE_LENGTH), "the refused message is taken once there is room");
+        assertTrue(outbox.write(message(refused), 0, MESSAGE_LENGTH),
+            "the refused message is taken once there is room");
         drainUntil(refused + 1);
         assertInOrder(refused + 1);
     }
@@ -126,9 +129,9 @@ class OutboxTest
         final byte[][] got = new byte[1][];
         final FragmentAssembler assembler = new FragmentAssembler((buffer, offset, frameLength, header) ->
         {
-            assertEquals(FrameHeader.DATA, FrameHeader.type(buffer, offset));
-            got[0] = new byte[frameLength - FrameHeader.LENGTH];
-            buffer.getBytes(offset + FrameHeader.LENGTH, got[0]);
+            assertEquals(FrameHeaderFlyweight.DATA, new FrameHeaderFlyweight().wrap(buffer, offset).type());
+            got[0] = new byte[frameLength - FrameHeaderFlyweight.LENGTH];
+            buffer.getBytes(offset + FrameHeaderFlyweight.LENGTH, got[0]);
         });
         Await.until(Duration.ofSeconds(10), () -> subscription.poll(assembler, 100) >= 0 && null != got[0],
             () -> "the large frame never arrived");
@@ -225,23 +228,25 @@ class OutboxTest
         }, () -> "received " + received.size() + " of " + count);
     }
 
-    private void onFrame(final DirectBuffer buffer, final int offset, final int length, final io.aeron.logbuffer.Header header)
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length,
+        final io.aeron.logbuffer.Header header)
     {
-        final byte type = FrameHeader.type(buffer, offset);
-        if (FrameHeader.DATA == type)
+        final byte type = new FrameHeaderFlyweight().wrap(buffer, offset).type();
+        if (FrameHeaderFlyweight.DATA == type)
         {
-            received.add(buffer.getLong(offset + FrameHeader.LENGTH, java.nio.ByteOrder.BIG_ENDIAN));
+            received.add(buffer.getLong(offset + FrameHeaderFlyweight.LENGTH, java.nio.ByteOrder.BIG_ENDIAN));
         }
-        else if (FrameHeader.BATCH == type)
+        else if (FrameHeaderFlyweight.BATCH == type)
         {
             batchFrames++;
-            int position = offset + FrameHeader.LENGTH;
-            for (int i = 0, count = FrameHeader.argument(buffer, offset); i < count; i++)
+            int position = offset + FrameHeaderFlyweight.LENGTH;
+            for (int i = 0, count = new FrameHeaderFlyweight().wrap(buffer, offset).argument(); i < count; i++)
             {
                 final int payloadLength = buffer.getInt(position);
                 assertEquals(MESSAGE_LENGTH, payloadLength);
-                received.add(buffer.getLong(position + FrameHeader.BATCH_RECORD_HEADER_LENGTH, java.nio.ByteOrder.BIG_ENDIAN));
-                position += FrameHeader.BATCH_RECORD_HEADER_LENGTH + payloadLength;
+                received.add(buffer.getLong(position + BatchRecordFlyweight.HEADER_LENGTH,
+                    java.nio.ByteOrder.BIG_ENDIAN));
+                position += BatchRecordFlyweight.HEADER_LENGTH + payloadLength;
             }
         }
     }

@@ -6,6 +6,7 @@ import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelection;
@@ -79,7 +80,8 @@ class TransportStartupTest
                 TestKit.shutdownActorSystem(systems.get(i));
             }
             assertFalse(Files.exists(directory),
-                "after every actor system terminated the directory should be gone: " + ShmTestDirectory.describe(directory));
+                "after every actor system terminated the directory should be gone: " +
+                ShmTestDirectory.describe(directory));
         }
         finally
         {
@@ -139,7 +141,8 @@ class TransportStartupTest
             from.actorSelection(ShmRemote.get(target).address().orElseThrow() + "/user/" + name);
         try
         {
-            return selection.resolveOne(REPLY_TIMEOUT).toCompletableFuture().get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return selection.resolveOne(REPLY_TIMEOUT).toCompletableFuture().get(REPLY_TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
         }
         catch (final Exception ex)
         {
@@ -196,7 +199,8 @@ class TransportStartupTest
         assertTrue(countersOfA.associations() >= 1, countersOfA.toString());
         assertTrue(countersOfB.associations() >= 1, countersOfB.toString());
 
-        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeader.LENGTH - ShmTransport.CLASSIC_ENVELOPE_MARGIN;
+        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeaderFlyweight.LENGTH -
+            ShmTransport.CLASSIC_ENVELOPE_MARGIN;
         final TestKit dropped = new TestKit(b);
         b.getEventStream().subscribe(dropped.getRef(), Dropped.class);
         final TestKit sender = new TestKit(b);
@@ -207,7 +211,8 @@ class TransportStartupTest
         final Dropped drop = dropped.expectMsgClass(REPLY_TIMEOUT, Dropped.class);
         assertTrue(drop.message() instanceof byte[], String.valueOf(drop.message()));
         assertEquals(oversized.length, ((byte[])drop.message()).length);
-        assertTrue(drop.reason().contains(Integer.toString(limit)), "the reason should name the limit: " + drop.reason());
+        assertTrue(drop.reason().contains(Integer.toString(limit)), "the reason should name the limit: " +
+            drop.reason());
 
         echo.tell("after".getBytes(), sender.getRef());
         assertArrayEquals("after".getBytes(), sender.expectMsgClass(REPLY_TIMEOUT, byte[].class),
@@ -230,7 +235,8 @@ class TransportStartupTest
         final TestKit probe = new TestKit(b);
         b.getEventStream().subscribe(probe.getRef(), Dropped.class);
 
-        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeader.LENGTH - ShmTransport.CLASSIC_ENVELOPE_MARGIN;
+        final int limit = ShmSettings.maxMessageLength(1024 * 1024) - FrameHeaderFlyweight.LENGTH -
+            ShmTransport.CLASSIC_ENVELOPE_MARGIN;
         int delivered = limit - 4096;
         int dropped = limit + 1;
         assertEquals("delivered", send(probe, sizer, delivered));
