@@ -17,13 +17,16 @@ import java.time.Duration;
  *                        taken back.
  * @param allocateTimeout {@code blob.allocate-timeout}: how long {@code ShmBlobs.allocate} waits for room under the
  *                        cap; zero: no wait.
+ * @param receiveThreads  {@code blob.receive-threads}: the threads that read and deserialize the peers' large bodies,
+ *                        off the node's inbound thread.
  */
 public record BlobSettings(
     int threshold,
     long maxBytes,
     Duration idleRelease,
     Duration claimTimeout,
-    Duration allocateTimeout)
+    Duration allocateTimeout,
+    int receiveThreads)
 {
     /**
      * Reads and validates the blob store's settings.
@@ -51,6 +54,7 @@ public record BlobSettings(
                 "must be 0 (off) or at least twice blob.threshold (" + threshold + ")");
         }
         // A payload that cannot be one Aeron message goes through the blob store whatever the threshold says.
+        final int receiveThreads = r.intInRange("blob.receive-threads", 1, 64);
         final long maxMessage = ShmSettings.maxMessageLength(termLength);
         final int effectiveThreshold = maxBytes > 0 ? (int)Math.min(threshold, maxMessage - 1024) : 0;
         return new BlobSettings(
@@ -58,6 +62,7 @@ public record BlobSettings(
             maxBytes,
             r.positiveDuration("blob.idle-release"),
             r.positiveDuration("blob.claim-timeout"),
-            r.nonNegativeDuration("blob.allocate-timeout"));
+            r.nonNegativeDuration("blob.allocate-timeout"),
+            receiveThreads);
     }
 }

@@ -19,6 +19,7 @@ public record ShmCountersSnapshot(
     long blobBytesAllocated,
     long blobsReclaimed,
     long directMessagesSent,
-    long directMessagesReceived)
+    long directMessagesReceived,
+    long messagesHeld)
 {
 }

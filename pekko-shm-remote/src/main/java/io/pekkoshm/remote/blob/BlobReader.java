@@ -42,8 +42,33 @@ public final class BlobReader implements AutoCloseable
     }
 
     /**
-     * Takes the payload a peer's descriptor announces: checks the block, claims it ({@code SENT} to {@code HELD}),
-     * copies the payload out (the one copy on this side), and frees the block for its owner.
+     * Takes the payload a peer's descriptor announces: {@link #claim claims} it, copies it out (the one copy on this
+     * side) and releases the block at once.
+     *
+     * @return the payload.
+     * @throws BlobStoreException if the descriptor does not match a block that is waiting for this node.
+     * @see #claim
+     */
+    public byte[] take(final long peerPid, final long peerIncarnation, final long blockId, final long generation,
+        final long length, final long nowNs)
+    {
+        final ClaimedBlob claimed = claim(peerPid, peerIncarnation, blockId, generation, length, nowNs);
+        try
+        {
+            final byte[] payload = new byte[claimed.length()];
+            claimed.body().getBytes(0, payload);
+            return payload;
+        }
+        finally
+        {
+            claimed.release();
+        }
+    }
+
+    /**
+     * Claims the block a peer's descriptor announces ({@code SENT} to {@code HELD}) and keeps it mapped until the
+     * claim is {@link ClaimedBlob#release released}, which hands the block back to its owner; the payload may be read
+     * in place meanwhile, from any thread.
      *
      * @param peerPid         the sending peer's pid.
      * @param peerIncarnation the sending peer's incarnation.
@@ -51,14 +76,15 @@ public final class BlobReader implements AutoCloseable
      * @param generation      the block's generation the descriptor names.
      * @param length          the payload's length the descriptor names.
      * @param nowNs           {@link System#nanoTime()} now.
-     * @return the payload.
+     * @return the claim.
      * @throws BlobStoreException if the descriptor does not match a block that is waiting for this node.
      */
-    public byte[] take(final long peerPid, final long peerIncarnation, final long blockId, final long generation,
-        final long length, final long nowNs)
+    public ClaimedBlob claim(final long peerPid, final long peerIncarnation, final long blockId,
+        final long generation, final long length, final long nowNs)
     {
         final BlobMappings.Mapping mapping = mappings.acquire(
             BlobPool.directoryOf(blobsRoot, peerPid, peerIncarnation), blockId, nowNs);
+        boolean claimed = false;
         try
         {
             final BlobBlock block = mapping.block;
@@ -78,14 +104,15 @@ public final class BlobReader implements AutoCloseable
                 throw new BlobStoreException("blob block " + block.path + " is " +
                     BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: it is not waiting for this node");
             }
-            final byte[] payload = new byte[(int)length];
-            block.data.getBytes(0, payload);
-            block.setState(BlobHeaderFlyweight.FREE);
-            return payload;
+            claimed = true;
+            return new ClaimedBlob(mappings, mapping, (int)length);
         }
         finally
         {
-            mappings.release(mapping, nowNs);
+            if (!claimed)
+            {
+                mappings.release(mapping, nowNs);
+            }
         }
     }
 

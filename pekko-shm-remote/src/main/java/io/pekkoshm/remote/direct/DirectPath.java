@@ -59,6 +59,7 @@ public final class DirectPath implements DirectInbound
     private final Drops drops;
     private final OutboundEncoder encoder;
     private final InboundDeserializer deserializer;
+    private final Serialization serialization;
     private final ActorRef barrierActor;
     private final Barriers barriers;
     private final CongestionFlush congestion;
@@ -77,6 +78,7 @@ public final class DirectPath implements DirectInbound
         final Serialization serialization = SerializationExtension.get(system);
         this.encoder = new OutboundEncoder(system.deadLetters(), serialization, bridge, drops);
         this.deserializer = new InboundDeserializer(serialization);
+        this.serialization = serialization;
         // The actor reaches the parts below only through messages they cause, so only after they are set.
         this.barrierActor = system.systemActorOf(Props.create(BarrierActor.class, () -> new BarrierActor(this)),
             ACTOR_NAME);
@@ -225,9 +227,16 @@ public final class DirectPath implements DirectInbound
         return encoder;
     }
 
+    /** {@return the node agent's deserializer (its cache is that thread's own)} */
     InboundDeserializer deserializer()
     {
         return deserializer;
+    }
+
+    /** {@return a deserializer of its own for one large body, read on a large-body thread} */
+    InboundDeserializer newDeserializer()
+    {
+        return new InboundDeserializer(serialization);
     }
 
     Barriers barriers()

@@ -1,6 +1,9 @@
 package io.pekkoshm.remote.direct;
 
+import io.pekkoshm.remote.blob.ClaimedBlob;
 import io.pekkoshm.remote.transport.DirectSession;
+import io.pekkoshm.remote.transport.LargeBodies;
+import io.pekkoshm.remote.transport.LargeBodyTask;
 import io.pekkoshm.remote.transport.MalformedFrameException;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.ActorRef;
@@ -10,6 +13,8 @@ import scala.Option;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 
 /**
@@ -39,6 +44,18 @@ final class InboundSession implements DirectSession
     private final InboundTable<Recipient> recipients;
     private final InboundTable<ActorRef> senders;
     private final InboundTable<String> manifests;
+    /**
+     * Recipients with a large body being read: their later messages wait here, in order, until it is delivered.
+     * Made for the first large body; a lane goes when it is empty.
+     */
+    private HashMap<String, ArrayDeque<Pending>> lanes;
+    /** The association's large-body reading, known from its first large body. */
+    private LargeBodies largeBodies;
+    /** The envelope {@link #decode} decoded last (fields, so a small message allocates no holder). */
+    private Recipient decodedRecipient;
+    private ActorRef decodedSender;
+    private int decodedSerializerId;
+    private String decodedManifest;
     /** Reusable views over the log buffers the frames arrive in (one per mapped log). */
     private final IdentityHashMap<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
     private boolean closed;
@@ -86,6 +103,71 @@ final class InboundSession implements DirectSession
             dropQuarantined();
             return;
         }
+        final int position = decode(buffer, offset, length);
+        final Recipient recipient = decodedRecipient;
+        final ActorRef sender = decodedSender;
+        final int serializerId = decodedSerializerId;
+        final String manifest = decodedManifest;
+        final ActorRef to = recipient.resolve(path.bridge());
+        final Object message;
+        try
+        {
+            message = path.deserializer().deserialize(
+                view(buffer, position, offset + length - position), serializerId, manifest);
+        }
+        catch (final Exception ex)
+        {
+            path.dropping().undecodable(remoteAddress, to, serializerId, manifest, ex);
+            return;
+        }
+        final ArrayDeque<Pending> lane = null == lanes ? null : lanes.get(recipient.path);
+        if (null == lane)
+        {
+            path.bridge().deliver(to, recipient.address, message, sender);
+            return;
+        }
+        lane.addLast(new Pending(to, recipient.address, sender, serializerId, manifest, message));
+        largeBodies.held(1);
+    }
+
+    /**
+     * A large body: its envelope is decoded here, in stream order; its payload is read and deserialized by a
+     * large-body thread, straight from the peer's block (a ByteBufferSerializer reads it in place); the message
+     * then waits in its recipient's lane until those before it are delivered, and holds back the lane's later
+     * messages. Other recipients are not held.
+     */
+    @Override
+    public void onBlobFrame(final ClaimedBlob body, final LargeBodies largeBodies)
+    {
+        if (quarantined)
+        {
+            body.release();
+            dropQuarantined();
+            return;
+        }
+        this.largeBodies = largeBodies;
+        final DirectBuffer buffer = body.body();
+        final int position = decode(buffer, 0, body.length());
+        final Recipient recipient = decodedRecipient;
+        final Pending pending = new Pending(recipient.resolve(path.bridge()), recipient.address, decodedSender,
+            decodedSerializerId, decodedManifest, null);
+        if (null == lanes)
+        {
+            lanes = new HashMap<>();
+        }
+        lanes.computeIfAbsent(recipient.path, key -> new ArrayDeque<>()).addLast(pending);
+        largeBodies.submit(new LargeBody(recipient.path, pending, body, buffer, position));
+    }
+
+    /**
+     * Decodes the envelope at {@code [offset, offset + length)} into the decoded fields, updating the association's
+     * tables as the sender defined them.
+     *
+     * @return where the payload starts; it runs to {@code offset + length}.
+     * @throws MalformedFrameException if it is not a valid envelope.
+     */
+    private int decode(final DirectBuffer buffer, final int offset, final int length)
+    {
         if (length < DirectEnvelope.LITERALS_OFFSET)
         {
             throw new MalformedFrameException("direct envelope of " + length + " bytes");
@@ -152,18 +234,47 @@ final class InboundSession implements DirectSession
             manifest = manifests.get(manifestCode);
         }
 
-        final ActorRef to = recipient.resolve(path.bridge());
-        final Object message;
-        try
+        decodedRecipient = recipient;
+        decodedSender = sender;
+        decodedSerializerId = serializerId;
+        decodedManifest = manifest;
+        return position;
+    }
+
+    /** Delivers the messages at the head of a recipient's lane that are ready, in order; the lane goes when empty. */
+    private void drainLane(final String recipientPath)
+    {
+        final ArrayDeque<Pending> lane = lanes.get(recipientPath);
+        while (!lane.isEmpty() && lane.peekFirst().isReady())
         {
-            message = path.deserializer().deserialize(view(buffer, position, end - position), serializerId, manifest);
+            final Pending next = lane.pollFirst();
+            if (!next.large)
+            {
+                largeBodies.held(-1);
+            }
+            deliver(next);
         }
-        catch (final Exception ex)
+        if (lane.isEmpty())
         {
-            path.dropping().undecodable(remoteAddress, to, serializerId, manifest, ex);
-            return;
+            lanes.remove(recipientPath);
         }
-        path.bridge().deliver(to, recipient.address, message, sender);
+    }
+
+    private void deliver(final Pending pending)
+    {
+        if (null != pending.failure)
+        {
+            path.dropping().undecodable(remoteAddress, pending.to, pending.serializerId, pending.manifest,
+                pending.failure);
+        }
+        else if (quarantined)
+        {
+            dropQuarantined();
+        }
+        else
+        {
+            path.bridge().deliver(pending.to, pending.address, pending.message, pending.sender);
+        }
     }
 
     @Override
@@ -220,6 +331,25 @@ final class InboundSession implements DirectSession
     }
 
     /**
+     * A new little-endian ByteBuffer over {@code buffer[offset, offset + length)}, without copying: for a large body
+     * read on another thread (the reusable views are the agent's).
+     */
+    private static ByteBuffer freshView(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ByteBuffer underlying = buffer.byteBuffer();
+        if (null == underlying)
+        {
+            final byte[] copy = new byte[length];
+            buffer.getBytes(offset, copy);
+            return ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        final int at = buffer.wrapAdjustment() + offset;
+        final ByteBuffer view = underlying.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        view.limit(at + length).position(at);
+        return view;
+    }
+
+    /**
      * A recipient entry: its path, the address in that path (parsed once per entry, as classic parses it once per
      * message), and its ref while that is a live local actor.
      */
@@ -247,6 +377,98 @@ final class InboundSession implements DirectSession
             final ActorRef resolved = bridge.resolveRecipient(path);
             cached = bridge.isCacheable(resolved) ? resolved : null;
             return resolved;
+        }
+    }
+
+    /** A message in a recipient's lane: delivered when it is ready and those before it are gone. */
+    private static final class Pending
+    {
+        private final ActorRef to;
+        private final Address address;
+        private final ActorRef sender;
+        private final int serializerId;
+        private final String manifest;
+        /** A large body: ready when its reading has completed. */
+        private final boolean large;
+        /** Written by a large-body thread, read by the agent after the task's completion (published by its queue). */
+        private Object message;
+        private Exception failure;
+        private boolean done;
+
+        /** @param message the message, or null for a large body not read yet. */
+        private Pending(final ActorRef to, final Address address, final ActorRef sender, final int serializerId,
+            final String manifest, final Object message)
+        {
+            this.to = to;
+            this.address = address;
+            this.sender = sender;
+            this.serializerId = serializerId;
+            this.manifest = manifest;
+            this.message = message;
+            this.large = null == message;
+            this.done = !large;
+        }
+
+        private boolean isReady()
+        {
+            return done;
+        }
+    }
+
+    /** The reading of one large body: deserialized on a large-body thread, delivered in its lane on the agent's. */
+    private final class LargeBody implements LargeBodyTask
+    {
+        private final String recipientPath;
+        private final Pending pending;
+        private final ClaimedBlob body;
+        private final DirectBuffer buffer;
+        private final int payloadOffset;
+
+        private LargeBody(final String recipientPath, final Pending pending, final ClaimedBlob body,
+            final DirectBuffer buffer, final int payloadOffset)
+        {
+            this.recipientPath = recipientPath;
+            this.pending = pending;
+            this.body = body;
+            this.buffer = buffer;
+            this.payloadOffset = payloadOffset;
+        }
+
+        @Override
+        public void runOffThread()
+        {
+            try
+            {
+                pending.message = path.newDeserializer().deserialize(
+                    freshView(buffer, payloadOffset, body.length() - payloadOffset), pending.serializerId,
+                    pending.manifest);
+            }
+            catch (final Exception ex)
+            {
+                pending.failure = ex;
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                pending.failure = new IllegalStateException("the heap has no room for it (" + ex.getMessage() +
+                    "): give the JVM a larger -Xmx, or send it through the zero-copy API (ShmBlobs)", ex);
+            }
+            finally
+            {
+                body.release();
+            }
+        }
+
+        @Override
+        public void completeOnAgent()
+        {
+            pending.done = true;
+            drainLane(recipientPath);
+        }
+
+        @Override
+        public void abandon()
+        {
+            body.release();
         }
     }
 }

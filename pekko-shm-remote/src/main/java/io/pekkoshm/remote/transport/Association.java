@@ -69,6 +69,8 @@ final class Association
     private volatile DirectRoute directRoute;
     /** Decodes the DIRECT frames that arrive on this association; opened on the first. */
     private DirectSession directSession;
+    /** The order of deliveries while large bodies are read off the agent's thread; made for the first large body. */
+    private InboundOrder inboundOrder;
 
     /** The upper layer's reader; until it registers, payloads (and the end, {@link #ENDED}) wait here in order. */
     private LinkReader reader;
@@ -315,8 +317,31 @@ final class Association
         }
     }
 
-    /** Tells the upper layer's reader the association ended, after what arrived before. */
+    /** {@return the order of deliveries behind large bodies, null until the first large body arrived} */
+    InboundOrder inboundOrder()
+    {
+        return inboundOrder;
+    }
+
+    void inboundOrder(final InboundOrder inboundOrder)
+    {
+        this.inboundOrder = inboundOrder;
+    }
+
+    /**
+     * Tells the upper layer's reader the association ended, after what arrived before, including classic payloads
+     * still held behind large bodies ({@link InboundOrder}).
+     */
     void deliverEnded()
+    {
+        if (null == inboundOrder || !inboundOrder.holdEnd())
+        {
+            deliverEndedNow();
+        }
+    }
+
+    /** Tells the upper layer's reader the association ended, now. */
+    void deliverEndedNow()
     {
         if (null != reader)
         {

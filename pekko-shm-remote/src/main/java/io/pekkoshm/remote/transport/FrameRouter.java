@@ -2,9 +2,9 @@ package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.blob.ClaimedBlob;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.event.LoggingAdapter;
 
 /**
@@ -16,18 +16,16 @@ import org.apache.pekko.event.LoggingAdapter;
  */
 final class FrameRouter implements FrameHandler
 {
-    private static final byte[] EMPTY = new byte[0];
-
     private final Handshake handshake;
     private final Associations associations;
     private final Rejections rejections;
     private final DirectRouteKeeper direct;
     /** Reads the peers' blob blocks; null when this node's blob store is off. */
     private final BlobReader blobReader;
+    /** Reads large bodies off this thread; null when this node's blob store is off. */
+    private final LargeBodyWorkers largeBodies;
     private final TransportCounters counters;
     private final LoggingAdapter log;
-    /** Wraps the bytes of a DIRECT body that came through the blob store. */
-    private final UnsafeBuffer blobBody = new UnsafeBuffer(EMPTY);
     private long nowNs;
 
     FrameRouter(
@@ -36,6 +34,7 @@ final class FrameRouter implements FrameHandler
         final Rejections rejections,
         final DirectRouteKeeper direct,
         final BlobReader blobReader,
+        final LargeBodyWorkers largeBodies,
         final TransportCounters counters,
         final LoggingAdapter log)
     {
@@ -44,6 +43,7 @@ final class FrameRouter implements FrameHandler
         this.rejections = rejections;
         this.direct = direct;
         this.blobReader = blobReader;
+        this.largeBodies = largeBodies;
         this.counters = counters;
         this.log = log;
     }
@@ -73,7 +73,15 @@ final class FrameRouter implements FrameHandler
         buffer.getBytes(offset, bytes);
         counters.messagesReceived.increment();
         counters.bytesReceived.add(length);
-        association.deliver(bytes);
+        final InboundOrder order = association.inboundOrder();
+        if (null == order)
+        {
+            association.deliver(bytes);
+        }
+        else
+        {
+            order.deliverClassic(bytes);
+        }
     }
 
     /**
@@ -89,6 +97,11 @@ final class FrameRouter implements FrameHandler
         direct.session(association).onFrame(buffer, offset, length);
     }
 
+    /**
+     * A body in the peer's blob block: claimed here, in stream order, and read off this thread by a large-body
+     * thread ({@link LargeBodyWorkers}); what must come after it waits ({@link InboundOrder}, and the direct path's
+     * per-recipient order), everything else goes on.
+     */
     @Override
     public void onBlob(
         final Association association,
@@ -102,10 +115,10 @@ final class FrameRouter implements FrameHandler
             throw new MalformedFrameException(
                 "a blob descriptor, but this node's blob store is off (pekko.remote.shm.blob.max-bytes = 0)");
         }
-        final byte[] payload;
+        final ClaimedBlob body;
         try
         {
-            payload = blobReader.take(association.peer().pid(), association.peer().incarnation(), blockId, generation,
+            body = blobReader.claim(association.peer().pid(), association.peer().incarnation(), blockId, generation,
                 length, nowNs);
         }
         catch (final BlobStoreException ex)
@@ -113,22 +126,35 @@ final class FrameRouter implements FrameHandler
             throw new MalformedFrameException(ex.getMessage());
         }
         counters.blobsReceived.increment();
+        counters.messagesReceived.increment();
+        counters.bytesReceived.add(length);
+        final InboundOrder order = orderOf(association);
         if (FrameHeaderFlyweight.DIRECT == bodyType)
         {
-            blobBody.wrap(payload);
+            counters.directReceived.increment();
             try
             {
-                onDirect(association, blobBody, 0, payload.length);
+                direct.session(association).onBlobFrame(body, order);
             }
-            finally
+            catch (final RuntimeException ex)
             {
-                blobBody.wrap(EMPTY);
+                body.release(); // thrown before anything was submitted (DirectSession's contract)
+                throw ex;
             }
             return;
         }
-        counters.messagesReceived.increment();
-        counters.bytesReceived.add(payload.length);
-        association.deliver(payload);
+        order.deliverClassicLarge(body);
+    }
+
+    private InboundOrder orderOf(final Association association)
+    {
+        InboundOrder order = association.inboundOrder();
+        if (null == order)
+        {
+            order = new InboundOrder(association, largeBodies, counters, log);
+            association.inboundOrder(order);
+        }
+        return order;
     }
 
     @Override

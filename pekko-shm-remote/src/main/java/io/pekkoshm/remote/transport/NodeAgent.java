@@ -3,6 +3,7 @@ package io.pekkoshm.remote.transport;
 import io.aeron.FragmentAssembler;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.apache.pekko.actor.Address;
@@ -36,6 +37,8 @@ final class NodeAgent implements Agent, NodeProxy.Commands
     /** This node's blob pool and the reader of the peers' blobs; both null when the blob store is off. */
     private final BlobPool blobPool;
     private final BlobReader blobReader;
+    /** Reads the peers' large bodies off this thread; null when the blob store is off. */
+    private final LargeBodyWorkers largeBodies;
     private final long heartbeatIntervalNs;
     private final int fragmentLimit;
     private final FragmentAssembler assembler;
@@ -57,6 +60,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         final TransportCounters counters,
         final BlobPool blobPool,
         final BlobReader blobReader,
+        final LargeBodyWorkers largeBodies,
         final long heartbeatIntervalNs,
         final int fragmentLimit)
     {
@@ -72,6 +76,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         this.counters = counters;
         this.blobPool = blobPool;
         this.blobReader = blobReader;
+        this.largeBodies = largeBodies;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.fragmentLimit = fragmentLimit;
         this.assembler = new FragmentAssembler(
@@ -113,6 +118,10 @@ final class NodeAgent implements Agent, NodeProxy.Commands
             router.now(nowNs);
             work += driver.subscription().poll(assembler, fragmentLimit);
         }
+        if (null != largeBodies && largeBodies.inFlight() > 0)
+        {
+            work += largeBodies.drain();
+        }
         work += sendHandshakesAndFlush();
         if (associations.hasPendingCloses())
         {
@@ -136,6 +145,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
     {
         if (driver.isDetached())
         {
+            CloseHelper.quietClose(largeBodies);
             return;
         }
         for (int i = associations.size() - 1; i >= 0; i--)
@@ -144,6 +154,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         }
         proxy.drain();
         associations.closePendingBlocking();
+        CloseHelper.quietClose(largeBodies);
     }
 
     @Override

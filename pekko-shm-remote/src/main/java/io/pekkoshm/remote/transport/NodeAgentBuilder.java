@@ -120,12 +120,14 @@ final class NodeAgentBuilder
                 settings.blob().threshold(), maxBlobLength),
             associations, rejections, direct, proxy, directRoutes,
             new WriteFailures(counters, log, transport.termLength()), log);
-        final FrameRouter router = new FrameRouter(handshake, associations, rejections, direct, blobReader, counters,
-            log);
+        final LargeBodyWorkers largeBodies = null == blobReader ? null :
+            new LargeBodyWorkers(settings.blob().receiveThreads(), "pekko-shm-large-" + self.port(), counters);
+        final FrameRouter router = new FrameRouter(handshake, associations, rejections, direct, blobReader,
+            largeBodies, counters, log);
         final PeerLiveness liveness = new PeerLiveness(associations, processCheck, peerExitListener,
             heartbeatIntervalNs, transport.peerTimeout().toNanos(), handshakeTimeoutNs);
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
-            new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader,
+            new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader, largeBodies,
             heartbeatIntervalNs, transport.fragmentLimit());
     }
 }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
  *   7310     blobs sent                7312     blob bytes allocated (this node's blocks, current)
  *   7311     blobs received            7313     blobs reclaimed from receivers whose process died
  *   7314     direct messages sent      7315     direct messages received (both also in 7301/7303)
+ *   7316     messages held (current): received, waiting behind a large body that is still being read
  * </pre>
  */
 public final class TransportCounters implements AutoCloseable
@@ -62,6 +63,8 @@ public final class TransportCounters implements AutoCloseable
     public static final int DIRECT_SENT_TYPE_ID = 7314;
     /** Type id of the counter of direct-path messages received (also in messages received), a running total. */
     public static final int DIRECT_RECEIVED_TYPE_ID = 7315;
+    /** Type id of the counter of messages received and waiting behind a large body still being read, now. */
+    public static final int HELD_TYPE_ID = 7316;
 
     final OwnedCount messagesReceived = new OwnedCount();
     final OwnedCount bytesReceived = new OwnedCount();
@@ -72,6 +75,8 @@ public final class TransportCounters implements AutoCloseable
     final Count blobBytes = new Count();
     final Count blobsReclaimed = new Count();
     final OwnedCount directReceived = new OwnedCount();
+    /** Written by the node agent (and, once the agent has stopped, by the thread that stops the node). */
+    final OwnedCount held = new OwnedCount();
 
     /** The sends of the outboxes that are open, and of those closed (their totals). */
     private final ArrayList<SendCounts> open = new ArrayList<>();
@@ -92,12 +97,12 @@ public final class TransportCounters implements AutoCloseable
             MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID,
             BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID,
             BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID,
-            DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID };
+            DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID, HELD_TYPE_ID };
         labels = new String[] {
             "messages sent", "bytes sent", "messages received", "bytes received", "batches sent",
             "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent",
             "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent",
-            "direct messages received" };
+            "direct messages received", "messages held" };
         export(aeron);
     }
 
@@ -178,7 +183,7 @@ public final class TransportCounters implements AutoCloseable
     {
         final long[] v = values();
         return new ShmCountersSnapshot(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
-            v[13], v[14]);
+            v[13], v[14], v[15]);
     }
 
     /** Every value, in the order of the type ids. */
@@ -188,7 +193,7 @@ public final class TransportCounters implements AutoCloseable
         return new long[] {
             sent[0], sent[1], messagesReceived.get(), bytesReceived.get(), sent[2], sent[3], associations.get(),
             dropped.get(), rejected.get(), sent[4], blobsReceived.get(), blobBytes.get(), blobsReclaimed.get(),
-            sent[5], directReceived.get() };
+            sent[5], directReceived.get(), held.get() };
     }
 
     /** Messages, bytes, batches, back-pressure, blobs and direct messages sent, by open and closed outboxes. */
