@@ -3,6 +3,7 @@ package io.pekkoshm.remote.transport;
 import io.aeron.FragmentAssembler;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.apache.pekko.actor.Address;
@@ -36,6 +37,8 @@ final class NodeAgent implements Agent, NodeProxy.Commands
     /** This node's blob pool and the reader of the peers' blobs; both null when the blob store is off. */
     private final BlobPool blobPool;
     private final BlobReader blobReader;
+    /** The node's error log (rejected sessions, classic-only peers, re-attaching): flushed when the agent closes. */
+    private final ErrorLog errors;
     private final long heartbeatIntervalNs;
     private final int fragmentLimit;
     private final FragmentAssembler assembler;
@@ -57,6 +60,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         final TransportCounters counters,
         final BlobPool blobPool,
         final BlobReader blobReader,
+        final ErrorLog errors,
         final long heartbeatIntervalNs,
         final int fragmentLimit)
     {
@@ -72,6 +76,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         this.counters = counters;
         this.blobPool = blobPool;
         this.blobReader = blobReader;
+        this.errors = errors;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.fragmentLimit = fragmentLimit;
         this.assembler = new FragmentAssembler(
@@ -131,19 +136,20 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         return work;
     }
 
+    /** Ends every association (unless the driver is lost), then logs the repeats of errors not logged yet. */
     @Override
     public void onClose()
     {
-        if (driver.isDetached())
+        if (!driver.isDetached())
         {
-            return;
+            for (int i = associations.size() - 1; i >= 0; i--)
+            {
+                associations.end(associations.get(i), "this node is shutting down", true, false);
+            }
+            proxy.drain();
+            associations.closePendingBlocking();
         }
-        for (int i = associations.size() - 1; i >= 0; i--)
-        {
-            associations.end(associations.get(i), "this node is shutting down", true, false);
-        }
-        proxy.drain();
-        associations.closePendingBlocking();
+        errors.flush();
     }
 
     @Override
