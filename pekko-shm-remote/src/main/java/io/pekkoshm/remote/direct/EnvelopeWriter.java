@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.transport.FrameBody;
+import io.pekkoshm.remote.wire.DirectEnvelopeFlyweight;
 import org.agrona.MutableDirectBuffer;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.serialization.Serialization;
@@ -8,15 +9,17 @@ import org.apache.pekko.serialization.Serialization;
 import java.nio.ByteBuffer;
 
 /**
- * One outbound message as a {@link FrameBody}: the envelope ({@link DirectEnvelope}) and the payload serialized
- * before the outbox lock is taken. Under the lock, {@link #length()} decides which names go as ids and which are
- * defined by this frame; {@link #committed()} makes the definitions final once the frame is in the stream.
+ * One outbound message as a {@link FrameBody}: the envelope ({@link DirectEnvelopeFlyweight}) and the payload
+ * serialized before the outbox lock is taken. Under the lock, {@link #length()} decides which names go as ids and
+ * which are defined by this frame; {@link #committed()} makes the definitions final once the frame is in the stream.
  * <p>
  * One per sending thread, reused for every message (no allocation in steady state: names are defined once per
- * association, and the payload lives in the thread's serialization buffer unless the serializer only makes arrays).
+ * association, the payload lives in the thread's serialization buffer unless the serializer only makes arrays, and
+ * the one flyweight is wrapped over each frame's body).
  */
 final class EnvelopeWriter implements FrameBody
 {
+    private final DirectEnvelopeFlyweight envelope = new DirectEnvelopeFlyweight();
     private OutboundCompression compression;
     private ActorRef recipient;
     private boolean recipientCacheable;
@@ -88,52 +91,54 @@ final class EnvelopeWriter implements FrameBody
     public int length()
     {
         recipientCode = code(compression.recipients, recipient, recipientCacheable);
-        recipientLiteral = DirectEnvelope.hasLiteral(recipientCode) ?
-            DirectEnvelope.literal(recipient.path().toSerializationFormat()) : null;
+        recipientLiteral = DirectEnvelopeFlyweight.hasLiteral(recipientCode) ?
+            DirectEnvelopeFlyweight.literal(recipient.path().toSerializationFormat()) : null;
         if (null == sender)
         {
-            senderCode = DirectEnvelope.NONE;
+            senderCode = DirectEnvelopeFlyweight.NONE;
             senderLiteral = null;
         }
         else
         {
             senderCode = code(compression.senders, sender, senderCacheable);
-            senderLiteral = DirectEnvelope.hasLiteral(senderCode) ?
-                DirectEnvelope.literal(Serialization.serializedActorPath(sender)) : null;
+            senderLiteral = DirectEnvelopeFlyweight.hasLiteral(senderCode) ?
+                DirectEnvelopeFlyweight.literal(Serialization.serializedActorPath(sender)) : null;
         }
         if (manifest.isEmpty())
         {
-            manifestCode = DirectEnvelope.NONE;
+            manifestCode = DirectEnvelopeFlyweight.NONE;
             manifestLiteral = null;
         }
         else
         {
             manifestCode = code(compression.manifests, manifest, true);
-            manifestLiteral = DirectEnvelope.hasLiteral(manifestCode) ? DirectEnvelope.literal(manifest) : null;
+            manifestLiteral = DirectEnvelopeFlyweight.hasLiteral(manifestCode) ?
+                DirectEnvelopeFlyweight.literal(manifest) : null;
         }
-        return DirectEnvelope.LITERALS_OFFSET + literalLength(recipientLiteral) + literalLength(senderLiteral) +
-            literalLength(manifestLiteral) + payloadLength;
+        return DirectEnvelopeFlyweight.LITERALS_OFFSET + literalLength(recipientLiteral) +
+            literalLength(senderLiteral) + literalLength(manifestLiteral) + payloadLength;
     }
 
     @Override
     public void write(final MutableDirectBuffer out, final int offset)
     {
-        out.putInt(offset + DirectEnvelope.RECIPIENT_OFFSET, recipientCode);
-        out.putInt(offset + DirectEnvelope.SENDER_OFFSET, senderCode);
-        out.putInt(offset + DirectEnvelope.SERIALIZER_OFFSET, serializerId);
-        out.putInt(offset + DirectEnvelope.MANIFEST_OFFSET, manifestCode);
-        int position = offset + DirectEnvelope.LITERALS_OFFSET;
+        envelope.wrap(out, offset)
+            .recipientCode(recipientCode)
+            .senderCode(senderCode)
+            .serializerId(serializerId)
+            .manifestCode(manifestCode);
+        int position = envelope.literalsOffset();
         if (null != recipientLiteral)
         {
-            position = DirectEnvelope.putLiteral(out, position, recipientLiteral);
+            position = envelope.putLiteral(position, recipientLiteral);
         }
         if (null != senderLiteral)
         {
-            position = DirectEnvelope.putLiteral(out, position, senderLiteral);
+            position = envelope.putLiteral(position, senderLiteral);
         }
         if (null != manifestLiteral)
         {
-            position = DirectEnvelope.putLiteral(out, position, manifestLiteral);
+            position = envelope.putLiteral(position, manifestLiteral);
         }
         if (null != array)
         {
@@ -160,20 +165,20 @@ final class EnvelopeWriter implements FrameBody
         {
             return id;
         }
-        final int next = cacheable ? table.nextId() : DirectEnvelope.NONE;
-        return next >= 0 ? DirectEnvelope.DEFINE | next : DirectEnvelope.LITERAL;
+        final int next = cacheable ? table.nextId() : DirectEnvelopeFlyweight.NONE;
+        return next >= 0 ? DirectEnvelopeFlyweight.definition(next) : DirectEnvelopeFlyweight.LITERAL;
     }
 
     private static void define(final OutboundTable table, final Object key, final int code)
     {
-        if (code >= DirectEnvelope.DEFINE)
+        if (DirectEnvelopeFlyweight.isDefinition(code))
         {
-            table.define(key, code - DirectEnvelope.DEFINE);
+            table.define(key, DirectEnvelopeFlyweight.definedId(code));
         }
     }
 
     private static int literalLength(final byte[] literal)
     {
-        return null == literal ? 0 : DirectEnvelope.LITERAL_PREFIX_LENGTH + literal.length;
+        return null == literal ? 0 : DirectEnvelopeFlyweight.LITERAL_PREFIX_LENGTH + literal.length;
     }
 }

@@ -4,7 +4,8 @@ import io.pekkoshm.remote.blob.ClaimedBlob;
 import io.pekkoshm.remote.transport.DirectSession;
 import io.pekkoshm.remote.transport.LargeBodies;
 import io.pekkoshm.remote.transport.LargeBodyTask;
-import io.pekkoshm.remote.transport.MalformedFrameException;
+import io.pekkoshm.remote.wire.DirectEnvelopeFlyweight;
+import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
@@ -56,6 +57,8 @@ final class InboundSession implements DirectSession
     private ActorRef decodedSender;
     private int decodedSerializerId;
     private String decodedManifest;
+    /** The view over each frame's envelope (wrapped per frame, nothing allocated). */
+    private final DirectEnvelopeFlyweight envelope = new DirectEnvelopeFlyweight();
     /** Reusable views over the log buffers the frames arrive in (one per mapped log). */
     private final IdentityHashMap<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
     private boolean closed;
@@ -168,33 +171,28 @@ final class InboundSession implements DirectSession
      */
     private int decode(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < DirectEnvelope.LITERALS_OFFSET)
-        {
-            throw new MalformedFrameException("direct envelope of " + length + " bytes");
-        }
+        DirectEnvelopeFlyweight.checkLength(length);
+        envelope.wrap(buffer, offset);
         final int end = offset + length;
-        final int recipientCode = buffer.getInt(offset + DirectEnvelope.RECIPIENT_OFFSET);
-        final int senderCode = buffer.getInt(offset + DirectEnvelope.SENDER_OFFSET);
-        final int serializerId = buffer.getInt(offset + DirectEnvelope.SERIALIZER_OFFSET);
-        final int manifestCode = buffer.getInt(offset + DirectEnvelope.MANIFEST_OFFSET);
-        DirectEnvelope.checkCode(recipientCode, recipients.capacity(), "recipient");
-        DirectEnvelope.checkCode(senderCode, senders.capacity(), "sender");
-        DirectEnvelope.checkCode(manifestCode, manifests.capacity(), "manifest");
-        if (DirectEnvelope.NONE == recipientCode)
-        {
-            throw new MalformedFrameException("direct envelope without a recipient");
-        }
+        final int recipientCode = envelope.recipientCode();
+        final int senderCode = envelope.senderCode();
+        final int serializerId = envelope.serializerId();
+        final int manifestCode = envelope.manifestCode();
+        DirectEnvelopeFlyweight.checkCode(recipientCode, recipients.capacity(), "recipient");
+        DirectEnvelopeFlyweight.checkCode(senderCode, senders.capacity(), "sender");
+        DirectEnvelopeFlyweight.checkCode(manifestCode, manifests.capacity(), "manifest");
+        DirectEnvelopeFlyweight.checkRecipient(recipientCode);
 
-        int position = offset + DirectEnvelope.LITERALS_OFFSET;
+        int position = envelope.literalsOffset();
         final Recipient recipient;
-        if (DirectEnvelope.hasLiteral(recipientCode))
+        if (DirectEnvelopeFlyweight.hasLiteral(recipientCode))
         {
-            final int literalLength = DirectEnvelope.literalLength(buffer, position, end);
-            recipient = new Recipient(DirectEnvelope.getLiteral(buffer, position, literalLength));
-            position += DirectEnvelope.LITERAL_PREFIX_LENGTH + literalLength;
-            if (recipientCode >= DirectEnvelope.DEFINE)
+            final int literalLength = envelope.literalLength(position, end);
+            recipient = new Recipient(envelope.getLiteral(position, literalLength));
+            position += DirectEnvelopeFlyweight.LITERAL_PREFIX_LENGTH + literalLength;
+            if (DirectEnvelopeFlyweight.isDefinition(recipientCode))
             {
-                recipients.put(recipientCode - DirectEnvelope.DEFINE, recipient);
+                recipients.put(DirectEnvelopeFlyweight.definedId(recipientCode), recipient);
             }
         }
         else
@@ -203,33 +201,33 @@ final class InboundSession implements DirectSession
         }
 
         ActorRef sender = null;
-        if (DirectEnvelope.hasLiteral(senderCode))
+        if (DirectEnvelopeFlyweight.hasLiteral(senderCode))
         {
-            final int literalLength = DirectEnvelope.literalLength(buffer, position, end);
-            sender = path.bridge().resolveSender(DirectEnvelope.getLiteral(buffer, position, literalLength));
-            position += DirectEnvelope.LITERAL_PREFIX_LENGTH + literalLength;
-            if (senderCode >= DirectEnvelope.DEFINE)
+            final int literalLength = envelope.literalLength(position, end);
+            sender = path.bridge().resolveSender(envelope.getLiteral(position, literalLength));
+            position += DirectEnvelopeFlyweight.LITERAL_PREFIX_LENGTH + literalLength;
+            if (DirectEnvelopeFlyweight.isDefinition(senderCode))
             {
-                senders.put(senderCode - DirectEnvelope.DEFINE, sender);
+                senders.put(DirectEnvelopeFlyweight.definedId(senderCode), sender);
             }
         }
-        else if (DirectEnvelope.NONE != senderCode)
+        else if (DirectEnvelopeFlyweight.NONE != senderCode)
         {
             sender = senders.get(senderCode);
         }
 
         String manifest = "";
-        if (DirectEnvelope.hasLiteral(manifestCode))
+        if (DirectEnvelopeFlyweight.hasLiteral(manifestCode))
         {
-            final int literalLength = DirectEnvelope.literalLength(buffer, position, end);
-            manifest = DirectEnvelope.getLiteral(buffer, position, literalLength);
-            position += DirectEnvelope.LITERAL_PREFIX_LENGTH + literalLength;
-            if (manifestCode >= DirectEnvelope.DEFINE)
+            final int literalLength = envelope.literalLength(position, end);
+            manifest = envelope.getLiteral(position, literalLength);
+            position += DirectEnvelopeFlyweight.LITERAL_PREFIX_LENGTH + literalLength;
+            if (DirectEnvelopeFlyweight.isDefinition(manifestCode))
             {
-                manifests.put(manifestCode - DirectEnvelope.DEFINE, manifest);
+                manifests.put(DirectEnvelopeFlyweight.definedId(manifestCode), manifest);
             }
         }
-        else if (DirectEnvelope.NONE != manifestCode)
+        else if (DirectEnvelopeFlyweight.NONE != manifestCode)
         {
             manifest = manifests.get(manifestCode);
         }

@@ -1,6 +1,6 @@
 package io.pekkoshm.remote.direct;
 
-import io.pekkoshm.remote.transport.MalformedFrameException;
+import io.pekkoshm.remote.wire.MalformedFrameException;
 
 /** The receiving end of one compression table of one association: entries by id, as the sender defined them. */
 final class InboundTable<T>

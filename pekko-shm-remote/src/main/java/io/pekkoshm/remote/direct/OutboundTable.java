@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.direct;
 
+import io.pekkoshm.remote.wire.DirectEnvelopeFlyweight;
 import org.agrona.collections.Object2IntHashMap;
 
 /**
@@ -8,7 +9,7 @@ import org.agrona.collections.Object2IntHashMap;
  */
 final class OutboundTable
 {
-    private final Object2IntHashMap<Object> ids = new Object2IntHashMap<>(DirectEnvelope.NONE);
+    private final Object2IntHashMap<Object> ids = new Object2IntHashMap<>(DirectEnvelopeFlyweight.NONE);
     private final int capacity;
     private int next;
 
@@ -17,16 +18,16 @@ final class OutboundTable
         this.capacity = capacity;
     }
 
-    /** The id of a key defined before, or {@link DirectEnvelope#NONE}. */
+    /** The id of a key defined before, or {@link DirectEnvelopeFlyweight#NONE}. */
     int lookup(final Object key)
     {
         return ids.getValue(key);
     }
 
-    /** The id the next definition would get, or {@link DirectEnvelope#NONE} when the table is full. */
+    /** The id the next definition would get, or {@link DirectEnvelopeFlyweight#NONE} when the table is full. */
     int nextId()
     {
-        return next < capacity ? next : DirectEnvelope.NONE;
+        return next < capacity ? next : DirectEnvelopeFlyweight.NONE;
     }
 
     /** A frame defining {@code key} as {@code id} went into the stream. */

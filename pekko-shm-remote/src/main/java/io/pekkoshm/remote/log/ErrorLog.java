@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  *   repeat after the interval -----------------------> one summary: the latest message, the repeats since the
  *                                                      last line and the count in all
  *   flush(), or the key evicted ----------------------> a summary of the repeats not logged yet, if any
+ *   forget(key) --------------------------------------> that summary, and the key's next occurrence is a first
  * </pre>
  * Bounded: at most {@code capacity} distinct keys are kept; beyond that the least recently seen key is forgotten
  * (after a summary of its repeats not logged yet, so no count is lost from the log), and is logged in full again
@@ -167,8 +168,29 @@ public final class ErrorLog
     }
 
     /**
+     * Ends an error (e.g. a session that went away, a fault that was repaired): a summary of its repeats not logged
+     * yet, if any, is logged now, and its next occurrence is logged in full as a first one.
+     *
+     * @param key an error's key; nothing happens if it is not known.
+     */
+    public void forget(final String key)
+    {
+        final Line summary;
+        synchronized (this)
+        {
+            final Entry entry = entries.remove(key);
+            summary = null != entry && entry.unlogged > 0 ? entry.summarize(clock.nanoTime()) : null;
+        }
+        if (null != summary)
+        {
+            summary.logTo(sink);
+        }
+    }
+
+    /**
      * @param key an error's key.
-     * @return how many times it was recorded since it was first seen (or last evicted); 0 if it is not known.
+     * @return how many times it was recorded since it was first seen (or last evicted or forgotten); 0 if it is not
+     *         known.
      */
     public synchronized long observations(final String key)
     {

@@ -1,9 +1,8 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.log.ErrorLog;
+import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.event.LoggingAdapter;
-
-import java.util.HashSet;
 
 /**
  * The direct path's part of an association's life: a candidate {@link DirectRoute} when it is established with a peer
@@ -16,15 +15,14 @@ final class DirectRouteKeeper
 {
     private final DirectRoutes routes;
     private final String scheme;
-    private final LoggingAdapter log;
-    /** Peers already named in the "runs without the direct path" line: it is logged once per peer address. */
-    private final HashSet<Address> classicOnlyPeersLogged = new HashSet<>();
+    /** Names each peer that runs without the direct path in full once (per peer address), then summarizes. */
+    private final ErrorLog errors;
 
-    DirectRouteKeeper(final DirectRoutes routes, final String scheme, final LoggingAdapter log)
+    DirectRouteKeeper(final DirectRoutes routes, final String scheme, final ErrorLog errors)
     {
         this.routes = routes;
         this.scheme = scheme;
-        this.log = log;
+        this.errors = errors;
     }
 
     /** Whether this node decodes DIRECT frames (its handshakes say so). */
@@ -44,12 +42,14 @@ final class DirectRouteKeeper
         {
             association.directRoute(new DirectRoute(association.outbox(), fullAddress(peer), peer.pekkoUid()));
         }
-        else if (routes.acceptsDirect() && classicOnlyPeersLogged.add(fullAddress(peer)))
+        else if (routes.acceptsDirect())
         {
-            log.warning("Peer {} runs without the direct path (its pekko.actor.provider is not a pekko-shm " +
-                "direct-path provider): messages between it and this node go the classic way, which works but costs " +
-                "more per message. To send them direct, add to the peer's configuration: pekko.actor.provider = \"{}\"",
-                fullAddress(peer), routes.directProvider());
+            final Address address = fullAddress(peer);
+            errors.record(ErrorLog.Severity.WARNING, "classic-only-peer:" + address, () -> "Peer " + address +
+                " runs without the direct path (its pekko.actor.provider is not a pekko-shm direct-path provider): " +
+                "messages between it and this node go the classic way, which works but costs more per message. To " +
+                "send them direct, add to the peer's configuration: pekko.actor.provider = \"" +
+                routes.directProvider() + "\"", null);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.blob.ClaimedBlob;
+import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
 
 /**

@@ -5,6 +5,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.driver.DriverMode;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.CloseHelper;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class DriverAttachment
 {
     private static final long ATTACH_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
+    /** The error-log key of the failed attempts to attach again, forgotten once one works. */
+    private static final String REATTACH_FAILED_KEY = "reattach-failed";
 
     /** Attaches the node to a (new) driver after it lost its own; null when the driver runs in this JVM. */
     private final Reattacher reattacher;
@@ -35,6 +38,8 @@ final class DriverAttachment
     private final Path aeronDirectory;
     private final DriverMode driverMode;
     private final LoggingAdapter log;
+    /** Logs the first failed attempt to attach again in full, then summarizes the failures that follow. */
+    private final ErrorLog errors;
     private Aeron aeron;
     private Subscription subscription;
     /** The driver's process while attached (0 when it runs in this JVM): checked every heartbeat-interval. */
@@ -51,7 +56,8 @@ final class DriverAttachment
         final Address localAddress,
         final Path aeronDirectory,
         final DriverMode driverMode,
-        final LoggingAdapter log)
+        final LoggingAdapter log,
+        final ErrorLog errors)
     {
         this.aeron = aeron;
         this.subscription = subscription;
@@ -61,6 +67,7 @@ final class DriverAttachment
         this.aeronDirectory = aeronDirectory;
         this.driverMode = driverMode;
         this.log = log;
+        this.errors = errors;
     }
 
     boolean isDetached()
@@ -127,7 +134,8 @@ final class DriverAttachment
 
     /**
      * Attaches to a driver again (starting one in auto mode) when a retry is due; retried every second until it
-     * works; never with a driver in this JVM.
+     * works; never with a driver in this JVM. The first failure is logged in full, the next ones summarized by the
+     * error log (with the latest attempt's count and reason).
      *
      * @return true if the node is attached again now.
      */
@@ -145,6 +153,7 @@ final class DriverAttachment
             driverPid = attachment.driverPid();
             detached = false;
             failedAttaches = 0;
+            errors.forget(REATTACH_FAILED_KEY);
             log.warning("pekko.shm node {} is attached to a media driver again (pid {}); its peers can reach it, and " +
                 "associations form again as messages are sent.", localAddress, driverPid);
             return true;
@@ -153,11 +162,11 @@ final class DriverAttachment
         {
             failedAttaches++;
             nextAttachNs = nowNs + ATTACH_RETRY_NS;
-            if (1 == failedAttaches || 0 == failedAttaches % 30)
-            {
-                log.error("pekko.shm node {} could not attach to a media driver again ({} attempt(s), retrying every " +
-                    "second): {}", localAddress, failedAttaches, ex.getMessage());
-            }
+            final int attempts = failedAttaches;
+            final String why = ex.getMessage();
+            errors.record(ErrorLog.Severity.ERROR, REATTACH_FAILED_KEY, () -> "pekko.shm node " + localAddress +
+                " could not attach to a media driver again (" + attempts + " attempt(s), retrying every second): " +
+                why, null);
             return false;
         }
     }

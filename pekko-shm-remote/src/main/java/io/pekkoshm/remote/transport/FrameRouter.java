@@ -4,6 +4,7 @@ import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.blob.BlobStoreException;
 import io.pekkoshm.remote.blob.ClaimedBlob;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.event.LoggingAdapter;
 

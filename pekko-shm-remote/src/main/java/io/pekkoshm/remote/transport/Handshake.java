@@ -4,6 +4,7 @@ import io.aeron.ExclusivePublication;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import io.pekkoshm.remote.wire.HelloFlyweight;
+import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;

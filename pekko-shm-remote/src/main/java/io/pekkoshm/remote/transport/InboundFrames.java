@@ -3,6 +3,7 @@ package io.pekkoshm.remote.transport;
 import io.pekkoshm.remote.wire.BatchRecordFlyweight;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
 
 /**

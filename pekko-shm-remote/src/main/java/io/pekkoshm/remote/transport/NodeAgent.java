@@ -4,6 +4,7 @@ import io.aeron.FragmentAssembler;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
 import org.agrona.CloseHelper;
+import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.apache.pekko.actor.Address;
@@ -39,6 +40,8 @@ final class NodeAgent implements Agent, NodeProxy.Commands
     private final BlobReader blobReader;
     /** Reads the peers' large bodies off this thread; null when the blob store is off. */
     private final LargeBodyWorkers largeBodies;
+    /** The node's error log (rejected sessions, classic-only peers, re-attaching): flushed when the agent closes. */
+    private final ErrorLog errors;
     private final long heartbeatIntervalNs;
     private final int fragmentLimit;
     private final FragmentAssembler assembler;
@@ -61,6 +64,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         final BlobPool blobPool,
         final BlobReader blobReader,
         final LargeBodyWorkers largeBodies,
+        final ErrorLog errors,
         final long heartbeatIntervalNs,
         final int fragmentLimit)
     {
@@ -77,6 +81,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         this.blobPool = blobPool;
         this.blobReader = blobReader;
         this.largeBodies = largeBodies;
+        this.errors = errors;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.fragmentLimit = fragmentLimit;
         this.assembler = new FragmentAssembler(
@@ -140,21 +145,21 @@ final class NodeAgent implements Agent, NodeProxy.Commands
         return work;
     }
 
+    /** Ends every association (unless the driver is lost), then logs the repeats of errors not logged yet. */
     @Override
     public void onClose()
     {
-        if (driver.isDetached())
+        if (!driver.isDetached())
         {
-            CloseHelper.quietClose(largeBodies);
-            return;
+            for (int i = associations.size() - 1; i >= 0; i--)
+            {
+                associations.end(associations.get(i), "this node is shutting down", true, false);
+            }
+            proxy.drain();
+            associations.closePendingBlocking();
         }
-        for (int i = associations.size() - 1; i >= 0; i--)
-        {
-            associations.end(associations.get(i), "this node is shutting down", true, false);
-        }
-        proxy.drain();
-        associations.closePendingBlocking();
         CloseHelper.quietClose(largeBodies);
+        errors.flush();
     }
 
     @Override

@@ -7,10 +7,14 @@ import io.pekkoshm.remote.TransportSettings;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.log.ErrorLog;
+import io.pekkoshm.remote.log.LoggingAdapterSink;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Makes a {@link NodeAgent} and its parts from the node's settings and what its start opened, in one place. Tests
@@ -18,6 +22,14 @@ import org.apache.pekko.event.LoggingAdapter;
  */
 final class NodeAgentBuilder
 {
+    /**
+     * The node's error log logs a distinct error in full once, then its repeats at most this often: while attaching
+     * again fails (once a second), one line every 30 attempts or so.
+     */
+    private static final long ERROR_SUMMARY_INTERVAL_NS = TimeUnit.SECONDS.toNanos(30);
+    /** How many distinct errors the node's error log keeps (rejected sessions, classic-only peers, re-attaching). */
+    private static final int ERROR_LOG_CAPACITY = 256;
+
     private ShmSettings settings;
     private String scheme;
     private Aeron aeron;
@@ -109,11 +121,13 @@ final class NodeAgentBuilder
         final long handshakeTimeoutNs = transport.handshakeTimeout().toNanos();
         final long heartbeatIntervalNs = transport.heartbeatInterval().toNanos();
         final NodeProxy proxy = new NodeProxy();
+        final ErrorLog errors = new ErrorLog(new LoggingAdapterSink(log), clock, ERROR_SUMMARY_INTERVAL_NS,
+            ERROR_LOG_CAPACITY);
         final DriverAttachment driver = new DriverAttachment(aeron, subscription, driverPid, reattacher,
-            localAddress, settings.driver().aeronDirectory(), settings.driver().mode(), log);
-        final DirectRouteKeeper direct = new DirectRouteKeeper(directRoutes, scheme, log);
+            localAddress, settings.driver().aeronDirectory(), settings.driver().mode(), log, errors);
+        final DirectRouteKeeper direct = new DirectRouteKeeper(directRoutes, scheme, errors);
         final Associations associations = new Associations(localAddress, counters, direct, blobReader, log);
-        final Rejections rejections = new Rejections(counters, log, localAddress);
+        final Rejections rejections = new Rejections(counters, errors, localAddress);
         final Handshake handshake = new Handshake(scheme, self, localAddress, transport.directory(),
             transport.termLength(), handshakeTimeoutNs, proof, registry, driver,
             publication -> new Outbox(publication, transport.outboundBatchSize(), counters, blobPool,
@@ -128,6 +142,6 @@ final class NodeAgentBuilder
             heartbeatIntervalNs, transport.peerTimeout().toNanos(), handshakeTimeoutNs);
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
             new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader, largeBodies,
-            heartbeatIntervalNs, transport.fragmentLimit());
+            errors, heartbeatIntervalNs, transport.fragmentLimit());
     }
 }

@@ -21,7 +21,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *   HELLO         0                         {@link HelloFlyweight} (the initiator's identity) | proof
  *   HELLO_ACK     initiator's session id    {@link HelloFlyweight} (the acceptor's identity) | proof
  *   DATA          0                         one classic remoting payload, to the end of the frame
- *   DIRECT        0                         one direct-path envelope (io.pekkoshm.remote.direct.DirectEnvelope)
+ *   DIRECT        0                         {@link DirectEnvelopeFlyweight} (one actor message) | payload
  *   BATCH         number of records         count x {@link BatchRecordFlyweight}
  *   HEARTBEAT     0                         empty
  *   DISASSOCIATE  0                         empty
@@ -68,7 +68,7 @@ public final class FrameHeaderFlyweight
     public static final byte DISASSOCIATE = 6;
     /** Type: a DATA or DIRECT body (the argument says which) placed in the sender's blob store. */
     public static final byte BLOB = 7;
-    /** Type: one direct-path message. */
+    /** Type: one direct-path message, body {@link DirectEnvelopeFlyweight}. */
     public static final byte DIRECT = 8;
 
     /** Handshake flag: this node's actor system decodes DIRECT frames. */

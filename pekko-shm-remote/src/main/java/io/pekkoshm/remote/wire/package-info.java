@@ -7,7 +7,7 @@
  *     HelloFlyweight              body of HELLO / HELLO_ACK: the sender's identity (then a 32-byte proof)
  *     BatchRecordFlyweight        each record of a BATCH frame: length, type, body
  *     BlobDescriptorFlyweight     body of a BLOB frame: block id, generation, length
- *     (the direct-path envelope, body of a DIRECT frame, is io.pekkoshm.remote.direct.DirectEnvelope)
+ *     DirectEnvelopeFlyweight     body of a DIRECT frame: recipient, sender, serializer, manifest, payload
  *   in shared memory files and inside messages (their own version each):
  *     BlobHeaderFlyweight         the header page of a blob block file
  *     SharedBlobDescriptorFlyweight  the serialized form of a SharedBlob
@@ -15,7 +15,9 @@
  * A flyweight holds no data: {@code wrap(buffer, offset)} points it at a layout, typed getters and setters read and
  * write the fields in place (little-endian, except the blob block header's native-order state word). Wrapping a
  * read-only {@link org.agrona.DirectBuffer} gives a reader; its setters fail. Bytes from a peer are not trusted: the
- * reader checks lengths against what it got before it follows them ({@code validate}, or the decoder's checks).
+ * reader checks lengths against what it got before it follows them ({@code validate}, the direct envelope's
+ * {@code check} methods, or the decoder's checks); bytes that break a layout are a
+ * {@link io.pekkoshm.remote.wire.MalformedFrameException}, which ends the association that sent them.
  *
  * <h2>Versions</h2>
  * <ul>

@@ -140,6 +140,38 @@ class ErrorLogTest
     }
 
     @Test
+    void shouldSummarizeAForgottenKeysRepeatsAndLogItInFullIfItRecurs()
+    {
+        errors.record(ErrorLog.Severity.WARNING, "a", "a failed", null);
+        errors.record(ErrorLog.Severity.WARNING, "a", "a failed again", null);
+        errors.record(ErrorLog.Severity.WARNING, "b", "b failed", null);
+
+        errors.forget("a");
+
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(2).message().startsWith("a failed again ["), lines.get(2).message());
+        assertTrue(lines.get(2).message().contains("repeated 1 more time(s)"), lines.get(2).message());
+        assertEquals(0, errors.observations("a"));
+        assertEquals(1, errors.observations("b"), "other keys are kept");
+
+        assertTrue(errors.record(ErrorLog.Severity.WARNING, "a", "a failed", null), "a is new again");
+        assertEquals(4, lines.size());
+        assertEquals("a failed", lines.get(3).message());
+    }
+
+    @Test
+    void shouldLogNothingWhenForgettingAKeyWithoutUnloggedRepeats()
+    {
+        errors.record(ErrorLog.Severity.WARNING, "a", "a failed", null);
+
+        errors.forget("a");
+        errors.forget("never seen");
+
+        assertEquals(1, lines.size());
+        assertEquals(0, errors.distinctErrors());
+    }
+
+    @Test
     void shouldBuildALineOnlyWhenItIsLogged()
     {
         final AtomicInteger built = new AtomicInteger();

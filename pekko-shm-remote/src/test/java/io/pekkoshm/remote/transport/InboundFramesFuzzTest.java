@@ -3,11 +3,13 @@ package io.pekkoshm.remote.transport;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
+import io.pekkoshm.remote.log.ErrorLog;
 import io.pekkoshm.remote.wire.BatchRecordFlyweight;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import io.pekkoshm.remote.wire.HelloFlyweight;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.NoLogging$;
@@ -68,7 +70,8 @@ class InboundFramesFuzzTest
         when(aeron.addCounter(anyInt(), anyString())).thenAnswer(invocation -> mock(Counter.class));
         counters = new TransportCounters(aeron, "fuzz");
         associations = new Associations(local, counters,
-            new DirectRouteKeeper(new DirectRoutes(false, "classic"), "shm", NoLogging$.MODULE$), null,
+            new DirectRouteKeeper(new DirectRoutes(false, "classic"), "shm",
+                new ErrorLog((severity, message, cause) -> { }, SystemNanoClock.INSTANCE, 1, 1)), null,
             NoLogging$.MODULE$);
         inbound(ASSOCIATED, 6002);
         final Association ended = inbound(ENDED, 6003);

@@ -1,4 +1,4 @@
-package io.pekkoshm.remote.transport;
+package io.pekkoshm.remote.wire;
 
 /** A frame from a peer does not follow the wire format; the association that sent it is ended. */
 public final class MalformedFrameException extends RuntimeException
