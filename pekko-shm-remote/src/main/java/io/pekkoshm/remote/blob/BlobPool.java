@@ -210,13 +210,28 @@ public final class BlobPool implements AutoCloseable
      */
     public BlobBlock acquire(final long length, final long nowNs)
     {
+        return acquire(length, nowNs, true);
+    }
+
+    /**
+     * As {@link #acquire(long, long)}, for a caller that reports a failure itself: the direct path knows the message
+     * and its recipient and publishes the one {@code Dropped} for it.
+     *
+     * @param tellListener whether the {@link Listener} is told of a failure (it publishes a {@code Dropped} that
+     *                     names only the payload's size).
+     */
+    public BlobBlock acquire(final long length, final long nowNs, final boolean tellListener)
+    {
         try
         {
             return take(length, nowNs);
         }
         catch (final BlobStoreException ex)
         {
-            listener.onAllocationFailure(length, ex);
+            if (tellListener)
+            {
+                listener.onAllocationFailure(length, ex);
+            }
             throw ex;
         }
     }

@@ -12,6 +12,7 @@ import org.apache.pekko.serialization.Serializers;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.IdentityHashMap;
 
 /**
  * The sending side's encoder: serializes an ordinary message on the sending thread and writes it, as one DIRECT
@@ -115,9 +116,14 @@ final class OutboundEncoder
         }
     }
 
+    /**
+     * Serializes into the thread's reusable buffer when the serializer can write into one, else into an array of its
+     * own. A message too large for the buffer is serialized again into an array; its class is then remembered (per
+     * thread), so later messages of that class go straight to an array and each is serialized once.
+     */
     private static void serialize(final SendState state, final Serializer serializer, final Object message)
     {
-        if (serializer instanceof ByteBufferSerializer)
+        if (serializer instanceof ByteBufferSerializer && !state.isLarge(message.getClass()))
         {
             final ByteBuffer buffer = state.buffer;
             buffer.clear();
@@ -131,7 +137,7 @@ final class OutboundEncoder
             {
                 final byte[] bytes = serializer.toBinary(message);
                 state.writer.payload(bytes);
-                state.grow(bytes.length);
+                state.grow(bytes.length, message.getClass());
                 return;
             }
         }
@@ -149,16 +155,33 @@ final class OutboundEncoder
     /** What one sending thread reuses for every message; touched by that thread only. */
     private static final class SendState
     {
+        /** At most this many classes are remembered as too large for the buffer (then the memory starts over). */
+        private static final int MAX_LARGE_CLASSES = 256;
+
         final EnvelopeWriter writer = new EnvelopeWriter();
         ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_SERIALIZATION_BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        /** Classes with a message too large for the largest buffer: serialized into arrays straight away. */
+        private final IdentityHashMap<Class<?>, Boolean> largeClasses = new IdentityHashMap<>();
 
-        void grow(final int needed)
+        boolean isLarge(final Class<?> type)
+        {
+            return !largeClasses.isEmpty() && largeClasses.containsKey(type);
+        }
+
+        /** A message of {@code needed} bytes overflowed the buffer: grow it, or remember its class as too large. */
+        void grow(final int needed, final Class<?> type)
         {
             if (needed <= MAX_SERIALIZATION_BUFFER)
             {
                 buffer = ByteBuffer.allocateDirect(Integer.highestOneBit(needed - 1) << 1)
                     .order(ByteOrder.LITTLE_ENDIAN);
+                return;
             }
+            if (largeClasses.size() >= MAX_LARGE_CLASSES)
+            {
+                largeClasses.clear();
+            }
+            largeClasses.put(type, Boolean.TRUE);
         }
     }
 }

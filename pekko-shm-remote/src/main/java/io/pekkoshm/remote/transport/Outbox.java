@@ -459,7 +459,8 @@ final class Outbox implements AutoCloseable
         {
             return FULL;
         }
-        final BlobBlock block = blobs.acquire(length, System.nanoTime());
+        // a DIRECT body's failure is reported by the direct path, with the message: one Dropped per message
+        final BlobBlock block = blobs.acquire(length, System.nanoTime(), FrameHeaderFlyweight.DATA == type);
         if (null == block)
         {
             sent.backPressure.increment();

@@ -1,12 +1,17 @@
 package io.pekkoshm.remote.blob;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorIdentity;
+import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Dropped;
+import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.testkit.javadsl.TestKit;
@@ -136,6 +141,48 @@ class SharedMemoryFullTest
         sender.actorSelection(ShmRemote.get(receiver).address().orElseThrow() + "/user/checksum")
             .tell(large, probe.getRef());
         assertEquals(describe(large), probe.expectMsgClass(AWAIT, String.class), "large messages flow again");
+    }
+
+    @Test
+    void shouldPublishOneDroppedNamingTheMessageForALargeDirectMessageThatCannotBePlaced()
+    {
+        directory = ShmTestDirectory.newPath("full-direct");
+        final Config config = ConfigFactory.parseString("pekko.remote.shm.blob.threshold = 64 KiB\n" +
+            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"")
+            .withFallback(EmbeddedNodes.config(directory, 0));
+        receiver = ActorSystem.create("receiver", config);
+        sender = ActorSystem.create("sender", config);
+        receiver.actorOf(Props.create(Checksummer.class), "checksum");
+        final String path = ShmRemote.get(receiver).address().orElseThrow() + "/user/checksum";
+        final TestKit probe = new TestKit(sender);
+        sender.actorSelection(path).tell(new Identify(path), probe.getRef());
+        final ActorRef checksum = probe.expectMsgClass(AWAIT, ActorIdentity.class).getActorRef().orElseThrow();
+        Await.until(AWAIT, () ->
+        {
+            final long direct = ShmRemote.get(sender).counters().directMessagesSent();
+            final byte[] small = payload(100, 1);
+            checksum.tell(small, probe.getRef());
+            probe.expectMsg(AWAIT, describe(small));
+            return ShmRemote.get(sender).counters().directMessagesSent() > direct;
+        }, () -> "the sender's link never went direct");
+        ShmBlobs.get(sender).currentStore().pool().blockFactory((id, file, capacity) ->
+        {
+            throw new IOException("No space left on device");
+        });
+        final TestKit dropped = new TestKit(sender);
+        sender.getEventStream().subscribe(dropped.getRef(), Dropped.class);
+        final long droppedBefore = ShmRemote.get(sender).counters().messagesDropped();
+
+        final byte[] large = payload(16 * MiB, 2);
+        checksum.tell(large, probe.getRef());
+        sender.getEventStream().publish(new Dropped("marker", "the test's marker", ActorRef.noSender(),
+            sender.deadLetters()));
+
+        final Dropped drop = dropped.expectMsgClass(AWAIT, Dropped.class);
+        assertTrue(large == drop.message(), "the direct path names the message itself, not " + drop.message() + ": " +
+            drop.reason());
+        assertEquals("marker", dropped.expectMsgClass(AWAIT, Dropped.class).message(), "one Dropped per message");
+        assertEquals(droppedBefore + 1, ShmRemote.get(sender).counters().messagesDropped());
     }
 
     /** Sends a large message that cannot be placed, then a small one and a smaller large one, which arrive. */

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,6 +62,8 @@ class LargeBodyIsolationTest
     /** The gate: deserializing a {@link Gated} says so ({@link #ENTERED}) and waits for {@link #OPEN}. */
     static volatile CountDownLatch entered = new CountDownLatch(1);
     static volatile CountDownLatch open = new CountDownLatch(0);
+    /** Calls of the serializer's toBinary (both forms), on every node of the JVM. */
+    static final AtomicInteger SERIALIZATIONS = new AtomicInteger();
 
     /** Serializes {@link Gated}; reading one waits at the gate. A ByteBufferSerializer: it reads the block in place. */
     public static final class GatedSerializer extends SerializerWithStringManifest implements ByteBufferSerializer
@@ -89,6 +92,7 @@ class LargeBodyIsolationTest
         @Override
         public void toBinary(final Object o, final ByteBuffer buffer)
         {
+            SERIALIZATIONS.incrementAndGet();
             final Gated gated = (Gated)o;
             buffer.putInt(bigEndian(buffer, gated.id())).put(gated.body());
         }
@@ -308,6 +312,31 @@ class LargeBodyIsolationTest
         probe.expectMsg(WAIT, "after the dropped one");
         assertEquals(droppedBefore + 1, counters(a).messagesDropped(), counters(a).toString());
         assertEquals(0, counters(a).messagesHeld());
+    }
+
+    @Test
+    void shouldSerializeEachLargeMessageOnceAfterTheFirstOfItsClass()
+    {
+        final ActorSystem a = start("a", "");
+        final ActorSystem b = start("b", "");
+        final TestKit probe = new TestKit(a);
+        a.actorOf(Props.create(Recorder.class, probe.getRef()), "recipient");
+        final ActorRef recipient = identify(b, a, "recipient");
+        untilDirect(b, recipient, probe);
+        final int messages = 5;
+        final int before = SERIALIZATIONS.get();
+
+        for (int i = 0; i < messages; i++)
+        {
+            recipient.tell(new Gated(10 + i, new byte[2 * 1024 * 1024]), ActorRef.noSender());
+        }
+        for (int i = 0; i < messages; i++)
+        {
+            probe.expectMsg(WAIT, "gated " + (10 + i) + " of " + 2 * 1024 * 1024);
+        }
+        // the first of the class overflows the sending thread's 1 MiB buffer and is serialized again into an array;
+        // every later one goes to an array at once
+        assertEquals(messages + 1, SERIALIZATIONS.get() - before);
     }
 
     /** Several senders on two peers, large and small messages interleaved, to several recipients, many rounds. */
