@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
- * What a node is started with, given by the layer above; {@link #conclude()} checks it once, when
- * {@link ShmNode#start} starts the node.
- * Not thread-safe; not to be changed once the node started.
+ * What a node is started with, given by the layer above (Aeron's {@code MediaDriver.Context} in spirit): fluent
+ * setters, and {@link #conclude()}, which checks it once when {@link ShmNode#start} starts the node. Not thread-safe;
+ * not to be changed once the node started.
  */
 public final class ShmNodeContext
 {
@@ -22,6 +22,11 @@ public final class ShmNodeContext
     LoggingAdapter log;
     ShmNode.PeerExit peerExit;
     BiConsumer<String, String> blobDrops = (what, why) -> { };
+
+    /** An empty context: scheme "shm", no direct path, blob drops ignored; the rest must be set. */
+    public ShmNodeContext()
+    {
+    }
 
     /**
      * @param settings the node's settings, parsed once.
