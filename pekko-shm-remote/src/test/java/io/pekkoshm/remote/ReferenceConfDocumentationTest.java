@@ -121,7 +121,7 @@ class ReferenceConfDocumentationTest
     void shouldPointTheTransportClassAtTheTransport() throws Exception
     {
         final Config shm = pluginReference().getConfig(ShmSettings.ROOT);
-        assertEquals(io.pekkoshm.remote.transport.ShmTransport.class.getName(), shm.getString("transport-class"));
+        assertEquals(io.pekkoshm.remote.pekko.ShmTransport.class.getName(), shm.getString("transport-class"));
         assertTrue(shm.getList("applied-adapters").isEmpty());
     }
 }

@@ -5,10 +5,6 @@ import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.apache.pekko.actor.ActorRef;
-import org.apache.pekko.actor.Dropped;
-import org.apache.pekko.actor.ExtendedActorSystem;
-import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
 
 import java.nio.ByteBuffer;
@@ -18,23 +14,24 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * One node's side of the zero-copy API: lends blocks of the node's {@link BlobPool} as {@link SharedBlob}s, turns a
  * sent blob into its {@link SharedBlobDescriptor}, and claims the blobs peers send here through the node's
- * {@link BlobMappings}. The transport creates it when it starts and closes it (through {@link ShmBlobs}) when it
- * stops: blobs this node still holds are then released and their views revoked.
+ * {@link BlobMappings}. The node creates it when it starts and closes it (also through {@link ShmBlobs}) when it
+ * stops: blobs this node still holds are then released and their views revoked. Closing it again does nothing more.
  * <p>
  * It is also the blob pool's {@link BlobPool.Listener}: a payload the transport's copy path could not place (a full
- * /dev/shm) is published as Pekko's {@link Dropped}, and blocks taken back without their receiver handing them back
- * are logged.
+ * /dev/shm) is handed to its drop listener (the Pekko seam publishes it as Pekko's {@code Dropped}), and blocks
+ * taken back without their receiver handing them back are logged.
  * <p>
  * Thread-safe.
  */
 public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
 {
-    private final ExtendedActorSystem system;
     private final LoggingAdapter log;
+    private final BiConsumer<String, String> drops;
     private final BlobPool pool;
     private final BlobMappings mappings;
     private final Path blobsRoot;
@@ -52,7 +49,9 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
     private volatile boolean closed;
 
     /**
-     * @param system          the node's actor system (for logging and the event stream).
+     * @param log             where the store logs.
+     * @param drops           told of each payload the copy path could not place (what, why), on the writer's thread;
+     *                        the Pekko seam publishes it as Pekko's {@code Dropped}.
      * @param settings        the node's settings ({@code blob.*}).
      * @param pool            the node's pool, whose blocks it lends.
      * @param mappings        the node's mappings of its peers' blocks (shared with the transport's copy path).
@@ -60,11 +59,12 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
      * @param selfPid         this node's pid.
      * @param selfIncarnation this node's incarnation (with the pid, it names this node's blob directory).
      */
-    public SharedBlobStore(final ExtendedActorSystem system, final ShmSettings settings, final BlobPool pool,
-        final BlobMappings mappings, final Path blobsRoot, final long selfPid, final long selfIncarnation)
+    public SharedBlobStore(final LoggingAdapter log, final BiConsumer<String, String> drops,
+        final ShmSettings settings, final BlobPool pool, final BlobMappings mappings, final Path blobsRoot,
+        final long selfPid, final long selfIncarnation)
     {
-        this.system = system;
-        this.log = Logging.getLogger(system, SharedBlobStore.class);
+        this.log = log;
+        this.drops = drops;
         this.pool = pool;
         this.mappings = mappings;
         this.blobsRoot = blobsRoot;
@@ -228,9 +228,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
     @Override
     public void onAllocationFailure(final long length, final BlobStoreException failure)
     {
-        system.eventStream().publish(new Dropped("a payload of " + length + " bytes", "A payload of " + length +
-            " bytes could not be placed in the blob store: " + failure.getMessage(), ActorRef.noSender(),
-            system.deadLetters()));
+        drops.accept("a payload of " + length + " bytes", "A payload of " + length +
+            " bytes could not be placed in the blob store: " + failure.getMessage());
     }
 
     @Override

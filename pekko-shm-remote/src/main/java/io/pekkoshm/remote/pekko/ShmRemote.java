@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  * <pre>
  *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
  * </pre>
- * The transport registers its node here (through {@link PekkoTransportHost}) when it starts listening and
- * unregisters when it shuts down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API.
+ * The transport ({@link ShmTransport}) registers its node here when it starts listening and unregisters when it shuts
+ * down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API.
  */
 public final class ShmRemote implements Extension
 {

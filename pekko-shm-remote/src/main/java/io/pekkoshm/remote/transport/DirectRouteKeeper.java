@@ -33,7 +33,7 @@ final class DirectRouteKeeper
 
     /**
      * Makes the established association a candidate direct route when both ends speak the direct path; it becomes
-     * the peer's route when classic remoting writes a message on it ({@link ShmAssociationHandle#write}).
+     * the peer's route when classic remoting writes a message on it (the seam's {@code ShmAssociationHandle.write}).
      */
     void start(final Association association)
     {

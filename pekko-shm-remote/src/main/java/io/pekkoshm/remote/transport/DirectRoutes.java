@@ -9,12 +9,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where the direct path meets the transport: the established associations that carry DIRECT frames, by peer
  * address, and the receiving side the provider installs.
  * <p>
- * One route per peer: the association classic remoting last wrote a message envelope on ({@link ClassicPdu}). Classic
- * writes to a peer on one association at a time (its own outbound one when both sides connected at once, else the
- * inbound one), and the direct path must write into the same ordered stream, or a direct message could overtake a
- * classic one (a death notification, say) through another log. When classic moves to another association, that one
- * becomes the route and the previous one stops taking DIRECT frames, so the direct path goes through its ordering
- * barrier again; when the route's association ends, the next classic write promotes the surviving one.
+ * One route per peer: the association classic remoting last wrote a message envelope on (the seam's
+ * {@code ClassicPdu}). Classic writes to a peer on one association at a time (its own outbound one when both sides
+ * connected at once, else the inbound one), and the direct path must write into the same ordered stream, or a direct
+ * message could overtake a classic one (a death notification, say) through another log. When classic moves to another
+ * association, that one becomes the route and the previous one stops taking DIRECT frames, so the direct path goes
+ * through its ordering barrier again; when the route's association ends, the next classic write promotes the
+ * surviving one.
  * <p>
  * A route exists only when both ends decode DIRECT frames: this node because its actor system runs a direct-path
  * provider, the peer because its handshake said so ({@link FrameHeaderFlyweight#FLAG_DIRECT}).

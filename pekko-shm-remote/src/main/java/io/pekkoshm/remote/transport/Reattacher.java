@@ -3,7 +3,7 @@ package io.pekkoshm.remote.transport;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 
-/** Attaches a node to a media driver again after it lost its own (implemented by {@link ShmTransport}). */
+/** Attaches a node to a media driver again after it lost its own (implemented by {@link ShmNode}). */
 interface Reattacher
 {
     /** A fresh driver connection's client, the node's subscription on it, and the driver's pid (0: this JVM). */

@@ -3,6 +3,7 @@ package io.pekkoshm.remote.transport;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.pekko.ShmTransport;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorSelection;

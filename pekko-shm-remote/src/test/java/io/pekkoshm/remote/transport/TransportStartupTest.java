@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.pekko.ShmTransport;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.apache.pekko.actor.AbstractActor;

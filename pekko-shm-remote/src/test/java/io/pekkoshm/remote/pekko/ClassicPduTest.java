@@ -1,4 +1,4 @@
-package io.pekkoshm.remote.transport;
+package io.pekkoshm.remote.pekko;
 
 import org.apache.pekko.remote.WireFormats;
 import org.apache.pekko.remote.transport.AssociationHandle;

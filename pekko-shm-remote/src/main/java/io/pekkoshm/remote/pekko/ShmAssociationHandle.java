@@ -1,5 +1,7 @@
-package io.pekkoshm.remote.transport;
+package io.pekkoshm.remote.pekko;
 
+import io.pekkoshm.remote.transport.Link;
+import io.pekkoshm.remote.transport.LinkReader;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.remote.transport.AssociationHandle;
 import org.apache.pekko.util.ByteString;

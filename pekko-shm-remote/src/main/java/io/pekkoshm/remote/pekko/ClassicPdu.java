@@ -1,4 +1,4 @@
-package io.pekkoshm.remote.transport;
+package io.pekkoshm.remote.pekko;
 
 /**
  * What the transport needs to know of classic remoting's wire format (Pekko 1.7, {@code WireFormats.proto}): whether a

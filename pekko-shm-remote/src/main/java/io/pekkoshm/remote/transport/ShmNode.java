@@ -1,0 +1,396 @@
+package io.pekkoshm.remote.transport;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.pekkoshm.remote.IdleStrategies;
+import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.blob.BlobPool;
+import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.blob.SharedBlobStore;
+import io.pekkoshm.remote.driver.DriverConnection;
+import io.pekkoshm.remote.host.LockFile;
+import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.host.ShmDirectory;
+import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.event.LoggingAdapter;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * One running node: what it takes to listen on the host's media driver and what it takes to stop, with no classic
+ * remoting type in sight (the Pekko seam's {@code ShmTransport}, classic's adapter, translates).
+ * <p>
+ * {@link #start(ShmNodeContext)}, under the shared directory's start-up lock: find or start the media driver, connect,
+ * claim the port, subscribe to the node's stream (stream id = port), publish its counters; then the blob store, the
+ * {@link NodeAgent} on its own thread, and a JVM-exit hook. {@link #close()} undoes it in reverse order. The work is
+ * done by the agent and, for writes, on the caller's thread by each association's {@link Outbox}.
+ * <p>
+ * Threading: {@link #start} and {@link #close} on any thread (close also runs from the JVM-exit hook); the accessors,
+ * {@link #associate} and {@link #listen} on any thread.
+ */
+public final class ShmNode implements AutoCloseable
+{
+    /** What the node does when the process of a peer has exited; called on the node agent's thread. */
+    @FunctionalInterface
+    public interface PeerExit
+    {
+        /**
+         * @param address  the peer's full address (protocol {@code pekko.<scheme>}).
+         * @param pekkoUid the peer system's uid, as its handshake said.
+         * @param pid      the peer's pid, for the log.
+         */
+        void onPeerProcessExit(Address address, long pekkoUid, long pid);
+    }
+
+    private final ShmSettings settings;
+    private final String scheme;
+    private final String systemName;
+    private final LoggingAdapter log;
+    /** Where the direct path (when the actor system runs a direct-path provider) finds this node's associations. */
+    private final DirectRoutes directRoutes;
+
+    private ShmDirectory directory;
+    private volatile DriverConnection connection;
+    private NodeRegistry.Claim claim;
+    private volatile Subscription subscription;
+    private TransportCounters counters;
+    private BlobPool blobPool;
+    private BlobReader blobReader;
+    private SharedBlobStore blobStore;
+    private volatile NodeAgent agent;
+    private AgentRunner runner;
+    /** Releases the node's files if the JVM exits without closing the node (System.exit, SIGTERM). */
+    private Thread exitHook;
+    private Address address;
+    private String addressText;
+    private int port;
+
+    private ShmNode(final ShmNodeContext context)
+    {
+        this.settings = context.settings;
+        this.scheme = context.scheme;
+        this.systemName = context.systemName;
+        this.log = context.log;
+        this.directRoutes = new DirectRoutes(context.acceptsDirect, context.directProvider);
+    }
+
+    /**
+     * Starts a node. On failure it releases what it already took, as {@link #close()} does, and throws.
+     *
+     * @param context what the node is started with; concluded here.
+     * @return the listening node; peers' handshakes are read once {@link #listen} is called.
+     * @throws IOException if the shared directory, the start-up lock or a file of the node cannot be had.
+     */
+    public static ShmNode start(final ShmNodeContext context) throws IOException
+    {
+        final ShmNode node = new ShmNode(context.conclude());
+        try
+        {
+            node.open(context);
+            return node;
+        }
+        catch (final Throwable ex)
+        {
+            node.close();
+            throw ex;
+        }
+    }
+
+    private synchronized void open(final ShmNodeContext context) throws IOException
+    {
+        directory = new ShmDirectory(settings.transport().directory(), settings.driver().aeronDirectory());
+        final NodeRegistry registry = new NodeRegistry(directory);
+        final byte[] secret;
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
+        {
+            connection = DriverConnection.open(settings, directory, "pekko-shm " + systemName, aeronErrors());
+            claim = registry.claim(settings.transport().port());
+            port = claim.port();
+            secret = directory.secret();
+            address = new Address(scheme, systemName, settings.transport().hostname(), claim.port());
+            addressText = "pekko." + scheme + "://" + systemName + "@" + settings.transport().hostname() + ":" +
+                claim.port();
+            claim.describe(addressText);
+            final Aeron aeron = connection.aeron();
+            subscription = subscribe(aeron);
+            counters = new TransportCounters(aeron, addressText);
+            directRoutes.counters(counters);
+        }
+
+        final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
+            new SecureRandom().nextLong(), context.pekkoUid, ProcessLiveness.currentPid(),
+            ProcessLiveness.currentStartMillis());
+        if (settings.blob().maxBytes() > 0)
+        {
+            final long idleNs = settings.blob().idleRelease().toNanos();
+            blobPool = new BlobPool(BlobPool.directoryOf(directory.blobsDirectory(), self.pid(), self.incarnation()),
+                settings.blob().maxBytes(), idleNs, counters.blobBytes, counters.blobsReclaimed);
+            blobReader = new BlobReader(directory.blobsDirectory(), idleNs);
+        }
+        final PeerExit peerExit = context.peerExit;
+        final boolean ownDriver = ownDriver(connection);
+        agent = new NodeAgentBuilder()
+            .settings(settings, scheme)
+            .driver(connection.aeron(), subscription, ownDriver ? 0 : connection.driverPid(),
+                ownDriver ? null : this::reattach)
+            .node(self, address, registry, new HandshakeProof(secret))
+            .counters(counters, log)
+            .blobs(blobPool, blobReader)
+            .upperLayers(directRoutes, (peerAddress, peer) -> peerExit.onPeerProcessExit(
+                new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
+                peer.pekkoUid(), peer.pid()))
+            .build();
+        runner = new AgentRunner(IdleStrategies.forLevel(settings.transport().idleCpuLevel()), agentErrors(), null,
+            agent);
+        AgentRunner.startOnThread(runner, task ->
+        {
+            final Thread thread = new Thread(task);
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        exitHook = new Thread(this::closeOnJvmExit, "pekko-shm-exit-" + claim.port());
+        Runtime.getRuntime().addShutdownHook(exitHook);
+
+        if (null != blobPool)
+        {
+            blobStore = new SharedBlobStore(log, context.blobDrops, settings, blobPool, blobReader.mappings(),
+                directory.blobsDirectory(), self.pid(), self.incarnation());
+        }
+        log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
+            addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
+            settings.driver().aeronDirectory());
+    }
+
+    /**
+     * The largest payload a node with these settings carries in one write: the largest blob or, with the blob store
+     * off, Aeron's largest message for the term length less the frame header.
+     *
+     * @param settings a node's settings.
+     * @return the largest payload, in bytes.
+     */
+    public static long maximumPayload(final ShmSettings settings)
+    {
+        return settings.blob().maxBytes() > 0 ? BlobPool.largestPayload(settings.blob().maxBytes()) :
+            ShmSettings.maxMessageLength(settings.transport().termLength()) - FrameHeaderFlyweight.LENGTH;
+    }
+
+    /** @return the largest payload this node carries in one write, in bytes (see {@link #maximumPayload}). */
+    public long maximumPayload()
+    {
+        return maximumPayload(settings);
+    }
+
+    /** @return the node's address with its scheme (no "pekko." prefix), as its links' local address. */
+    public Address address()
+    {
+        return address;
+    }
+
+    /** @return the node's address with classic's protocol prefix, as text: {@code pekko.shm://name@host:port}. */
+    public String addressText()
+    {
+        return addressText;
+    }
+
+    /** @return the port the node claimed (its stream id). */
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * @return where the node's counters are read while it runs.
+     * @throws IllegalStateException if the node is closed.
+     */
+    public synchronized Supplier<ShmCountersSnapshot> counters()
+    {
+        final TransportCounters published = counters;
+        if (null == published)
+        {
+            throw new IllegalStateException("The pekko.shm node " + addressText + " is closed");
+        }
+        return published::snapshot;
+    }
+
+    /** @return the node's associations as the direct path sees them. */
+    public DirectRoutes directRoutes()
+    {
+        return directRoutes;
+    }
+
+    /** @return the node's zero-copy blob store; null when the blob store is off ({@code blob.max-bytes = 0}). */
+    public SharedBlobStore blobStore()
+    {
+        return blobStore;
+    }
+
+    /**
+     * Opens an association to a peer, on the node agent's thread.
+     *
+     * @param remoteAddress the peer's address.
+     * @return completed with the association's link, or exceptionally with why it could not be made (an
+     * {@link AssociationException} once the node is closed).
+     */
+    public CompletableFuture<Link> associate(final Address remoteAddress)
+    {
+        final NodeAgent current = agent;
+        if (null == current)
+        {
+            return CompletableFuture.failedFuture(new AssociationException(
+                "The pekko-shm transport is not listening, cannot associate with " + remoteAddress));
+        }
+        final CompletableFuture<Link> link = new CompletableFuture<>();
+        current.proxy().associate(remoteAddress, link);
+        return link;
+    }
+
+    /**
+     * The layer above is ready: from now on peers' handshakes are read and it is told of each inbound link. Once.
+     * Does nothing once the node is closed.
+     *
+     * @param listener told of each association a peer established, on the node agent's thread.
+     */
+    public void listen(final NodeListener listener)
+    {
+        final NodeAgent current = agent;
+        if (null != current)
+        {
+            current.proxy().listen(listener);
+        }
+    }
+
+    /** The node's stream: stream id = port; an image going away ends its association. */
+    private Subscription subscribe(final Aeron aeron)
+    {
+        return aeron.addSubscription("aeron:ipc", claim.port(), image -> { },
+            image ->
+            {
+                final NodeAgent current = agent;
+                if (null != current)
+                {
+                    current.proxy().onImageUnavailable(image.sessionId());
+                }
+            });
+    }
+
+    /** Whether the driver runs in this JVM (embedded): it cannot die without the node, and is not re-attached. */
+    private static boolean ownDriver(final DriverConnection connection)
+    {
+        return connection.driverPid() == ProcessLiveness.currentPid();
+    }
+
+    /**
+     * On the agent's thread, after the node lost its driver: under the start-up lock, find or start a driver (auto)
+     * or find one (external), connect, subscribe again and publish the counters in its CnC file.
+     */
+    private Reattacher.Attachment reattach() throws IOException
+    {
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
+        {
+            final DriverConnection fresh = DriverConnection.open(settings, directory, "pekko-shm " + systemName,
+                aeronErrors());
+            try
+            {
+                final Subscription freshSubscription = subscribe(fresh.aeron());
+                counters.export(fresh.aeron());
+                final DriverConnection old = connection;
+                connection = fresh;
+                subscription = freshSubscription;
+                CloseHelper.quietClose(old);
+                log.info("pekko.shm node {} attached to media driver pid {}{}", claim.port(), fresh.driverPid(),
+                    fresh.startedDriver() ? ", started by this node" : "");
+                return new Reattacher.Attachment(fresh.aeron(), freshSubscription, fresh.driverPid());
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(fresh);
+                throw ex;
+            }
+        }
+    }
+
+    private synchronized void closeOnJvmExit()
+    {
+        exitHook = null;
+        close();
+    }
+
+    /**
+     * Stops in reverse order of start: the zero-copy blobs it still holds are released, the agent stops, its files
+     * and port claim go, and the shared directory too when no other node uses it. Safe after a partial start, more
+     * than once, and from the JVM-exit hook.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (null != exitHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // the JVM is already exiting: the hook runs (or ran) close() itself
+            }
+            exitHook = null;
+        }
+        CloseHelper.quietClose(blobStore);
+        blobStore = null;
+        CloseHelper.quietClose(runner);
+        runner = null;
+        agent = null;
+        CloseHelper.quietCloseAll(blobReader, blobPool, counters, subscription);
+        blobReader = null;
+        blobPool = null;
+        counters = null;
+        subscription = null;
+        if (null == directory)
+        {
+            return;
+        }
+        try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
+        {
+            CloseHelper.closeAll(claim, connection);
+            directory.removeIfUnused();
+        }
+        catch (final Exception ex)
+        {
+            log.warning("pekko.shm transport could not tidy {} on shutdown: {}", directory.root(), ex.getMessage());
+            CloseHelper.quietCloseAll(claim, connection);
+        }
+        claim = null;
+        connection = null;
+        directory = null;
+    }
+
+    private ErrorHandler aeronErrors()
+    {
+        return ex ->
+        {
+            if (ex instanceof AgentTerminationException)
+            {
+                log.debug("Aeron client of pekko.shm node ({}) terminated", settings.driver().aeronDirectory());
+                return;
+            }
+            log.error(ex, "Aeron client error on pekko.shm node ({}): {}", settings.driver().aeronDirectory(),
+                ex.getMessage());
+        };
+    }
+
+    private ErrorHandler agentErrors()
+    {
+        return ex -> log.error(ex, "Error in the pekko.shm node agent (it keeps running): {}", ex.getMessage());
+    }
+}
