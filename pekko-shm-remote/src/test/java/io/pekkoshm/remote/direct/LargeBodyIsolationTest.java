@@ -233,6 +233,15 @@ class LargeBodyIsolationTest
         }, () -> "the link to " + ref.path().address() + " never went direct");
     }
 
+    /** A {@link Recorder} "recipient" on {@code a}, reporting to {@code probe}, which {@code b} sends to direct. */
+    private static ActorRef directRecipient(final ActorSystem a, final ActorSystem b, final TestKit probe)
+    {
+        a.actorOf(Props.create(Recorder.class, probe.getRef()), "recipient");
+        final ActorRef recipient = identify(b, a, "recipient");
+        untilDirect(b, recipient, probe);
+        return recipient;
+    }
+
     private static ShmCountersSnapshot counters(final ActorSystem system)
     {
         return ShmRemote.get(system).counters();
@@ -279,9 +288,7 @@ class LargeBodyIsolationTest
         final ActorSystem a = start("a", "");
         final ActorSystem b = start("b", "");
         final TestKit probe = new TestKit(a);
-        a.actorOf(Props.create(Recorder.class, probe.getRef()), "recipient");
-        final ActorRef recipient = identify(b, a, "recipient");
-        untilDirect(b, recipient, probe);
+        final ActorRef recipient = directRecipient(a, b, probe);
 
         final ActorRef lastWords = b.actorOf(Props.create(LastWords.class, recipient), "last-words");
         probe.expectMsg(WAIT, "watching");
@@ -301,9 +308,7 @@ class LargeBodyIsolationTest
         final ActorSystem a = start("a", "");
         final ActorSystem b = start("b", "");
         final TestKit probe = new TestKit(a);
-        a.actorOf(Props.create(Recorder.class, probe.getRef()), "recipient");
-        final ActorRef recipient = identify(b, a, "recipient");
-        untilDirect(b, recipient, probe);
+        final ActorRef recipient = directRecipient(a, b, probe);
         final long droppedBefore = counters(a).messagesDropped();
 
         recipient.tell(new Gated(-1, new byte[512 * 1024]), ActorRef.noSender());
@@ -320,9 +325,7 @@ class LargeBodyIsolationTest
         final ActorSystem a = start("a", "");
         final ActorSystem b = start("b", "");
         final TestKit probe = new TestKit(a);
-        a.actorOf(Props.create(Recorder.class, probe.getRef()), "recipient");
-        final ActorRef recipient = identify(b, a, "recipient");
-        untilDirect(b, recipient, probe);
+        final ActorRef recipient = directRecipient(a, b, probe);
         final int messages = 5;
         final int before = SERIALIZATIONS.get();
 
