@@ -217,8 +217,12 @@ public final class BlobPool implements AutoCloseable
      * As {@link #acquire(long, long)}, for a caller that reports a failure itself: the direct path knows the message
      * and its recipient and publishes the one {@code Dropped} for it.
      *
+     * @param length       the payload's length in bytes.
+     * @param nowNs        {@link System#nanoTime()} now.
      * @param tellListener whether the {@link Listener} is told of a failure (it publishes a {@code Dropped} that
      *                     names only the payload's size).
+     * @return the block, or null while the cap leaves no room.
+     * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block.
      */
     public BlobBlock acquire(final long length, final long nowNs, final boolean tellListener)
     {

@@ -45,6 +45,12 @@ public final class BlobReader implements AutoCloseable
      * Takes the payload a peer's descriptor announces: {@link #claim claims} it, copies it out (the one copy on this
      * side) and releases the block at once.
      *
+     * @param peerPid         the sending peer's pid.
+     * @param peerIncarnation the sending peer's incarnation.
+     * @param blockId         the block the descriptor names.
+     * @param generation      the block's generation the descriptor names.
+     * @param length          the payload's length the descriptor names.
+     * @param nowNs           {@link System#nanoTime()} now.
      * @return the payload.
      * @throws BlobStoreException if the descriptor does not match a block that is waiting for this node.
      * @see #claim
