@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fault matrix (README, "Failure behaviour"): what a node does when a peer is killed mid-stream, paused past the
- * liveness timeouts, or consumes slowly. Each test states the expected outcome in its Javadoc and asserts it from the
+ * The fault matrix (docs/operations.md, "Failure behaviour"): what a node does when a peer is killed mid-stream,
+ * paused past the liveness timeouts, or consumes slowly. Each test states the expected outcome in its Javadoc and asserts it from the
  * outside: child JVMs, their output and their counters.
  */
 @Timeout(300)

@@ -216,7 +216,8 @@ final class FuzzFrames
 
     /**
      * A handshake body with its proof: the HMAC-SHA256 of the body keyed with the node directory's secret file, as
-     * FrameHeaderFlyweight/README document it. Without it a HELLO is rejected before its body is read.
+     * FrameHeaderFlyweight and docs/architecture.md ("Wire formats") document it. Without it a HELLO is rejected
+     * before its body is read.
      */
     static byte[] signed(final byte[] body, final byte[] secret)
     {

@@ -304,9 +304,10 @@ class InboundDecoderFuzzTest
     }
 
     /**
-     * The fake peer's blob directory, where the node looks for the blocks its descriptors name (README: blocks live
-     * in {@code <directory>/blobs/<pid>-<incarnation>/}): a block waiting for the node (SENT), one that is not (FREE),
-     * a symlink to a file that is not a block, a truncated file and a header whose capacity lies.
+     * The fake peer's blob directory, where the node looks for the blocks its descriptors name (docs/architecture.md,
+     * "The blob store": blocks live in {@code <directory>/blobs/<pid>-<incarnation>/}): a block waiting for the node
+     * (SENT), one that is not (FREE), a symlink to a file that is not a block, a truncated file and a header whose
+     * capacity lies.
      */
     private Path layOutFakeBlobs() throws IOException
     {
