@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fault matrix (docs/operations.md, "Failure behaviour"): what a node does when a peer is killed mid-stream,
- * paused past the liveness timeouts, or consumes slowly. Each test states the expected outcome in its Javadoc and asserts it from the
- * outside: child JVMs, their output and their counters.
+ * paused past the liveness timeouts, or consumes slowly. Each test states the expected outcome in its Javadoc and
+ * asserts it from the outside: child JVMs, their output and their counters.
  */
 @Timeout(300)
 class FaultMatrixTest
