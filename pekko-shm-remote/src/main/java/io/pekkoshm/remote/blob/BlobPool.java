@@ -37,8 +37,10 @@ import java.util.concurrent.TimeUnit;
  * the mapping goes with the last view, so a late touch can never crash the JVM.
  * <p>
  * Thread-safe: writers (any thread) acquire and send, the node agent sweeps, users of the zero-copy API lend and give
- * back; all under this pool's lock. Threads waiting in {@link #lend(long, long)} for room are woken by
- * {@link #sweep} and {@link #giveBack}.
+ * back; all under this pool's lock, which is only ever held for bookkeeping: a new block's bytes are reserved against
+ * the cap under it, the block file is created and zero-filled outside it, and published under it again, so the node
+ * agent's {@link #sweep} never waits for a writer creating a block. Threads waiting in {@link #lend(long, long)} for
+ * room are woken by {@link #sweep}, {@link #giveBack} and a failed creation.
  */
 public final class BlobPool implements AutoCloseable
 {
@@ -228,7 +230,7 @@ public final class BlobPool implements AutoCloseable
     {
         try
         {
-            return take(length, nowNs);
+            return take(length, nowNs, false);
         }
         catch (final BlobStoreException ex)
         {
@@ -249,32 +251,33 @@ public final class BlobPool implements AutoCloseable
      * @return the block, or null if there was no room within the timeout (or the pool is closed).
      * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block.
      */
-    public synchronized BlobBlock lend(final long length, final long timeoutNs)
+    public BlobBlock lend(final long length, final long timeoutNs)
     {
         final long deadline = System.nanoTime() + timeoutNs;
         while (true)
         {
             final long now = System.nanoTime();
-            final BlobBlock block = take(length, now);
+            final BlobBlock block = take(length, now, true);
             if (null != block)
             {
-                block.lent = true;
-                lent.add(block);
                 return block;
             }
-            if (closed || (sweep(now, false) == 0 && now - deadline >= 0))
+            synchronized (this)
             {
-                return null;
-            }
-            final long waitMs = Math.min(MAX_ROOM_WAIT_MS, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1);
-            try
-            {
-                wait(waitMs);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return null;
+                if (closed || (sweep(now, false) == 0 && now - deadline >= 0))
+                {
+                    return null;
+                }
+                final long waitMs = Math.min(MAX_ROOM_WAIT_MS, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1);
+                try
+                {
+                    wait(waitMs);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
             }
         }
     }
@@ -329,35 +332,70 @@ public final class BlobPool implements AutoCloseable
         return true;
     }
 
-    private synchronized BlobBlock take(final long length, final long nowNs)
+    /**
+     * A free block, or a new one: its bytes are reserved against the cap under the lock, the file is created and
+     * zero-filled outside it (a GiB takes about a second, and the agent's {@link #sweep} must never wait for that),
+     * and the block is published under the lock again; a failed creation gives its reservation back.
+     */
+    private BlobBlock take(final long length, final long nowNs, final boolean lend)
     {
-        if (closed)
-        {
-            return null;
-        }
+        final long id;
         final long capacity = capacityFor(length);
-        if (length > largestPayload(maxBytes) || capacity + BlobHeaderFlyweight.DATA_OFFSET > maxBytes)
+        final BlockFactory factory;
+        synchronized (this)
         {
-            throw new BlobStoreException("A payload of " + length + " bytes is larger than the blob store can hold " +
-                "(pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " + largestPayload(maxBytes) +
-                ")");
-        }
-        BlobBlock block = takeFree(capacity);
-        if (null == block && !inFlight.isEmpty() && sweep(nowNs, false) > 0)
-        {
-            // a receiver has handed one back that the agent has not swept yet: reuse it warm
-            block = takeFree(capacity);
-        }
-        if (null == block)
-        {
+            if (closed)
+            {
+                return null;
+            }
+            if (length > largestPayload(maxBytes) || capacity + BlobHeaderFlyweight.DATA_OFFSET > maxBytes)
+            {
+                throw new BlobStoreException("A payload of " + length + " bytes is larger than the blob store can " +
+                    "hold (pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " +
+                    largestPayload(maxBytes) + ")");
+            }
+            BlobBlock block = takeFree(capacity);
+            if (null == block && !inFlight.isEmpty() && sweep(nowNs, false) > 0)
+            {
+                // a receiver has handed one back that the agent has not swept yet: reuse it warm
+                block = takeFree(capacity);
+            }
+            if (null != block)
+            {
+                return publish(block, nowNs, lend);
+            }
             if (!makeRoom(capacity + BlobHeaderFlyweight.DATA_OFFSET))
             {
                 return null;
             }
-            block = create(capacity);
+            reserve(BlobHeaderFlyweight.DATA_OFFSET + capacity);
+            id = nextId++;
+            factory = blockFactory;
         }
+
+        final BlobBlock created = create(factory, id, capacity);
+        synchronized (this)
+        {
+            if (closed)
+            {
+                // close() already gave back every reservation
+                created.delete();
+                return null;
+            }
+            return publish(created, nowNs, lend);
+        }
+    }
+
+    /** Under the lock: a block taken or created becomes the caller's, a new fill in state {@code WRITING}. */
+    private BlobBlock publish(final BlobBlock block, final long nowNs, final boolean lend)
+    {
         block.startFill();
         block.lastUsedNanos = nowNs;
+        if (lend)
+        {
+            block.lent = true;
+            lent.add(block);
+        }
         return block;
     }
 
@@ -492,7 +530,7 @@ public final class BlobPool implements AutoCloseable
         return lent.size();
     }
 
-    /** @return bytes of all blocks (free, lent and in flight). */
+    /** @return bytes of all blocks (free, lent and in flight), and of blocks being created. */
     public synchronized long allocatedBytes()
     {
         return allocated;
@@ -587,25 +625,46 @@ public final class BlobPool implements AutoCloseable
         return true;
     }
 
-    private BlobBlock create(final long capacity)
+    /** Outside the lock: creates and zero-fills a block whose bytes are reserved; a failure gives them back. */
+    private BlobBlock create(final BlockFactory factory, final long id, final long capacity)
     {
-        final long id = nextId++;
         final Path path = directory.resolve(id + ".blob");
+        final long bytes = BlobHeaderFlyweight.DATA_OFFSET + capacity;
         try
         {
-            final BlobBlock block = blockFactory.create(id, path, capacity);
-            allocated += BlobHeaderFlyweight.DATA_OFFSET + capacity;
-            bytesAllocated.getAndAdd(BlobHeaderFlyweight.DATA_OFFSET + capacity);
-            return block;
+            return factory.create(id, path, capacity);
         }
         catch (final IOException ex)
         {
-            throw new BlobStoreException("Could not allocate a blob block of " +
-                (BlobHeaderFlyweight.DATA_OFFSET + capacity) + " bytes at " + path + " (" + ex.getMessage() +
-                "; usable space " + usableSpace() + " bytes). /dev/shm " +
+            unreserve(bytes);
+            throw new BlobStoreException("Could not allocate a blob block of " + bytes + " bytes at " + path + " (" +
+                ex.getMessage() + "; usable space " + usableSpace() + " bytes). /dev/shm " +
                 "is probably full or too small: give it more room (Docker: --shm-size; Kubernetes: an emptyDir with " +
                 "medium Memory mounted at /dev/shm), or lower pekko.remote.shm.blob.max-bytes.", ex);
         }
+        catch (final RuntimeException | Error ex)
+        {
+            unreserve(bytes);
+            throw ex;
+        }
+    }
+
+    /** Under the lock: {@code bytes} of a block about to be created count against the cap from now on. */
+    private void reserve(final long bytes)
+    {
+        allocated += bytes;
+        bytesAllocated.getAndAdd(bytes);
+    }
+
+    /** A creation failed: its reservation goes back (unless {@link #close} already gave back every reservation). */
+    private synchronized void unreserve(final long bytes)
+    {
+        if (!closed)
+        {
+            allocated -= bytes;
+            bytesAllocated.getAndAdd(-bytes);
+        }
+        notifyAll();
     }
 
     private void removeIdle(final long nowNs)
