@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * file creation per message. The bytes of all blocks together never exceed {@code blob.max-bytes}: when a new
  * block would pass it, free blocks are removed (largest first), and if that is not enough {@link #acquire} answers
  * null, which back-pressures the writer until blocks come back. Free blocks unused for {@code blob.idle-release}
- * are removed. A block whose receiver's process has died is reclaimed by {@link #sweep}.
+ * are removed. A block whose receiver's process has died, or that its receiver did not claim within
+ * {@code blob.claim-timeout} (its BLOB frame was lost when its association ended), is reclaimed by {@link #sweep}.
  * <p>
  * The zero-copy API borrows blocks from the same pool: {@link #lend} hands one to a user to fill in place;
  * {@link #giveBack} takes it back unsent, {@link #sentShared} sends it to a receiver not known here (it claims the
@@ -105,6 +106,7 @@ public final class BlobPool implements AutoCloseable
         final long receiverStartMillis;
         /** Zero-copy: the receiver is not known here; it names itself when it claims the block. */
         final boolean shared;
+        /** When it was sent: {@code blob.claim-timeout} runs from here while it is not claimed. */
         final long sentNs;
 
         InFlight(final BlobBlock block, final long receiverPid, final long receiverStartMillis, final boolean shared,
@@ -176,7 +178,7 @@ public final class BlobPool implements AutoCloseable
     /**
      * Sets {@code blob.claim-timeout}.
      *
-     * @param claimTimeoutNs a zero-copy block nobody claimed for this long is taken back.
+     * @param claimTimeoutNs a block (transport or zero-copy) nobody claimed for this long is taken back.
      */
     public void claimTimeout(final long claimTimeoutNs)
     {
@@ -406,13 +408,14 @@ public final class BlobPool implements AutoCloseable
      * @param length              the payload's length in bytes.
      * @param receiverPid         the receiving node's pid.
      * @param receiverStartMillis its process start time (epoch ms), against pid reuse.
+     * @param nowNs               {@link System#nanoTime()} now (when {@code blob.claim-timeout} starts).
      */
     public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
-        final long receiverStartMillis)
+        final long receiverStartMillis, final long nowNs)
     {
         block.header.payloadLength(length);
         block.setState(BlobHeaderFlyweight.SENT);
-        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, 0));
+        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, nowNs));
     }
 
     /**
@@ -441,7 +444,7 @@ public final class BlobPool implements AutoCloseable
         for (int i = inFlight.size() - 1; i >= 0; i--)
         {
             final InFlight entry = inFlight.get(i);
-            if (entry.shared ? sweepShared(entry, nowNs, checkReceivers) : sweepSent(entry, checkReceivers))
+            if (entry.shared ? sweepShared(entry, nowNs, checkReceivers) : sweepSent(entry, nowNs, checkReceivers))
             {
                 inFlight.remove(i);
                 if (entry.shared)
@@ -464,19 +467,33 @@ public final class BlobPool implements AutoCloseable
         return returned;
     }
 
-    /** A block sent by the transport to a known receiver: back once FREE, or once that receiver has died. */
-    private boolean sweepSent(final InFlight entry, final boolean checkReceivers)
+    /**
+     * A block sent by the transport to a known receiver: back once FREE, once unclaimed for the claim timeout (its
+     * BLOB frame was lost with its association, and no receiver handed it back), or once that receiver has died.
+     */
+    private boolean sweepSent(final InFlight entry, final long nowNs, final boolean checkReceivers)
     {
-        final int state = entry.block.state();
+        final BlobBlock block = entry.block;
+        final long word = block.stateWord();
+        final int state = BlobHeaderFlyweight.stateOf(word);
         if (BlobHeaderFlyweight.FREE == state)
         {
             return true;
         }
-        if (checkReceivers && !ProcessLiveness.isAlive(entry.receiverPid, entry.receiverStartMillis) &&
-            entry.block.compareAndSetState(state, BlobHeaderFlyweight.FREE))
+        if (BlobHeaderFlyweight.SENT == state && nowNs - entry.sentNs > claimTimeoutNs &&
+            block.compareAndSetStateWord(word, BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.FREE, 0)))
         {
             reclaimed.incrementAndGet();
-            listener.onReclaimed(entry.block.id, "its receiver (pid " + entry.receiverPid + ") has exited");
+            listener.onReclaimed(block.id, "its receiver (pid " + entry.receiverPid + ") did not claim it within " +
+                "pekko.remote.shm.blob.claim-timeout (" + TimeUnit.NANOSECONDS.toMillis(claimTimeoutNs) + " ms): " +
+                "its message was lost with its association, or is very late");
+            return true;
+        }
+        if (checkReceivers && !ProcessLiveness.isAlive(entry.receiverPid, entry.receiverStartMillis) &&
+            block.compareAndSetState(state, BlobHeaderFlyweight.FREE))
+        {
+            reclaimed.incrementAndGet();
+            listener.onReclaimed(block.id, "its receiver (pid " + entry.receiverPid + ") has exited");
             return true;
         }
         return false;

@@ -123,6 +123,32 @@ public final class BlobReader implements AutoCloseable
     }
 
     /**
+     * Hands the block a descriptor names back to its owner unread: for a BLOB frame that arrived after its
+     * association ended. Does nothing if the block is gone, holds another fill or is not waiting for this node.
+     *
+     * @param peerPid         the sending peer's pid.
+     * @param peerIncarnation the sending peer's incarnation.
+     * @param blockId         the block the descriptor names.
+     * @param generation      the block's generation the descriptor names.
+     * @param length          the payload's length the descriptor names.
+     * @param nowNs           {@link System#nanoTime()} now.
+     * @return whether the block was handed back.
+     */
+    public boolean handBack(final long peerPid, final long peerIncarnation, final long blockId,
+        final long generation, final long length, final long nowNs)
+    {
+        try
+        {
+            claim(peerPid, peerIncarnation, blockId, generation, length, nowNs).release();
+            return true;
+        }
+        catch (final BlobStoreException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
      * Drops the mappings of one peer (its association ended). If the peer's process has died, its blob files are
      * removed as well: mappings this node still uses stay valid (the memory goes with the last mapping), and nothing
      * is left in /dev/shm for the next start to sweep.

@@ -37,7 +37,7 @@ import java.nio.ByteOrder;
  * a receiver whose claim finds another generation hands the block back to {@code SENT} at once.
  * <p>
  * The owner takes a block back ({@code FREE}) when a receiver stored {@code FREE}, when the receiver it was sent to
- * (transport path) or its holder (zero-copy path) has died, or when a zero-copy block was not claimed within
+ * (transport path) or its holder (zero-copy path) has died, or when a block (either path) was not claimed within
  * {@code blob.claim-timeout}; each by a CAS, so it never races a claim.
  * <p>
  * An instance wraps the header of one block for the block's life. Its accessors are as thread-safe as their memory

@@ -96,7 +96,7 @@ class BlobPoolLockTest
     void shouldLetTheAgentSweepWhileAWriterCreatesABlock() throws Exception
     {
         final BlobBlock sentBefore = pool.acquire(MiB, 0);
-        pool.sent(sentBefore, MiB, ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+        pool.sent(sentBefore, MiB, ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis(), 0);
         holdFirstCreation(null);
 
         final Future<BlobBlock> writer = threads.submit(() -> pool.acquire(2 * MiB, 0));
