@@ -108,7 +108,15 @@ public final class BlobReader implements AutoCloseable
             if (!block.claim(selfPid, selfStart))
             {
                 throw new BlobStoreException("blob block " + block.path + " is " +
-                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: it is not waiting for this node");
+                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: it is not waiting for this node " +
+                    "(or its owner took it back after pekko.remote.shm.blob.claim-timeout)");
+            }
+            if (block.generation() != generation || block.length() != length)
+            {
+                // the owner took it back and sent it again between the check and the claim: not ours
+                block.unclaim(selfPid);
+                throw new BlobStoreException("blob block " + block.path + " was refilled (generation " +
+                    block.generation() + ") while this node claimed generation " + generation);
             }
             claimed = true;
             return new ClaimedBlob(mappings, mapping, (int)length);

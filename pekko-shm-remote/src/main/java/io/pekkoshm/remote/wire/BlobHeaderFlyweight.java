@@ -34,7 +34,9 @@ import java.nio.ByteOrder;
  * A receiver claims a block with one 64-bit CAS of the state word from ({@code SENT}, 0) to ({@code HELD}, its pid),
  * so the block never is {@code HELD} without naming its holder, then writes its process start time (which guards
  * against pid reuse; 0 until written). The generation changes with every fill, so a stale descriptor never matches:
- * a receiver whose claim finds another generation hands the block back to {@code SENT} at once.
+ * every receiver checks the generation and length before its claim (a stale descriptor never takes a block that
+ * waits for its rightful receiver) and again after it, handing the block back to {@code SENT} at once if the owner
+ * refilled it in between.
  * <p>
  * The owner takes a block back ({@code FREE}) when a receiver stored {@code FREE}, when the receiver it was sent to
  * (transport path) or its holder (zero-copy path) has died, or when a block (either path) was not claimed within
