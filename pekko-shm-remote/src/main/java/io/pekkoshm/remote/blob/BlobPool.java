@@ -108,6 +108,10 @@ public final class BlobPool implements AutoCloseable
         final boolean shared;
         /** When it was sent: {@code blob.claim-timeout} runs from here while it is not claimed. */
         final long sentNs;
+        /** Zero-copy: the state word last seen {@code HELD} with no holder start time yet, 0 if none. */
+        long unnamedHolderWord;
+        /** When {@link #unnamedHolderWord} was first seen. */
+        long unnamedHolderSinceNs;
 
         InFlight(final BlobBlock block, final long receiverPid, final long receiverStartMillis, final boolean shared,
             final long sentNs)
@@ -519,7 +523,7 @@ public final class BlobPool implements AutoCloseable
         }
         final int holder = BlobHeaderFlyweight.holderOf(word);
         if (BlobHeaderFlyweight.HELD == state && checkReceivers && 0 != holder &&
-            !ProcessLiveness.isAlive(holder, block.holderStartMillis()) &&
+            holderIsGone(entry, word, holder, nowNs) &&
             block.compareAndSetStateWord(word, BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.FREE, 0)))
         {
             reclaimed.incrementAndGet();
@@ -527,6 +531,34 @@ public final class BlobPool implements AutoCloseable
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the holder a zero-copy block's state word names has died. The holder writes its process start time
+     * right after its claim; while it is 0, the pid alone cannot tell the holder from a process that reused its pid
+     * after the holder died between the two. So a start time still 0 after {@code blob.claim-timeout} from when this
+     * pool first saw the claim (the same word) means the holder died before writing it (see
+     * {@link BlobHeaderFlyweight}).
+     */
+    private boolean holderIsGone(final InFlight entry, final long word, final int holder, final long nowNs)
+    {
+        final long startMillis = entry.block.holderStartMillis();
+        if (!ProcessLiveness.isAlive(holder, startMillis))
+        {
+            return true;
+        }
+        if (0 != startMillis)
+        {
+            entry.unnamedHolderWord = 0;
+            return false;
+        }
+        if (entry.unnamedHolderWord != word)
+        {
+            entry.unnamedHolderWord = word;
+            entry.unnamedHolderSinceNs = nowNs;
+            return false;
+        }
+        return nowNs - entry.unnamedHolderSinceNs > claimTimeoutNs;
     }
 
     /** @return blocks sent and not yet back (both paths). */

@@ -42,6 +42,12 @@ import java.nio.ByteOrder;
  * (transport path) or its holder (zero-copy path) has died, or when a block (either path) was not claimed within
  * {@code blob.claim-timeout}; each by a CAS, so it never races a claim.
  * <p>
+ * The holder's start time is 0 between the claim's CAS and its store. The owner never reads a 0 as "any process with
+ * that pid": a holder whose pid is gone is dead; a holder whose pid is alive but whose start time is still 0
+ * {@code blob.claim-timeout} after the owner first saw that claim is taken to have died before writing it (its pid
+ * reused since), because a live holder writes it right after its CAS. Only a holder stopped between those two
+ * instructions for that long (e.g. {@code SIGSTOP} at that very point) would lose its block.
+ * <p>
  * An instance wraps the header of one block for the block's life. Its accessors are as thread-safe as their memory
  * semantics say (volatile, release, CAS or plain); which process and thread may write which field is the protocol
  * above.

@@ -58,6 +58,24 @@ class BlobPoolReclaimTest
         return block;
     }
 
+    /** A block lent to a user and sent through the zero-copy API at {@code sentNs}. */
+    private BlobBlock sendShared(final long sentNs)
+    {
+        final BlobBlock block = pool.lend(MiB, 0);
+        assertTrue(pool.sentShared(block, MiB, sentNs));
+        return block;
+    }
+
+    /**
+     * A receiver's claim as its CAS leaves it: {@code HELD} naming {@code pid}, the start time not written yet. Here
+     * the pid is this very process: a holder that died before writing its start time, its pid now reused.
+     */
+    private static boolean claimWithoutStartTime(final BlobBlock seen, final int pid)
+    {
+        return seen.compareAndSetStateWord(BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.SENT, 0),
+            BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.HELD, pid));
+    }
+
     /** The block as a receiver maps it. */
     private BlobBlock receiverView(final BlobBlock block)
     {
@@ -90,6 +108,35 @@ class BlobPoolReclaimTest
 
         seen.setState(BlobHeaderFlyweight.FREE);
         assertEquals(1, pool.sweep(Long.MAX_VALUE / 2, false));
+        assertEquals(0, reclaimed.get());
+    }
+
+    @Test
+    void shouldTakeBackAZeroCopyBlockWhoseHolderNeverWroteItsStartTimeAfterTheClaimTimeout()
+    {
+        final BlobBlock block = sendShared(0);
+        assertTrue(claimWithoutStartTime(receiverView(block), (int)ProcessLiveness.currentPid()));
+
+        final long firstSeen = TimeUnit.SECONDS.toNanos(100);
+        assertEquals(0, pool.sweep(firstSeen, true), "a holder writes its start time right after its claim");
+        assertEquals(0, pool.sweep(firstSeen + CLAIM_TIMEOUT, true), "within the grace it is left alone");
+        assertEquals(1, pool.sweep(firstSeen + CLAIM_TIMEOUT + 1, true),
+            "still 0 a claim timeout later: its holder died before writing it, whoever has its pid now");
+        assertEquals(1, reclaimed.get());
+        assertEquals(BlobHeaderFlyweight.FREE, block.state());
+    }
+
+    @Test
+    void shouldKeepAZeroCopyBlockWhoseLiveHolderWroteItsStartTimeLate()
+    {
+        final BlobBlock block = sendShared(0);
+        final BlobBlock seen = receiverView(block);
+        assertTrue(claimWithoutStartTime(seen, (int)ProcessLiveness.currentPid()));
+        assertEquals(0, pool.sweep(1, true), "seen with no start time yet");
+        seen.header.holderStartMillisRelease(ProcessLiveness.currentStartMillis());
+
+        assertEquals(0, pool.sweep(Long.MAX_VALUE / 2, true), "a live holder keeps it, however long");
+        assertEquals(BlobHeaderFlyweight.HELD, block.state());
         assertEquals(0, reclaimed.get());
     }
 }
