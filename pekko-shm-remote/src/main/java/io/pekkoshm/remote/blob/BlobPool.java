@@ -33,9 +33,10 @@ import java.util.concurrent.TimeUnit;
  * The zero-copy API borrows blocks from the same pool: {@link #lend} hands one to a user to fill in place;
  * {@link #giveBack} takes it back unsent, {@link #sentShared} sends it to a receiver not known here (it claims the
  * block, naming itself in the header). Such a block comes back when its holder stores {@code FREE}, when its holder's
- * process has died, or when nobody claimed it within {@code blob.claim-timeout}. A block lent or sent that way is
- * never unmapped by the pool (only its file is removed, at {@link #close}): a user may still hold a view of it, and
- * the mapping goes with the last view, so a late touch can never crash the JVM.
+ * process has died, or when nobody claimed it within {@code blob.claim-timeout}. A block once lent is never unmapped
+ * explicitly, even after it came back and was reused or removed ({@link BlobBlock#leaveToCollector}): a user may
+ * still hold a view of it; the pool only removes its file and drops it, and the mapping goes with the last view, so
+ * a late touch can never crash the JVM.
  * <p>
  * Thread-safe: writers (any thread) acquire and send, the node agent sweeps, users of the zero-copy API lend and give
  * back; all under this pool's lock, which is only ever held for bookkeeping: a new block's bytes are reserved against

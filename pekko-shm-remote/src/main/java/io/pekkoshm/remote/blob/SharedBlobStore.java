@@ -283,6 +283,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         {
             this.block = block;
             this.length = length;
+            // the user gets views of this mapping, and a ByteBuffer cannot be revoked: never unmap it explicitly
+            block.leaveToCollector();
             this.view = new UnsafeBuffer(block.mapping(), BlobHeaderFlyweight.DATA_OFFSET, (int)length);
         }
 

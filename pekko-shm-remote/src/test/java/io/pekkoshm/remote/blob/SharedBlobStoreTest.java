@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +120,45 @@ class SharedBlobStoreTest
         assertTrue(spy.claimed);
         assertEquals(BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.SENT, 0), block.stateWord(),
             "handed back to SENT for the receiver of the new fill");
+    }
+
+    @Test
+    void shouldKeepAByteBufferOfAnAllocatedBlobSafeToTouchAfterItsReleaseAndItsBlocksRemoval()
+    {
+        final SharedBlob blob = store.allocate(MiB);
+        final ByteBuffer kept = blob.byteBuffer();
+        final ByteBuffer keptThroughTheView = blob.buffer().byteBuffer();
+        kept.putLong(0, 42);
+        final Path file = blob.file();
+        blob.release();
+
+        assertThrows(IllegalStateException.class, blob::buffer);
+        assertThrows(IllegalStateException.class, blob::byteBuffer);
+        pool.sweep(System.nanoTime() + 2 * IDLE, true); // idle: the block is removed
+        assertEquals(0, pool.allocatedBytes());
+        assertFalse(Files.exists(file), "its file is gone: /dev/shm gets the room back with the last mapping");
+
+        assertEquals(42, kept.getLong(0), "still mapped: a late read neither crashes nor throws");
+        kept.putLong(8, 7);
+        assertEquals(7, keptThroughTheView.getLong(BlobHeaderFlyweight.DATA_OFFSET + 8));
+    }
+
+    @Test
+    void shouldKeepAByteBufferOfAReceivedBlobSafeToTouchAfterItsReleaseAndTheIdleUnmap()
+    {
+        final SharedBlob sent = store.allocate(MiB);
+        sent.buffer().putLong(0, 99);
+        final SharedBlob received = store.claim(send(sent));
+        final ByteBuffer kept = received.byteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        received.release();
+
+        assertThrows(IllegalStateException.class, received::buffer);
+        assertThrows(IllegalStateException.class, received::byteBuffer);
+        assertFalse(received.isHeld());
+        mappings.sweep(System.nanoTime() + 2 * IDLE); // idle: the receiver's mapping is dropped
+        assertEquals(0, mappings.mappedCount());
+
+        assertEquals(99, kept.getLong(0), "still mapped: a late read neither crashes nor throws");
     }
 
     /** The header page of a block, recording claims (CAS to HELD); optionally refilling the block just before one. */
