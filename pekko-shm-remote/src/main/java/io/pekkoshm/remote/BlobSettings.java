@@ -13,8 +13,8 @@ import java.time.Duration;
  *                        off.
  * @param idleRelease     {@code blob.idle-release}: free blocks, and receivers' mappings, unused for this long are
  *                        released.
- * @param claimTimeout    {@code blob.claim-timeout}: a zero-copy blob sent but claimed by no receiver for this long is
- *                        taken back.
+ * @param claimTimeout    {@code blob.claim-timeout}: a block sent (a zero-copy blob, or a large message of the
+ *                        transport) but claimed by no receiver for this long is taken back.
  * @param allocateTimeout {@code blob.allocate-timeout}: how long {@code ShmBlobs.allocate} waits for room under the
  *                        cap; zero: no wait.
  * @param receiveThreads  {@code blob.receive-threads}: the threads that read and deserialize the peers' large bodies,

@@ -38,6 +38,8 @@ public final class BlobBlock implements AutoCloseable
     long lastUsedNanos;
     /** Owner side: lent to a user of the zero-copy API and neither sent nor given back yet (guarded by the pool). */
     boolean lent;
+    /** A view of the mapping may be out of this plugin's hands: never unmapped explicitly (see {@link #close}). */
+    private volatile boolean leftToCollector;
 
     private BlobBlock(final long id, final Path path, final long capacity, final MappedByteBuffer mapping)
     {
@@ -206,13 +208,29 @@ public final class BlobBlock implements AutoCloseable
         return header.payloadLength();
     }
 
+    /**
+     * From now on the mapping is never unmapped explicitly: for a block whose memory a user of the zero-copy API has
+     * had a view of (a {@code ByteBuffer} cannot be revoked), or that a thread may still read when its node stops.
+     * Closing it then only drops this object's reference: the garbage collector unmaps the memory once the last view
+     * is unreachable, so a view kept too long reads or writes memory that may hold another payload, but can never
+     * crash the JVM. Irreversible; any thread.
+     */
+    void leaveToCollector()
+    {
+        leftToCollector = true;
+    }
+
+    /** Unmaps the block, unless it was {@link #leaveToCollector left to the garbage collector}. */
     @Override
     public void close()
     {
-        IoUtil.unmap(mapping);
+        if (!leftToCollector)
+        {
+            IoUtil.unmap(mapping);
+        }
     }
 
-    /** Unmaps and removes the file (owner only). */
+    /** Unmaps (unless {@link #leaveToCollector left to the garbage collector}) and removes the file (owner only). */
     void delete()
     {
         close();

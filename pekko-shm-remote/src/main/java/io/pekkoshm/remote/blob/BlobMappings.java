@@ -16,8 +16,10 @@ import java.util.Map;
  * Each mapping is counted: {@link #acquire} and {@link #release} bracket every use. A mapping is unmapped only when
  * nobody uses it and it is idle for {@code blob.idle-release} ({@link #sweep}) or its peer's association has ended
  * ({@link #forgetPeer}); one still in use when its peer is forgotten (a zero-copy blob the user still holds) is
- * unmapped at its last release. At {@link #close} mappings still in use are left to the garbage collector, which
- * unmaps them once the last view of them is gone: a user thread still reading can never crash the JVM.
+ * unmapped at its last release. "Unmapped" means unless its block was {@link BlobBlock#leaveToCollector left to the
+ * garbage collector}: a block a zero-copy blob was received in (its user may keep a view), and, at {@link #close},
+ * every mapping still in use; the collector unmaps those once the last view of them is gone, so a user thread still
+ * reading can never crash the JVM.
  * <p>
  * Thread-safe (the node agent and any thread that deserializes a zero-copy blob); all under this object's lock.
  */
@@ -35,8 +37,6 @@ public final class BlobMappings implements AutoCloseable
         int uses;
         /** Out of the cache: unmapped at its last use. */
         boolean forgotten;
-        /** Never unmapped explicitly: the garbage collector unmaps it with its last view. */
-        boolean leftToCollector;
 
         Mapping(final Path peerDirectory, final BlobBlock block)
         {
@@ -93,7 +93,7 @@ public final class BlobMappings implements AutoCloseable
     {
         mapping.uses--;
         mapping.block.lastUsedNanos = nowNs;
-        if (0 == mapping.uses && mapping.forgotten && !mapping.leftToCollector)
+        if (0 == mapping.uses && mapping.forgotten)
         {
             mapping.block.close();
         }
@@ -106,7 +106,7 @@ public final class BlobMappings implements AutoCloseable
     synchronized void abandon(final Mapping mapping)
     {
         mapping.uses--;
-        mapping.leftToCollector = true;
+        mapping.block.leaveToCollector();
         if (!mapping.forgotten)
         {
             mapping.forgotten = true;
@@ -186,12 +186,12 @@ public final class BlobMappings implements AutoCloseable
         {
             for (final Mapping mapping : blocks.values())
             {
-                if (0 == mapping.uses)
+                if (0 != mapping.uses)
                 {
-                    mapping.block.close();
+                    mapping.block.leaveToCollector();
                 }
+                mapping.block.close();
                 mapping.forgotten = true;
-                mapping.leftToCollector = true;
             }
         }
         byPeer.clear();
@@ -200,7 +200,7 @@ public final class BlobMappings implements AutoCloseable
     private void forget(final Mapping mapping)
     {
         mapping.forgotten = true;
-        if (0 == mapping.uses && !mapping.leftToCollector)
+        if (0 == mapping.uses)
         {
             mapping.block.close();
         }

@@ -27,18 +27,22 @@ import java.util.concurrent.TimeUnit;
  * file creation per message. The bytes of all blocks together never exceed {@code blob.max-bytes}: when a new
  * block would pass it, free blocks are removed (largest first), and if that is not enough {@link #acquire} answers
  * null, which back-pressures the writer until blocks come back. Free blocks unused for {@code blob.idle-release}
- * are removed. A block whose receiver's process has died is reclaimed by {@link #sweep}.
+ * are removed. A block whose receiver's process has died, or that its receiver did not claim within
+ * {@code blob.claim-timeout} (its BLOB frame was lost when its association ended), is reclaimed by {@link #sweep}.
  * <p>
  * The zero-copy API borrows blocks from the same pool: {@link #lend} hands one to a user to fill in place;
  * {@link #giveBack} takes it back unsent, {@link #sentShared} sends it to a receiver not known here (it claims the
  * block, naming itself in the header). Such a block comes back when its holder stores {@code FREE}, when its holder's
- * process has died, or when nobody claimed it within {@code blob.claim-timeout}. A block lent or sent that way is
- * never unmapped by the pool (only its file is removed, at {@link #close}): a user may still hold a view of it, and
- * the mapping goes with the last view, so a late touch can never crash the JVM.
+ * process has died, or when nobody claimed it within {@code blob.claim-timeout}. A block once lent is never unmapped
+ * explicitly, even after it came back and was reused or removed ({@link BlobBlock#leaveToCollector}): a user may
+ * still hold a view of it; the pool only removes its file and drops it, and the mapping goes with the last view, so
+ * a late touch can never crash the JVM.
  * <p>
  * Thread-safe: writers (any thread) acquire and send, the node agent sweeps, users of the zero-copy API lend and give
- * back; all under this pool's lock. Threads waiting in {@link #lend(long, long)} for room are woken by
- * {@link #sweep} and {@link #giveBack}.
+ * back; all under this pool's lock, which is only ever held for bookkeeping: a new block's bytes are reserved against
+ * the cap under it, the block file is created and zero-filled outside it, and published under it again, so the node
+ * agent's {@link #sweep} never waits for a writer creating a block. Threads waiting in {@link #lend(long, long)} for
+ * room are woken by {@link #sweep}, {@link #giveBack} and a failed creation.
  */
 public final class BlobPool implements AutoCloseable
 {
@@ -103,7 +107,12 @@ public final class BlobPool implements AutoCloseable
         final long receiverStartMillis;
         /** Zero-copy: the receiver is not known here; it names itself when it claims the block. */
         final boolean shared;
+        /** When it was sent: {@code blob.claim-timeout} runs from here while it is not claimed. */
         final long sentNs;
+        /** Zero-copy: the state word last seen {@code HELD} with no holder start time yet, 0 if none. */
+        long unnamedHolderWord;
+        /** When {@link #unnamedHolderWord} was first seen. */
+        long unnamedHolderSinceNs;
 
         InFlight(final BlobBlock block, final long receiverPid, final long receiverStartMillis, final boolean shared,
             final long sentNs)
@@ -174,7 +183,7 @@ public final class BlobPool implements AutoCloseable
     /**
      * Sets {@code blob.claim-timeout}.
      *
-     * @param claimTimeoutNs a zero-copy block nobody claimed for this long is taken back.
+     * @param claimTimeoutNs a block (transport or zero-copy) nobody claimed for this long is taken back.
      */
     public void claimTimeout(final long claimTimeoutNs)
     {
@@ -228,7 +237,7 @@ public final class BlobPool implements AutoCloseable
     {
         try
         {
-            return take(length, nowNs);
+            return take(length, nowNs, false);
         }
         catch (final BlobStoreException ex)
         {
@@ -249,32 +258,33 @@ public final class BlobPool implements AutoCloseable
      * @return the block, or null if there was no room within the timeout (or the pool is closed).
      * @throws BlobStoreException if the payload can never fit, or /dev/shm has no room for the block.
      */
-    public synchronized BlobBlock lend(final long length, final long timeoutNs)
+    public BlobBlock lend(final long length, final long timeoutNs)
     {
         final long deadline = System.nanoTime() + timeoutNs;
         while (true)
         {
             final long now = System.nanoTime();
-            final BlobBlock block = take(length, now);
+            final BlobBlock block = take(length, now, true);
             if (null != block)
             {
-                block.lent = true;
-                lent.add(block);
                 return block;
             }
-            if (closed || (sweep(now, false) == 0 && now - deadline >= 0))
+            synchronized (this)
             {
-                return null;
-            }
-            final long waitMs = Math.min(MAX_ROOM_WAIT_MS, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1);
-            try
-            {
-                wait(waitMs);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return null;
+                if (closed || (sweep(now, false) == 0 && now - deadline >= 0))
+                {
+                    return null;
+                }
+                final long waitMs = Math.min(MAX_ROOM_WAIT_MS, TimeUnit.NANOSECONDS.toMillis(deadline - now) + 1);
+                try
+                {
+                    wait(waitMs);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
             }
         }
     }
@@ -329,35 +339,70 @@ public final class BlobPool implements AutoCloseable
         return true;
     }
 
-    private synchronized BlobBlock take(final long length, final long nowNs)
+    /**
+     * A free block, or a new one: its bytes are reserved against the cap under the lock, the file is created and
+     * zero-filled outside it (a GiB takes about a second, and the agent's {@link #sweep} must never wait for that),
+     * and the block is published under the lock again; a failed creation gives its reservation back.
+     */
+    private BlobBlock take(final long length, final long nowNs, final boolean lend)
     {
-        if (closed)
-        {
-            return null;
-        }
+        final long id;
         final long capacity = capacityFor(length);
-        if (length > largestPayload(maxBytes) || capacity + BlobHeaderFlyweight.DATA_OFFSET > maxBytes)
+        final BlockFactory factory;
+        synchronized (this)
         {
-            throw new BlobStoreException("A payload of " + length + " bytes is larger than the blob store can hold " +
-                "(pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " + largestPayload(maxBytes) +
-                ")");
-        }
-        BlobBlock block = takeFree(capacity);
-        if (null == block && !inFlight.isEmpty() && sweep(nowNs, false) > 0)
-        {
-            // a receiver has handed one back that the agent has not swept yet: reuse it warm
-            block = takeFree(capacity);
-        }
-        if (null == block)
-        {
+            if (closed)
+            {
+                return null;
+            }
+            if (length > largestPayload(maxBytes) || capacity + BlobHeaderFlyweight.DATA_OFFSET > maxBytes)
+            {
+                throw new BlobStoreException("A payload of " + length + " bytes is larger than the blob store can " +
+                    "hold (pekko.remote.shm.blob.max-bytes = " + maxBytes + ", largest payload " +
+                    largestPayload(maxBytes) + ")");
+            }
+            BlobBlock block = takeFree(capacity);
+            if (null == block && !inFlight.isEmpty() && sweep(nowNs, false) > 0)
+            {
+                // a receiver has handed one back that the agent has not swept yet: reuse it warm
+                block = takeFree(capacity);
+            }
+            if (null != block)
+            {
+                return publish(block, nowNs, lend);
+            }
             if (!makeRoom(capacity + BlobHeaderFlyweight.DATA_OFFSET))
             {
                 return null;
             }
-            block = create(capacity);
+            reserve(BlobHeaderFlyweight.DATA_OFFSET + capacity);
+            id = nextId++;
+            factory = blockFactory;
         }
+
+        final BlobBlock created = create(factory, id, capacity);
+        synchronized (this)
+        {
+            if (closed)
+            {
+                // close() already gave back every reservation
+                created.delete();
+                return null;
+            }
+            return publish(created, nowNs, lend);
+        }
+    }
+
+    /** Under the lock: a block taken or created becomes the caller's, a new fill in state {@code WRITING}. */
+    private BlobBlock publish(final BlobBlock block, final long nowNs, final boolean lend)
+    {
         block.startFill();
         block.lastUsedNanos = nowNs;
+        if (lend)
+        {
+            block.lent = true;
+            lent.add(block);
+        }
         return block;
     }
 
@@ -368,13 +413,14 @@ public final class BlobPool implements AutoCloseable
      * @param length              the payload's length in bytes.
      * @param receiverPid         the receiving node's pid.
      * @param receiverStartMillis its process start time (epoch ms), against pid reuse.
+     * @param nowNs               {@link System#nanoTime()} now (when {@code blob.claim-timeout} starts).
      */
     public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
-        final long receiverStartMillis)
+        final long receiverStartMillis, final long nowNs)
     {
         block.header.payloadLength(length);
         block.setState(BlobHeaderFlyweight.SENT);
-        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, 0));
+        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, nowNs));
     }
 
     /**
@@ -403,7 +449,7 @@ public final class BlobPool implements AutoCloseable
         for (int i = inFlight.size() - 1; i >= 0; i--)
         {
             final InFlight entry = inFlight.get(i);
-            if (entry.shared ? sweepShared(entry, nowNs, checkReceivers) : sweepSent(entry, checkReceivers))
+            if (entry.shared ? sweepShared(entry, nowNs, checkReceivers) : sweepSent(entry, nowNs, checkReceivers))
             {
                 inFlight.remove(i);
                 if (entry.shared)
@@ -426,19 +472,33 @@ public final class BlobPool implements AutoCloseable
         return returned;
     }
 
-    /** A block sent by the transport to a known receiver: back once FREE, or once that receiver has died. */
-    private boolean sweepSent(final InFlight entry, final boolean checkReceivers)
+    /**
+     * A block sent by the transport to a known receiver: back once FREE, once unclaimed for the claim timeout (its
+     * BLOB frame was lost with its association, and no receiver handed it back), or once that receiver has died.
+     */
+    private boolean sweepSent(final InFlight entry, final long nowNs, final boolean checkReceivers)
     {
-        final int state = entry.block.state();
+        final BlobBlock block = entry.block;
+        final long word = block.stateWord();
+        final int state = BlobHeaderFlyweight.stateOf(word);
         if (BlobHeaderFlyweight.FREE == state)
         {
             return true;
         }
-        if (checkReceivers && !ProcessLiveness.isAlive(entry.receiverPid, entry.receiverStartMillis) &&
-            entry.block.compareAndSetState(state, BlobHeaderFlyweight.FREE))
+        if (BlobHeaderFlyweight.SENT == state && nowNs - entry.sentNs > claimTimeoutNs &&
+            block.compareAndSetStateWord(word, BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.FREE, 0)))
         {
             reclaimed.incrementAndGet();
-            listener.onReclaimed(entry.block.id, "its receiver (pid " + entry.receiverPid + ") has exited");
+            listener.onReclaimed(block.id, "its receiver (pid " + entry.receiverPid + ") did not claim it within " +
+                "pekko.remote.shm.blob.claim-timeout (" + TimeUnit.NANOSECONDS.toMillis(claimTimeoutNs) + " ms): " +
+                "its message was lost with its association, or is very late");
+            return true;
+        }
+        if (checkReceivers && !ProcessLiveness.isAlive(entry.receiverPid, entry.receiverStartMillis) &&
+            block.compareAndSetState(state, BlobHeaderFlyweight.FREE))
+        {
+            reclaimed.incrementAndGet();
+            listener.onReclaimed(block.id, "its receiver (pid " + entry.receiverPid + ") has exited");
             return true;
         }
         return false;
@@ -464,7 +524,7 @@ public final class BlobPool implements AutoCloseable
         }
         final int holder = BlobHeaderFlyweight.holderOf(word);
         if (BlobHeaderFlyweight.HELD == state && checkReceivers && 0 != holder &&
-            !ProcessLiveness.isAlive(holder, block.holderStartMillis()) &&
+            holderIsGone(entry, word, holder, nowNs) &&
             block.compareAndSetStateWord(word, BlobHeaderFlyweight.stateWord(BlobHeaderFlyweight.FREE, 0)))
         {
             reclaimed.incrementAndGet();
@@ -472,6 +532,34 @@ public final class BlobPool implements AutoCloseable
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the holder a zero-copy block's state word names has died. The holder writes its process start time
+     * right after its claim; while it is 0, the pid alone cannot tell the holder from a process that reused its pid
+     * after the holder died between the two. So a start time still 0 after {@code blob.claim-timeout} from when this
+     * pool first saw the claim (the same word) means the holder died before writing it (see
+     * {@link BlobHeaderFlyweight}).
+     */
+    private boolean holderIsGone(final InFlight entry, final long word, final int holder, final long nowNs)
+    {
+        final long startMillis = entry.block.holderStartMillis();
+        if (!ProcessLiveness.isAlive(holder, startMillis))
+        {
+            return true;
+        }
+        if (0 != startMillis)
+        {
+            entry.unnamedHolderWord = 0;
+            return false;
+        }
+        if (entry.unnamedHolderWord != word)
+        {
+            entry.unnamedHolderWord = word;
+            entry.unnamedHolderSinceNs = nowNs;
+            return false;
+        }
+        return nowNs - entry.unnamedHolderSinceNs > claimTimeoutNs;
     }
 
     /** @return blocks sent and not yet back (both paths). */
@@ -492,7 +580,7 @@ public final class BlobPool implements AutoCloseable
         return lent.size();
     }
 
-    /** @return bytes of all blocks (free, lent and in flight). */
+    /** @return bytes of all blocks (free, lent and in flight), and of blocks being created. */
     public synchronized long allocatedBytes()
     {
         return allocated;
@@ -587,25 +675,46 @@ public final class BlobPool implements AutoCloseable
         return true;
     }
 
-    private BlobBlock create(final long capacity)
+    /** Outside the lock: creates and zero-fills a block whose bytes are reserved; a failure gives them back. */
+    private BlobBlock create(final BlockFactory factory, final long id, final long capacity)
     {
-        final long id = nextId++;
         final Path path = directory.resolve(id + ".blob");
+        final long bytes = BlobHeaderFlyweight.DATA_OFFSET + capacity;
         try
         {
-            final BlobBlock block = blockFactory.create(id, path, capacity);
-            allocated += BlobHeaderFlyweight.DATA_OFFSET + capacity;
-            bytesAllocated.getAndAdd(BlobHeaderFlyweight.DATA_OFFSET + capacity);
-            return block;
+            return factory.create(id, path, capacity);
         }
         catch (final IOException ex)
         {
-            throw new BlobStoreException("Could not allocate a blob block of " +
-                (BlobHeaderFlyweight.DATA_OFFSET + capacity) + " bytes at " + path + " (" + ex.getMessage() +
-                "; usable space " + usableSpace() + " bytes). /dev/shm " +
+            unreserve(bytes);
+            throw new BlobStoreException("Could not allocate a blob block of " + bytes + " bytes at " + path + " (" +
+                ex.getMessage() + "; usable space " + usableSpace() + " bytes). /dev/shm " +
                 "is probably full or too small: give it more room (Docker: --shm-size; Kubernetes: an emptyDir with " +
                 "medium Memory mounted at /dev/shm), or lower pekko.remote.shm.blob.max-bytes.", ex);
         }
+        catch (final RuntimeException | Error ex)
+        {
+            unreserve(bytes);
+            throw ex;
+        }
+    }
+
+    /** Under the lock: {@code bytes} of a block about to be created count against the cap from now on. */
+    private void reserve(final long bytes)
+    {
+        allocated += bytes;
+        bytesAllocated.getAndAdd(bytes);
+    }
+
+    /** A creation failed: its reservation goes back (unless {@link #close} already gave back every reservation). */
+    private synchronized void unreserve(final long bytes)
+    {
+        if (!closed)
+        {
+            allocated -= bytes;
+            bytesAllocated.getAndAdd(-bytes);
+        }
+        notifyAll();
     }
 
     private void removeIdle(final long nowNs)

@@ -108,7 +108,15 @@ public final class BlobReader implements AutoCloseable
             if (!block.claim(selfPid, selfStart))
             {
                 throw new BlobStoreException("blob block " + block.path + " is " +
-                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: it is not waiting for this node");
+                    BlobHeaderFlyweight.stateName(block.state()) + ", not SENT: it is not waiting for this node " +
+                    "(or its owner took it back after pekko.remote.shm.blob.claim-timeout)");
+            }
+            if (block.generation() != generation || block.length() != length)
+            {
+                // the owner took it back and sent it again between the check and the claim: not ours
+                block.unclaim(selfPid);
+                throw new BlobStoreException("blob block " + block.path + " was refilled (generation " +
+                    block.generation() + ") while this node claimed generation " + generation);
             }
             claimed = true;
             return new ClaimedBlob(mappings, mapping, (int)length);
@@ -119,6 +127,32 @@ public final class BlobReader implements AutoCloseable
             {
                 mappings.release(mapping, nowNs);
             }
+        }
+    }
+
+    /**
+     * Hands the block a descriptor names back to its owner unread: for a BLOB frame that arrived after its
+     * association ended. Does nothing if the block is gone, holds another fill or is not waiting for this node.
+     *
+     * @param peerPid         the sending peer's pid.
+     * @param peerIncarnation the sending peer's incarnation.
+     * @param blockId         the block the descriptor names.
+     * @param generation      the block's generation the descriptor names.
+     * @param length          the payload's length the descriptor names.
+     * @param nowNs           {@link System#nanoTime()} now.
+     * @return whether the block was handed back.
+     */
+    public boolean handBack(final long peerPid, final long peerIncarnation, final long blockId,
+        final long generation, final long length, final long nowNs)
+    {
+        try
+        {
+            claim(peerPid, peerIncarnation, blockId, generation, length, nowNs).release();
+            return true;
+        }
+        catch (final BlobStoreException ex)
+        {
+            return false;
         }
     }
 

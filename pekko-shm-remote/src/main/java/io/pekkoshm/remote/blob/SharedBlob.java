@@ -33,6 +33,12 @@ import java.nio.file.Path;
  *       when the message is serialized (a later access throws {@link IndexOutOfBoundsException} with Agrona's bounds
  *       checks on, its default); {@link #byteBuffer()} views cannot be revoked, so never keep them past the send. A
  *       blob that is not sent is given back with {@link #release()} (or {@link #close()}).</li>
+ *   <li>Once this side no longer holds the blob (sent or released), {@link #buffer()} and {@link #byteBuffer()} throw
+ *       {@link IllegalStateException}; {@link #length()}, {@link #file()}, {@link #isHeld()} and
+ *       {@link #isReceived()} still answer (they do not touch the memory). A view kept past that point never crashes
+ *       the JVM: a block's memory is never unmapped while a view of it may exist (the garbage collector unmaps it
+ *       with the last view), but it may by then hold another message's bytes, which such a view reads and
+ *       overwrites.</li>
  *   <li>The receiver holds the blob it gets until it calls {@link #release()}: then the block goes back to the
  *       sender's pool, warm. It may read and write it meanwhile (in-place processing). It cannot send it on (copy
  *       it into a new blob): a received blob's serialization fails.</li>
@@ -103,7 +109,8 @@ public final class SharedBlob implements AutoCloseable
     /**
      * @return a new {@link ByteBuffer} over exactly {@link #length()} bytes of the shared memory (position 0, big
      * endian like every new ByteBuffer). Unlike {@link #buffer()} it cannot be revoked: drop it before the blob is
-     * sent or released.
+     * sent or released. Kept longer, it stays safe to touch (the memory stays mapped while it is reachable) but may
+     * see another message's bytes once the block is reused.
      * @throws IllegalStateException if this side no longer holds the blob (sent, or released).
      */
     public ByteBuffer byteBuffer()

@@ -160,6 +160,12 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
                 throw new BlobStoreException("shared blob descriptor length " + descriptor.length() +
                     " does not fit block " + block.path + " of " + block.capacity + " bytes");
             }
+            // checked before the claim, so a stale descriptor never takes, even for a moment, a block that now
+            // waits for its rightful receiver; and again after it, in case the owner refilled the block in between
+            if (!isFill(block, descriptor))
+            {
+                throw stale(block, descriptor);
+            }
             if (!block.claim((int)selfPid, selfStartMillis))
             {
                 throw new BlobStoreException("shared blob block " + block.path + " is " +
@@ -167,12 +173,10 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
                     "(a SharedBlob is delivered once), or its owner took it back (not claimed within " +
                     "pekko.remote.shm.blob.claim-timeout, or its owner stopped)");
             }
-            if (block.generation() != descriptor.generation() || block.length() != descriptor.length())
+            if (!isFill(block, descriptor))
             {
                 block.unclaim((int)selfPid);
-                throw new BlobStoreException("shared blob descriptor (generation " + descriptor.generation() + ", " +
-                    descriptor.length() + " bytes) is stale: block " + block.path + " now holds generation " +
-                    block.generation() + " (its owner took it back after pekko.remote.shm.blob.claim-timeout)");
+                throw stale(block, descriptor);
             }
             final Lease lease = new HeldLease(mapping, descriptor.length());
             live.add(lease);
@@ -189,6 +193,18 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
             mappings.release(mapping, nowNs);
             throw ex;
         }
+    }
+
+    private static boolean isFill(final BlobBlock block, final SharedBlobDescriptor descriptor)
+    {
+        return block.generation() == descriptor.generation() && block.length() == descriptor.length();
+    }
+
+    private static BlobStoreException stale(final BlobBlock block, final SharedBlobDescriptor descriptor)
+    {
+        return new BlobStoreException("shared blob descriptor (generation " + descriptor.generation() + ", " +
+            descriptor.length() + " bytes) is stale: block " + block.path + " now holds generation " +
+            block.generation() + " (its owner took it back after pekko.remote.shm.blob.claim-timeout)");
     }
 
     /** @return counts and gauges of this node's zero-copy blobs. */
@@ -267,6 +283,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
         {
             this.block = block;
             this.length = length;
+            // the user gets views of this mapping, and a ByteBuffer cannot be revoked: never unmap it explicitly
+            block.leaveToCollector();
             this.view = new UnsafeBuffer(block.mapping(), BlobHeaderFlyweight.DATA_OFFSET, (int)length);
         }
 

@@ -25,6 +25,8 @@ final class Associations
     private final Int2ObjectHashMap<Association> awaitingAck = new Int2ObjectHashMap<>();
     /** Inbound sessions of associations this node has ended: their late frames are expected, not hostile. */
     private final IntHashSet endedSessions = new IntHashSet();
+    /** The peers of ended sessions that had one: a late BLOB frame's block is handed back to its owner. */
+    private final Int2ObjectHashMap<NodeIdentity> endedPeers = new Int2ObjectHashMap<>();
     /** Ended associations whose outbox a writer held: closed as soon as it is free. */
     private final ArrayList<Closing> closing = new ArrayList<>();
     private final Address localAddress;
@@ -92,10 +94,21 @@ final class Associations
         return endedSessions.contains(sessionId);
     }
 
+    /**
+     * {@return the peer of an association this node has ended, by its inbound session; null if there was none}
+     *
+     * @param sessionId the ended association's inbound session.
+     */
+    NodeIdentity endedPeer(final int sessionId)
+    {
+        return endedPeers.get(sessionId);
+    }
+
     /** The session's image went away: its id may come back for a new publication. */
     void forgetSession(final int sessionId)
     {
         endedSessions.remove(sessionId);
+        endedPeers.remove(sessionId);
     }
 
     int size()
@@ -129,6 +142,10 @@ final class Associations
         {
             bySession.remove(association.inboundSessionId());
             endedSessions.add(association.inboundSessionId());
+            if (null != association.peer())
+            {
+                endedPeers.put(association.inboundSessionId(), association.peer());
+            }
         }
         closeOutbox(new Closing(association, tellPeer && peerKnowsIt, true, reason));
 
@@ -172,6 +189,7 @@ final class Associations
     void clearEndedSessions()
     {
         endedSessions.clear();
+        endedPeers.clear();
     }
 
     /**

@@ -36,6 +36,12 @@ interface FrameHandler
     /** Messages that arrived on a session whose association this node has already ended. */
     void onLateMessages(int sessionId, int count);
 
+    /**
+     * A BLOB frame that arrived on a session whose association this node has already ended (after
+     * {@link #onLateMessages} counted it): its block is to be handed back to the peer that owns it.
+     */
+    void onLateBlob(int sessionId, long blockId, long generation, long length);
+
     /** The peer broke the wire format: the association ends, the peer is told. */
     void onMalformed(Association association, String reason);
 

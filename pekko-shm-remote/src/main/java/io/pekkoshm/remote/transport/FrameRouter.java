@@ -171,6 +171,26 @@ final class FrameRouter implements FrameHandler
         log.debug("Dropped {} message(s) that arrived after their association had ended", count);
     }
 
+    /**
+     * The block of a BLOB frame whose association has ended goes back to its owner at once: claimed (if it is still
+     * the fill the descriptor names and waiting for this node) and freed unread. Its owner would otherwise keep it
+     * until {@code blob.claim-timeout}.
+     */
+    @Override
+    public void onLateBlob(final int sessionId, final long blockId, final long generation, final long length)
+    {
+        final NodeIdentity peer = associations.endedPeer(sessionId);
+        if (null == blobReader || null == peer)
+        {
+            return;
+        }
+        if (blobReader.handBack(peer.pid(), peer.incarnation(), blockId, generation, length, nowNs))
+        {
+            log.debug("Handed blob block {} back to {}: its message arrived after the association had ended",
+                blockId, peer);
+        }
+    }
+
     @Override
     public void onMalformed(final Association association, final String reason)
     {

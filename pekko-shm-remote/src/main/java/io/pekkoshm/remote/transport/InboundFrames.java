@@ -202,7 +202,10 @@ final class InboundFrames
             blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
     }
 
-    /** A frame of an association this node has already ended: data in it is counted as dropped, nothing else. */
+    /**
+     * A frame of an association this node has already ended: data in it is counted as dropped, and the block of a
+     * BLOB frame is handed back to its owner (which would otherwise keep it until the claim timeout).
+     */
     private void onLateFrame(
         final int sessionId, final DirectBuffer buffer, final int offset, final int length, final byte type)
     {
@@ -223,6 +226,12 @@ final class InboundFrames
         if (messages > 0)
         {
             handler.onLateMessages(sessionId, messages);
+        }
+        if (FrameHeaderFlyweight.BLOB == type && length >= BlobDescriptorFlyweight.FRAME_LENGTH)
+        {
+            blobDescriptor.wrap(buffer, header.bodyOffset());
+            handler.onLateBlob(
+                sessionId, blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
         }
     }
 }

@@ -475,7 +475,7 @@ final class Outbox implements AutoCloseable
                 .blockId(block.id())
                 .generation(block.generation())
                 .bodyLength(length);
-            blobs.sent(block, length, receiver.pid(), receiver.processStartMillis());
+            blobs.sent(block, length, receiver.pid(), receiver.processStartMillis(), System.nanoTime());
             claim.commit();
             body.committed();
             sent.messagesSent.increment();

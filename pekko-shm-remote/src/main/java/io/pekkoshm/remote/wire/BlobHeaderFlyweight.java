@@ -34,11 +34,19 @@ import java.nio.ByteOrder;
  * A receiver claims a block with one 64-bit CAS of the state word from ({@code SENT}, 0) to ({@code HELD}, its pid),
  * so the block never is {@code HELD} without naming its holder, then writes its process start time (which guards
  * against pid reuse; 0 until written). The generation changes with every fill, so a stale descriptor never matches:
- * a receiver whose claim finds another generation hands the block back to {@code SENT} at once.
+ * every receiver checks the generation and length before its claim (a stale descriptor never takes a block that
+ * waits for its rightful receiver) and again after it, handing the block back to {@code SENT} at once if the owner
+ * refilled it in between.
  * <p>
  * The owner takes a block back ({@code FREE}) when a receiver stored {@code FREE}, when the receiver it was sent to
- * (transport path) or its holder (zero-copy path) has died, or when a zero-copy block was not claimed within
+ * (transport path) or its holder (zero-copy path) has died, or when a block (either path) was not claimed within
  * {@code blob.claim-timeout}; each by a CAS, so it never races a claim.
+ * <p>
+ * The holder's start time is 0 between the claim's CAS and its store. The owner never reads a 0 as "any process with
+ * that pid": a holder whose pid is gone is dead; a holder whose pid is alive but whose start time is still 0
+ * {@code blob.claim-timeout} after the owner first saw that claim is taken to have died before writing it (its pid
+ * reused since), because a live holder writes it right after its CAS. Only a holder stopped between those two
+ * instructions for that long (e.g. {@code SIGSTOP} at that very point) would lose its block.
  * <p>
  * An instance wraps the header of one block for the block's life. Its accessors are as thread-safe as their memory
  * semantics say (volatile, release, CAS or plain); which process and thread may write which field is the protocol

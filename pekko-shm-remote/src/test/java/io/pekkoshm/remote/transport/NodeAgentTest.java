@@ -10,7 +10,13 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.aeron.protocol.DataHeaderFlyweight;
 import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.blob.BlobBlock;
+import io.pekkoshm.remote.blob.BlobPool;
+import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -102,17 +111,20 @@ class NodeAgentTest
             return count;
         });
         counters = new TransportCounters(aeron, "test");
-        agent = new NodeAgentBuilder()
+        agent = builder().blobs(null, null).build();
+        agent.proxy().listen(inboundLinks::add);
+    }
+
+    private NodeAgentBuilder builder()
+    {
+        return new NodeAgentBuilder()
             .settings(settings, "shm")
             .driver(aeron, subscription, 0, null)
             .node(self, SELF_ADDRESS, registry, new HandshakeProof(SECRET))
             .counters(counters, NoLogging$.MODULE$)
-            .blobs(null, null)
             .upperLayers(new DirectRoutes(false, "classic"), (address, peer) -> exitedPeers.add(peer))
             .processCheck((pid, startMillis) -> peerAlive)
-            .clock(clock)
-            .build();
-        agent.proxy().listen(inboundLinks::add);
+            .clock(clock);
     }
 
     @AfterEach
@@ -262,6 +274,44 @@ class NodeAgentTest
         verify(back.publication).close();
     }
 
+    @Test
+    void shouldHandTheBlockOfABlobFrameThatArrivesAfterItsAssociationEndedBackToItsOwner() throws Exception
+    {
+        final Path root = ShmTestDirectory.newPath("late-blob");
+        Files.createDirectories(root);
+        final NodeIdentity blobPeer = new NodeIdentity(SYSTEM, HOST, PEER_PORT, 2, 20, ProcessLiveness.currentPid(),
+            ProcessLiveness.currentStartMillis());
+        final long idle = TimeUnit.MINUTES.toNanos(5);
+        final BlobPool peerPool = new BlobPool(BlobPool.directoryOf(root, blobPeer.pid(), blobPeer.incarnation()),
+            16 << 20, idle, new AtomicLong(), new AtomicLong());
+        final BlobReader reader = new BlobReader(root, idle);
+        agent = builder().blobs(null, reader).build();
+        agent.proxy().listen(inboundLinks::add);
+        try
+        {
+            inbound.add(hello(PEER_SESSION, blobPeer, SECRET));
+            agent.doWork();
+            inbound.add(control(PEER_SESSION, FrameHeaderFlyweight.DISASSOCIATE));
+            agent.doWork();
+            assertEquals(0, counters.associations.get());
+
+            final BlobBlock block = peerPool.acquire(1 << 20, 0);
+            peerPool.sent(block, 1 << 20, ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis(), 0);
+            inbound.add(blob(PEER_SESSION, block.id(), block.generation(), 1 << 20));
+            agent.doWork();
+
+            assertEquals(1, counters.dropped.get(), "the late message is counted as dropped");
+            assertEquals(1, peerPool.sweep(0, false), "its block is back in its owner's pool at once");
+        }
+        finally
+        {
+            agent.onClose();
+            reader.close();
+            peerPool.close();
+            ShmTestDirectory.deleteRecursively(root);
+        }
+    }
+
     private Link accept()
     {
         inbound.add(hello(PEER_SESSION, peer, SECRET));
@@ -339,6 +389,17 @@ class NodeAgentTest
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeaderFlyweight.LENGTH + bytes.length]);
         new FrameHeaderFlyweight().wrap(frame, 0).write(FrameHeaderFlyweight.DATA, 0);
         frame.putBytes(FrameHeaderFlyweight.LENGTH, bytes);
+        return new InboundFrame(sessionId, frame.byteArray());
+    }
+
+    private static InboundFrame blob(final int sessionId, final long blockId, final long generation, final long length)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[BlobDescriptorFlyweight.FRAME_LENGTH]);
+        new FrameHeaderFlyweight().wrap(frame, 0).write(FrameHeaderFlyweight.BLOB, FrameHeaderFlyweight.DIRECT);
+        new BlobDescriptorFlyweight().wrap(frame, FrameHeaderFlyweight.LENGTH)
+            .blockId(blockId)
+            .generation(generation)
+            .bodyLength(length);
         return new InboundFrame(sessionId, frame.byteArray());
     }
 
