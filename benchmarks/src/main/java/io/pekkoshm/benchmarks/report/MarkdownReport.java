@@ -128,7 +128,7 @@ public final class MarkdownReport
     /**
      * The isolation workload (issue 14): per size of the large messages, the ping-pong's percentiles alone, while
      * they stream on the same association and on another association of the same node, the p99 ratios to the same
-     * session's p99 alone, and the streams' rates. Only when the run has isolation results (run or not).
+     * session's p99 alone, and the streams' rates. Only when the run has a column that runs them.
      */
     private void isolation(final StringBuilder md)
     {
@@ -140,7 +140,7 @@ public final class MarkdownReport
                 m.text("stream_message_bytes").ifPresent(bytes -> sizes.add(Long.parseLong(bytes)));
             }
         }
-        if (sizes.isEmpty())
+        if (sizes.isEmpty() || results.transports().stream().allMatch(t -> t.noIsolation().isPresent()))
         {
             return;
         }
