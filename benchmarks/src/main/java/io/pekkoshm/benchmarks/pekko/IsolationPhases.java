@@ -18,7 +18,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The driver node's side of the isolation workload (issue 14: a large message never stalls the small ones): the
- * 64-byte ping-pong to {@code /user/peer}, under the ping-pong's bounds, three times, each a result line:
+ * 64-byte ping-pong to {@code /user/peer}, under the ping-pong's bounds, three times, each a result line, after one
+ * more that is not reported (the session's JVMs are fresh: without it the first condition, alone, would be measured
+ * least warmed up and its ratio to the others would flatter them):
  * <ol>
  *   <li>{@code alone}: nothing else runs;</li>
  *   <li>{@code same}: while this node streams large messages of the plan's isolation size to the peer's
@@ -61,6 +63,7 @@ final class IsolationPhases
     /** Runs the three ping-pongs and prints a result line for each. */
     void run() throws InterruptedException
     {
+        pingPong("warm-up");
         ChildOutput.result(pingPong(WorkloadPlan.ALONE));
         ChildOutput.result(whileStreamingHere());
         ChildOutput.result(whileStreamingFromAnotherNode());

@@ -153,7 +153,8 @@ public final class BenchMain
             b.bwMeasureMs() / 1000.0, b.bwMinMessages(), b.ackTimeoutMs() / 1000,
             WorkloadPlan.BANDWIDTH_ACK_MS_PER_GIB / 1000));
         lines.add(String.format(Locale.ROOT, "Isolation (issue 14): a session per size of the large messages " +
-            "(%s in %s mode), each with three JVMs configured for that size: the ping-pong as above, alone, then " +
+            "(%s in %s mode), each with three JVMs configured for that size: the ping-pong as above, once unreported " +
+            "to warm up, then alone, then " +
             "while the driver node streams the large messages to the peer's /user/bulk (another actor, the same " +
             "association), then while a third node streams them to the peer's /user/bulk (another association of " +
             "the same node). Each stream keeps the bandwidth workload's window and bound per message, starts before " +

@@ -22,9 +22,10 @@ import java.util.List;
  * @param bwMinMessages    bandwidth measurement per size, messages always sent whatever the time.
  * @param ackTimeoutMs     how long any one acknowledgement (or pong) may take before the workload fails; for
  *                         bandwidth, see {@link #bandwidthAckTimeoutMs(long)}.
- * @param isolationSize    the large messages of the isolation workload, in bytes, or 0 for none: ping-pong alone,
- *                         then while this node streams them to the peer, then while another node does (the ping-pong
- *                         bounds; the stream's acknowledgements as the bandwidth workload's for that size).
+ * @param isolationSize    the large messages of the isolation workload, in bytes, or 0 for none: a ping-pong to
+ *                         warm up, then ping-pong alone, then while this node streams them to the peer, then
+ *                         while another node does (the ping-pong bounds; the stream's acknowledgements as the
+ *                         bandwidth workload's for that size).
  */
 public record WorkloadPlan(
     boolean throughput, long tpWarmupMs, long tpMeasureMs, long tpMaxMessages,
@@ -89,9 +90,10 @@ public record WorkloadPlan(
         }
         if (isolationSize > 0)
         {
-            // three ping-pongs, each allowed the stream's bound per pong; two streams to start and to drain
+            // four ping-pongs (one to warm up), each allowed the stream's bound per pong; two streams to start and
+            // to drain
             final long streamMs = bandwidthAckTimeoutMs(isolationSize);
-            ms += 3 * (ppWarmupMs + ppMeasureMs + streamMs) + 4 * streamMs;
+            ms += 4 * (ppWarmupMs + ppMeasureMs + streamMs) + 4 * streamMs;
         }
         return ms;
     }
