@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  *   then on stdin: peer address=... pid=... sharedPid=...
  * </pre>
  * With {@code bulk=zero-copy} the bandwidth messages are the plugin's zero-copy blobs ({@link ZeroCopyBulk}) instead
- * of byte arrays.
+ * of byte arrays. The isolation workload ({@link IsolationPhases}) also talks to the runner while it runs.
  * Messages go to {@code ActorRef}s resolved with {@code Identify} (not selections) so that Artery's large-message
  * stream applies to {@code /user/bulk}.
  */
@@ -79,13 +79,18 @@ public final class PekkoDriverNode
             }
             if (plan.pingPong())
             {
-                ChildOutput.result(pingPong(self, peer, plan, cpu));
+                ChildOutput.result(pingPong(self, peer, plan, cpu, WorkloadPlan.pingPongId(),
+                    plan.ppWarmupMs() + plan.ppMeasureMs() + plan.ackTimeoutMs()));
             }
             final MessageSink bulkSink = ZERO_COPY.equals(arguments.get(BULK, "")) ?
                 ZeroCopyBulk.sink(system, bulk, self) : m -> bulk.tell(m, self);
             for (final long size : plan.bandwidthSizes())
             {
                 ChildOutput.result(new BandwidthWorkload(bulkSink, acks(bulkAcks), cpu, plan, size).run());
+            }
+            if (plan.isolationSize() > 0)
+            {
+                new IsolationPhases(self, peer, bulkSink, acks(bulkAcks), plan, cpu, commands).run();
             }
             ChildOutput.idleReady();
             commands.exit().get(1, TimeUnit.HOURS);
@@ -103,36 +108,41 @@ public final class PekkoDriverNode
         System.exit(status);
     }
 
-    private static AckCounter acks(final Semaphore semaphore)
+    static AckCounter acks(final Semaphore semaphore)
     {
         return (messages, timeoutNs) -> semaphore.tryAcquire(messages, timeoutNs, TimeUnit.NANOSECONDS);
     }
 
-    private static ResultLine pingPong(final ActorRef self, final ActorRef peer, final WorkloadPlan plan,
-        final CpuMeter cpu)
+    /**
+     * A ping-pong under the plan's bounds, driven by {@code self}.
+     *
+     * @param workload the result's workload id.
+     * @param waitMs   how long the whole ping-pong may take before it is reported as failed.
+     */
+    static ResultLine pingPong(final ActorRef self, final ActorRef peer, final WorkloadPlan plan, final CpuMeter cpu,
+        final String workload, final long waitMs)
         throws InterruptedException
     {
         final CompletableFuture<PingPongOutcome> done = new CompletableFuture<>();
         self.tell(new DriverActor.StartPings(peer, plan.ppWarmupMs(), plan.ppMeasureMs(), plan.ppMaxRoundTrips(), cpu,
             done), ActorRef.noSender());
-        final long waitMs = plan.ppWarmupMs() + plan.ppMeasureMs() + plan.ackTimeoutMs();
         try
         {
-            return done.get(waitMs, TimeUnit.MILLISECONDS).toResult(cpu);
+            return done.get(waitMs, TimeUnit.MILLISECONDS).toResult(cpu, workload);
         }
         catch (final TimeoutException ex)
         {
-            return ResultLine.failed(WorkloadPlan.pingPongId(), "the ping-pong did not finish within " + waitMs +
+            return ResultLine.failed(workload, "the ping-pong did not finish within " + waitMs +
                 " ms (a pong did not come back)");
         }
         catch (final ExecutionException ex)
         {
-            return ResultLine.failed(WorkloadPlan.pingPongId(), String.valueOf(ex.getCause()));
+            return ResultLine.failed(workload, String.valueOf(ex.getCause()));
         }
     }
 
     /** Resolves a remote actor by path with Identify, retrying while the association comes up. */
-    private static ActorRef resolve(final ActorSystem system, final String path) throws Exception
+    static ActorRef resolve(final ActorSystem system, final String path) throws Exception
     {
         final long deadline = System.nanoTime() + RESOLVE_TIMEOUT.toNanos();
         Exception last = null;

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeSet;
 
 /**
  * {@code results.md}: the headline (ratios to Artery TCP), every figure, and a numbered note for every cell that
@@ -99,6 +100,7 @@ public final class MarkdownReport
             md.append(" |\n");
         }
         md.append('\n');
+        isolation(md);
         zeroCopyAgainstMemcpy(md);
 
         if (!notes.isEmpty())
@@ -121,6 +123,86 @@ public final class MarkdownReport
         md.append("## How it was measured\n\n");
         settings.forEach(s -> md.append("- ").append(s).append('\n'));
         return md.toString();
+    }
+
+    /**
+     * The isolation workload (issue 14): per size of the large messages, the ping-pong's percentiles alone, while
+     * they stream on the same association and on another association of the same node, the p99 ratios to the same
+     * session's p99 alone, and the streams' rates. Only when the run has a column that runs them.
+     */
+    private void isolation(final StringBuilder md)
+    {
+        final TreeSet<Long> sizes = new TreeSet<>();
+        for (final Measurement m : results.all())
+        {
+            if (m.workload().startsWith("isolation-"))
+            {
+                m.text("stream_message_bytes").ifPresent(bytes -> sizes.add(Long.parseLong(bytes)));
+            }
+        }
+        if (sizes.isEmpty() || results.transports().stream().allMatch(t -> t.noIsolation().isPresent()))
+        {
+            return;
+        }
+        md.append("## Isolation: small messages while large ones stream\n\n")
+            .append("Round trips of the 64 B ping-pong in a session of their own per size of the large messages, " +
+                "after one unreported ping-pong to warm the fresh JVMs up: alone; while the driver node streams " +
+                "the large messages to another actor of the peer node (the same association); and while a third " +
+                "node streams them to the peer node (another association of the same node). The streams keep the " +
+                "bandwidth workload's window (one message in flight from 16 MiB up, each acknowledged) and run " +
+                "from before the ping-pong's warm-up until after its measurement. The ratio rows divide the p99 " +
+                "with a stream by the same session's p99 alone: issue 14's target is at most 2×. The stream rows " +
+                "show that the stream ran: MiB/s acknowledged from its first acknowledgement until it was " +
+                "stopped.\n\n");
+        for (final long size : sizes)
+        {
+            md.append("### ").append(Sizes.pretty(size)).append(" messages\n\n");
+            header(md, "workload", results.transports());
+            final List<Metric> rows = Metric.isolation(size);
+            for (final Metric metric : rows)
+            {
+                row(md, metric);
+                if (metric.key().equals("max_us") &&
+                    !metric.workload().equals(WorkloadPlan.isolationId(WorkloadPlan.ALONE, size)))
+                {
+                    p99Ratio(md, size, metric.workload());
+                }
+            }
+            md.append('\n');
+        }
+    }
+
+    /** The p99 of the condition {@code workload} over the same transport's p99 alone, as a ratio row. */
+    private void p99Ratio(final StringBuilder md, final long size, final String workload)
+    {
+        final Metric alone = new Metric("", WorkloadPlan.isolationId(WorkloadPlan.ALONE, size), "p99_us", false,
+            false);
+        final Metric with = new Metric("", workload, "p99_us", false, false);
+        final String condition = workload.equals(WorkloadPlan.isolationId(WorkloadPlan.SAME_ASSOCIATION, size)) ?
+            WorkloadPlan.SAME_ASSOCIATION : WorkloadPlan.OTHER_ASSOCIATION;
+        md.append("| **ping-pong RTT p99 ").append(Metric.isolationLabel(condition, Sizes.pretty(size)))
+            .append(", ratio to alone (target ≤ 2×)**");
+        for (final Transport transport : results.transports())
+        {
+            final OptionalDouble value = results.value(transport, with);
+            final OptionalDouble base = results.value(transport, alone);
+            md.append(" | ").append(value.isPresent() && base.isPresent() && base.getAsDouble() > 0 ?
+                "**" + Metric.formatRatio(value.getAsDouble() / base.getAsDouble()) + "**" :
+                missing(transport, with));
+        }
+        md.append(" |\n");
+    }
+
+    private void row(final StringBuilder md, final Metric metric)
+    {
+        md.append("| ").append(metric.label());
+        for (final Transport transport : results.transports())
+        {
+            final OptionalDouble value = results.value(transport, metric);
+            md.append(" | ").append(value.isPresent() ? Metric.format(value.getAsDouble()) :
+                missing(transport, metric));
+        }
+        md.append(" |\n");
     }
 
     /**

@@ -57,6 +57,20 @@ public final class Measurement
         }
     }
 
+    /** The fields whose names start with {@code prefix}, in order. */
+    public Map<String, Object> fieldsStartingWith(final String prefix)
+    {
+        final Map<String, Object> chosen = new LinkedHashMap<>();
+        fields.forEach((key, value) ->
+        {
+            if (key.startsWith(prefix))
+            {
+                chosen.put(key, value);
+            }
+        });
+        return chosen;
+    }
+
     public String transport()
     {
         return text("transport").orElse("?");

@@ -48,6 +48,48 @@ public record Metric(String label, String workload, String key, boolean higherIs
         return rows;
     }
 
+    /** The percentiles of a ping-pong result, as in the ping-pong rows: field and label. */
+    static final List<String[]> PERCENTILES = List.of(new String[]{"p50_us", "p50"}, new String[]{"p90_us", "p90"},
+        new String[]{"p99_us", "p99"}, new String[]{"p999_us", "p99.9"}, new String[]{"max_us", "max"});
+
+    /**
+     * The rows of the isolation table for large messages of {@code size} bytes: the ping-pong's percentiles alone,
+     * while they stream on the same association, while they stream on another association of the same node, and the
+     * streams' rates.
+     */
+    public static List<Metric> isolation(final long size)
+    {
+        final String large = Sizes.pretty(size);
+        final List<Metric> rows = new ArrayList<>();
+        for (final String condition : WorkloadPlan.ISOLATION_CONDITIONS)
+        {
+            for (final String[] percentile : PERCENTILES)
+            {
+                rows.add(new Metric("ping-pong RTT " + percentile[1] + ", µs, " + isolationLabel(condition, large),
+                    WorkloadPlan.isolationId(condition, size), percentile[0], false, false));
+            }
+        }
+        rows.add(new Metric(large + " stream on the same association (during the ping-pong), MiB/s",
+            WorkloadPlan.isolationId(WorkloadPlan.SAME_ASSOCIATION, size), "stream_mib_per_s", true, false));
+        rows.add(new Metric(large + " stream on another association (during the ping-pong), MiB/s",
+            WorkloadPlan.isolationId(WorkloadPlan.OTHER_ASSOCIATION, size), "stream_mib_per_s", true, false));
+        return rows;
+    }
+
+    /** How a row names a condition of the isolation workload, e.g. "while 256 MiB messages stream on ...". */
+    public static String isolationLabel(final String condition, final String large)
+    {
+        switch (condition)
+        {
+            case WorkloadPlan.ALONE:
+                return "alone";
+            case WorkloadPlan.SAME_ASSOCIATION:
+                return "while " + large + " messages stream on the same association";
+            default:
+                return "while " + large + " messages stream on another association of the same node";
+        }
+    }
+
     /** The value formatted for a table cell: thousands separators, decimals only where they matter. */
     public static String format(final double value)
     {

@@ -110,6 +110,13 @@ public final class BenchMain
         return folder;
     }
 
+    private static String isolationSizes(final BenchMode mode)
+    {
+        final List<String> sizes = new ArrayList<>();
+        mode.isolationSizes().forEach(size -> sizes.add(Sizes.pretty(size)));
+        return String.join(" and ", sizes);
+    }
+
     private static void write(final BufferedWriter jsonl, final Measurement line)
     {
         try
@@ -145,6 +152,14 @@ public final class BenchMain
             Sizes.pretty(Wire.BULK_WINDOW_BYTES), Wire.BULK_WINDOW_MESSAGES, b.bwWarmupMs() / 1000.0,
             b.bwMeasureMs() / 1000.0, b.bwMinMessages(), b.ackTimeoutMs() / 1000,
             WorkloadPlan.BANDWIDTH_ACK_MS_PER_GIB / 1000));
+        lines.add(String.format(Locale.ROOT, "Isolation (issue 14): a session per size of the large messages " +
+            "(%s in %s mode), each with three JVMs configured for that size: the ping-pong as above, once unreported " +
+            "to warm up, then alone, then " +
+            "while the driver node streams the large messages to the peer's /user/bulk (another actor, the same " +
+            "association), then while a third node streams them to the peer's /user/bulk (another association of " +
+            "the same node). Each stream keeps the bandwidth workload's window and bound per message, starts before " +
+            "the ping-pong's warm-up (its first message acknowledged) and stops after its measurement.",
+            isolationSizes(mode), mode.name()));
         lines.add(String.format(Locale.ROOT, "Idle: both nodes associated after the workloads, nothing sent; " +
             "%.1f s settling, then %.1f s measured.", mode.idleSettleMs() / 1000.0, mode.idleMeasureMs() / 1000.0));
         lines.add("Settings that differ from defaults (fairness): Artery large-message-destinations = [/user/bulk] " +

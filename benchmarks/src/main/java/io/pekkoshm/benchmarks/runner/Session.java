@@ -14,8 +14,10 @@ import java.util.Optional;
  * small bandwidth sizes and the idle measurement; every larger size gets a session of its own, because a transport is
  * configured for the largest message it must carry (Artery allocates every large-message buffer at
  * {@code maximum-large-frame-size}, so one configuration for 1 MiB and 1 GiB would be unfair to it at 1 MiB).
+ * Each size of the isolation workload gets a session of its own too, configured for that size, with a third JVM
+ * that streams from another association ({@link #streamer()}).
  *
- * @param name           main, or the size (e.g. 256MiB).
+ * @param name           main, the size (e.g. 256MiB), or isolation- and the size.
  * @param plan           the driver's workloads.
  * @param largestPayload the largest message of the session, for frame sizes, term length and heap.
  * @param measureIdle    whether the runner measures idle CPU at the end.
@@ -57,6 +59,7 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
                     false));
             }
         }
+        isolation(transport, mode, notRun, sessions);
         final long mainLargest = mainSizes.stream().mapToLong(Long::longValue).max().orElse(MAIN_SESSION_MAX);
         final Optional<String> bandwidthOnly = transport.bandwidthOnly();
         if (bandwidthOnly.isPresent())
@@ -73,6 +76,39 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
         }
         sessions.add(0, new Session("main", mode.bounds().with(true, true, mainSizes), mainLargest, true));
         return sessions;
+    }
+
+    /** The isolation sessions of a transport, one per size the mode runs; the rest go to {@code notRun}. */
+    private static void isolation(final Transport transport, final BenchMode mode, final List<ResultLine> notRun,
+        final List<Session> sessions)
+    {
+        for (final long size : mode.allIsolationSizes())
+        {
+            final Optional<String> cannot = transport.noIsolation().or(() -> transport.cannotCarry(size));
+            final String skipped = mode.isolationSizes().contains(size) ? null :
+                "not run in " + mode.name() + " mode (the full mode streams " +
+                Sizes.pretty(Sizes.ISOLATION_SIZES.get(0)) + " and " + Sizes.pretty(Sizes.ISOLATION_SIZES.get(1)) +
+                " messages)";
+            if (cannot.isEmpty() && null == skipped)
+            {
+                sessions.add(new Session("isolation-" + Sizes.label(size), mode.bounds().isolationOnly(size), size,
+                    false));
+                continue;
+            }
+            for (final String condition : WorkloadPlan.ISOLATION_CONDITIONS)
+            {
+                notRun.add(new ResultLine(WorkloadPlan.isolationId(condition, size))
+                    .put("stream_message_bytes", size)
+                    .status(cannot.isPresent() ? ResultLine.NOT_SUPPORTED : ResultLine.SKIPPED,
+                        cannot.orElse(skipped)));
+            }
+        }
+    }
+
+    /** True if the session needs a third JVM that streams large messages to the peer (the isolation workload). */
+    boolean streamer()
+    {
+        return plan.isolationSize() > 0;
     }
 
     /** Heap for each node: room for a few copies of the largest message (Pekko copies a payload several times). */

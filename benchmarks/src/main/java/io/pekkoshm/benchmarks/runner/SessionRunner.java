@@ -4,6 +4,7 @@ import io.pekkoshm.benchmarks.aeron.RawAeronDriver;
 import io.pekkoshm.benchmarks.aeron.RawAeronPeer;
 import io.pekkoshm.benchmarks.pekko.PekkoDriverNode;
 import io.pekkoshm.benchmarks.pekko.PekkoPeerNode;
+import io.pekkoshm.benchmarks.pekko.PekkoStreamerNode;
 import io.pekkoshm.benchmarks.report.Measurement;
 import io.pekkoshm.benchmarks.transports.NodeConfigs;
 import io.pekkoshm.benchmarks.transports.Transport;
@@ -12,6 +13,7 @@ import io.pekkoshm.benchmarks.workloads.CpuMeter;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
 import io.pekkoshm.benchmarks.workloads.RunnerCommands;
 import io.pekkoshm.benchmarks.workloads.Sizes;
+import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 import io.pekkoshm.benchmarks.zerocopy.MemcpyNode;
 
 import java.io.IOException;
@@ -27,8 +29,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * Runs one {@link Session} of one transport: starts the peer and the driver JVMs together, tells the driver the
- * peer's address once the peer listens, collects the driver's results, measures idle CPU of both (and of the
+ * Runs one {@link Session} of one transport: starts the peer and the driver JVMs together (and, for an isolation
+ * session, the streamer: a third node whose stream the runner starts and stops when the driver asks, see
+ * {@link OtherAssociationStream}), tells the driver the peer's address once the peer listens, collects the driver's
+ * results, measures idle CPU of both (and of the
  * plugin's media driver process) while they are
  * associated and doing nothing, then lets both exit and makes sure they have. Every wait is bounded; a workload that
  * produced no result is reported as failed with the reason and the log to read.
@@ -99,6 +103,7 @@ final class SessionRunner
         {
             directories.deleteAeronDirectory(tag + "-peer");
             directories.deleteAeronDirectory(tag + "-driver");
+            directories.deleteAeronDirectory(tag + "-streamer");
             directories.deleteAeronDirectory(tag);
         }
         System.out.printf("    (session %s of %s: %.1f s)%n", session.name(), transport.id(),
@@ -137,13 +142,34 @@ final class SessionRunner
                 logs.resolve(tag + "-peer.log"));
              ChildJvm driver = ChildJvm.start(tag + "-driver",
                 ChildCommands.java(classpath, jvmOptions(jvm, tag + "-driver"), PekkoDriverNode.class, driverArgs),
-                logs.resolve(tag + "-driver.log")))
+                logs.resolve(tag + "-driver.log"));
+             ChildJvm streamer = session.streamer() ? startStreamer(transport, classpath, session, tag, jvm) : null)
         {
             final String address = awaitReady(peer);
             final long mediaDriverPid = transport.isShm() ? directories.shmMediaDriverPid() : 0;
-            driver.send(RunnerCommands.peerLine(address, peer.pid(), mediaDriverPid));
-            drive(session, driver, peer, mediaDriverPid, collect);
+            final String peerLine = RunnerCommands.peerLine(address, peer.pid(), mediaDriverPid);
+            driver.send(peerLine);
+            OtherAssociationStream other = null;
+            if (null != streamer)
+            {
+                streamer.send(peerLine);
+                other = new OtherAssociationStream(streamer,
+                    Duration.ofMillis(2 * session.plan().bandwidthAckTimeoutMs(session.plan().isolationSize())));
+            }
+            drive(session, driver, peer, mediaDriverPid, other, collect);
         }
+    }
+
+    /** The isolation session's third node: streams to the peer from another association when told to. */
+    private ChildJvm startStreamer(final Transport transport, final String classpath, final Session session,
+        final String tag, final List<String> jvm) throws IOException
+    {
+        final long size = session.plan().isolationSize();
+        final List<String> args = List.of("config=" + writeConfig(transport, session, tag, "streamer"),
+            "size=" + size, "ackTimeoutMs=" + session.plan().bandwidthAckTimeoutMs(size));
+        return ChildJvm.start(tag + "-streamer",
+            ChildCommands.java(classpath, jvmOptions(jvm, tag + "-streamer"), PekkoStreamerNode.class, args),
+            logs.resolve(tag + "-streamer.log"));
     }
 
     private void runRawAeron(final String classpath, final Session session, final String tag, final List<String> jvm,
@@ -159,7 +185,7 @@ final class SessionRunner
                     session.plan().toArgs()), logs.resolve(tag + "-driver.log")))
         {
             driver.send(RunnerCommands.peerLine(awaitReady(peer), peer.pid(), 0));
-            drive(session, driver, peer, 0, collect);
+            drive(session, driver, peer, 0, null, collect);
         }
     }
 
@@ -171,7 +197,7 @@ final class SessionRunner
                 ChildCommands.java(classpath, jvmOptions(jvm, tag + "-node"), MemcpyNode.class,
                     session.plan().toArgs()), logs.resolve(tag + "-node.log")))
         {
-            collectResults(session, node, collect);
+            collectResults(session, node, null, collect);
             node.send(RunnerCommands.EXIT);
             node.awaitExit(EXIT_TIMEOUT);
         }
@@ -190,11 +216,16 @@ final class SessionRunner
         return options;
     }
 
-    /** Collects the driver's results, measures idle, tells the driver to exit and waits for both to exit. */
+    /**
+     * Collects the driver's results, measures idle, tells the driver to exit and waits for both to exit.
+     *
+     * @param other the isolation session's streamer, or null.
+     */
     private void drive(final Session session, final ChildJvm driver, final ChildJvm peer, final long mediaDriverPid,
-        final Consumer<Measurement> collect) throws InterruptedException, SessionFailedException
+        final OtherAssociationStream other, final Consumer<Measurement> collect)
+        throws InterruptedException, SessionFailedException
     {
-        collectResults(session, driver, collect);
+        collectResults(session, driver, other, collect);
         if (session.measureIdle())
         {
             collect.accept(Measurement.fromJson(measureIdle(driver.pid(), peer.pid(), mediaDriverPid).toJson()));
@@ -202,16 +233,27 @@ final class SessionRunner
         final long exitStart = System.nanoTime();
         driver.send(RunnerCommands.EXIT);
         driver.awaitExit(EXIT_TIMEOUT);
+        if (null != other)
+        {
+            other.exit(EXIT_TIMEOUT);
+        }
         peer.send(RunnerCommands.EXIT);
         peer.awaitExit(EXIT_TIMEOUT);
         System.out.printf("    (session %s: both nodes exited in %.1f s)%n", session.name(),
             (System.nanoTime() - exitStart) / 1e9);
     }
 
-    /** Passes on the driver's results until it says it is done (idle-ready), within the session's budget. */
-    private void collectResults(final Session session, final ChildJvm driver, final Consumer<Measurement> collect)
+    /**
+     * Passes on the driver's results until it says it is done (idle-ready), within the session's budget; starts and
+     * stops the streamer's stream around the driver's ping-pong of the other-association condition.
+     *
+     * @param other the isolation session's streamer, or null.
+     */
+    private void collectResults(final Session session, final ChildJvm driver, final OtherAssociationStream other,
+        final Consumer<Measurement> collect)
         throws InterruptedException, SessionFailedException
     {
+        final String otherId = WorkloadPlan.isolationId(WorkloadPlan.OTHER_ASSOCIATION, session.plan().isolationSize());
         final long budgetMs = session.plan().budgetMs() + SESSION_MARGIN_MS;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
         while (true)
@@ -230,7 +272,12 @@ final class SessionRunner
             }
             if (line.startsWith(ChildOutput.RESULT))
             {
-                collect.accept(Measurement.fromJson(line.substring(ChildOutput.RESULT.length())));
+                final Measurement result = Measurement.fromJson(line.substring(ChildOutput.RESULT.length()));
+                collect.accept(null != other && result.workload().equals(otherId) ? other.stop(result) : result);
+            }
+            else if (line.equals(ChildOutput.STREAM_WANTED) && null != other)
+            {
+                driver.send(other.start());
             }
             else if (line.equals(ChildOutput.IDLE_READY))
             {

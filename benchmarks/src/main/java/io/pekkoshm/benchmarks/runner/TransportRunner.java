@@ -102,6 +102,8 @@ final class TransportRunner
         m.number("mib_per_s").ifPresent(v -> line.append(String.format(Locale.ROOT, ", %,.1f MiB/s", v)));
         m.number("p50_us").ifPresent(v -> line.append(String.format(Locale.ROOT, ", RTT p50 %.1f µs", v)));
         m.number("p99_us").ifPresent(v -> line.append(String.format(Locale.ROOT, " p99 %.1f µs", v)));
+        m.number("stream_mib_per_s").ifPresent(v -> line.append(String.format(Locale.ROOT,
+            ", large stream %,.1f MiB/s", v)));
         m.number("cpu_us_per_msg").ifPresent(v -> line.append(String.format(Locale.ROOT, ", CPU %.2f µs/msg", v)));
         m.number("cpu_pct_core_per_node").ifPresent(v -> line.append(String.format(Locale.ROOT,
             ", %.2f%% of a core per node", v)));

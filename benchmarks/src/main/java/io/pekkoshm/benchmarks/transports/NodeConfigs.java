@@ -18,8 +18,10 @@ import java.nio.file.Path;
  *       JVM polling, which on 2 cores starves everything else); its embedded drivers in directories of this run.</li>
  *   <li>classic Netty TCP: {@code maximum-frame-size} for the session's largest message.</li>
  *   <li>the plugin (byte[] messages, and its zero-copy API): a directory of this run, {@code driver.mode = auto}
- *       with a 2 s idle timeout; everything else (term length, blob store) at its defaults. Its direct-path variants
- *       set the plugin's provider (one line), the low-latency one also {@code idle-cpu-level = 9}.</li>
+ *       with a 2 s idle timeout; everything else (term length, blob store) at its defaults. Its direct-path columns
+ *       (shm-direct, shm-direct-low-latency, and the zero-copy API's) are turned on by the one line a user writes,
+ *       {@code include "pekko-shm-remote"}; the low-latency one also sets {@code idle-cpu-level = 9}. Only the
+ *       classic-mode column (shm) runs Pekko's own provider.</li>
  * </ul>
  */
 public final class NodeConfigs
@@ -34,6 +36,16 @@ public final class NodeConfigs
 
     private NodeConfigs()
     {
+    }
+
+    /**
+     * True for the plugin's columns that run on the direct path (the one-line configuration): shm-direct, its
+     * low-latency variant, and the zero-copy API's, whose blobs then travel the way an application's would.
+     */
+    public static boolean directPath(final Transport transport)
+    {
+        return transport == Transport.SHM_DIRECT || transport == Transport.SHM_DIRECT_LOW_LATENCY ||
+            transport == Transport.SHM_ZERO_COPY;
     }
 
     /**
@@ -63,15 +75,15 @@ public final class NodeConfigs
             case SHM_ZERO_COPY:
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
-                if (transport == Transport.SHM)
+                if (directPath(transport))
+                {
+                    conf.append("include \"pekko-shm-remote\"\n"); // the one line a user writes
+                }
+                else
                 {
                     // the compatibility mode: Pekko's own provider, every message through classic's pipeline
                     conf.append("pekko.remote.artery.enabled = off\n")
                         .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n");
-                }
-                else
-                {
-                    conf.append("include \"pekko-shm-remote\"\n"); // the one line a user writes
                 }
                 conf.append("pekko.remote.shm {\n")
                     .append("  port = 0\n")

@@ -20,7 +20,10 @@ public enum Transport
     /** The compatibility mode: Pekko's own provider, every message through classic remoting's pipeline. */
     SHM("shm", "pekko-shm-remote classic mode", true),
     SHM_DIRECT_LOW_LATENCY("shm-direct-low-latency", "pekko-shm-remote direct, idle-cpu-level 9", true),
-    /** The plugin's zero-copy API (SharedBlob): bandwidth only, the sender copies each message into a blob once. */
+    /**
+     * The plugin's zero-copy API (SharedBlob): bandwidth only, the sender copies each message into a blob once. Its
+     * nodes run on the direct path, as {@link #SHM_DIRECT}'s do.
+     */
     SHM_ZERO_COPY("shm-zero-copy", "pekko-shm-remote zero-copy API", true),
     ARTERY_TCP("artery-tcp", "Artery TCP", true),
     ARTERY_AERON_UDP("artery-aeron-udp", "Artery Aeron-UDP", true),
@@ -84,6 +87,35 @@ public enum Transport
                 return Optional.of("memcpy is no transport: it is the ceiling of the bandwidth rows");
             default:
                 return Optional.empty();
+        }
+    }
+
+    /**
+     * Why this column has no isolation rows (small-message ping-pong while large messages stream beside it), or empty
+     * for a transport that runs them: the plugin's byte[] columns and Artery TCP. Sizes a transport cannot carry are
+     * reported by {@link #cannotCarry(long)} as usual.
+     */
+    public Optional<String> noIsolation()
+    {
+        switch (this)
+        {
+            case SHM:
+            case SHM_DIRECT:
+            case SHM_DIRECT_LOW_LATENCY:
+            case ARTERY_TCP:
+                return Optional.empty();
+            case ARTERY_AERON_UDP:
+                return Optional.of("Artery Aeron-UDP cannot carry the isolation workload's large messages " +
+                    "(Aeron caps one message at 16 MiB)");
+            case CLASSIC_NETTY_TCP:
+                return Optional.of("not run: classic Netty TCP sends everything of an association down one TCP " +
+                    "connection, so a small message waits behind each large frame by design (and its 256 MiB and " +
+                    "1 GiB bandwidth fail in full runs)");
+            case RAW_AERON_IPC:
+                return Optional.of("raw Aeron IPC is the floor of the small-message rows; it carries at most 16 MiB " +
+                    "per message and has no second association");
+            default:
+                return bandwidthOnly();
         }
     }
 

@@ -8,7 +8,10 @@ package io.pekkoshm.benchmarks.workloads;
  *   BENCH-READY &lt;address&gt;      peer: listening at this address
  *   BENCH-RESULT {json}          driver: one workload's result (see {@link ResultLine})
  *   BENCH-IDLE-READY             driver: all workloads done, both nodes associated and doing nothing
+ *   BENCH-STREAM-WANTED          driver (isolation): start the streamer's stream to the peer now
+ *   BENCH-STREAMING              streamer (isolation): its stream runs, a first large message was acknowledged
  * </pre>
+ * The streamer also ends its stream with a {@code BENCH-RESULT} line (workload {@code stream}).
  */
 public final class ChildOutput
 {
@@ -16,6 +19,8 @@ public final class ChildOutput
     public static final String READY = PREFIX + "READY ";
     public static final String RESULT = PREFIX + "RESULT ";
     public static final String IDLE_READY = PREFIX + "IDLE-READY";
+    public static final String STREAM_WANTED = PREFIX + "STREAM-WANTED";
+    public static final String STREAMING = PREFIX + "STREAMING";
 
     private ChildOutput()
     {
@@ -34,6 +39,16 @@ public final class ChildOutput
     public static void idleReady()
     {
         emit(IDLE_READY);
+    }
+
+    public static void streamWanted()
+    {
+        emit(STREAM_WANTED);
+    }
+
+    public static void streaming()
+    {
+        emit(STREAMING);
     }
 
     private static void emit(final String line)

@@ -16,9 +16,15 @@ public record PingPongOutcome(Histogram roundTripsNs, long elapsedNs, long[] cpu
 
     public ResultLine toResult(final CpuMeter cpu)
     {
+        return toResult(cpu, WorkloadPlan.pingPongId());
+    }
+
+    /** The result under another workload id (the isolation workload's ping-pongs). */
+    public ResultLine toResult(final CpuMeter cpu, final String workload)
+    {
         final Histogram h = roundTripsNs;
         final long count = h.getTotalCount();
-        final ResultLine result = new ResultLine(WorkloadPlan.pingPongId())
+        final ResultLine result = new ResultLine(workload)
             .put("message_bytes", Wire.SMALL_MESSAGE_SIZE)
             .put("round_trips", count)
             .put("seconds", elapsedNs / 1e9)

@@ -14,6 +14,12 @@ import java.util.concurrent.CompletableFuture;
  *        to a driver node: where its peer is, once the peer listens (the driver starts meanwhile)
  *   exit
  *        shut down and exit: first to the driver node, then, once it has gone, to the peer
+ *   stream
+ *        to the streamer of an isolation session: start streaming large messages to the peer
+ *   streaming ok=&lt;true|false&gt;
+ *        to the driver node of an isolation session: the streamer's stream runs (or could not be started)
+ *   stop
+ *        to the streamer: stop streaming, drain, report
  * </pre>
  * When standard input ends (the runner closed it, or died) the JVM halts at once, whatever it is doing: no child
  * outlives its runner.
@@ -22,9 +28,15 @@ public final class RunnerCommands
 {
     public static final String PEER = "peer";
     public static final String EXIT = "exit";
+    public static final String STREAM = "stream";
+    public static final String STREAMING = "streaming";
+    public static final String STOP = "stop";
 
     private final CompletableFuture<NodeArgs> peer = new CompletableFuture<>();
     private final CompletableFuture<Void> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> stream = new CompletableFuture<>();
+    private final CompletableFuture<Boolean> streaming = new CompletableFuture<>();
+    private final CompletableFuture<Void> stop = new CompletableFuture<>();
 
     private RunnerCommands()
     {
@@ -52,6 +64,30 @@ public final class RunnerCommands
         return exit;
     }
 
+    /** Completed when the runner tells a streamer to start streaming. */
+    public CompletableFuture<Void> stream()
+    {
+        return stream;
+    }
+
+    /** Completed with whether the streamer's stream runs, when the runner tells a driver node so. */
+    public CompletableFuture<Boolean> streaming()
+    {
+        return streaming;
+    }
+
+    /** Completed when the runner tells a streamer to stop. */
+    public CompletableFuture<Void> stop()
+    {
+        return stop;
+    }
+
+    /** The line that tells a driver node whether the streamer's stream runs. */
+    public static String streamingLine(final boolean ok)
+    {
+        return STREAMING + " ok=" + ok;
+    }
+
     /** The line that tells a driver node where its peer is. */
     public static String peerLine(final String address, final long pid, final long sharedPid)
     {
@@ -74,6 +110,19 @@ public final class RunnerCommands
                 else if (PEER.equals(words[0]))
                 {
                     peer.complete(NodeArgs.parse(Arrays.copyOfRange(words, 1, words.length)));
+                }
+                else if (STREAM.equals(words[0]))
+                {
+                    stream.complete(null);
+                }
+                else if (STREAMING.equals(words[0]))
+                {
+                    streaming.complete(Boolean.parseBoolean(
+                        NodeArgs.parse(Arrays.copyOfRange(words, 1, words.length)).get("ok")));
+                }
+                else if (STOP.equals(words[0]))
+                {
+                    stop.complete(null);
                 }
             }
         }

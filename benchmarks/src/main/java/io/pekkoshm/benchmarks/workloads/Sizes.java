@@ -12,6 +12,9 @@ public final class Sizes
     /** The message sizes of the bandwidth comparison. */
     public static final List<Long> BANDWIDTH_SIZES = List.of(MIB, 16 * MIB, 256 * MIB, GIB);
 
+    /** The large messages the isolation workload streams beside the ping-pong (issue 14: 256 MiB and 1 GiB). */
+    public static final List<Long> ISOLATION_SIZES = List.of(256 * MIB, GIB);
+
     private Sizes()
     {
     }

@@ -22,24 +22,41 @@ import java.util.List;
  * @param bwMinMessages    bandwidth measurement per size, messages always sent whatever the time.
  * @param ackTimeoutMs     how long any one acknowledgement (or pong) may take before the workload fails; for
  *                         bandwidth, see {@link #bandwidthAckTimeoutMs(long)}.
+ * @param isolationSize    the large messages of the isolation workload, in bytes, or 0 for none: a ping-pong to
+ *                         warm up, then ping-pong alone, then while this node streams them to the peer, then
+ *                         while another node does (the ping-pong bounds; the stream's acknowledgements as the
+ *                         bandwidth workload's for that size).
  */
 public record WorkloadPlan(
     boolean throughput, long tpWarmupMs, long tpMeasureMs, long tpMaxMessages,
     boolean pingPong, long ppWarmupMs, long ppMeasureMs, long ppMaxRoundTrips,
     List<Long> bandwidthSizes, long bwWarmupMs, long bwMeasureMs, long bwMaxBytes, long bwMinMessages,
-    long ackTimeoutMs)
+    long ackTimeoutMs, long isolationSize)
 {
+    /** The isolation workload's conditions, in the order run: the id's middle part. */
+    public static final String ALONE = "alone";
+    public static final String SAME_ASSOCIATION = "same";
+    public static final String OTHER_ASSOCIATION = "other";
+    public static final List<String> ISOLATION_CONDITIONS = List.of(ALONE, SAME_ASSOCIATION, OTHER_ASSOCIATION);
+
     public WorkloadPlan
     {
         bandwidthSizes = List.copyOf(bandwidthSizes);
     }
 
-    /** The same bounds with other workloads switched on. */
+    /** The same bounds with other workloads switched on (and no isolation workload). */
     public WorkloadPlan with(final boolean throughput, final boolean pingPong, final List<Long> bandwidthSizes)
     {
         return new WorkloadPlan(throughput, tpWarmupMs, tpMeasureMs, tpMaxMessages, pingPong, ppWarmupMs,
             ppMeasureMs, ppMaxRoundTrips, bandwidthSizes, bwWarmupMs, bwMeasureMs, bwMaxBytes, bwMinMessages,
-            ackTimeoutMs);
+            ackTimeoutMs, 0);
+    }
+
+    /** The same bounds running only the isolation workload, with large messages of {@code size} bytes. */
+    public WorkloadPlan isolationOnly(final long size)
+    {
+        return new WorkloadPlan(false, tpWarmupMs, tpMeasureMs, tpMaxMessages, false, ppWarmupMs, ppMeasureMs,
+            ppMaxRoundTrips, List.of(), bwWarmupMs, bwMeasureMs, bwMaxBytes, bwMinMessages, ackTimeoutMs, size);
     }
 
     /** Milliseconds per GiB that a bandwidth message may take to be acknowledged, at least. */
@@ -71,6 +88,13 @@ public record WorkloadPlan(
         {
             ms += bwWarmupMs + bwMeasureMs + 2 * bandwidthAckTimeoutMs(size);
         }
+        if (isolationSize > 0)
+        {
+            // four ping-pongs (one to warm up), each allowed the stream's bound per pong; two streams to start and
+            // to drain
+            final long streamMs = bandwidthAckTimeoutMs(isolationSize);
+            ms += 4 * (ppWarmupMs + ppMeasureMs + streamMs) + 4 * streamMs;
+        }
         return ms;
     }
 
@@ -90,6 +114,10 @@ public record WorkloadPlan(
         {
             ids.add(bandwidthId(size));
         }
+        if (isolationSize > 0)
+        {
+            ISOLATION_CONDITIONS.forEach(c -> ids.add(isolationId(c, isolationSize)));
+        }
         return ids;
     }
 
@@ -106,6 +134,18 @@ public record WorkloadPlan(
     public static String bandwidthId(final long size)
     {
         return "bandwidth-" + Sizes.label(size);
+    }
+
+    /**
+     * The id of one condition of the isolation workload: e.g. {@code isolation-same-256MiB}, the ping-pong while
+     * 256 MiB messages stream on the same association.
+     *
+     * @param condition one of {@link #ISOLATION_CONDITIONS}.
+     * @param size      the large messages' size in bytes.
+     */
+    public static String isolationId(final String condition, final long size)
+    {
+        return "isolation-" + condition + "-" + Sizes.label(size);
     }
 
     public List<String> toArgs()
@@ -130,6 +170,7 @@ public record WorkloadPlan(
         args.add("bwMaxBytes=" + bwMaxBytes);
         args.add("bwMinMessages=" + bwMinMessages);
         args.add("ackTimeoutMs=" + ackTimeoutMs);
+        args.add("isolationSize=" + isolationSize);
         return args;
     }
 
@@ -149,6 +190,6 @@ public record WorkloadPlan(
             Boolean.parseBoolean(args.get("pingPong")), args.getLong("ppWarmupMs"), args.getLong("ppMeasureMs"),
             args.getLong("ppMaxRoundTrips"),
             sizes, args.getLong("bwWarmupMs"), args.getLong("bwMeasureMs"), args.getLong("bwMaxBytes"),
-            args.getLong("bwMinMessages"), args.getLong("ackTimeoutMs"));
+            args.getLong("bwMinMessages"), args.getLong("ackTimeoutMs"), args.getLong("isolationSize", 0));
     }
 }

@@ -42,10 +42,32 @@ class BenchRunProducesReportTest
             assertTrue(table.contains(transport.label()), "no column for " + transport.label() + ":\n" + table);
         }
         assertTrue(table.contains("| 64 B one-way throughput, msgs/s |"), table);
+        // the isolation rows (tiny mode streams 16 MiB messages; 256 MiB and 1 GiB are reported as skipped)
+        for (final String row : List.of("## Isolation: small messages while large ones stream",
+            "### 16 MiB messages", "### 256 MiB messages", "### 1 GiB messages",
+            "| ping-pong RTT p99, µs, alone |",
+            "| ping-pong RTT p99.9, µs, while 16 MiB messages stream on the same association |",
+            "| ping-pong RTT p99, µs, while 16 MiB messages stream on another association of the same node |",
+            "| **ping-pong RTT p99 while 16 MiB messages stream on the same association, ratio to alone " +
+                "(target ≤ 2×)** |",
+            "| 16 MiB stream on another association (during the ping-pong), MiB/s |"))
+        {
+            assertTrue(table.contains(row), "no " + row + ":\n" + table);
+        }
         final List<String> lines = Files.readAllLines(folder.resolve("results.jsonl"));
         final long perTransport = lines.stream().filter(l -> l.contains("\"transport\":\"shm\"")).count();
         assertEquals(Transport.values().length * perTransport, lines.size(),
             "every transport reports every workload (ok or not, with the reason)");
+        for (final String transport : List.of("shm-direct", "shm", "artery-tcp"))
+        {
+            for (final String condition : List.of("alone", "same", "other"))
+            {
+                final String workload = "\"workload\":\"isolation-" + condition + "-16MiB\"";
+                assertEquals(1, lines.stream().filter(l -> l.contains("\"transport\":\"" + transport + "\"") &&
+                    l.contains("\"session\":\"isolation-16MiB\"") && l.contains(workload)).count(),
+                    transport + " ran " + workload + " in its isolation session:\n" + String.join("\n", lines));
+            }
+        }
         if (!Files.isDirectory(Path.of("/dev/shm")))
         {
             return;
