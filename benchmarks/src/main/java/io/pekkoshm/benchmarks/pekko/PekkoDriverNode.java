@@ -59,8 +59,7 @@ public final class PekkoDriverNode
         final NodeArgs arguments = NodeArgs.parse(args);
         final WorkloadPlan plan = WorkloadPlan.fromArgs(arguments);
         final ActorSystem system = ActorSystem.create("driver", PekkoNodes.load(arguments.get("config")));
-        int status = 0;
-        try
+        PekkoNodes.runThenExit(system, () ->
         {
             final Semaphore streamAcks = new Semaphore(0);
             final Semaphore bulkAcks = new Semaphore(0);
@@ -94,18 +93,7 @@ public final class PekkoDriverNode
             }
             ChildOutput.idleReady();
             commands.exit().get(1, TimeUnit.HOURS);
-        }
-        catch (final Exception ex)
-        {
-            ex.printStackTrace();
-            status = 1;
-        }
-        finally
-        {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        System.exit(status);
+        });
     }
 
     static AckCounter acks(final Semaphore semaphore)

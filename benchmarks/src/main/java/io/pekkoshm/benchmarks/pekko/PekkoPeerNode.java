@@ -30,25 +30,13 @@ public final class PekkoPeerNode
         final CompletableFuture<Void> exitCommand = RunnerCommands.watchStdin().exit();
         final NodeArgs arguments = NodeArgs.parse(args);
         final ActorSystem system = ActorSystem.create("peer", PekkoNodes.load(arguments.get("config")));
-        int status = 0;
-        try
+        PekkoNodes.runThenExit(system, () ->
         {
             system.actorOf(Props.create(PeerActor.class), "peer");
             system.actorOf(PekkoDriverNode.ZERO_COPY.equals(arguments.get(PekkoDriverNode.BULK, "")) ?
                 ZeroCopyBulk.peerProps() : Props.create(BulkActor.class), "bulk");
             ChildOutput.ready(PekkoNodes.address(system));
             exitCommand.get(1, TimeUnit.HOURS);
-        }
-        catch (final Exception ex)
-        {
-            ex.printStackTrace();
-            status = 1;
-        }
-        finally
-        {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        System.exit(status);
+        });
     }
 }

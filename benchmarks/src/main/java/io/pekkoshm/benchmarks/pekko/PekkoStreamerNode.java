@@ -43,8 +43,7 @@ public final class PekkoStreamerNode
         final long size = arguments.getLong("size");
         final long ackTimeoutMs = arguments.getLong("ackTimeoutMs");
         final ActorSystem system = ActorSystem.create("streamer", PekkoNodes.load(arguments.get("config")));
-        int status = 0;
-        try
+        PekkoNodes.runThenExit(system, () ->
         {
             final Semaphore bulkAcks = new Semaphore(0);
             final ActorRef self = system.actorOf(Props.create(DriverActor.class,
@@ -66,17 +65,6 @@ public final class PekkoStreamerNode
             stream.failure().ifPresent(reason -> result.status(ResultLine.FAILED, reason));
             ChildOutput.result(stream.putInto(result));
             commands.exit().get(1, TimeUnit.HOURS);
-        }
-        catch (final Exception ex)
-        {
-            ex.printStackTrace();
-            status = 1;
-        }
-        finally
-        {
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        System.exit(status);
+        });
     }
 }

@@ -189,6 +189,13 @@ class LargeBodyIsolationTest
         }
     }
 
+    /** The next {@link Gated} to be deserialized waits at the gate until the test opens it. */
+    private static void closeGate()
+    {
+        entered = new CountDownLatch(1);
+        open = new CountDownLatch(1);
+    }
+
     private ActorSystem start(final String name, final String extra)
     {
         final ActorSystem system = ActorSystem.create(name, DirectPathTest.directConfig(directory, CONFIG + extra));
@@ -250,8 +257,7 @@ class LargeBodyIsolationTest
     @Test
     void shouldServeOtherRecipientsWhileALargeBodyIsReadAndKeepItsRecipientsOrder()
     {
-        entered = new CountDownLatch(1);
-        open = new CountDownLatch(1);
+        closeGate();
         final ActorSystem a = start("a", "");
         final ActorSystem b = start("b", "");
         final TestKit first = new TestKit(a);
@@ -283,8 +289,7 @@ class LargeBodyIsolationTest
     @Test
     void shouldDeliverTerminatedAfterTheLargeMessageTheStoppedActorSentLast()
     {
-        entered = new CountDownLatch(1);
-        open = new CountDownLatch(1);
+        closeGate();
         final ActorSystem a = start("a", "");
         final ActorSystem b = start("b", "");
         final TestKit probe = new TestKit(a);
