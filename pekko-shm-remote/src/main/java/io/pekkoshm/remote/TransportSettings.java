@@ -34,6 +34,8 @@ import java.util.Locale;
  *                                   peer's handshake reply.
  * @param terminateOnPeerProcessExit {@code terminate-on-peer-process-exit}: at once quarantine a peer whose process
  *                                   exited (remote provider only).
+ * @param idleSleepAfter             {@code idle-sleep-after}: how long the node's poller goes without work before it
+ *                                   sleeps until a peer writes to it (zero: at once); null for {@code off}, never.
  */
 public record TransportSettings(
     String scheme,
@@ -47,7 +49,8 @@ public record TransportSettings(
     Duration heartbeatInterval,
     Duration peerTimeout,
     Duration handshakeTimeout,
-    boolean terminateOnPeerProcessExit)
+    boolean terminateOnPeerProcessExit,
+    Duration idleSleepAfter)
 {
     private static final long MIN_TERM_LENGTH = 64 * 1024;
     private static final long MAX_TERM_LENGTH = 1024L * 1024 * 1024;
@@ -104,9 +107,12 @@ public record TransportSettings(
         }
         final Duration handshakeTimeout = r.positiveDuration("handshake-timeout");
         final boolean terminateOnPeerProcessExit = r.bool("terminate-on-peer-process-exit");
+        final Object sleepAfter = r.raw("idle-sleep-after");
+        final Duration idleSleepAfter = sleepAfter instanceof String text && "off".equalsIgnoreCase(text.trim()) ?
+            null : r.nonNegativeDuration("idle-sleep-after");
 
         return new TransportSettings(scheme, hostname, port, directory, termLength, idleCpuLevel, fragmentLimit,
-            (int)batch, heartbeatInterval, peerTimeout, handshakeTimeout, terminateOnPeerProcessExit);
+            (int)batch, heartbeatInterval, peerTimeout, handshakeTimeout, terminateOnPeerProcessExit, idleSleepAfter);
     }
 
     /**

@@ -18,6 +18,8 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
 
@@ -68,6 +70,10 @@ public final class ShmNode implements AutoCloseable
     private BlobReader blobReader;
     private SharedBlobStore blobStore;
     private volatile NodeAgent agent;
+    /** This node's doorbell, and the strategy that sleeps on it; both null with idle-sleep-after = off. */
+    private Doorbell doorbell;
+    private DoorbellIdleStrategy sleeper;
+    private Doorbells doorbells;
     private AgentRunner runner;
     /** Releases the node's files if the JVM exits without closing the node (System.exit, SIGTERM). */
     private Thread exitHook;
@@ -125,6 +131,12 @@ public final class ShmNode implements AutoCloseable
             subscription = subscribe(aeron);
             counters = new TransportCounters(aeron, addressText);
             directRoutes.counters(counters);
+            if (sleeps(settings))
+            {
+                doorbell = Doorbell.open(claim.port(), ProcessLiveness.currentPid());
+                doorbell.export(aeron);
+            }
+            doorbells = new Doorbells(() -> connection.aeron().countersReader(), doorbell);
         }
 
         final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
@@ -149,9 +161,9 @@ public final class ShmNode implements AutoCloseable
             .upperLayers(directRoutes, (peerAddress, peer) -> peerExit.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()))
+            .doorbells(doorbells)
             .build();
-        runner = new AgentRunner(IdleStrategies.forLevel(settings.transport().idleCpuLevel()), agentErrors(), null,
-            agent);
+        runner = new AgentRunner(idleStrategy(), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
             final Thread thread = new Thread(task);
@@ -170,6 +182,24 @@ public final class ShmNode implements AutoCloseable
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
             settings.driver().aeronDirectory());
+    }
+
+    /** Whether the node's poller sleeps on its doorbell when idle: idle-sleep-after on, and not busy-spinning. */
+    private static boolean sleeps(final ShmSettings settings)
+    {
+        return null != settings.transport().idleSleepAfter() && settings.transport().idleCpuLevel() < 10;
+    }
+
+    private IdleStrategy idleStrategy()
+    {
+        final IdleStrategy backOff = IdleStrategies.forLevel(settings.transport().idleCpuLevel());
+        if (null == doorbell)
+        {
+            return backOff;
+        }
+        sleeper = new DoorbellIdleStrategy(backOff, doorbell, SystemNanoClock.INSTANCE,
+            settings.transport().idleSleepAfter().toNanos(), agent);
+        return sleeper;
     }
 
     /**
@@ -304,6 +334,10 @@ public final class ShmNode implements AutoCloseable
             {
                 final Subscription freshSubscription = subscribe(fresh.aeron());
                 counters.export(fresh.aeron());
+                if (null != doorbell)
+                {
+                    doorbell.export(fresh.aeron());
+                }
                 final DriverConnection old = connection;
                 connection = fresh;
                 subscription = freshSubscription;
@@ -348,10 +382,17 @@ public final class ShmNode implements AutoCloseable
         }
         CloseHelper.quietClose(blobStore);
         blobStore = null;
+        if (null != sleeper)
+        {
+            sleeper.close(); // the agent must not block while its runner waits for it to stop
+        }
         CloseHelper.quietClose(runner);
         runner = null;
         agent = null;
-        CloseHelper.quietCloseAll(blobReader, blobPool, counters, subscription);
+        CloseHelper.quietCloseAll(doorbells, doorbell, blobReader, blobPool, counters, subscription);
+        sleeper = null;
+        doorbells = null;
+        doorbell = null;
         blobReader = null;
         blobPool = null;
         counters = null;
