@@ -25,6 +25,7 @@ final class Doorbells implements AutoCloseable
     /** This node's own doorbell; null when it never sleeps ({@code idle-sleep-after = off}). */
     private final Doorbell own;
     private final AtomicLong failedRings = new AtomicLong();
+    private final AtomicLong wakeUps = new AtomicLong();
     private volatile DatagramChannel sender;
 
     /**
@@ -111,6 +112,10 @@ final class Doorbells implements AutoCloseable
             {
                 failedRings.incrementAndGet(); // the peer's socket buffer is full of wake-ups already
             }
+            else
+            {
+                wakeUps.incrementAndGet();
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -139,6 +144,12 @@ final class Doorbells implements AutoCloseable
     long failedRings()
     {
         return failedRings.get();
+    }
+
+    /** {@return how many wake-up datagrams this node's writers sent to sleeping peers} */
+    long wakeUps()
+    {
+        return wakeUps.get();
     }
 
     /** Closes the sending socket (the own doorbell is closed by the node). */

@@ -73,7 +73,7 @@ public final class ShmNode implements AutoCloseable
     /** This node's doorbell, and the strategy that sleeps on it; both null with idle-sleep-after = off. */
     private Doorbell doorbell;
     private DoorbellIdleStrategy sleeper;
-    private Doorbells doorbells;
+    private volatile Doorbells doorbells;
     private AgentRunner runner;
     /** Releases the node's files if the JVM exits without closing the node (System.exit, SIGTERM). */
     private Thread exitHook;
@@ -259,6 +259,12 @@ public final class ShmNode implements AutoCloseable
         return directRoutes;
     }
 
+    /** {@return the host's doorbells as this node sees them (tests); null once closed} */
+    Doorbells doorbells()
+    {
+        return doorbells;
+    }
+
     /** @return the node's zero-copy blob store; null when the blob store is off ({@code blob.max-bytes = 0}). */
     public SharedBlobStore blobStore()
     {
@@ -300,10 +306,22 @@ public final class ShmNode implements AutoCloseable
         }
     }
 
-    /** The node's stream: stream id = port; an image going away ends its association. */
+    /**
+     * The node's stream: stream id = port; an image going away ends its association. A new image wakes the agent if
+     * it sleeps: a peer's HELLO may have rung it before the image was added to the subscription, and that ring found
+     * nothing to read.
+     */
     private Subscription subscribe(final Aeron aeron)
     {
-        return aeron.addSubscription("aeron:ipc", claim.port(), image -> { },
+        return aeron.addSubscription("aeron:ipc", claim.port(),
+            image ->
+            {
+                final Doorbells bells = doorbells;
+                if (null != bells)
+                {
+                    bells.wakeOwn();
+                }
+            },
             image ->
             {
                 final NodeAgent current = agent;
