@@ -107,12 +107,28 @@ public record TransportSettings(
         }
         final Duration handshakeTimeout = r.positiveDuration("handshake-timeout");
         final boolean terminateOnPeerProcessExit = r.bool("terminate-on-peer-process-exit");
-        final Object sleepAfter = r.raw("idle-sleep-after");
-        final Duration idleSleepAfter = sleepAfter instanceof String text && "off".equalsIgnoreCase(text.trim()) ?
-            null : r.nonNegativeDuration("idle-sleep-after");
+        final Duration idleSleepAfter = readIdleSleepAfter(r);
 
         return new TransportSettings(scheme, hostname, port, directory, termLength, idleCpuLevel, fragmentLimit,
             (int)batch, heartbeatInterval, peerTimeout, handshakeTimeout, terminateOnPeerProcessExit, idleSleepAfter);
+    }
+
+    /** {@code idle-sleep-after}: {@code off} (null) or a non-negative duration. */
+    private static Duration readIdleSleepAfter(final SettingsReader r)
+    {
+        final Object raw = r.raw("idle-sleep-after");
+        if (raw instanceof String text && "off".equalsIgnoreCase(text.trim()))
+        {
+            return null;
+        }
+        try
+        {
+            return r.nonNegativeDuration("idle-sleep-after");
+        }
+        catch (final ShmConfigurationException ex)
+        {
+            throw r.reject("idle-sleep-after", raw, "must be off or a duration of 0 or more, such as 2 ms", ex);
+        }
     }
 
     /**
