@@ -115,15 +115,24 @@ final class DoorbellIdleStrategy implements IdleStrategy
         backOff.idle();
     }
 
+    /**
+     * The last duty cycle found nothing: blocks unless the agent has work pending or its periodic duty is due. Woken
+     * by a peer or a thread of this JVM, it stays awake for {@code idle-sleep-after} as usual; woken because its
+     * periodic duty is due, it sleeps again as soon as a duty cycle after it finds nothing, so that an idle node
+     * spends no back-off after each heartbeat-interval.
+     */
     private void blockUnlessWorkPending()
     {
+        boolean timedOut = false;
         try
         {
-            final long timeoutNs = sleeper.wakeDeadlineNs() - clock.nanoTime();
+            final long deadlineNs = sleeper.wakeDeadlineNs();
+            final long timeoutNs = deadlineNs - clock.nanoTime();
             if (timeoutNs > 0 && !closing && sleeper.canSleep())
             {
                 state = State.BLOCKED;
                 doorbell.block(timeoutNs);
+                timedOut = clock.nanoTime() - deadlineNs >= 0;
             }
         }
         catch (final IOException ex)
@@ -135,7 +144,8 @@ final class DoorbellIdleStrategy implements IdleStrategy
         {
             doorbell.awake();
             state = State.AWAKE;
-            idling = false;
+            idling = timedOut;
+            idleSinceNs = clock.nanoTime() - sleepAfterNs;
             backOff.reset();
         }
     }
