@@ -49,8 +49,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Doorbell implements AutoCloseable
 {
-    /** The counter type of a doorbell in the media driver's CnC file. */
-    static final int TYPE_ID = 7350;
+    /** The counter type of a doorbell in the media driver's CnC file (outside the status tool's 7301-7399). */
+    static final int TYPE_ID = 7400;
     /** The state word's value while the node polls. */
     static final long AWAKE = 0;
     /** The state word's value while the node is about to block or blocks: a writer must wake it. */
@@ -69,6 +69,8 @@ final class Doorbell implements AutoCloseable
     private final DatagramChannel channel;
     private final Selector selector;
     private final ByteBuffer drained = ByteBuffer.allocateDirect(64);
+    /** The state word before {@link #export} and after {@link #close}: never in a file another thread may unmap. */
+    private final AtomicCounter privateState;
     /** The state word: a counter in the current driver once exported, a private word before. */
     private volatile AtomicCounter state;
     /** The counter this node allocated in its current driver; null before {@link #export}. */
@@ -80,8 +82,9 @@ final class Doorbell implements AutoCloseable
         this.pid = pid;
         this.channel = channel;
         this.selector = selector;
-        this.state = new AtomicCounter(
+        this.privateState = new AtomicCounter(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(CountersReader.COUNTER_LENGTH, 64)), 0);
+        this.state = privateState;
     }
 
     /**
@@ -125,7 +128,7 @@ final class Doorbell implements AutoCloseable
         key.putInt(KEY_WAKE_PORT_OFFSET, wakePort());
         key.putLong(KEY_PID_OFFSET, pid);
         final UnsafeBuffer label = new UnsafeBuffer(new byte[128]);
-        final int labelLength = label.putStringWithoutLengthAscii(0, "pekko-shm doorbell: port " + port);
+        final int labelLength = label.putStringWithoutLengthAscii(0, "pekko-shm-doorbell port " + port);
         final Counter fresh = aeron.addCounter(TYPE_ID, key, 0, KEY_LENGTH, label, 0, labelLength);
         final Counter old = counter;
         counter = fresh;
@@ -214,10 +217,16 @@ final class Doorbell implements AutoCloseable
         drained.clear();
     }
 
-    /** Frees the counter (when the client is still open), the selector and the socket. */
+    /**
+     * Frees the counter (when the client is still open), the selector and the socket. A thread that wakes the node
+     * later (a classic remoting thread that disassociates during shutdown) reads the private word from now on, never
+     * the driver's CnC file, which is unmapped when the node's client closes.
+     */
     @Override
     public void close()
     {
+        state = privateState;
+        privateState.set(AWAKE);
         CloseHelper.quietCloseAll(counter, selector, channel);
     }
 }
