@@ -183,6 +183,56 @@ class DoorbellIdleStrategyTest
     }
 
     @Test
+    void shouldSleepAgainAtOnceAfterThePeriodicDutyWokeIt() throws Exception
+    {
+        final long sleepAfterNs = TimeUnit.HOURS.toNanos(1);
+        final long[] skewNs = { 0 };
+        final long[] deadlineNs = { 0 };
+        final DoorbellIdleStrategy periodic = new DoorbellIdleStrategy(new NoOpIdleStrategy(), doorbell,
+            () -> System.nanoTime() + skewNs[0], sleepAfterNs, new DoorbellIdleStrategy.Sleeper()
+            {
+                @Override
+                public boolean canSleep()
+                {
+                    return true;
+                }
+
+                @Override
+                public long wakeDeadlineNs()
+                {
+                    return deadlineNs[0];
+                }
+            });
+        periodic.idle(0);
+        skewNs[0] += sleepAfterNs;
+        periodic.idle(0);
+        assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, periodic.state());
+        deadlineNs[0] = System.nanoTime() + skewNs[0] + TimeUnit.MILLISECONDS.toNanos(1);
+
+        periodic.idle(0); // blocks until the periodic duty is due, a millisecond from now
+
+        assertEquals(DoorbellIdleStrategy.State.AWAKE, periodic.state());
+        deadlineNs[0] = System.nanoTime() + skewNs[0] + TimeUnit.HOURS.toNanos(1);
+        periodic.idle(0); // the periodic duty cycle found nothing
+        assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, periodic.state(),
+            "no idle-sleep-after (an hour here) after a periodic wake-up");
+        periodic.idle(1);
+    }
+
+    @Test
+    void shouldStayAwakeForSleepAfterWhenAPeerWokeIt() throws Exception
+    {
+        idleUntilSleeping();
+        blockOnAnotherThread();
+        doorbell.wakeLocal();
+        assertWokenAndAwake();
+
+        strategy.idle(0);
+
+        assertEquals(DoorbellIdleStrategy.State.AWAKE, strategy.state(), "a woken node should stay awake a while");
+    }
+
+    @Test
     void shouldNeverBlockOnceClosed() throws Exception
     {
         idleUntilSleeping();
