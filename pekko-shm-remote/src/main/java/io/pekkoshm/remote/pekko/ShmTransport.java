@@ -79,9 +79,7 @@ public final class ShmTransport implements Transport
             }
             if (!JvmFlags.requiredPresent())
             {
-                throw new IllegalStateException(
-                    "pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
-                    String.join(" ", JvmFlags.REQUIRED));
+                throw new IllegalStateException(JvmFlags.missingMessage("pekko-shm-remote"));
             }
         }
         catch (final RuntimeException ex)
