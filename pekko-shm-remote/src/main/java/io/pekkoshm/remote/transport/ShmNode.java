@@ -225,8 +225,8 @@ public final class ShmNode implements AutoCloseable
 
     /**
      * Whether the node is listening on a live media driver: started and not closed, attached to its driver (not
-     * detached after losing it), and the driver's process, when it runs outside this JVM, alive now. Any thread; for
-     * health checks ({@code io.pekkoshm.remote.ShmHealthCheck}).
+     * detached after losing it), and the driver's process, when it runs outside this JVM, alive now. Any thread; what
+     * health checks read.
      *
      * @return true while the node can send and receive.
      */
