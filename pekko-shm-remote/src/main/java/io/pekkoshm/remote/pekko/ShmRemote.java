@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.pekko;
 
 import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.ShmNodeState;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import io.pekkoshm.remote.blob.SharedBlobStore;
 import io.pekkoshm.remote.blob.ShmBlobs;
@@ -12,15 +13,18 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The plugin as a user's code sees it in an actor system: the node's address and its counters.
+ * The plugin as a user's code sees it in an actor system: the node's address, its state and its counters.
  * <pre>
  *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
+ *   boolean up = ShmRemote.get(system).state() == ShmNodeState.ATTACHED;
  * </pre>
  * The transport ({@link ShmTransport}) registers its node here when it starts listening and unregisters when it shuts
- * down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API.
+ * down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API. {@link #state()} is what
+ * {@link io.pekkoshm.remote.ShmHealthCheck} reports.
  */
 public final class ShmRemote implements Extension
 {
@@ -30,6 +34,9 @@ public final class ShmRemote implements Extension
     private volatile Address address;
     private volatile Supplier<ShmCountersSnapshot> counters;
     private volatile DirectRoutes directRoutes;
+    /** Whether the registered node is attached to a live media driver; null until it registers. */
+    private volatile BooleanSupplier attachedToLiveDriver;
+    private volatile boolean stopped;
 
     private ShmRemote(final ShmBlobs blobs)
     {
@@ -79,6 +86,27 @@ public final class ShmRemote implements Extension
     }
 
     /**
+     * Where the node is now: not listening yet, attached to a live media driver, detached from a lost one, or
+     * stopped. The driver's process is checked on the calling thread (a lookup of its pid): cheap enough for a health
+     * check, not for a hot loop. Any thread.
+     *
+     * @return the node's state.
+     */
+    public ShmNodeState state()
+    {
+        if (stopped)
+        {
+            return ShmNodeState.STOPPED;
+        }
+        final BooleanSupplier attached = attachedToLiveDriver;
+        if (null == attached)
+        {
+            return ShmNodeState.NOT_LISTENING;
+        }
+        return attached.getAsBoolean() ? ShmNodeState.ATTACHED : ShmNodeState.DETACHED;
+    }
+
+    /**
      * The node's counters now.
      *
      * @return a snapshot of them.
@@ -98,16 +126,19 @@ public final class ShmRemote implements Extension
     /**
      * Called by the transport when it listens.
      *
-     * @param address      the node's address.
-     * @param counters     where its counters are read.
-     * @param directRoutes its associations, where {@link #countDropped} counts.
-     * @param blobStore    its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
+     * @param address              the node's address.
+     * @param counters             where its counters are read.
+     * @param attachedToLiveDriver whether the node is attached to a live media driver now, any thread.
+     * @param directRoutes         its associations, where {@link #countDropped} counts.
+     * @param blobStore            its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store
+     *                             is off.
      */
     void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
-        final DirectRoutes directRoutes, final SharedBlobStore blobStore)
+        final BooleanSupplier attachedToLiveDriver, final DirectRoutes directRoutes, final SharedBlobStore blobStore)
     {
         this.address = address;
         this.counters = counters;
+        this.attachedToLiveDriver = attachedToLiveDriver;
         this.directRoutes = directRoutes;
         if (null != blobStore)
         {
@@ -118,6 +149,8 @@ public final class ShmRemote implements Extension
     /** Called by the transport when it stops: the zero-copy blobs this node still holds are released. */
     void unregister()
     {
+        this.stopped = true;
+        this.attachedToLiveDriver = null;
         this.counters = null;
         blobs.unregister();
     }

@@ -223,6 +223,19 @@ public final class ShmNode implements AutoCloseable
         return published::snapshot;
     }
 
+    /**
+     * Whether the node is listening on a live media driver: started and not closed, attached to its driver (not
+     * detached after losing it), and the driver's process, when it runs outside this JVM, alive now. Any thread; what
+     * health checks read.
+     *
+     * @return true while the node can send and receive.
+     */
+    public boolean attachedToLiveDriver()
+    {
+        final NodeAgent current = agent;
+        return null != current && current.attachedToLiveDriver();
+    }
+
     /** @return the node's associations as the direct path sees them. */
     public DirectRoutes directRoutes()
     {
