@@ -2,6 +2,7 @@ package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -252,6 +253,7 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
     public void onReclaimed(final long blockId, final String why)
     {
         reclaimed.increment();
+        ShmFlightRecorder.blobReclaimed(blockId, why);
         log.warning("Took back blob block {} of this node's pool: {}", blockId, why);
     }
 
