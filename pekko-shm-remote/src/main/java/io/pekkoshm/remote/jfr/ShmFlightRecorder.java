@@ -123,7 +123,7 @@ public final class ShmFlightRecorder
     }
 
     /**
-     * Messages were dropped (the caller counts them in 'messages dropped').
+     * Messages were dropped (the caller counts them in 'messages dropped'); nothing is recorded for a count of 0.
      *
      * @param reason      one of the {@code DROP_} constants.
      * @param count       how many.
@@ -133,7 +133,7 @@ public final class ShmFlightRecorder
     public static void dropped(final String reason, final long count, final Object peerAddress, final Object detail)
     {
         final MessagesDropped event = new MessagesDropped();
-        if (event.isEnabled())
+        if (count > 0 && event.isEnabled())
         {
             event.reason = reason;
             event.count = count;
