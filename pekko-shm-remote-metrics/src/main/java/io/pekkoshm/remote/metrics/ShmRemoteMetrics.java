@@ -38,12 +38,12 @@ import java.util.function.ToLongFunction;
  *   ...
  *   metrics.close();                               // stops refreshing and removes the meters
  * </pre>
- * Node meters ({@code pekko.shm.*}): counters {@code messages.sent}, {@code bytes.sent}, {@code messages.received},
- * {@code bytes.received}, {@code batches.sent}, {@code backpressure.events}, {@code messages.dropped},
+ * Node meters ({@code pekko.shm.*}): counters {@code messages.sent}, {@code payload.sent} (bytes), {@code messages.received},
+ * {@code payload.received} (bytes), {@code batches.sent}, {@code backpressure.events}, {@code messages.dropped},
  * {@code frames.rejected}, {@code blobs.sent}, {@code blobs.received}, {@code blobs.reclaimed},
  * {@code direct.messages.sent}, {@code direct.messages.received}; gauges {@code associations},
- * {@code blob.bytes.allocated} (this node's blob blocks in {@code /dev/shm}) and {@code messages.held}.
- * Per association ({@code pekko.shm.association.*}): counters {@code messages.sent}, {@code bytes.sent},
+ * {@code blob.allocated} (bytes of this node's blob blocks in {@code /dev/shm}) and {@code messages.held}.
+ * Per association ({@code pekko.shm.association.*}): counters {@code messages.sent}, {@code payload.sent},
  * {@code batches.sent}, {@code backpressure.events}, {@code blobs.sent}, {@code direct.messages.sent}. They count
  * from the association's start: when an association to a peer ends and a new one forms, its counters start again
  * (Prometheus treats that as a counter reset). Per peer: the gauge {@code pekko.shm.direct.pending}.
@@ -121,10 +121,10 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
         registries.add(registry);
         counter(registry, "messages.sent", "Messages sent (classic and direct)", null,
             ShmCountersSnapshot::messagesSent);
-        counter(registry, "bytes.sent", "Payload bytes sent", BaseUnits.BYTES, ShmCountersSnapshot::bytesSent);
+        counter(registry, "payload.sent", "Payload bytes sent", BaseUnits.BYTES, ShmCountersSnapshot::bytesSent);
         counter(registry, "messages.received", "Messages received (classic and direct)", null,
             ShmCountersSnapshot::messagesReceived);
-        counter(registry, "bytes.received", "Payload bytes received", BaseUnits.BYTES,
+        counter(registry, "payload.received", "Payload bytes received", BaseUnits.BYTES,
             ShmCountersSnapshot::bytesReceived);
         counter(registry, "batches.sent", "Batch frames sent (several messages in one frame)", null,
             ShmCountersSnapshot::batchesSent);
@@ -144,7 +144,7 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
         counter(registry, "direct.messages.received", "Messages received on the direct path", null,
             ShmCountersSnapshot::directMessagesReceived);
         gauge(registry, "associations", "Associations open now", null, ShmCountersSnapshot::associations);
-        gauge(registry, "blob.bytes.allocated", "Bytes of this node's blob blocks in /dev/shm now", BaseUnits.BYTES,
+        gauge(registry, "blob.allocated", "Bytes of this node's blob blocks in /dev/shm now", BaseUnits.BYTES,
             ShmCountersSnapshot::blobBytesAllocated);
         gauge(registry, "messages.held", "Messages received and waiting behind a large body still being read", null,
             ShmCountersSnapshot::messagesHeld);
@@ -254,7 +254,7 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
         final List<Meter.Id> ids = new ArrayList<>();
         ids.add(associationCounter(registry, associationTags, key, "messages.sent", "Messages sent", null,
             ShmAssociationSnapshot::messagesSent));
-        ids.add(associationCounter(registry, associationTags, key, "bytes.sent", "Payload bytes sent",
+        ids.add(associationCounter(registry, associationTags, key, "payload.sent", "Payload bytes sent",
             BaseUnits.BYTES, ShmAssociationSnapshot::bytesSent));
         ids.add(associationCounter(registry, associationTags, key, "batches.sent", "Batch frames sent", null,
             ShmAssociationSnapshot::batchesSent));

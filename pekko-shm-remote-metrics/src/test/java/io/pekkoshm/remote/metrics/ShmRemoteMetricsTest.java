@@ -107,7 +107,7 @@ class ShmRemoteMetricsTest
                 .functionCounter();
             assertNotNull(sentToB, registry.getMetersAsString());
             assertTrue(sentToB.count() >= MESSAGES + 1, registry.getMetersAsString());
-            assertTrue(registry.get("pekko.shm.association.bytes.sent").tags(toB).functionCounter().count() >
+            assertTrue(registry.get("pekko.shm.association.payload.sent").tags(toB).functionCounter().count() >
                 1 << 20, registry.getMetersAsString());
             assertTrue(registry.get("pekko.shm.association.blobs.sent").tags(toB).functionCounter().count() >= 1,
                 registry.getMetersAsString());
@@ -119,7 +119,7 @@ class ShmRemoteMetricsTest
             assertTrue(registry.get("pekko.shm.messages.received").tags(node).functionCounter().count() >= MESSAGES);
             assertEquals(0, registry.get("pekko.shm.messages.dropped").tags(node).functionCounter().count());
             assertTrue(registry.get("pekko.shm.associations").tags(node).gauge().value() >= 1);
-            assertTrue(registry.get("pekko.shm.blob.bytes.allocated").tags(node).gauge().value() > 1 << 20,
+            assertTrue(registry.get("pekko.shm.blob.allocated").tags(node).gauge().value() > 1 << 20,
                 registry.getMetersAsString());
             final Gauge pendingForB = registry.find("pekko.shm.direct.pending").tags("peer", addressOfB).gauge();
             assertNotNull(pendingForB, registry.getMetersAsString());
