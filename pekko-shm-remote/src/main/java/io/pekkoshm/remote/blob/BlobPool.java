@@ -426,6 +426,26 @@ public final class BlobPool implements AutoCloseable
     }
 
     /**
+     * The descriptor marked {@link #sent} could not be published after all (its batch is still staged): the block is
+     * the sender's again, still filled, in state {@code WRITING}, until it is marked sent once more or abandoned. Only
+     * before the descriptor is visible to a receiver.
+     *
+     * @param block the block marked sent.
+     */
+    public synchronized void recall(final BlobBlock block)
+    {
+        for (int i = inFlight.size() - 1; i >= 0; i--)
+        {
+            if (inFlight.get(i).block == block)
+            {
+                inFlight.remove(i);
+                break;
+            }
+        }
+        block.setState(BlobHeaderFlyweight.WRITING);
+    }
+
+    /**
      * The block was acquired but its descriptor could not be published: it is free again.
      *
      * @param block the acquired block.

@@ -69,7 +69,8 @@ final class EnvelopeWriter implements FrameBody
         this.payloadLength = array.length;
     }
 
-    int payloadLength()
+    @Override
+    public int payloadLength()
     {
         return payloadLength;
     }
@@ -115,8 +116,31 @@ final class EnvelopeWriter implements FrameBody
             manifestLiteral = DirectEnvelopeFlyweight.hasLiteral(manifestCode) ?
                 DirectEnvelopeFlyweight.literal(manifest) : null;
         }
+        return bodyLength();
+    }
+
+    private int bodyLength()
+    {
         return DirectEnvelopeFlyweight.LITERALS_OFFSET + literalLength(recipientLiteral) +
             literalLength(senderLiteral) + literalLength(manifestLiteral) + payloadLength;
+    }
+
+    /**
+     * A body for a blob block, written outside the outbox lock: every name goes as a literal, so neither this frame
+     * nor the ones around it depend on which of them reaches the compression tables first (a few hundred bytes on a
+     * body over the blob threshold).
+     */
+    @Override
+    public int detach()
+    {
+        recipientCode = DirectEnvelopeFlyweight.LITERAL;
+        recipientLiteral = DirectEnvelopeFlyweight.literal(recipient.path().toSerializationFormat());
+        senderCode = null == sender ? DirectEnvelopeFlyweight.NONE : DirectEnvelopeFlyweight.LITERAL;
+        senderLiteral =
+            null == sender ? null : DirectEnvelopeFlyweight.literal(Serialization.serializedActorPath(sender));
+        manifestCode = manifest.isEmpty() ? DirectEnvelopeFlyweight.NONE : DirectEnvelopeFlyweight.LITERAL;
+        manifestLiteral = manifest.isEmpty() ? null : DirectEnvelopeFlyweight.literal(manifest);
+        return bodyLength();
     }
 
     @Override

@@ -23,7 +23,19 @@ final class ClassicBody implements FrameBody
     }
 
     @Override
+    public int payloadLength()
+    {
+        return length;
+    }
+
+    @Override
     public int length()
+    {
+        return length;
+    }
+
+    @Override
+    public int detach()
     {
         return length;
     }

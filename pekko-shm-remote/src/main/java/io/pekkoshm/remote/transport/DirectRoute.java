@@ -34,7 +34,8 @@ public final class DirectRoute
     }
 
     /**
-     * Writes one DIRECT frame, on the caller's thread, under the association's outbox lock (any thread may call).
+     * Writes one DIRECT frame, on the caller's thread, in order with the association's other writers (any thread may
+     * call; a body over the blob threshold is copied into its block before the outbox lock is taken).
      *
      * @param body the envelope and payload; asked for its length, then written straight into the log buffer, the
      * staging buffer or a blob block.

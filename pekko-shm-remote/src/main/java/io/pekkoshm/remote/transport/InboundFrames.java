@@ -24,6 +24,8 @@ final class InboundFrames
     private final FrameHandler handler;
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final BatchRecordFlyweight batchRecord = new BatchRecordFlyweight();
+    /** The BLOB frame inside a batch's BLOB record. */
+    private final FrameHeaderFlyweight recordHeader = new FrameHeaderFlyweight();
     private final BlobDescriptorFlyweight blobDescriptor = new BlobDescriptorFlyweight();
 
     InboundFrames(final Associations associations, final FrameHandler handler)
@@ -131,7 +133,7 @@ final class InboundFrames
                 onBatch(association, buffer, offset, length);
                 break;
             case FrameHeaderFlyweight.BLOB:
-                onBlob(association, buffer, length);
+                onBlob(association, header, buffer, length);
                 break;
             case FrameHeaderFlyweight.HEARTBEAT:
             case FrameHeaderFlyweight.HELLO:
@@ -178,6 +180,10 @@ final class InboundFrames
             {
                 handler.onDirect(association, buffer, position, payloadLength);
             }
+            else if (FrameHeaderFlyweight.BLOB == recordType)
+            {
+                onBlob(association, blobRecord(buffer, position, payloadLength), buffer, payloadLength);
+            }
             else
             {
                 throw new MalformedFrameException("batch record of type " + recordType);
@@ -186,9 +192,26 @@ final class InboundFrames
         }
     }
 
-    private void onBlob(final Association association, final DirectBuffer buffer, final int length)
+    /** A BLOB record of a batch carries a whole BLOB frame (its header says which type of body the block holds). */
+    private FrameHeaderFlyweight blobRecord(final DirectBuffer buffer, final int position, final int length)
     {
-        final int bodyType = header.argument();
+        if (length != BlobDescriptorFlyweight.FRAME_LENGTH)
+        {
+            throw new MalformedFrameException("a batch's blob record of " + length + " bytes");
+        }
+        recordHeader.wrap(buffer, position);
+        if (FrameHeaderFlyweight.BLOB != recordHeader.type())
+        {
+            throw new MalformedFrameException("a batch's blob record holding a frame of type " + recordHeader.type());
+        }
+        return recordHeader;
+    }
+
+    /** A BLOB frame, alone or as a batch's record, whose header {@code blobHeader} is wrapped. */
+    private void onBlob(final Association association, final FrameHeaderFlyweight blobHeader,
+        final DirectBuffer buffer, final int length)
+    {
+        final int bodyType = blobHeader.argument();
         if (length < BlobDescriptorFlyweight.FRAME_LENGTH)
         {
             throw new MalformedFrameException("a blob descriptor of " + length + " bytes");
@@ -197,7 +220,7 @@ final class InboundFrames
         {
             throw new MalformedFrameException("a blob descriptor of a body of type " + bodyType);
         }
-        blobDescriptor.wrap(buffer, header.bodyOffset());
+        blobDescriptor.wrap(buffer, blobHeader.bodyOffset());
         handler.onBlob(association, (byte)bodyType,
             blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
     }
@@ -229,9 +252,41 @@ final class InboundFrames
         }
         if (FrameHeaderFlyweight.BLOB == type && length >= BlobDescriptorFlyweight.FRAME_LENGTH)
         {
-            blobDescriptor.wrap(buffer, header.bodyOffset());
-            handler.onLateBlob(
-                sessionId, blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
+            onLateBlob(sessionId, buffer, header.bodyOffset());
         }
+        else if (FrameHeaderFlyweight.BATCH == type)
+        {
+            onLateBatchBlobs(sessionId, buffer, offset, length, messages);
+        }
+    }
+
+    /** The blocks named by the BLOB records of a late batch go back too; the walk stops at the first bad record. */
+    private void onLateBatchBlobs(
+        final int sessionId, final DirectBuffer buffer, final int offset, final int length, final int count)
+    {
+        final int end = offset + length;
+        int position = offset + FrameHeaderFlyweight.LENGTH;
+        for (int i = 0; i < count && position + BatchRecordFlyweight.HEADER_LENGTH <= end; i++)
+        {
+            batchRecord.wrap(buffer, position);
+            final int bodyLength = batchRecord.bodyLength();
+            position = batchRecord.bodyOffset();
+            if (bodyLength < 0 || bodyLength > end - position)
+            {
+                return;
+            }
+            if (FrameHeaderFlyweight.BLOB == batchRecord.type() && BlobDescriptorFlyweight.FRAME_LENGTH == bodyLength)
+            {
+                onLateBlob(sessionId, buffer, position + FrameHeaderFlyweight.LENGTH);
+            }
+            position += bodyLength;
+        }
+    }
+
+    private void onLateBlob(final int sessionId, final DirectBuffer buffer, final int descriptorOffset)
+    {
+        blobDescriptor.wrap(buffer, descriptorOffset);
+        handler.onLateBlob(
+            sessionId, blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
     }
 }

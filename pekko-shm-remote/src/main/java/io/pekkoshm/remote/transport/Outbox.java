@@ -27,14 +27,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code CLOSED} and {@code MAX_POSITION_EXCEEDED} end the association.
  * <p>
  * A payload larger than {@code blob.threshold} is copied once into a block of the node's {@link BlobPool} and
- * only a BLOB descriptor goes into the log, in order with the small messages.
+ * only a BLOB descriptor goes into the log, in order with the small messages. The copy is made before the lock is
+ * taken (a GiB takes a good part of a second): other writers of the association, the node agent's flushes and its
+ * heartbeats go on meanwhile, and the lock is held only to publish the descriptor, or to stage it when the log is
+ * full, like any other message.
  * <p>
  * Frames are DATA (a classic remoting payload, {@link #write}) or DIRECT (a direct-path envelope written in place by
  * its {@link FrameBody}, {@link #writeFrame}); both kinds share this one ordered stream.
  * <p>
  * Threading: any thread may call {@link #write}, {@link #writeFrame}, {@link #flush} and {@link #sendControl}; they
- * serialise on this outbox's lock (classic remoting writes from the association's endpoint writer and its protocol
- * layer, the direct path from the sending actors' threads, and the node agent flushes and sends heartbeats).
+ * serialise on this outbox's lock, a large body's copy into its block excepted (classic remoting writes from the
+ * association's endpoint writer and its protocol layer, the direct path from the sending actors' threads, and the
+ * node agent flushes and sends heartbeats).
  */
 final class Outbox implements AutoCloseable
 {
@@ -48,6 +52,8 @@ final class Outbox implements AutoCloseable
     static final int TOO_LARGE = -2;
     /** {@link #tryClose} and {@link #tryAbandon} answer: a writer holds the outbox now; nothing done, try again. */
     static final int BUSY = -1;
+    /** Under the lock: the body with its envelope is too large for one frame; it goes through the blob store. */
+    private static final int NEEDS_BLOB = -3;
 
     /** What the last failed attempt to publish answered, when it ends the association. */
     private volatile long terminalResult;
@@ -144,6 +150,12 @@ final class Outbox implements AutoCloseable
         {
             return false;
         }
+        if (isBlob(length))
+        {
+            final ClassicBody body = new ClassicBody(); // its own: it is written outside the lock
+            body.wrap(bytes, offset, length);
+            return TAKEN == writeBlob(FrameHeaderFlyweight.DATA, body);
+        }
         lock.lock();
         try
         {
@@ -171,15 +183,21 @@ final class Outbox implements AutoCloseable
         {
             return CLOSED;
         }
+        if (isBlob(body.payloadLength()))
+        {
+            return writeBlob(type, body);
+        }
+        final int result;
         lock.lock();
         try
         {
-            return writeFrameLocked(type, body);
+            result = writeFrameLocked(type, body);
         }
         finally
         {
             lock.unlock();
         }
+        return NEEDS_BLOB == result ? writeBlob(type, body) : result;
     }
 
     private int writeFrameLocked(final byte type, final FrameBody body)
@@ -189,13 +207,9 @@ final class Outbox implements AutoCloseable
             return CLOSED;
         }
         final int length = body.length();
-        if (isBlob(length))
-        {
-            return writeBlob(type, body, length);
-        }
         if (length > maxPayloadLength())
         {
-            return TOO_LARGE;
+            return null != blobs ? NEEDS_BLOB : TOO_LARGE;
         }
         if (!staged.isEmpty() && !flushStaged())
         {
@@ -440,6 +454,10 @@ final class Outbox implements AutoCloseable
         closed = true;
         final int unsent = staged.count();
         counters.dropped.add(unsent);
+        for (int i = 0, blobCount = staged.blobCount(); i < blobCount; i++)
+        {
+            blobs.abandon(staged.block(i));
+        }
         staged.clear();
         counters.close(sent);
         return unsent;
@@ -452,46 +470,105 @@ final class Outbox implements AutoCloseable
     }
 
     /**
-     * A large body: written once into a block of the node's blob pool, and a BLOB descriptor published in its
-     * place, in order (only when nothing is staged ahead of it). Answers FULL, taking nothing, while the pool's cap
-     * or the log leaves no room.
+     * A large body: copied once into a block of the node's blob pool before the lock is taken, then, under the lock,
+     * a BLOB descriptor published in its place, in order (or staged behind what is staged, as a BLOB record). Answers
+     * FULL, taking nothing, while the pool's cap leaves no room (or the staging buffer is full too).
      *
      * @throws BlobStoreException if the body can never be placed (see its message).
      */
-    private int writeBlob(final byte type, final FrameBody body, final int length)
+    private int writeBlob(final byte type, final FrameBody body)
     {
-        final NodeIdentity receiver = peer;
-        if (null == receiver || (!staged.isEmpty() && !flushStaged()))
+        if (null == peer)
         {
-            return FULL;
+            return FULL; // the handshake has not named the receiver yet
         }
+        final int length = body.detach();
         // a DIRECT body's failure is reported by the direct path, with the message: one Dropped per message
         final BlobBlock block = blobs.acquire(length, System.nanoTime(), FrameHeaderFlyweight.DATA == type);
         if (null == block)
         {
-            sent.backPressure.increment();
+            countBackPressure();
             return FULL;
         }
-        body.write(block.data(), 0);
-        final long result = publication.tryClaim(BlobDescriptorFlyweight.FRAME_LENGTH, claim);
-        if (result > 0)
+        int result = CLOSED;
+        try
         {
-            frameHeader.wrap(claim.buffer(), claim.offset()).write(FrameHeaderFlyweight.BLOB, type);
-            blobDescriptor.wrap(claim.buffer(), frameHeader.bodyOffset())
-                .blockId(block.id())
-                .generation(block.generation())
-                .bodyLength(length);
-            blobs.sent(block, length, receiver.pid(), receiver.processStartMillis(), System.nanoTime());
-            claim.commit();
-            body.committed();
-            sent.messagesSent.increment();
-            sent.bytesSent.add(length);
-            sent.blobsSent.increment();
-            countDirect(type, 1);
+            body.write(block.data(), 0);
+            lock.lock();
+            try
+            {
+                result = publishBlob(type, block, length);
+            }
+            finally
+            {
+                lock.unlock();
+            }
+            return result;
+        }
+        finally
+        {
+            if (TAKEN != result)
+            {
+                blobs.abandon(block);
+            }
+        }
+    }
+
+    /** Under the lock: the descriptor of a filled block goes into the log, or behind what is staged. */
+    private int publishBlob(final byte type, final BlobBlock block, final int length)
+    {
+        if (closed || stopped || 0 != terminalResult)
+        {
+            return CLOSED;
+        }
+        if (staged.isEmpty() || flushStaged())
+        {
+            final long result = publication.tryClaim(BlobDescriptorFlyweight.FRAME_LENGTH, claim);
+            if (result > 0)
+            {
+                frameHeader.wrap(claim.buffer(), claim.offset()).write(FrameHeaderFlyweight.BLOB, type);
+                blobDescriptor.wrap(claim.buffer(), frameHeader.bodyOffset())
+                    .blockId(block.id())
+                    .generation(block.generation())
+                    .bodyLength(length);
+                markSent(block, length, System.nanoTime());
+                claim.commit();
+                sent.messagesSent.increment();
+                sent.bytesSent.add(length);
+                sent.blobsSent.increment();
+                countDirect(type, 1);
+                return TAKEN;
+            }
+            if (!onNotSent(result))
+            {
+                return CLOSED;
+            }
+        }
+        if (staged.addBlob(type, block, length))
+        {
             return TAKEN;
         }
-        blobs.abandon(block);
-        return onNotSent(result) ? FULL : CLOSED;
+        sent.backPressure.increment();
+        return FULL;
+    }
+
+    private void markSent(final BlobBlock block, final long length, final long nowNs)
+    {
+        final NodeIdentity receiver = peer;
+        blobs.sent(block, length, receiver.pid(), receiver.processStartMillis(), nowNs);
+    }
+
+    private void countBackPressure()
+    {
+        lock.lock();
+        try
+        {
+            sent.backPressure.increment();
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /** Sends one frame: written in the claimed space when it fits a fragment, else gathered in scratch and offered. */
@@ -525,8 +602,21 @@ final class Outbox implements AutoCloseable
         return staged.add(type, body, length) ? TAKEN : FULL;
     }
 
+    /**
+     * Offers the staged batch. Blocks of its BLOB records are marked sent just before (a receiver may claim one as
+     * soon as the batch is in the log) and taken back if the offer fails.
+     */
     private boolean flushStaged()
     {
+        final int blobCount = staged.blobCount();
+        if (blobCount > 0)
+        {
+            final long now = System.nanoTime();
+            for (int i = 0; i < blobCount; i++)
+            {
+                markSent(staged.block(i), staged.blockLength(i), now);
+            }
+        }
         final long result = publication.offer(staged.frame(), 0, staged.frameLength());
         if (result > 0)
         {
@@ -534,8 +624,13 @@ final class Outbox implements AutoCloseable
             sent.bytesSent.add(staged.payloadBytes());
             sent.batchesSent.increment();
             sent.directSent.add(staged.directCount());
+            sent.blobsSent.add(blobCount);
             staged.clear();
             return true;
+        }
+        for (int i = 0; i < blobCount; i++)
+        {
+            blobs.recall(staged.block(i));
         }
         onNotSent(result);
         return false;

@@ -7,8 +7,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * One record of a BATCH frame: a BATCH frame carries {@link FrameHeaderFlyweight#argument()} records back to back
- * after its header, each a DATA or DIRECT body, staged when the association's log was full and sent as one frame
- * once there was room. Little-endian.
+ * after its header, each a DATA or DIRECT body, or a BLOB record, staged when the association's log was full and sent
+ * as one frame once there was room. Little-endian.
  * <pre>
  *   0                               4               5               8
  *   +-------------------------------+---------------+---------------+
@@ -16,6 +16,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *   +-------------------------------+---------------+---------------+
  *   |   body: as in a frame of that type, body length bytes ...
  * </pre>
+ * A BLOB record's body is a whole BLOB frame ({@link FrameHeaderFlyweight} whose argument names the type of the body
+ * in the block, then the {@link BlobDescriptorFlyweight}): a large body whose block was filled while the log was
+ * full waits in order with the small messages staged around it.
+ * <p>
  * The reserved bytes are written as zero; a reader of this version rejects a record whose reserved bytes are not.
  * <p>
  * An instance is a view over one record at a time ({@link #wrap}); not thread-safe.
@@ -24,7 +28,7 @@ public final class BatchRecordFlyweight
 {
     /** Offset of the body's length in bytes, int32. */
     public static final int BODY_LENGTH_OFFSET = 0;
-    /** Offset of the body's type, int8: {@link FrameHeaderFlyweight#DATA} or {@link FrameHeaderFlyweight#DIRECT}. */
+    /** Offset of the body's type, int8: {@link FrameHeaderFlyweight#DATA}, {@code DIRECT} or {@code BLOB}. */
     public static final int TYPE_OFFSET = 4;
     /** Offset of the three reserved bytes, zero. */
     public static final int RESERVED_OFFSET = 5;

@@ -40,8 +40,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  */
 public final class FrameHeaderFlyweight
 {
-    /** The wire version: version 2 has DIRECT frames, typed batch records, typed blob descriptors, handshake flags. */
-    public static final byte VERSION = 2;
+    /**
+     * The wire version: version 2 has DIRECT frames, typed batch records, typed blob descriptors, handshake flags;
+     * version 3 adds BLOB batch records (a large body's descriptor staged with the small messages around it).
+     */
+    public static final byte VERSION = 3;
 
     /** Offset of the version byte: first, so that a reader can refuse a layout it does not know. */
     public static final int VERSION_OFFSET = 0;

@@ -5,7 +5,7 @@
  *   in a node's IPC stream (wire version {@link io.pekkoshm.remote.wire.FrameHeaderFlyweight#VERSION}):
  *     FrameHeaderFlyweight        8 bytes that start every frame: version, type, flags, argument
  *     HelloFlyweight              body of HELLO / HELLO_ACK: the sender's identity (then a 32-byte proof)
- *     BatchRecordFlyweight        each record of a BATCH frame: length, type, body
+ *     BatchRecordFlyweight        each record of a BATCH frame: length, type, body (a BLOB record: a BLOB frame)
  *     BlobDescriptorFlyweight     body of a BLOB frame: block id, generation, length
  *     DirectEnvelopeFlyweight     body of a DIRECT frame: recipient, sender, serializer, manifest, payload
  *   in shared memory files and inside messages (their own version each):

@@ -121,6 +121,43 @@ class InboundFramesFuzzTest
         assertEquals(List.of("direct 16+3", "direct 27+0", "direct 35+1"), recorder.outcomes);
     }
 
+    /** A large body staged while the log was full travels as a BLOB record, in order with the records around it. */
+    @Test
+    void shouldDeliverABlobRecordInOrderWithTheRecordsAroundIt()
+    {
+        final byte[] frame = batch(new byte[][] { { 1, 2, 3 }, blobFrame(7, FrameHeaderFlyweight.DIRECT), { 4 } },
+            new byte[] { FrameHeaderFlyweight.DIRECT, FrameHeaderFlyweight.BLOB, FrameHeaderFlyweight.DIRECT }, 3);
+        frames.onFrame(ASSOCIATED, new UnsafeBuffer(frame), 0, frame.length, 0);
+        assertEquals(List.of("direct 16+3", "blob " + FrameHeaderFlyweight.DIRECT, "direct 67+1"), recorder.outcomes);
+    }
+
+    /** The block of a BLOB record in a batch that arrives after its association ended goes back to its owner. */
+    @Test
+    void shouldHandBackTheBlockOfABlobRecordInALateBatch()
+    {
+        final byte[] frame = batch(new byte[][] { { 1 }, blobFrame(7, FrameHeaderFlyweight.DATA), blobFrame(9,
+            FrameHeaderFlyweight.DATA) }, new byte[] { FrameHeaderFlyweight.DATA, FrameHeaderFlyweight.BLOB,
+            FrameHeaderFlyweight.BLOB }, 3);
+        frames.onFrame(ENDED, new UnsafeBuffer(frame), 0, frame.length, 0);
+        assertEquals(List.of("late 3"), recorder.outcomes);
+        assertEquals(List.of(7L, 9L), recorder.lateBlocks);
+    }
+
+    @Test
+    void shouldEndTheAssociationOnABlobRecordThatIsNotOneBlobFrame()
+    {
+        final byte[] shortRecord = batch(new byte[][] { new byte[BlobDescriptorFlyweight.LENGTH] },
+            new byte[] { FrameHeaderFlyweight.BLOB }, 1);
+        frames.onFrame(ASSOCIATED, new UnsafeBuffer(shortRecord), 0, shortRecord.length, 0);
+        final byte[] notBlob = blobFrame(7, FrameHeaderFlyweight.DATA);
+        notBlob[1] = FrameHeaderFlyweight.DATA;
+        final byte[] wrongType = batch(new byte[][] { notBlob }, new byte[] { FrameHeaderFlyweight.BLOB }, 1);
+        frames.onFrame(ASSOCIATED, new UnsafeBuffer(wrongType), 0, wrongType.length, 0);
+        assertEquals(List.of("malformed: malformed frame from the peer: a batch's blob record of 24 bytes",
+            "malformed: malformed frame from the peer: a batch's blob record holding a frame of type " +
+            FrameHeaderFlyweight.DATA), recorder.outcomes);
+    }
+
     @Test
     void shouldEndTheAssociationOnABatchWhoseCountLiesAfterTheRecordsItHas()
     {
@@ -281,12 +318,15 @@ class InboundFramesFuzzTest
             default:
             {
                 final byte[][] bodies = new byte[random.nextInt(0, 6)][];
+                final byte[] types = new byte[bodies.length];
+                final byte type = random.nextBoolean() ? FrameHeaderFlyweight.DATA : FrameHeaderFlyweight.DIRECT;
                 for (int i = 0; i < bodies.length; i++)
                 {
-                    bodies[i] = noise(random, random.nextInt(0, 24));
+                    final boolean blob = 0 == random.nextInt(4);
+                    types[i] = blob ? FrameHeaderFlyweight.BLOB : type;
+                    bodies[i] = blob ? blobFrame(random.nextLong(), type) : noise(random, random.nextInt(0, 24));
                 }
-                return batch(bodies, random.nextBoolean() ? FrameHeaderFlyweight.DATA : FrameHeaderFlyweight.DIRECT,
-                    bodies.length);
+                return batch(bodies, types, bodies.length);
             }
         }
     }
@@ -364,6 +404,21 @@ class InboundFramesFuzzTest
 
     private static byte[] batch(final byte[][] bodies, final byte type, final int count)
     {
+        final byte[] types = new byte[bodies.length];
+        Arrays.fill(types, type);
+        return batch(bodies, types, count);
+    }
+
+    /** A whole BLOB frame, as a batch's BLOB record carries it. */
+    private static byte[] blobFrame(final long blockId, final byte bodyType)
+    {
+        final byte[] body = new byte[BlobDescriptorFlyweight.LENGTH];
+        new BlobDescriptorFlyweight().wrap(new UnsafeBuffer(body), 0).blockId(blockId).generation(1).bodyLength(5);
+        return simple(FrameHeaderFlyweight.BLOB, bodyType, body);
+    }
+
+    private static byte[] batch(final byte[][] bodies, final byte[] types, final int count)
+    {
         int length = FrameHeaderFlyweight.LENGTH;
         for (final byte[] body : bodies)
         {
@@ -374,9 +429,10 @@ class InboundFramesFuzzTest
         new FrameHeaderFlyweight().wrap(buffer, 0).write(FrameHeaderFlyweight.BATCH, count);
         final BatchRecordFlyweight record = new BatchRecordFlyweight();
         int position = FrameHeaderFlyweight.LENGTH;
-        for (final byte[] body : bodies)
+        for (int i = 0; i < bodies.length; i++)
         {
-            record.wrap(buffer, position).bodyLength(body.length).type(type);
+            final byte[] body = bodies[i];
+            record.wrap(buffer, position).bodyLength(body.length).type(types[i]);
             buffer.putBytes(record.bodyOffset(), body);
             position = record.bodyOffset() + body.length;
         }
@@ -408,11 +464,13 @@ class InboundFramesFuzzTest
     {
         final List<String> outcomes = new ArrayList<>();
         final List<long[]> deliveries = new ArrayList<>();
+        final List<Long> lateBlocks = new ArrayList<>();
 
         void clear()
         {
             outcomes.clear();
             deliveries.clear();
+            lateBlocks.clear();
         }
 
         @Override
@@ -472,6 +530,7 @@ class InboundFramesFuzzTest
         public void onLateBlob(final int sessionId, final long blockId, final long generation, final long length)
         {
             // the late frame was counted by onLateMessages; handing its block back is the router's business
+            lateBlocks.add(blockId);
         }
 
         @Override

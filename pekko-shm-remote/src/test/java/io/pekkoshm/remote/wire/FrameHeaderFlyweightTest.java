@@ -84,12 +84,12 @@ class FrameHeaderFlyweightTest
     }
 
     @Test
-    void shouldWriteTheBytesOfVersionTwoExactly()
+    void shouldWriteTheBytesOfVersionThreeExactly()
     {
         final byte[] bytes = new byte[FrameHeaderFlyweight.LENGTH];
         writer.wrap(new UnsafeBuffer(bytes), 0).write(FrameHeaderFlyweight.HELLO_ACK, 0x0A0B0C0D,
             FrameHeaderFlyweight.FLAG_DIRECT);
-        assertEquals(List.of(2, 2, 1, 0, 0x0D, 0x0C, 0x0B, 0x0A), toList(bytes));
+        assertEquals(List.of(3, 2, 1, 0, 0x0D, 0x0C, 0x0B, 0x0A), toList(bytes));
     }
 
     @Test
