@@ -38,10 +38,10 @@ import java.util.function.ToLongFunction;
  *   ...
  *   metrics.close();                               // stops refreshing and removes the meters
  * </pre>
- * Node meters ({@code pekko.shm.*}): counters {@code messages.sent}, {@code payload.sent} (bytes), {@code messages.received},
- * {@code payload.received} (bytes), {@code batches.sent}, {@code backpressure.events}, {@code messages.dropped},
- * {@code frames.rejected}, {@code blobs.sent}, {@code blobs.received}, {@code blobs.reclaimed},
- * {@code direct.messages.sent}, {@code direct.messages.received}; gauges {@code associations},
+ * Node meters ({@code pekko.shm.*}): counters {@code messages.sent}, {@code payload.sent} (bytes),
+ * {@code messages.received}, {@code payload.received} (bytes), {@code batches.sent}, {@code backpressure.events},
+ * {@code messages.dropped}, {@code frames.rejected}, {@code blobs.sent}, {@code blobs.received},
+ * {@code blobs.reclaimed}, {@code direct.messages.sent}, {@code direct.messages.received}; gauges {@code associations},
  * {@code blob.allocated} (bytes of this node's blob blocks in {@code /dev/shm}) and {@code messages.held}.
  * Per association ({@code pekko.shm.association.*}): counters {@code messages.sent}, {@code payload.sent},
  * {@code batches.sent}, {@code backpressure.events}, {@code blobs.sent}, {@code direct.messages.sent}. They count
