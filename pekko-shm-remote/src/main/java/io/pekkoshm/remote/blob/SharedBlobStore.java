@@ -182,6 +182,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
             final Lease lease = new HeldLease(mapping, descriptor.length());
             live.add(lease);
             received.increment();
+            ShmFlightRecorder.blobClaimed(descriptor.ownerPid(), descriptor.ownerIncarnation(), descriptor.blockId(),
+                descriptor.length());
             if (closed)
             {
                 lease.abandon();
