@@ -138,6 +138,31 @@ class ShmRemoteMetricsTest
     }
 
     @Test
+    void shouldRegisterTheMetersOfANewAssociationWhenRefreshingOnTheScheduler()
+    {
+        a = ActorSystem.create("a", config(directory));
+        b = ActorSystem.create("b", config(directory));
+        b.actorOf(Props.create(Echo.class), "echo");
+        final String addressOfB = ShmRemote.get(b).address().orElseThrow().toString();
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ShmRemoteMetrics metrics = ShmRemoteMetrics.of(a))
+        {
+            metrics.bindTo(registry);
+            assertNull(registry.find("pekko.shm.association.messages.sent").functionCounter(),
+                "no association yet: " + registry.getMetersAsString());
+            metrics.refreshEvery(Duration.ofMillis(50));
+            assertThrows(IllegalStateException.class, () -> metrics.refreshEvery(Duration.ofMillis(50)));
+
+            final TestKit probe = new TestKit(a);
+            a.actorSelection(addressOfB + "/user/echo").tell("ping", probe.getRef());
+            probe.expectMsg(WAIT, "ping");
+
+            await(() -> null != registry.find("pekko.shm.association.messages.sent").tags("peer", addressOfB)
+                .functionCounter(), "the association's meters registered by the scheduled refresh");
+        }
+    }
+
+    @Test
     void shouldRefuseToMeasureAnActorSystemWithoutThePekkoShmTransport()
     {
         a = ActorSystem.create("local", ConfigFactory.parseString("pekko.actor.provider = local")
