@@ -159,8 +159,8 @@ public final class ShmTransport implements Transport
             }, ExecutionContext.parasitic$.MODULE$);
             final Address address = started.address();
             ShmRemote.get(system).register(new Address("pekko." + scheme, address.system(),
-                settings.transport().hostname(), started.port()), started.counters(), started::attachedToLiveDriver,
-                started.directRoutes(), started.blobStore());
+                settings.transport().hostname(), started.port()), started.counters(), started.associations(),
+                started::attachedToLiveDriver, started.directRoutes(), started.blobStore());
             if (direct)
             {
                 ((DirectPathProvider)system.provider()).directRefs().transportListening(settings,

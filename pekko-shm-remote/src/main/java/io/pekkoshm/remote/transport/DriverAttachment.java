@@ -5,6 +5,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.driver.DriverMode;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.CloseHelper;
 import org.apache.pekko.actor.Address;
@@ -139,6 +140,7 @@ final class DriverAttachment
     {
         detached = true;
         nextAttachNs = nowNs;
+        ShmFlightRecorder.driverLost(Association.fullAddress(localAddress), aeronDirectory, why, null != reattacher);
         log.error("pekko.shm node {} lost its media driver ({}): {}. All its associations end{}", localAddress,
             aeronDirectory, why, null != reattacher ?
             "; it attaches to a new driver (driver.mode = " + driverMode + ") and associations form again " +
@@ -174,6 +176,7 @@ final class DriverAttachment
             detached = false;
             failedAttaches = 0;
             errors.forget(REATTACH_FAILED_KEY);
+            ShmFlightRecorder.driverReattached(Association.fullAddress(localAddress), driverPid);
             log.warning("pekko.shm node {} is attached to a media driver again (pid {}); its peers can reach it, and " +
                 "associations form again as messages are sent.", localAddress, driverPid);
             return true;

@@ -126,6 +126,12 @@ final class Outbox implements AutoCloseable
         this.peer = peer;
     }
 
+    /** {@return what this outbox has sent: its association describes itself there, for the per-association view} */
+    SendCounts sendCounts()
+    {
+        return sent;
+    }
+
     int sessionId()
     {
         return publication.sessionId();
