@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * The plugin as a user gets it, and a project of a user that depends on it.
  * <ul>
  * <li>{@link #locate()} finds this repository and the plugin's jar that the build packaged
- * ({@code pekko-shm-remote/target/pekko-shm-remote-<version>.jar});</li>
+ * ({@code pekko-shm-remote/target/pekko-shm-remote_2.13-<version>.jar}, named after the module's artifactId);</li>
  * <li>{@link #install} puts that jar with its pom, and the parent pom, into the local repository, as
  * {@code mvn install} would (with {@code install:install-file}: nothing is rebuilt);</li>
  * <li>{@link #createFromTemplate} copies the template {@code src/test/resources/outside-project} and fills in its
@@ -83,7 +83,10 @@ final class OutsideProject
         }
         versions.put("maven-dependency-plugin", DEPENDENCY_PLUGIN_VERSION);
 
-        final Path jar = pluginModule.resolve("target").resolve("pekko-shm-remote-" + version + ".jar");
+        final Document pluginPom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+            .parse(pluginModule.resolve("pom.xml").toFile());
+        final Path jar = pluginModule.resolve("target").resolve(text(pluginPom, "/project/artifactId") + "-" +
+            version + ".jar");
         final String howToFix = " Run `mvn -pl pekko-shm-remote -am package` first (`mvn verify` from the " +
             "repository root does it before this module's tests).";
         if (!Files.isRegularFile(jar))
@@ -99,6 +102,12 @@ final class OutsideProject
                 ", so it would test stale code." + howToFix);
         }
         return new OutsideProject(root, version, jar, versions);
+    }
+
+    /** {@return the packaged plugin jar that {@link #install} installs} */
+    Path pluginJar()
+    {
+        return pluginJar;
     }
 
     String version()

@@ -12,22 +12,25 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
+import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The published artifact works on its own: a separate Maven project that only depends on
- * {@code io.pekkoshm:pekko-shm-remote} and enables it in its {@code application.conf} (the template in
+ * {@code io.pekkoshm:pekko-shm-remote_2.13} and enables it in its {@code application.conf} (the template in
  * {@code src/test/resources/outside-project}) is built against the installed plugin, and two JVMs of it exchange
  * messages over shared memory, with a standalone media driver started by the first of them.
  * <p>
@@ -59,6 +62,10 @@ class OutsideProjectTest
         boolean passed = false;
         try
         {
+            // the published jar names its module, so it can go on a module path too
+            final Set<String> modules = ModuleFinder.of(published.pluginJar()).findAll().stream()
+                .map(reference -> reference.descriptor().name()).collect(Collectors.toSet());
+            assertEquals(Set.of("io.pekkoshm.remote"), modules, "the module of " + published.pluginJar());
             final Path emptyDirectory = Files.createDirectory(work.resolve("empty"));
             published.install(maven, emptyDirectory, logs, remaining(deadline, Duration.ofSeconds(60)));
             final Path project = published.createFromTemplate(work.resolve("outside-project"));

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.Permissions;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -397,6 +398,7 @@ public final class BlobPool implements AutoCloseable
     private BlobBlock publish(final BlobBlock block, final long nowNs, final boolean lend)
     {
         block.startFill();
+        ShmFlightRecorder.blobAllocated(block.id, block.capacity, lend);
         block.lastUsedNanos = nowNs;
         if (lend)
         {
@@ -724,6 +726,7 @@ public final class BlobPool implements AutoCloseable
     {
         allocated += bytes;
         bytesAllocated.getAndAdd(bytes);
+        ShmFlightRecorder.blobPoolGrown(bytes, allocated, maxBytes);
     }
 
     /** A creation failed: its reservation goes back (unless {@link #close} already gave back every reservation). */
@@ -762,6 +765,7 @@ public final class BlobPool implements AutoCloseable
     {
         allocated -= BlobHeaderFlyweight.DATA_OFFSET + block.capacity;
         bytesAllocated.getAndAdd(-(BlobHeaderFlyweight.DATA_OFFSET + block.capacity));
+        ShmFlightRecorder.blobPoolShrunk(BlobHeaderFlyweight.DATA_OFFSET + block.capacity, allocated);
         block.delete();
     }
 

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 
 import java.io.IOException;
@@ -119,6 +120,7 @@ public final class BlobReader implements AutoCloseable
                     block.generation() + ") while this node claimed generation " + generation);
             }
             claimed = true;
+            ShmFlightRecorder.blobClaimed(peerPid, peerIncarnation, blockId, length);
             return new ClaimedBlob(mappings, mapping, (int)length);
         }
         finally

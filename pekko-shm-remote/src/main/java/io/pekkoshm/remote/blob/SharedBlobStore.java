@@ -2,6 +2,7 @@ package io.pekkoshm.remote.blob;
 
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -181,6 +182,8 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
             final Lease lease = new HeldLease(mapping, descriptor.length());
             live.add(lease);
             received.increment();
+            ShmFlightRecorder.blobClaimed(descriptor.ownerPid(), descriptor.ownerIncarnation(), descriptor.blockId(),
+                descriptor.length());
             if (closed)
             {
                 lease.abandon();
@@ -252,6 +255,7 @@ public final class SharedBlobStore implements BlobPool.Listener, AutoCloseable
     public void onReclaimed(final long blockId, final String why)
     {
         reclaimed.increment();
+        ShmFlightRecorder.blobReclaimed(blockId, why);
         log.warning("Took back blob block {} of this node's pool: {}", blockId, why);
     }
 

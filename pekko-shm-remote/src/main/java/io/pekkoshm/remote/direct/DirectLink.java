@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.direct;
 
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.transport.DirectRoute;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
@@ -42,6 +43,9 @@ import java.util.ArrayDeque;
  * Threading: any sending thread; DIRECT is lock-free (the route's outbox has its own lock), other states take this
  * link's monitor, which is also where held messages are flushed, so nothing overtakes them. A link that is
  * {@linkplain #retireIfIdle() retired} (its peer is gone) takes nothing: its refs look the link of their node up again.
+ * <p>
+ * Each change of state is a flight-recorder event ({@link ShmFlightRecorder#directPathSwitched}), recorded under the
+ * monitor where the change is made; the lock-free DIRECT path records nothing.
  */
 public final class DirectLink
 {
@@ -59,6 +63,8 @@ public final class DirectLink
     /** The channel while CONGESTED: held messages go into it first. */
     private Channel parked;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+    /** The state the flight recorder was last told of; under the monitor. */
+    private int recordedState = CLASSIC;
     private long barrierToken;
     /** After a barrier timed out, no new barrier before this time (System.nanoTime). */
     private long nextBarrierNs;
@@ -125,10 +131,14 @@ public final class DirectLink
                         }
                         startBarrier();
                         hold(ref, message, sender);
+                        recordSwitch("a message to send and a route: ordering barrier sent");
                         return true;
                     }
                     case CONGESTED:
-                        if (flushHeld())
+                    {
+                        final boolean flushed = flushHeld();
+                        recordSwitch("held messages written");
+                        if (flushed)
                         {
                             break; // nothing held any more: write it directly
                         }
@@ -138,6 +148,7 @@ public final class DirectLink
                             return true;
                         }
                         break; // the route closed while flushing: go round again
+                    }
                     case BARRIER:
                         holdOrSendClassic(ref, message, sender, priority);
                         return true;
@@ -165,6 +176,7 @@ public final class DirectLink
             path.log().debug("Direct path to {}: a system message; {} held message(s) go the classic way ahead of it",
                 address, held.size());
             releaseHeldClassic();
+            recordSwitch("a system message: held messages went the classic way ahead of it");
         }
         classicSend.run();
         return true;
@@ -183,6 +195,7 @@ public final class DirectLink
             path.log().debug("Direct path to {}: the association ended during the barrier; {} held message(s) go the " +
                 "classic way", address, held.size());
             releaseHeldClassic();
+            recordSwitch("the association ended during the barrier");
             return;
         }
         parked = new Channel(route, path.newCompression());
@@ -192,6 +205,7 @@ public final class DirectLink
         {
             path.congestion().congested(this);
         }
+        recordSwitch("barrier answered");
     }
 
     /**
@@ -211,6 +225,7 @@ public final class DirectLink
         barrierTimedOut = true;
         nextBarrierNs = System.nanoTime() + path.barriers().timeoutNs();
         releaseHeldClassic();
+        recordSwitch("no answer to the ordering barrier within direct.barrier-timeout");
     }
 
     /**
@@ -230,6 +245,7 @@ public final class DirectLink
         if (CLASSIC == state && held.isEmpty() && null == path.routes().route(address))
         {
             state = RETIRED;
+            recordSwitch("the peer's association ended: link retired");
             return true;
         }
         return false;
@@ -252,6 +268,7 @@ public final class DirectLink
         state = CONGESTED;
         hold(ref, message, sender);
         path.congestion().congested(this);
+        recordSwitch("the peer's log is full: messages held");
         return true;
     }
 
@@ -292,7 +309,9 @@ public final class DirectLink
      */
     synchronized boolean flushCongested()
     {
-        return CONGESTED == state && !flushHeld() && CONGESTED == state;
+        final boolean congested = CONGESTED == state && !flushHeld() && CONGESTED == state;
+        recordSwitch("held messages written");
+        return congested;
     }
 
     private synchronized void routeClosed(final Channel closed)
@@ -301,8 +320,37 @@ public final class DirectLink
         {
             channel = null;
             state = CLASSIC;
+            recordSwitch("the route closed: its association ended, or classic writes on another one");
             path.log().debug("Direct path to {}: the route closed (its association ended, or classic remoting writes " +
                 "on another one); messages go the classic way until the next barrier", address);
+        }
+    }
+
+    /** Under the monitor: tells the flight recorder of a change of state since the last it was told of. */
+    private void recordSwitch(final String reason)
+    {
+        if (recordedState != state)
+        {
+            ShmFlightRecorder.directPathSwitched(address, stateName(recordedState), stateName(state), held.size(),
+                reason);
+            recordedState = state;
+        }
+    }
+
+    private static String stateName(final int state)
+    {
+        switch (state)
+        {
+            case CLASSIC:
+                return "CLASSIC";
+            case BARRIER:
+                return "BARRIER";
+            case DIRECT:
+                return "DIRECT";
+            case CONGESTED:
+                return "CONGESTED";
+            default:
+                return "RETIRED";
         }
     }
 
@@ -356,6 +404,12 @@ public final class DirectLink
 
     private record Channel(DirectRoute route, OutboundCompression compression)
     {
+    }
+
+    /** {@return how many messages the link holds now (while a barrier is out or the peer's log is full)} */
+    synchronized int heldCount()
+    {
+        return held.size();
     }
 
     /** {@return whether the link writes direct now (diagnostics and tests; the state may change at once)} */

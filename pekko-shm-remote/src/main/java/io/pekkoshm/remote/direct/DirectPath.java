@@ -16,6 +16,8 @@ import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -173,6 +175,20 @@ public final class DirectPath implements DirectInbound
     {
         final DirectLink link = links.get(address);
         return null != link && link.isDirect();
+    }
+
+    /**
+     * The messages the direct path holds now, per peer node it sends to: while an ordering barrier is out, or while
+     * the peer's log is full (bounded by {@code direct.pending-limit} per peer). Any thread; each link is read under
+     * its monitor, which only its non-direct states take.
+     *
+     * @return held messages by peer address ({@code pekko.shm://system@host:port}), one entry per link.
+     */
+    public Map<String, Integer> heldByPeer()
+    {
+        final TreeMap<String, Integer> held = new TreeMap<>();
+        links.forEach((address, link) -> held.merge(address.toString(), link.heldCount(), Integer::sum));
+        return held;
     }
 
     /** {@return how many links the direct path keeps (one per node it sends to, until that node's association ends)} */

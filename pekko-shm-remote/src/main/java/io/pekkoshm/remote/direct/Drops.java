@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.log.ErrorLog;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.serialization.KryoDeserializationException;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
@@ -63,6 +64,7 @@ final class Drops
     {
         countAndPublish(message, sender, recipient, reason);
         final String className = message.getClass().getName();
+        ShmFlightRecorder.dropped(kind, 1, recipient.path().address(), className);
         errors.record(ErrorLog.Severity.WARNING, key(kind, className, recipient),
             () -> "Dropped a message of class " + className + " to " + recipient + ": " + reason + ". (" + count() +
             " dropped by the direct path so far; each is published as Dropped.)", null);
@@ -83,6 +85,7 @@ final class Drops
         final String reason = "it could not be serialized: " + cause;
         countAndPublish(message, sender, recipient, reason);
         final String className = message.getClass().getName();
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_UNSERIALIZABLE, 1, recipient.path().address(), className);
         final String problem = cause.getMessage();
         errors.record(ErrorLog.Severity.ERROR, key("unserializable", className, recipient),
             () -> "Could not serialize a message of class " + className + " for " + recipient + ": " + problem +
@@ -104,7 +107,8 @@ final class Drops
     {
         if (!(cause instanceof KryoDeserializationException))
         {
-            countNodeDrop.run(); // the Kryo serializer counts its own failures
+            countNodeDrop.run(); // the Kryo serializer counts its own failures (and records them)
+            ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_UNDECODABLE, 1, from, manifest);
         }
         count.increment();
         final String problem = cause.toString();
@@ -137,6 +141,7 @@ final class Drops
     void quarantined(final String key, final Address from, final long uid)
     {
         countNodeDrop.run();
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_QUARANTINED, 1, from, null);
         errors.record(ErrorLog.Severity.WARNING, key,
             () -> "Dropping direct messages from " + from + " (Pekko uid " + uid + "): classic remoting has " +
             "quarantined that incarnation of the node (see its QuarantinedEvent), so its messages are not " +

@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.direct;
 
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import org.apache.pekko.actor.Address;
 
 import java.util.HashSet;
@@ -59,6 +60,7 @@ public final class QuarantinedPeers
         final Incarnation incarnation = new Incarnation(address, uid);
         quarantined.remove(incarnation);
         quarantined.put(incarnation, nowNs);
+        ShmFlightRecorder.quarantined(address, uid);
         if (quarantined.size() > capacity)
         {
             final Iterator<Incarnation> oldest = quarantined.keySet().iterator();

@@ -22,9 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * (or by hand for {@code external}):
  * <pre>
  *   java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
- *        -cp pekko-shm-remote.jar:aeron-client.jar:aeron-driver.jar:agrona.jar \
+ *        -cp pekko-shm-remote_2.13.jar:aeron-client.jar:aeron-driver.jar:agrona.jar \
  *        io.pekkoshm.remote.driver.StandaloneDriver --directory /dev/shm/pekko-shm-$USER [--idle-timeout-ms 10000]
  * </pre>
+ * (on Java 24 and later with {@code --sun-misc-unsafe-memory-access=allow} too: {@link JvmFlags}).
  * It outlives the JVM that started it, so the death of any node never takes the transport from the others. With
  * no client for {@code --idle-timeout-ms} it exits, removing its Aeron directory and, if no node is left, the
  * plugin's whole directory. The decision to exit is taken under the directory's start-up lock, so it never races a

@@ -1,9 +1,14 @@
 package io.pekkoshm.remote.pekko;
 
+import io.pekkoshm.remote.ShmAssociationSnapshot;
 import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.ShmNodeState;
+import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
+import io.pekkoshm.remote.direct.DirectPath;
 import io.pekkoshm.remote.transport.DirectRoutes;
 import io.pekkoshm.remote.blob.SharedBlobStore;
 import io.pekkoshm.remote.blob.ShmBlobs;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
@@ -11,28 +16,42 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The plugin as a user's code sees it in an actor system: the node's address and its counters.
+ * The plugin as a user's code sees it in an actor system: the node's address, its state, its counters, and a
+ * read-only view per association and per peer (what the optional {@code pekko-shm-remote-metrics} module binds to
+ * Micrometer).
  * <pre>
  *   ShmCountersSnapshot c = ShmRemote.get(system).counters();
+ *   boolean up = ShmRemote.get(system).state() == ShmNodeState.ATTACHED;
+ *   List&lt;ShmAssociationSnapshot&gt; sent = ShmRemote.get(system).associations();
  * </pre>
  * The transport ({@link ShmTransport}) registers its node here when it starts listening and unregisters when it shuts
- * down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API.
+ * down; its zero-copy blob store goes on to {@link ShmBlobs}, the zero-copy API. {@link #state()} is what
+ * {@link io.pekkoshm.remote.ShmHealthCheck} reports.
  */
 public final class ShmRemote implements Extension
 {
     private static final Id ID = new Id();
 
+    private final ExtendedActorSystem system;
     private final ShmBlobs blobs;
     private volatile Address address;
     private volatile Supplier<ShmCountersSnapshot> counters;
+    private volatile Supplier<List<ShmAssociationSnapshot>> associations;
     private volatile DirectRoutes directRoutes;
+    /** Whether the registered node is attached to a live media driver; null until it registers. */
+    private volatile BooleanSupplier attachedToLiveDriver;
+    private volatile boolean stopped;
 
-    private ShmRemote(final ShmBlobs blobs)
+    private ShmRemote(final ExtendedActorSystem system, final ShmBlobs blobs)
     {
+        this.system = system;
         this.blobs = blobs;
     }
 
@@ -68,6 +87,7 @@ public final class ShmRemote implements Extension
             if (null != routes)
             {
                 routes.countDropped();
+                ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_UNDECODABLE, 1, null, "kryo");
             }
         }
     }
@@ -76,6 +96,27 @@ public final class ShmRemote implements Extension
     public Optional<Address> address()
     {
         return Optional.ofNullable(address);
+    }
+
+    /**
+     * Where the node is now: not listening yet, attached to a live media driver, detached from a lost one, or
+     * stopped. The driver's process is checked on the calling thread (a lookup of its pid): cheap enough for a health
+     * check, not for a hot loop. Any thread.
+     *
+     * @return the node's state.
+     */
+    public ShmNodeState state()
+    {
+        if (stopped)
+        {
+            return ShmNodeState.STOPPED;
+        }
+        final BooleanSupplier attached = attachedToLiveDriver;
+        if (null == attached)
+        {
+            return ShmNodeState.NOT_LISTENING;
+        }
+        return attached.getAsBoolean() ? ShmNodeState.ATTACHED : ShmNodeState.DETACHED;
     }
 
     /**
@@ -96,18 +137,61 @@ public final class ShmRemote implements Extension
     }
 
     /**
+     * What each open association of the node has sent, now (see {@link ShmAssociationSnapshot}).
+     *
+     * @return one snapshot per open association; empty when none is open.
+     * @throws IllegalStateException if the shm transport is not running in this actor system.
+     */
+    public List<ShmAssociationSnapshot> associations()
+    {
+        final Supplier<List<ShmAssociationSnapshot>> source = associations;
+        if (null == source)
+        {
+            throw new IllegalStateException("The pekko.shm transport is not running in this actor system " +
+                "(is \"pekko.remote.shm\" in pekko.remote.classic.enabled-transports?)");
+        }
+        return source.get();
+    }
+
+    /**
+     * The messages the direct path holds now, per peer node: while its ordering barrier is out, or while the peer's
+     * log is full (at most {@code direct.pending-limit} per peer; beyond it they are dropped).
+     *
+     * @return held messages by peer address ({@code pekko.shm://system@host:port}), one entry per peer the direct
+     * path sends to; empty when the actor system does not run the direct path (classic mode).
+     */
+    public Map<String, Integer> directPending()
+    {
+        if (system.provider() instanceof DirectPathProvider)
+        {
+            final DirectPath path = ((DirectPathProvider)system.provider()).directRefs().directPath();
+            if (null != path)
+            {
+                return path.heldByPeer();
+            }
+        }
+        return Map.of();
+    }
+
+    /**
      * Called by the transport when it listens.
      *
-     * @param address      the node's address.
-     * @param counters     where its counters are read.
-     * @param directRoutes its associations, where {@link #countDropped} counts.
-     * @param blobStore    its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store is off.
+     * @param address              the node's address.
+     * @param counters             where its counters are read.
+     * @param associations         where what each open association has sent is read.
+     * @param attachedToLiveDriver whether the node is attached to a live media driver now, any thread.
+     * @param directRoutes         its associations, where {@link #countDropped} counts.
+     * @param blobStore            its zero-copy blob store, handed on to {@link ShmBlobs}; null when the blob store
+     *                             is off.
      */
     void register(final Address address, final Supplier<ShmCountersSnapshot> counters,
+        final Supplier<List<ShmAssociationSnapshot>> associations, final BooleanSupplier attachedToLiveDriver,
         final DirectRoutes directRoutes, final SharedBlobStore blobStore)
     {
         this.address = address;
         this.counters = counters;
+        this.associations = associations;
+        this.attachedToLiveDriver = attachedToLiveDriver;
         this.directRoutes = directRoutes;
         if (null != blobStore)
         {
@@ -118,7 +202,10 @@ public final class ShmRemote implements Extension
     /** Called by the transport when it stops: the zero-copy blobs this node still holds are released. */
     void unregister()
     {
+        this.stopped = true;
+        this.attachedToLiveDriver = null;
         this.counters = null;
+        this.associations = null;
         blobs.unregister();
     }
 
@@ -127,7 +214,7 @@ public final class ShmRemote implements Extension
         @Override
         public ShmRemote createExtension(final ExtendedActorSystem system)
         {
-            return new ShmRemote(ShmBlobs.get(system));
+            return new ShmRemote(system, ShmBlobs.get(system));
         }
     }
 }

@@ -79,9 +79,7 @@ public final class ShmTransport implements Transport
             }
             if (!JvmFlags.requiredPresent())
             {
-                throw new IllegalStateException(
-                    "pekko-shm-remote needs these JVM flags (Agrona and Aeron on JDK 17): " +
-                    String.join(" ", JvmFlags.REQUIRED));
+                throw new IllegalStateException(JvmFlags.missingMessage("pekko-shm-remote"));
             }
         }
         catch (final RuntimeException ex)
@@ -161,8 +159,8 @@ public final class ShmTransport implements Transport
             }, ExecutionContext.parasitic$.MODULE$);
             final Address address = started.address();
             ShmRemote.get(system).register(new Address("pekko." + scheme, address.system(),
-                settings.transport().hostname(), started.port()), started.counters(), started.directRoutes(),
-                started.blobStore());
+                settings.transport().hostname(), started.port()), started.counters(), started.associations(),
+                started::attachedToLiveDriver, started.directRoutes(), started.blobStore());
             if (direct)
             {
                 ((DirectPathProvider)system.provider()).directRefs().transportListening(settings,

@@ -121,8 +121,8 @@ public final class ShmStatus
         }
         if (!JvmFlags.requiredPresent())
         {
-            err.println("pekko-shm-status reads Aeron's files with Agrona, which needs the JVM flags " +
-                String.join(" ", JvmFlags.REQUIRED) + " (bin/pekko-shm-status passes them).");
+            err.println("pekko-shm-status reads Aeron's files with Agrona: " +
+                JvmFlags.missingMessage("pekko-shm-status") + " (bin/pekko-shm-status passes them).");
             return EXIT_USAGE;
         }
 

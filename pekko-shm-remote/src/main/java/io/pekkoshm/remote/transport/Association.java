@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import org.apache.pekko.actor.Address;
 
 import java.util.ArrayDeque;
@@ -22,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  *   acceptor:  ACCEPTING  --HELLO_ACK sent----------------------------> ESTABLISHED --end--> CLOSED
  *   any state --end--> CLOSED (an association that never got established fails its associate promise)
  * </pre>
+ * Each transition is also a flight-recorder event ({@link ShmFlightRecorder}: handshake started, established,
+ * ended), and the outbox's counts are told which association they belong to (for the per-association view).
+ * <p>
  * Threading: everything is owned by the node agent's thread, except the outbox (its own lock), {@link #link()}
  * once published, and {@link #directRoute()}, which the upper layer's writing threads read.
  */
@@ -50,6 +54,9 @@ final class Association
     private final Outbox outbox;
     private final Address localAddress;
     private final Address remoteAddress;
+    /** Both addresses as users see them ({@code pekko.shm://...}), for the flight recorder and the counts' view. */
+    private final String localText;
+    private final String peerText;
     /** The initiator's promise of a link, completed when established or failed when it ends before. */
     private final CompletableFuture<Link> associatePromise;
     private final long handshakeDeadlineNs;
@@ -94,6 +101,9 @@ final class Association
         this.lastReceivedNs = nowNs;
         this.lastHeartbeatNs = nowNs;
         this.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
+        this.localText = fullAddress(localAddress);
+        this.peerText = fullAddress(remoteAddress);
+        outbox.sendCounts().describe(peerText, outbound);
     }
 
     /** An association this node asked for; {@code promise} gets its link once the peer has answered. */
@@ -105,7 +115,10 @@ final class Association
         final long nowNs,
         final long handshakeTimeoutNs)
     {
-        return new Association(true, outbox, localAddress, remoteAddress, promise, nowNs, handshakeTimeoutNs);
+        final Association association =
+            new Association(true, outbox, localAddress, remoteAddress, promise, nowNs, handshakeTimeoutNs);
+        association.recordStarted();
+        return association;
     }
 
     /** An association a verified peer asked for, on the session its HELLO came from. */
@@ -122,6 +135,7 @@ final class Association
         final Association association = new Association(
             false, outbox, localAddress, remoteAddress, null, nowNs, handshakeTimeoutNs);
         association.knowPeer(peer, peerAcceptsDirect, inboundSessionId);
+        association.recordStarted();
         return association;
     }
 
@@ -258,6 +272,7 @@ final class Association
         knowPeer(peer, peerAcceptsDirect, sessionId);
         this.link = link;
         this.lastReceivedNs = nowNs;
+        recordEstablished();
     }
 
     /** Acceptor: HELLO_ACK is in the peer's log; the association is established with this link. */
@@ -265,6 +280,7 @@ final class Association
     {
         transition(State.ACCEPTING, State.ESTABLISHED);
         this.link = link;
+        recordEstablished();
     }
 
     /** Initiator: hands the link to whoever asked for the association. */
@@ -276,15 +292,19 @@ final class Association
     /**
      * Ends the association's state (the caller closes the outbox and tells the peer and classic).
      *
+     * @param reason why it ends (for the flight recorder).
      * @return false if it had already ended.
      */
-    boolean end()
+    boolean end(final String reason)
     {
         if (State.CLOSED == state)
         {
             return false;
         }
+        final boolean wasEstablished = State.ESTABLISHED == state;
         state = State.CLOSED;
+        ShmFlightRecorder.ended(localText, peerText, outbound, incarnation(),
+            pekkoUid(), wasEstablished, reason);
         return true;
     }
 
@@ -377,6 +397,35 @@ final class Association
         this.peerAcceptsDirect = peerAcceptsDirect;
         this.inboundSessionId = sessionId;
         outbox.peer(peer);
+        outbox.sendCounts().peerIncarnation(peer.incarnation());
+    }
+
+    private void recordStarted()
+    {
+        ShmFlightRecorder.handshakeStarted(localText, peerText, outbound,
+            incarnation(), pekkoUid());
+    }
+
+    private void recordEstablished()
+    {
+        ShmFlightRecorder.established(localText, peerText, outbound, incarnation(),
+            pekkoUid(), peerAcceptsDirect);
+    }
+
+    private long incarnation()
+    {
+        return null == peer ? 0 : peer.incarnation();
+    }
+
+    private long pekkoUid()
+    {
+        return null == peer ? 0 : peer.pekkoUid();
+    }
+
+    /** An address of the transport's scheme as classic and users see it: {@code pekko.shm://system@host:port}. */
+    static String fullAddress(final Address address)
+    {
+        return "pekko." + address;
     }
 
     private void transition(final State from, final State to)

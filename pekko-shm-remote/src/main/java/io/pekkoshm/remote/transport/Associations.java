@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.apache.pekko.actor.Address;
@@ -131,7 +132,7 @@ final class Associations
     void end(final Association association, final String reason, final boolean tellPeer, final boolean tellLocal)
     {
         final boolean peerKnowsIt = association.handshakeSent();
-        if (!association.end())
+        if (!association.end(reason))
         {
             return;
         }
@@ -171,7 +172,7 @@ final class Associations
         for (int i = all.size() - 1; i >= 0; i--)
         {
             final Association association = all.get(i);
-            association.end();
+            association.end("media driver connection lost");
             forget(association);
             closeOutbox(new Closing(association, false, false, "media driver connection lost"));
             if (!association.failAssociate(new AssociationException("media driver connection lost")) &&
@@ -263,6 +264,8 @@ final class Associations
     {
         if (unsent > 0)
         {
+            ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_ASSOCIATION_ENDED, unsent,
+                Association.fullAddress(pending.association.remoteAddress()), pending.reason);
             log.warning("{} message(s) to {} were waiting for room in its log and were not sent: {}. Counted as " +
                 "dropped.", unsent, pending.association.remoteAddress(), pending.reason);
         }

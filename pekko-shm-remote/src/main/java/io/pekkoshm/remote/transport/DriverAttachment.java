@@ -5,6 +5,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.driver.DriverMode;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.CloseHelper;
 import org.apache.pekko.actor.Address;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Nothing of a lost client is touched again.
  * <p>
- * Threading: the node agent's only.
+ * Threading: the node agent's only, except {@link #attachedToLiveDriver()}, which any thread may call: the agent is
+ * the single writer of the client, the driver's pid and the detached flag, and publishes them through volatile fields
+ * (the flag last when it attaches, first when it detaches).
  */
 final class DriverAttachment
 {
@@ -40,11 +43,11 @@ final class DriverAttachment
     private final LoggingAdapter log;
     /** Logs the first failed attempt to attach again in full, then summarizes the failures that follow. */
     private final ErrorLog errors;
-    private Aeron aeron;
+    private volatile Aeron aeron;
     private Subscription subscription;
     /** The driver's process while attached (0 when it runs in this JVM): checked every heartbeat-interval. */
-    private long driverPid;
-    private boolean detached;
+    private volatile long driverPid;
+    private volatile boolean detached;
     private long nextAttachNs;
     private int failedAttaches;
 
@@ -73,6 +76,24 @@ final class DriverAttachment
     boolean isDetached()
     {
         return detached;
+    }
+
+    /**
+     * Whether the node is attached to a media driver that is live now: not detached, its Aeron client open, and the
+     * driver's process (when it runs outside this JVM) alive at this moment, so a driver that just died reads as lost
+     * before the agent's next heartbeat-interval check notices. Any thread (health checks).
+     *
+     * @return true while attached to a live driver.
+     */
+    boolean attachedToLiveDriver()
+    {
+        if (detached)
+        {
+            return false;
+        }
+        final Aeron client = aeron;
+        final long pid = driverPid;
+        return !client.isClosed() && (pid <= 0 || ProcessLiveness.isAlive(pid, 0));
     }
 
     /** The node's subscription on the current driver (only while attached). */
@@ -119,6 +140,7 @@ final class DriverAttachment
     {
         detached = true;
         nextAttachNs = nowNs;
+        ShmFlightRecorder.driverLost(Association.fullAddress(localAddress), aeronDirectory, why, null != reattacher);
         log.error("pekko.shm node {} lost its media driver ({}): {}. All its associations end{}", localAddress,
             aeronDirectory, why, null != reattacher ?
             "; it attaches to a new driver (driver.mode = " + driverMode + ") and associations form again " +
@@ -154,6 +176,7 @@ final class DriverAttachment
             detached = false;
             failedAttaches = 0;
             errors.forget(REATTACH_FAILED_KEY);
+            ShmFlightRecorder.driverReattached(Association.fullAddress(localAddress), driverPid);
             log.warning("pekko.shm node {} is attached to a media driver again (pid {}); its peers can reach it, and " +
                 "associations form again as messages are sent.", localAddress, driverPid);
             return true;

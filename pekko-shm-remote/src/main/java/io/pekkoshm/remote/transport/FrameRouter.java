@@ -3,6 +3,7 @@ package io.pekkoshm.remote.transport;
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.blob.BlobStoreException;
 import io.pekkoshm.remote.blob.ClaimedBlob;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
@@ -168,6 +169,7 @@ final class FrameRouter implements FrameHandler
     public void onLateMessages(final int sessionId, final int count)
     {
         counters.dropped.add(count);
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_LATE, count, null, "session " + sessionId);
         log.debug("Dropped {} message(s) that arrived after their association had ended", count);
     }
 

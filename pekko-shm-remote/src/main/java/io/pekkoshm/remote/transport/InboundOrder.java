@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.blob.ClaimedBlob;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 
 import org.apache.pekko.event.LoggingAdapter;
 
@@ -245,6 +246,8 @@ final class InboundOrder implements LargeBodies
             }
             slot.skipped = true;
             counters.dropped.increment();
+            ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_NO_HEAP, 1,
+                Association.fullAddress(association.remoteAddress()), body.length() + " bytes");
             log.error("Dropped a message of {} bytes from {}: the heap has no room for it ({}). Counted in " +
                 "'messages dropped'. Give the JVM a larger -Xmx, or send it through the zero-copy API (ShmBlobs).",
                 body.length(), association.remoteAddress(), failure.getMessage());

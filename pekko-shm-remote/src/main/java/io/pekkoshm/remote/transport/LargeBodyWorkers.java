@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 
 import java.util.ArrayList;
@@ -181,12 +182,14 @@ final class LargeBodyWorkers implements AutoCloseable
             abandon(job);
         }
         counters.dropped.add(inFlight);
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_SHUTDOWN, inFlight, null, null);
         inFlight = 0;
     }
 
     private void abandon(final Job job)
     {
         counters.dropped.increment();
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_SHUTDOWN, 1, null, null);
         job.abandon();
     }
 }

@@ -95,6 +95,12 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         return proxy;
     }
 
+    /** {@return whether the node is attached to a live media driver} Any thread: see {@link DriverAttachment}. */
+    boolean attachedToLiveDriver()
+    {
+        return driver.attachedToLiveDriver();
+    }
+
     @Override
     public String roleName()
     {

@@ -150,6 +150,12 @@ final class Outbox implements AutoCloseable
         this.peerDoorbell = doorbells.find(publication.streamId(), 0);
     }
 
+    /** {@return what this outbox has sent: its association describes itself there, for the per-association view} */
+    SendCounts sendCounts()
+    {
+        return sent;
+    }
+
     int sessionId()
     {
         return publication.sessionId();

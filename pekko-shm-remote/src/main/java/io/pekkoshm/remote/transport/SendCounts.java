@@ -1,16 +1,130 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.jfr.BackPressure;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
+
 /**
  * What one {@link Outbox} has sent, counted under its lock (so each counter has one writer at a time and writers of
  * different associations never contend); {@link TransportCounters} sums the outboxes of a node, and keeps the counts
- * of closed ones in its totals.
+ * of closed ones in its totals, and lists the open ones per association ({@link TransportCounters#associations()}).
+ * <p>
+ * Back-pressure episodes are seen here, without the outbox's help: an episode starts with the first
+ * {@link #backPressure} event and ends with the next message counted in {@link #messagesSent} (it got through), or
+ * when the outbox closes ({@link #closed()}). The check on the send path is one plain read of a field the outbox's
+ * lock already orders; the episode's flight-recorder event is built only while a recording has it enabled.
  */
 final class SendCounts
 {
-    final OwnedCount messagesSent = new OwnedCount();
+    /** Messages sent; each count also ends a back-pressure episode, if one is on. */
+    final Sent messagesSent = new Sent();
     final OwnedCount bytesSent = new OwnedCount();
     final OwnedCount batchesSent = new OwnedCount();
-    final OwnedCount backPressure = new OwnedCount();
+    /** Back-pressure events; the first of an episode starts it. */
+    final Pressed backPressure = new Pressed();
     final OwnedCount blobsSent = new OwnedCount();
     final OwnedCount directSent = new OwnedCount();
+
+    /** The association's peer, as its address; set once the association exists, read by any thread. */
+    private volatile String peerAddress = "";
+    private volatile boolean outbound;
+    private volatile long peerIncarnation;
+
+    /** Under the outbox lock: whether a back-pressure episode is on, its event (null unless recorded), its start. */
+    private boolean inEpisode;
+    private BackPressure episode;
+    private long eventsAtEpisodeStart;
+
+    /** The association these counts belong to: its peer and direction. */
+    void describe(final String peerAddress, final boolean outbound)
+    {
+        this.peerAddress = peerAddress;
+        this.outbound = outbound;
+    }
+
+    /** The handshake named the peer's incarnation. */
+    void peerIncarnation(final long incarnation)
+    {
+        this.peerIncarnation = incarnation;
+    }
+
+    String peerAddress()
+    {
+        return peerAddress;
+    }
+
+    boolean outbound()
+    {
+        return outbound;
+    }
+
+    long peerIncarnation()
+    {
+        return peerIncarnation;
+    }
+
+    /** The outbox closed (under its lock): an episode still on ends here. */
+    void closed()
+    {
+        endEpisode(false);
+    }
+
+    private void startEpisode()
+    {
+        inEpisode = true;
+        eventsAtEpisodeStart = backPressure.getPlain();
+        episode = ShmFlightRecorder.backPressureStarted();
+    }
+
+    private void endEpisode(final boolean sent)
+    {
+        if (inEpisode)
+        {
+            inEpisode = false;
+            ShmFlightRecorder.backPressureEnded(episode, peerAddress, backPressure.getPlain() - eventsAtEpisodeStart,
+                sent);
+            episode = null;
+        }
+    }
+
+    /** The count of messages sent: a message that got through ends a back-pressure episode. */
+    final class Sent extends Count
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void increment()
+        {
+            setRelease(getPlain() + 1);
+            if (inEpisode)
+            {
+                endEpisode(true);
+            }
+        }
+
+        @Override
+        public void add(final long delta)
+        {
+            setRelease(getPlain() + delta);
+            if (inEpisode && delta > 0)
+            {
+                endEpisode(true);
+            }
+        }
+    }
+
+    /** The count of back-pressure events: the first while no episode is on starts one. */
+    final class Pressed extends Count
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void increment()
+        {
+            if (!inEpisode)
+            {
+                startEpisode();
+            }
+            setRelease(getPlain() + 1);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.pekkoshm.remote.transport;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.IdleStrategies;
+import io.pekkoshm.remote.ShmAssociationSnapshot;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.blob.BlobPool;
@@ -25,6 +26,7 @@ import org.apache.pekko.event.LoggingAdapter;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -251,6 +253,34 @@ public final class ShmNode implements AutoCloseable
             throw new IllegalStateException("The pekko.shm node " + addressText + " is closed");
         }
         return published::snapshot;
+    }
+
+    /**
+     * Whether the node is listening on a live media driver: started and not closed, attached to its driver (not
+     * detached after losing it), and the driver's process, when it runs outside this JVM, alive now. Any thread; what
+     * health checks read.
+     *
+     * @return true while the node can send and receive.
+     */
+    public boolean attachedToLiveDriver()
+    {
+        final NodeAgent current = agent;
+        return null != current && current.attachedToLiveDriver();
+    }
+
+    /**
+     * @return where what each open association has sent is read while the node runs (see
+     * {@link ShmAssociationSnapshot}).
+     * @throws IllegalStateException if the node is closed.
+     */
+    public synchronized Supplier<List<ShmAssociationSnapshot>> associations()
+    {
+        final TransportCounters published = counters;
+        if (null == published)
+        {
+            throw new IllegalStateException("The pekko.shm node " + addressText + " is closed");
+        }
+        return published::associations;
     }
 
     /** @return the node's associations as the direct path sees them. */

@@ -2,10 +2,12 @@ package io.pekkoshm.remote.transport;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
+import io.pekkoshm.remote.ShmAssociationSnapshot;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import org.agrona.CloseHelper;
 
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A node's counters. They are counted on the heap by their writers; the node agent copies the values
@@ -117,6 +119,7 @@ public final class TransportCounters implements AutoCloseable
     /** An outbox closed: its sends stay in the totals. Called once per outbox, under its lock. */
     synchronized void close(final SendCounts counts)
     {
+        counts.closed();
         if (open.remove(counts))
         {
             final long[] sent = sent(counts);
@@ -184,6 +187,27 @@ public final class TransportCounters implements AutoCloseable
         final long[] v = values();
         return new ShmCountersSnapshot(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
             v[13], v[14], v[15]);
+    }
+
+    /**
+     * What each open association has sent, now; safe from any thread. Outboxes whose association has not been
+     * described yet (a moment after they open) are left out.
+     */
+    synchronized List<ShmAssociationSnapshot> associations()
+    {
+        final ArrayList<ShmAssociationSnapshot> snapshots = new ArrayList<>(open.size());
+        for (int i = 0, size = open.size(); i < size; i++)
+        {
+            final SendCounts counts = open.get(i);
+            final String peer = counts.peerAddress();
+            if (!peer.isEmpty())
+            {
+                final long[] sent = sent(counts);
+                snapshots.add(new ShmAssociationSnapshot(peer, ShmAssociationSnapshot.IPC, counts.outbound(),
+                    counts.peerIncarnation(), sent[0], sent[1], sent[2], sent[3], sent[4], sent[5]));
+            }
+        }
+        return snapshots;
     }
 
     /** Every value, in the order of the type ids. */

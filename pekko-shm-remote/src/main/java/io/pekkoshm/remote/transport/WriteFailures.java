@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import org.apache.pekko.event.LoggingAdapter;
 
 /**
@@ -26,6 +27,8 @@ final class WriteFailures
     void onBlobFailure(final Association association, final int length, final BlobStoreException failure)
     {
         counters.dropped.increment();
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_BLOB, 1, Association.fullAddress(association.remoteAddress()),
+            length + " bytes");
         log.error("Dropped a payload of {} bytes to {}: {}", length, association.remoteAddress(), failure.getMessage());
     }
 
@@ -33,6 +36,8 @@ final class WriteFailures
     void onOversizedWrite(final Association association, final int length)
     {
         counters.dropped.increment();
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_TOO_LARGE, 1,
+            Association.fullAddress(association.remoteAddress()), length + " bytes");
         log.error("Dropped a payload of {} bytes to {}: larger than the largest Aeron message of this transport " +
             "({} bytes, from pekko.remote.shm.term-length = {}).", length, association.remoteAddress(),
             association.outbox().maxPayloadLength(), termLength);

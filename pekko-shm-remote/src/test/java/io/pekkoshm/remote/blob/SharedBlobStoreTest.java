@@ -3,7 +3,9 @@ package io.pekkoshm.remote.blob;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.support.FlightRecordings;
 import io.pekkoshm.remote.support.ShmTestDirectory;
+import jdk.jfr.consumer.RecordedEvent;
 import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.event.NoLogging$;
@@ -16,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,6 +91,33 @@ class SharedBlobStoreTest
         mappings.release(mapping, 0); // stays cached: the store's claim gets this very mapping
         mapping.block.header.wrap(spy.over(mapping.block), 0);
         return mapping.block;
+    }
+
+    @Test
+    void shouldRecordTheAllocationTheClaimAndTheReclaimOfBlocksWhenARecordingIsOn() throws Exception
+    {
+        try (FlightRecordings recording = FlightRecordings.start())
+        {
+            final SharedBlobDescriptor claimed = send(store.allocate(MiB));
+            store.claim(claimed).release();
+            pool.claimTimeout(1);
+            final SharedBlobDescriptor unclaimed = send(store.allocate(2 * MiB));
+            assertTrue(pool.sweep(System.nanoTime() + TimeUnit.SECONDS.toNanos(1), false) >= 1,
+                "the block nobody claimed within the claim timeout is taken back");
+
+            recording.stop();
+            assertEquals(2, recording.events("BlobAllocated", e -> e.getBoolean("zeroCopy")).size(),
+                recording.describe());
+            final List<RecordedEvent> claims = recording.events("BlobClaimed",
+                e -> e.getLong("blockId") == claimed.blockId());
+            assertEquals(1, claims.size(), recording.describe());
+            assertEquals(PID, claims.get(0).getLong("ownerPid"));
+            assertEquals(1, claims.get(0).getLong("ownerIncarnation"));
+            final List<RecordedEvent> reclaims = recording.events("BlobReclaimed",
+                e -> e.getLong("blockId") == unclaimed.blockId());
+            assertEquals(1, reclaims.size(), recording.describe());
+            assertTrue(reclaims.get(0).getString("reason").contains("claim-timeout"), reclaims.get(0).toString());
+        }
     }
 
     @Test

@@ -54,6 +54,16 @@ public final class ChildJvm implements AutoCloseable
         return start(false, List.of(), mainClass, args);
     }
 
+    /**
+     * As {@link #start(Class, String...)}, with exactly {@code jvmFlags} instead of the flags the plugin needs: a JVM
+     * started with some of them only.
+     */
+    public static ChildJvm startWithJvmFlags(final List<String> jvmFlags, final Class<?> mainClass,
+        final String... args) throws IOException
+    {
+        return start(false, jvmFlags, mainClass, args);
+    }
+
     private static ChildJvm start(final boolean jvmFlags, final List<String> jvmOptions, final Class<?> mainClass,
         final String... args) throws IOException
     {

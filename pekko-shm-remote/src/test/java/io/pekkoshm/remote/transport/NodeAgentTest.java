@@ -15,9 +15,11 @@ import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.support.FlightRecordings;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import jdk.jfr.consumer.RecordedEvent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.Address;
@@ -245,6 +247,42 @@ class NodeAgentTest
         agent.doWork();
         assertInstanceOf(AssociationException.class, failure(later),
             "a node without its driver (embedded: not attached again) refuses new associations");
+    }
+
+    @Test
+    void shouldRecordTheDriverLostTheAssociationItEndedAndTheDriverReattachedWhenTheClientCloses() throws Exception
+    {
+        final Aeron freshAeron = mock(Aeron.class);
+        agent = builder()
+            .driver(aeron, subscription, 0, () -> new Reattacher.Attachment(freshAeron, subscription, 4242))
+            .blobs(null, null).build();
+        agent.proxy().listen(inboundLinks::add);
+        try (FlightRecordings recording = FlightRecordings.start())
+        {
+            associate();
+            when(aeron.isClosed()).thenReturn(true);
+            agent.doWork();
+
+            recording.stop();
+            final String self = "pekko." + SELF_ADDRESS;
+            final List<RecordedEvent> lost = recording.events("MediaDriverLost", e -> true);
+            assertEquals(1, lost.size(), recording.describe());
+            assertEquals(self, lost.get(0).getString("localAddress"));
+            assertTrue(lost.get(0).getString("reason").contains("Aeron client closed"), lost.get(0).toString());
+            assertTrue(lost.get(0).getBoolean("reattaches"));
+            final List<RecordedEvent> reattached = recording.events("MediaDriverReattached", e -> true);
+            assertEquals(1, reattached.size(), recording.describe());
+            assertEquals(4242, reattached.get(0).getLong("driverPid"));
+            final String peerAddress = "pekko.shm://" + SYSTEM + "@" + HOST + ":" + PEER_PORT;
+            assertEquals(1, recording.events("AssociationHandshakeStarted",
+                e -> peerAddress.equals(e.getString("peerAddress")) && e.getBoolean("outbound")).size(),
+                recording.describe());
+            final List<RecordedEvent> ended = recording.events("AssociationEnded",
+                e -> peerAddress.equals(e.getString("peerAddress")));
+            assertEquals(1, ended.size(), recording.describe());
+            assertEquals("media driver connection lost", ended.get(0).getString("reason"));
+            assertFalse(ended.get(0).getBoolean("established"));
+        }
     }
 
     @Test

@@ -1,16 +1,8 @@
 package io.pekkoshm.remote.transport;
 
-import io.aeron.Aeron;
-import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
-import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
-import io.pekkoshm.remote.driver.DriverContexts;
 import io.pekkoshm.remote.host.ProcessLiveness;
-import io.pekkoshm.remote.support.Await;
-import io.pekkoshm.remote.support.ShmTestDirectory;
 import io.pekkoshm.remote.wire.BatchRecordFlyweight;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
@@ -26,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,11 +48,7 @@ class OutboxBlobTest
     private static final int LARGE = 20_000;
     private static final long MiB = 1024 * 1024;
 
-    private Path directory;
-    private MediaDriver driver;
-    private Aeron aeron;
-    private Subscription subscription;
-    private ExclusivePublication publication;
+    private EmbeddedLog log;
     private TransportCounters counters;
     private BlobPool pool;
     private BlobReader reader;
@@ -77,28 +64,22 @@ class OutboxBlobTest
     @BeforeEach
     void start() throws Exception
     {
-        directory = ShmTestDirectory.newPath("outbox-blob");
-        driver = MediaDriver.launch(DriverContexts.mediaDriver(directory, TimeUnit.SECONDS.toNanos(5), 3));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory.toString()));
-        subscription = aeron.addSubscription("aeron:ipc", STREAM);
-        publication = aeron.addExclusivePublication("aeron:ipc?term-length=65536", STREAM);
-        counters = new TransportCounters(aeron, "test");
-        final Path blobs = directory.resolve("blobs");
+        log = new EmbeddedLog("outbox-blob", STREAM);
+        counters = new TransportCounters(log.aeron, "test");
+        final Path blobs = log.directory.resolve("blobs");
         Files.createDirectories(blobs);
         pool = new BlobPool(BlobPool.directoryOf(blobs, ProcessLiveness.currentPid(), 1), 64 * MiB,
             TimeUnit.MINUTES.toNanos(1), new AtomicLong(), new AtomicLong());
         reader = new BlobReader(blobs, TimeUnit.MINUTES.toNanos(1));
-        outbox = new Outbox(publication, 64 * 1024, counters, pool, THRESHOLD, 16 * MiB);
+        outbox = new Outbox(log.publication, 64 * 1024, counters, pool, THRESHOLD, 16 * MiB);
         outbox.peer(new NodeIdentity("test", "localhost", 1, 1, 1, ProcessLiveness.currentPid(),
             ProcessLiveness.currentStartMillis()));
-        Await.until(Duration.ofSeconds(10), publication::isConnected, () -> "publication never connected");
     }
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(outbox, reader, pool, counters, subscription, aeron, driver);
-        ShmTestDirectory.deleteRecursively(directory);
+        CloseHelper.closeAll(outbox, reader, pool, counters, log);
     }
 
     /**
@@ -230,13 +211,8 @@ class OutboxBlobTest
 
     private void drainUntil(final long count)
     {
-        final FragmentAssembler assembler = new FragmentAssembler(this::onFrame);
-        Await.until(Duration.ofSeconds(60), () ->
-        {
-            subscription.poll(assembler, 256);
-            outbox.flush();
-            return received.size() >= count;
-        }, () -> "received " + received.size() + " of " + count);
+        log.drainUntil(outbox, this::onFrame, () -> received.size() >= count,
+            () -> "received " + received.size() + " of " + count);
     }
 
     private void onFrame(final DirectBuffer buffer, final int offset, final int length,

@@ -1,13 +1,8 @@
 package io.pekkoshm.remote.transport;
 
-import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
-import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
-import io.pekkoshm.remote.driver.DriverContexts;
 import io.pekkoshm.remote.support.Await;
-import io.pekkoshm.remote.support.ShmTestDirectory;
 import io.pekkoshm.remote.wire.BatchRecordFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.CloseHelper;
@@ -18,11 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,11 +28,7 @@ class OutboxTest
     private static final int STREAM = 4242;
     private static final int MESSAGE_LENGTH = 100;
 
-    private Path directory;
-    private MediaDriver driver;
-    private Aeron aeron;
-    private Subscription subscription;
-    private ExclusivePublication publication;
+    private EmbeddedLog log;
     private TransportCounters counters;
     private Outbox outbox;
     private final List<Long> received = new ArrayList<>();
@@ -48,21 +37,15 @@ class OutboxTest
     @BeforeEach
     void start()
     {
-        directory = ShmTestDirectory.newPath("outbox");
-        driver = MediaDriver.launch(DriverContexts.mediaDriver(directory, TimeUnit.SECONDS.toNanos(5), 3));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory.toString()));
-        subscription = aeron.addSubscription("aeron:ipc", STREAM);
-        publication = aeron.addExclusivePublication("aeron:ipc?term-length=65536", STREAM);
-        counters = new TransportCounters(aeron, "test");
-        outbox = new Outbox(publication, 64 * 1024, counters);
-        Await.until(Duration.ofSeconds(10), publication::isConnected, () -> "publication never connected");
+        log = new EmbeddedLog("outbox", STREAM);
+        counters = new TransportCounters(log.aeron, "test");
+        outbox = new Outbox(log.publication, 64 * 1024, counters);
     }
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(outbox, counters, subscription, aeron, driver);
-        ShmTestDirectory.deleteRecursively(directory);
+        CloseHelper.closeAll(outbox, counters, log);
     }
 
     @Test
@@ -133,7 +116,7 @@ class OutboxTest
             got[0] = new byte[frameLength - FrameHeaderFlyweight.LENGTH];
             buffer.getBytes(offset + FrameHeaderFlyweight.LENGTH, got[0]);
         });
-        Await.until(Duration.ofSeconds(10), () -> subscription.poll(assembler, 100) >= 0 && null != got[0],
+        Await.until(Duration.ofSeconds(10), () -> log.subscription.poll(assembler, 100) >= 0 && null != got[0],
             () -> "the large frame never arrived");
         assertEquals(length, got[0].length);
         for (int i = 0; i < length; i++)
@@ -150,7 +133,7 @@ class OutboxTest
     @Test
     void shouldCountEverySendOfManyThreadsExactlyAndNeverBackwards() throws Exception
     {
-        final ExclusivePublication second = aeron.addExclusivePublication("aeron:ipc?term-length=65536", STREAM);
+        final ExclusivePublication second = log.aeron.addExclusivePublication("aeron:ipc?term-length=65536", STREAM);
         final Outbox other = new Outbox(second, 64 * 1024, counters);
         Await.until(Duration.ofSeconds(10), second::isConnected, () -> "second publication never connected");
         final int writers = 4;
@@ -182,7 +165,7 @@ class OutboxTest
             final FragmentAssembler ignore = new FragmentAssembler((buffer, offset, length, header) -> { });
             while (!done.get())
             {
-                subscription.poll(ignore, 256);
+                log.subscription.poll(ignore, 256);
                 outbox.flush();
                 other.flush();
             }
@@ -219,13 +202,8 @@ class OutboxTest
 
     private void drainUntil(final long count)
     {
-        final FragmentAssembler assembler = new FragmentAssembler(this::onFrame);
-        Await.until(Duration.ofSeconds(20), () ->
-        {
-            subscription.poll(assembler, 256);
-            outbox.flush();
-            return received.size() >= count;
-        }, () -> "received " + received.size() + " of " + count);
+        log.drainUntil(outbox, this::onFrame, () -> received.size() >= count,
+            () -> "received " + received.size() + " of " + count);
     }
 
     private void onFrame(final DirectBuffer buffer, final int offset, final int length,
