@@ -104,14 +104,7 @@ class SharedBlobTest
     @AfterEach
     void stop()
     {
-        if (null != b)
-        {
-            TestKit.shutdownActorSystem(b);
-        }
-        if (null != a)
-        {
-            TestKit.shutdownActorSystem(a);
-        }
+        EmbeddedNodes.shutdown(b, a);
         if (null != directory)
         {
             final boolean gone = !Files.exists(directory);

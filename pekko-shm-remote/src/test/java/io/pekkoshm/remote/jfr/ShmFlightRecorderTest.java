@@ -55,14 +55,7 @@ class ShmFlightRecorderTest
     @AfterEach
     void stop()
     {
-        if (null != b)
-        {
-            TestKit.shutdownActorSystem(b);
-        }
-        if (null != a)
-        {
-            TestKit.shutdownActorSystem(a);
-        }
+        EmbeddedNodes.shutdown(b, a);
         assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));
     }
 

@@ -3,6 +3,8 @@ package io.pekkoshm.remote.support;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.testkit.javadsl.TestKit;
 
 import java.nio.file.Path;
 
@@ -27,6 +29,18 @@ public final class EmbeddedNodes
             "pekko.remote.shm.driver.mode = embedded\n" +
             "pekko.remote.shm.term-length = 1 MiB\n")
             .withFallback(ConfigFactory.load());
+    }
+
+    /** Shuts the systems down in the order given, waiting for each; a null (never started) is skipped. */
+    public static void shutdown(final ActorSystem... systems)
+    {
+        for (final ActorSystem system : systems)
+        {
+            if (null != system)
+            {
+                TestKit.shutdownActorSystem(system);
+            }
+        }
     }
 
     /** Replies with whatever it gets. */

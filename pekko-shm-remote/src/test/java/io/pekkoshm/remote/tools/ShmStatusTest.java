@@ -50,14 +50,7 @@ class ShmStatusTest
     @AfterEach
     void stop()
     {
-        if (null != b)
-        {
-            TestKit.shutdownActorSystem(b);
-        }
-        if (null != a)
-        {
-            TestKit.shutdownActorSystem(a);
-        }
+        EmbeddedNodes.shutdown(b, a);
         if (null != directory)
         {
             final boolean leftOver = Files.exists(directory);

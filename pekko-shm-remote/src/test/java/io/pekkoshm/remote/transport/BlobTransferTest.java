@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.pekko.ShmTransport;
+import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorSelection;
@@ -59,14 +60,7 @@ class BlobTransferTest
     @AfterEach
     void stop()
     {
-        if (null != b)
-        {
-            TestKit.shutdownActorSystem(b);
-        }
-        if (null != a)
-        {
-            TestKit.shutdownActorSystem(a);
-        }
+        EmbeddedNodes.shutdown(b, a);
         final boolean gone = !Files.exists(directory);
         ShmTestDirectory.deleteRecursively(directory);
         assertTrue(gone, "the shared-memory directory should be gone");
