@@ -61,11 +61,11 @@ public final class StandaloneDriver
         final ShmDirectory directory = new ShmDirectory(root, aeronDir);
         final MediaDriver driver = MediaDriver.launch(DriverContexts.mediaDriver(aeronDir, livenessNs, idleCpuLevel)
             .errorHandler(ex -> log("error in media driver: " + ex)));
-        log("started: pid " + ProcessLiveness.currentPid() + ", aeron directory " + aeronDir + ", idle timeout " +
-            TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms");
-
+        // the hook before the word "started": whoever waits for it may signal at once, and must find the hook there
         final Shutdown shutdown = new Shutdown(Thread.currentThread());
         Runtime.getRuntime().addShutdownHook(shutdown.hook);
+        log("started: pid " + ProcessLiveness.currentPid() + ", aeron directory " + aeronDir + ", idle timeout " +
+            TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms");
         try
         {
             watchClients(driver, directory, idleTimeoutNs, shutdown);
