@@ -113,21 +113,24 @@ public final class ShmNode implements AutoCloseable
         directory = new ShmDirectory(settings.transport().directory(), settings.driver().aeronDirectory());
         final NodeRegistry registry = new NodeRegistry(directory);
         final byte[] secret;
+        // Held only for what other processes must see in one piece: which driver serves the directory (and that it
+        // has this client, so it does not exit), which port is this node's, the directory's secret. JVMs starting at
+        // once queue here, so the rest (driver round trips for the subscription and the counters) comes after.
         try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             connection = DriverConnection.open(settings, directory, "pekko-shm " + systemName, aeronErrors());
             claim = registry.claim(settings.transport().port());
             port = claim.port();
             secret = directory.secret();
-            address = new Address(scheme, systemName, settings.transport().hostname(), claim.port());
-            addressText = "pekko." + scheme + "://" + systemName + "@" + settings.transport().hostname() + ":" +
-                claim.port();
-            claim.describe(addressText);
-            final Aeron aeron = connection.aeron();
-            subscription = subscribe(aeron);
-            counters = new TransportCounters(aeron, addressText);
-            directRoutes.counters(counters);
         }
+        address = new Address(scheme, systemName, settings.transport().hostname(), claim.port());
+        addressText = "pekko." + scheme + "://" + systemName + "@" + settings.transport().hostname() + ":" +
+            claim.port();
+        final Aeron aeron = connection.aeron();
+        subscription = subscribe(aeron);
+        claim.describe(addressText);
+        counters = new TransportCounters(aeron, addressText);
+        directRoutes.counters(counters);
 
         final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
             new SecureRandom().nextLong(), context.pekkoUid, ProcessLiveness.currentPid(),
@@ -322,31 +325,33 @@ public final class ShmNode implements AutoCloseable
 
     /**
      * On the agent's thread, after the node lost its driver: under the start-up lock, find or start a driver (auto)
-     * or find one (external), connect, subscribe again and publish the counters in its CnC file.
+     * or find one (external) and connect; then subscribe again and publish the counters in its CnC file.
      */
     private Reattacher.Attachment reattach() throws IOException
     {
+        final DriverConnection fresh;
+        // The lock only while finding or starting the driver and connecting (as in open): nodes re-attaching at once
+        // after a driver died queue here.
         try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
-            final DriverConnection fresh = DriverConnection.open(settings, directory, "pekko-shm " + systemName,
-                aeronErrors());
-            try
-            {
-                final Subscription freshSubscription = subscribe(fresh.aeron());
-                counters.export(fresh.aeron());
-                final DriverConnection old = connection;
-                connection = fresh;
-                subscription = freshSubscription;
-                CloseHelper.quietClose(old);
-                log.info("pekko.shm node {} attached to media driver pid {}{}", claim.port(), fresh.driverPid(),
-                    fresh.startedDriver() ? ", started by this node" : "");
-                return new Reattacher.Attachment(fresh.aeron(), freshSubscription, fresh.driverPid());
-            }
-            catch (final RuntimeException ex)
-            {
-                CloseHelper.quietClose(fresh);
-                throw ex;
-            }
+            fresh = DriverConnection.open(settings, directory, "pekko-shm " + systemName, aeronErrors());
+        }
+        try
+        {
+            final Subscription freshSubscription = subscribe(fresh.aeron());
+            counters.export(fresh.aeron());
+            final DriverConnection old = connection;
+            connection = fresh;
+            subscription = freshSubscription;
+            CloseHelper.quietClose(old);
+            log.info("pekko.shm node {} attached to media driver pid {}{}", claim.port(), fresh.driverPid(),
+                fresh.startedDriver() ? ", started by this node" : "");
+            return new Reattacher.Attachment(fresh.aeron(), freshSubscription, fresh.driverPid());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(fresh);
+            throw ex;
         }
     }
 
