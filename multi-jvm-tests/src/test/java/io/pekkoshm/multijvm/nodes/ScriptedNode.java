@@ -16,6 +16,8 @@ import org.apache.pekko.pattern.Patterns;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  *   send-checked PATH N SIZE W    in the background, send N checked messages of 16 to SIZE bytes (sizes vary, some
  *                                 span several IPC fragments) to PATH, at most W unacknowledged (W = 0: no flow control
  *                                 at all); prints SENT-CHECKED N when done. Other commands run meanwhile.
- *   stop-checked                  stop that sending; prints STOPPED-CHECKED sent=N (how many were handed to Pekko)
+ *   stop-checked                  stop every such sending; prints STOPPED-CHECKED sent=N (handed to Pekko in all)
  *   resolve PATH                  resolve PATH now and keep the ref for later commands (e.g. send-checked to a peer
  *                                 frozen with SIGSTOP, which cannot answer Identify); prints RESOLVED PATH
  *   recorder NAME                 host /user/NAME: prints GOT NAME TEXT for each message
@@ -71,8 +73,8 @@ public final class ScriptedNode
     private final java.util.Map<String, ActorRef> sinks = new java.util.HashMap<>();
     /** The cluster features' commands (see {@link ClusterFeatures}), created at the first one. */
     private ClusterFeatures features;
-    /** The background sender of 'send-checked', if one runs. */
-    private CheckedSender checkedSender;
+    /** The checked senders started on this node, each to its own target, all stopped by {@code stop-checked}. */
+    private final List<CheckedSender> checkedSenders = new ArrayList<>();
 
     private ScriptedNode(final ActorSystem system)
     {
@@ -190,12 +192,19 @@ public final class ScriptedNode
                     .toCompletableFuture().get(60, TimeUnit.SECONDS));
                 break;
             case "send-checked":
-                checkedSender = new CheckedSender(system, resolveCached(words[1]), Long.parseLong(words[2]),
-                    Integer.parseInt(words[3]), Integer.parseInt(words[4]));
+                final CheckedSender checkedSender = new CheckedSender(system, resolveCached(words[1]),
+                    Long.parseLong(words[2]), Integer.parseInt(words[3]), Integer.parseInt(words[4]));
+                checkedSenders.add(checkedSender);
                 checkedSender.start();
                 break;
             case "stop-checked":
-                ChildControl.report("STOPPED-CHECKED sent=" + checkedSender.stopAndJoin());
+                long sentByAll = 0;
+                for (final CheckedSender each : checkedSenders)
+                {
+                    sentByAll += each.stopAndJoin();
+                }
+                checkedSenders.clear();
+                ChildControl.report("STOPPED-CHECKED sent=" + sentByAll);
                 break;
             case "resolve":
                 resolve(words[1]);
