@@ -27,10 +27,11 @@ import java.util.function.ToLongFunction;
 
 /**
  * Binds a pekko-shm-remote node to Micrometer: the node's counters and gauges ({@link ShmCountersSnapshot}), what
- * each association has sent ({@link ShmAssociationSnapshot}), and the messages the direct path holds per peer
- * ({@link ShmRemote#directPending()}). Every meter is tagged {@code address} (this node); per-association meters also
- * {@code peer}, {@code medium} ({@code ipc} today) and {@code direction} ({@code outbound} or {@code inbound}), the
- * direct path's per-peer gauge {@code peer}.
+ * each association has sent, dropped and holds in blob blocks ({@link ShmAssociationSnapshot}), and the messages the
+ * direct path holds and has dropped per peer ({@link ShmRemote#directPending()}, {@link ShmRemote#directDropped()}).
+ * Every meter is tagged {@code address} (this node); per-association meters also {@code peer}, {@code medium}
+ * ({@code ipc} today) and {@code direction} ({@code outbound} or {@code inbound}), the direct path's per-peer meters
+ * {@code peer}.
  * <pre>
  *   ShmRemoteMetrics metrics = ShmRemoteMetrics.of(system);
  *   metrics.bindTo(registry);                       // node meters, and the associations open now
@@ -44,9 +45,12 @@ import java.util.function.ToLongFunction;
  * {@code blobs.reclaimed}, {@code direct.messages.sent}, {@code direct.messages.received}; gauges {@code associations},
  * {@code blob.allocated} (bytes of this node's blob blocks in {@code /dev/shm}) and {@code messages.held}.
  * Per association ({@code pekko.shm.association.*}): counters {@code messages.sent}, {@code payload.sent},
- * {@code batches.sent}, {@code backpressure.events}, {@code blobs.sent}, {@code direct.messages.sent}. They count
- * from the association's start: when an association to a peer ends and a new one forms, its counters start again
- * (Prometheus treats that as a counter reset). Per peer: the gauge {@code pekko.shm.direct.pending}.
+ * {@code batches.sent}, {@code backpressure.events}, {@code blobs.sent}, {@code direct.messages.sent},
+ * {@code messages.dropped}; the gauge {@code blob.in.use} (bytes of this node's blob blocks sent on the association
+ * and not handed back yet). The counters count from the association's start: when an association to a peer ends and
+ * a new one forms, its counters start again (Prometheus treats that as a counter reset). Per peer: the gauge
+ * {@code pekko.shm.direct.pending} and the counter {@code pekko.shm.direct.dropped} (the direct path's drops for the
+ * peer, across its associations; registered at the peer's first drop).
  * <p>
  * Values are read from the plugin when the registry reads a meter (each read takes a fresh snapshot); which
  * per-association meters exist is decided by {@link #refresh()}. A meter of a node whose transport has stopped
@@ -73,8 +77,10 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     /** The per-association meters registered now, by association key; guarded by this object. */
     private final Map<AssociationKey, List<Meter.Id>> associationMeters = new HashMap<>();
-    /** The direct path's per-peer meters registered now, by peer; guarded by this object. */
+    /** The direct path's per-peer gauges of held messages registered now, by peer; guarded by this object. */
     private final Map<String, List<Meter.Id>> pendingMeters = new HashMap<>();
+    /** The direct path's per-peer counters of drops registered now, by peer; guarded by this object. */
+    private final Map<String, List<Meter.Id>> droppedMeters = new HashMap<>();
     private final List<Meter.Id> nodeMeters = new ArrayList<>();
     private Cancellable refreshing;
 
@@ -156,13 +162,18 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
         {
             pendingMeters.get(peer).add(registerPending(registry, peer));
         }
+        for (final String peer : droppedMeters.keySet())
+        {
+            droppedMeters.get(peer).add(registerDropped(registry, peer));
+        }
         refresh();
     }
 
     /**
      * Brings the per-association and per-peer meters in step with the node: registers meters for associations (and
-     * peers the direct path sends to) that appeared since the last refresh, in every bound registry, and removes
-     * those of associations that ended.
+     * peers the direct path sends to, or has dropped messages of) that appeared since the last refresh, in every
+     * bound registry, and removes those of associations that ended (and the held-message gauges of peers the direct
+     * path no longer sends to; a peer's drop counter stays, as its count does).
      *
      * @return how many associations have meters now.
      */
@@ -170,6 +181,7 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
     {
         final Set<AssociationKey> open = new HashSet<>();
         final Map<String, Integer> pending;
+        final Map<String, Long> dropped;
         try
         {
             for (final ShmAssociationSnapshot association : remote.associations())
@@ -177,6 +189,7 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
                 open.add(AssociationKey.of(association));
             }
             pending = remote.directPending();
+            dropped = remote.directDropped();
         }
         catch (final IllegalStateException ex)
         {
@@ -200,6 +213,15 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
                 final List<Meter.Id> ids = new ArrayList<>();
                 registries.forEach(registry -> ids.add(registerPending(registry, peer)));
                 pendingMeters.put(peer, ids);
+            }
+        }
+        for (final String peer : dropped.keySet())
+        {
+            if (!droppedMeters.containsKey(peer))
+            {
+                final List<Meter.Id> ids = new ArrayList<>();
+                registries.forEach(registry -> ids.add(registerDropped(registry, peer)));
+                droppedMeters.put(peer, ids);
             }
         }
         return associationMeters.size();
@@ -242,6 +264,8 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
         associationMeters.clear();
         pendingMeters.values().forEach(this::remove);
         pendingMeters.clear();
+        droppedMeters.values().forEach(this::remove);
+        droppedMeters.clear();
         remove(nodeMeters);
         nodeMeters.clear();
         registries.clear();
@@ -265,6 +289,13 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
             "Payloads sent through the blob store", null, ShmAssociationSnapshot::blobsSent));
         ids.add(associationCounter(registry, associationTags, key, "direct.messages.sent",
             "Messages sent on the direct path", null, ShmAssociationSnapshot::directMessagesSent));
+        ids.add(associationCounter(registry, associationTags, key, "messages.dropped",
+            "Messages to or from the peer dropped on this association (there should be none)", null,
+            ShmAssociationSnapshot::messagesDropped));
+        ids.add(Gauge.builder(PREFIX + "association.blob.in.use", remote,
+            r -> sum(r, key, ShmAssociationSnapshot::blobBytesInUse))
+            .tags(associationTags).description("Bytes of this node's blob blocks sent to the peer and not handed back")
+            .baseUnit(BaseUnits.BYTES).register(registry).getId());
         return ids;
     }
 
@@ -281,6 +312,14 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
         return Gauge.builder(PREFIX + "direct.pending", remote, r -> pending(r, peer))
             .tags(tags.and(PEER_TAG, peer))
             .description("Messages the direct path holds for the peer (barrier out, or its log full)")
+            .register(registry).getId();
+    }
+
+    private Meter.Id registerDropped(final MeterRegistry registry, final String peer)
+    {
+        return FunctionCounter.builder(PREFIX + "direct.dropped", remote, r -> directDropped(r, peer))
+            .tags(tags.and(PEER_TAG, peer))
+            .description("Messages to or from the peer the direct path dropped (there should be none)")
             .register(registry).getId();
     }
 
@@ -350,6 +389,12 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
     {
         final Integer held = remote.directPending().get(peer);
         return null == held ? Double.NaN : held;
+    }
+
+    private static double directDropped(final ShmRemote remote, final String peer)
+    {
+        final Long dropped = remote.directDropped().get(peer);
+        return null == dropped ? Double.NaN : dropped;
     }
 
     /** What tells associations apart in the meters' tags. */

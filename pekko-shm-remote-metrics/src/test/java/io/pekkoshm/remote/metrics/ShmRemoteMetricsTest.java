@@ -11,6 +11,7 @@ import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.testkit.javadsl.TestKit;
@@ -44,10 +45,16 @@ class ShmRemoteMetricsTest
     private final Path directory = Path.of("/dev/shm", "pekko-shm-unit-metrics-" + UUID.randomUUID());
     private ActorSystem a;
     private ActorSystem b;
+    private ActorSystem c;
 
     private static Config config(final Path directory)
     {
-        return ConfigFactory.parseString(
+        return config(directory, "");
+    }
+
+    private static Config config(final Path directory, final String extra)
+    {
+        return ConfigFactory.parseString(extra +
             "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"\n" +
             "pekko.loglevel = INFO\n" +
             "pekko.remote.artery.enabled = off\n" +
@@ -63,6 +70,10 @@ class ShmRemoteMetricsTest
     @AfterEach
     void stop()
     {
+        if (null != c)
+        {
+            TestKit.shutdownActorSystem(c);
+        }
         if (null != b)
         {
             TestKit.shutdownActorSystem(b);
@@ -124,6 +135,12 @@ class ShmRemoteMetricsTest
             final Gauge pendingForB = registry.find("pekko.shm.direct.pending").tags("peer", addressOfB).gauge();
             assertNotNull(pendingForB, registry.getMetersAsString());
             assertEquals(0, pendingForB.value());
+            assertEquals(0, registry.get("pekko.shm.association.messages.dropped").tags(toB).functionCounter().count(),
+                registry.getMetersAsString());
+            final Gauge blobInUseAtB = registry.get("pekko.shm.association.blob.in.use").tags(toB).gauge();
+            assertEquals("bytes", blobInUseAtB.getId().getBaseUnit());
+            await(() -> 0 == blobInUseAtB.value(), "b has handed back the block of the 1 MiB message");
+            assertNull(registry.find("pekko.shm.direct.dropped").meter(), "nothing dropped: no drop counter per peer");
 
             TestKit.shutdownActorSystem(b);
             b = null;
@@ -135,6 +152,49 @@ class ShmRemoteMetricsTest
                 "the node's totals keep the ended association's sends");
         }
         assertTrue(registry.getMeters().isEmpty(), "close() removes every meter: " + registry.getMetersAsString());
+    }
+
+    @Test
+    void shouldCountADropUnderTheAssociationAndPeerItWasForOnly()
+    {
+        final String smallCap = "pekko.remote.shm.blob.threshold = 64 KiB\npekko.remote.shm.blob.max-bytes = 1 MiB\n";
+        a = ActorSystem.create("a", config(directory, smallCap));
+        b = ActorSystem.create("b", config(directory, smallCap));
+        c = ActorSystem.create("c", config(directory, smallCap));
+        b.actorOf(Props.create(Echo.class), "echo");
+        c.actorOf(Props.create(Echo.class), "echo");
+        final String addressOfB = ShmRemote.get(b).address().orElseThrow().toString();
+        final String addressOfC = ShmRemote.get(c).address().orElseThrow().toString();
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ShmRemoteMetrics metrics = ShmRemoteMetrics.of(a))
+        {
+            metrics.bindTo(registry);
+            final TestKit probe = new TestKit(a);
+            final TestKit dropped = new TestKit(a);
+            a.getEventStream().subscribe(dropped.getRef(), Dropped.class);
+            final ActorRef echoOnB = identify(probe, addressOfB + "/user/echo");
+            final ActorRef echoOnC = identify(probe, addressOfC + "/user/echo");
+            echoOnB.tell("first", probe.getRef());
+            probe.expectMsg(WAIT, "first");
+            echoOnC.tell("first", probe.getRef());
+            probe.expectMsg(WAIT, "first");
+
+            echoOnB.tell(new byte[4 << 20], probe.getRef()); // over blob.max-bytes: dropped
+            dropped.expectMsgClass(WAIT, Dropped.class);
+            echoOnB.tell("after", probe.getRef());
+            probe.expectMsg(WAIT, "after");
+
+            assertEquals(2, metrics.refresh(), ShmRemote.get(a).associations().toString());
+            assertEquals(1, registry.get("pekko.shm.messages.dropped").functionCounter().count(), "counted once");
+            assertEquals(1, dropsOfAssociations(registry, addressOfB), registry.getMetersAsString());
+            assertEquals(0, dropsOfAssociations(registry, addressOfC), registry.getMetersAsString());
+            final FunctionCounter directForB = registry.get("pekko.shm.direct.dropped").tags("peer", addressOfB)
+                .functionCounter();
+            assertEquals(1, directForB.count());
+            assertEquals(1, registry.find("pekko.shm.direct.dropped").meters().size(),
+                "no drop counter for c: " + registry.getMetersAsString());
+            dropped.expectNoMessage(Duration.ofMillis(100));
+        }
     }
 
     @Test
@@ -181,6 +241,21 @@ class ShmRemoteMetricsTest
                 () -> metrics.refreshEvery(Duration.ZERO));
             assertTrue(error.getMessage().contains("PT0S"), error.getMessage());
         }
+    }
+
+    private static ActorRef identify(final TestKit probe, final String path)
+    {
+        probe.getSystem().actorSelection(path).tell(new Identify(path), probe.getRef());
+        return probe.expectMsgClass(WAIT, ActorIdentity.class).getActorRef().orElseThrow();
+    }
+
+    /** The drops of every association of a with a peer (one each way, should both nodes have asked at once). */
+    private static double dropsOfAssociations(final SimpleMeterRegistry registry, final String peer)
+    {
+        final var counters = registry.find("pekko.shm.association.messages.dropped").tags("peer", peer, "medium", "ipc")
+            .functionCounters();
+        assertFalse(counters.isEmpty(), "a's associations with " + peer + " have drop counters");
+        return counters.stream().mapToDouble(FunctionCounter::count).sum();
     }
 
     private static void await(final BooleanSupplier condition, final String what)

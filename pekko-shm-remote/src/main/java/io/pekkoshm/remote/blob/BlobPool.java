@@ -110,19 +110,37 @@ public final class BlobPool implements AutoCloseable
         final boolean shared;
         /** When it was sent: {@code blob.claim-timeout} runs from here while it is not claimed. */
         final long sentNs;
+        /** The receiver's gauge of blob bytes in use, or null: holds the block's bytes while the entry exists. */
+        final AtomicLong inUse;
         /** Zero-copy: the state word last seen {@code HELD} with no holder start time yet, 0 if none. */
         long unnamedHolderWord;
         /** When {@link #unnamedHolderWord} was first seen. */
         long unnamedHolderSinceNs;
 
         InFlight(final BlobBlock block, final long receiverPid, final long receiverStartMillis, final boolean shared,
-            final long sentNs)
+            final long sentNs, final AtomicLong inUse)
         {
             this.block = block;
             this.receiverPid = receiverPid;
             this.receiverStartMillis = receiverStartMillis;
             this.shared = shared;
             this.sentNs = sentNs;
+            this.inUse = inUse;
+            add(inUse, BlobHeaderFlyweight.DATA_OFFSET + block.capacity);
+        }
+
+        /** The block is back (or forgotten): its bytes leave the receiver's gauge. */
+        void ended()
+        {
+            add(inUse, -(BlobHeaderFlyweight.DATA_OFFSET + block.capacity));
+        }
+
+        private static void add(final AtomicLong gauge, final long delta)
+        {
+            if (null != gauge)
+            {
+                gauge.getAndAdd(delta);
+            }
         }
     }
 
@@ -335,7 +353,7 @@ public final class BlobPool implements AutoCloseable
         lent.remove(block);
         block.header.payloadLength(length);
         block.setState(BlobHeaderFlyweight.SENT);
-        inFlight.add(new InFlight(block, 0, 0, true, nowNs));
+        inFlight.add(new InFlight(block, 0, 0, true, nowNs, null));
         sharedInFlight++;
         return true;
     }
@@ -417,12 +435,31 @@ public final class BlobPool implements AutoCloseable
      * @param receiverStartMillis its process start time (epoch ms), against pid reuse.
      * @param nowNs               {@link System#nanoTime()} now (when {@code blob.claim-timeout} starts).
      */
-    public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
+    public void sent(final BlobBlock block, final long length, final long receiverPid,
         final long receiverStartMillis, final long nowNs)
+    {
+        sent(block, length, receiverPid, receiverStartMillis, nowNs, null);
+    }
+
+    /**
+     * As {@link #sent(BlobBlock, long, long, long, long)}, counting the block's bytes (its file's: header and
+     * capacity) in a gauge of the receiver's until the block is back: handed back and swept, reclaimed, recalled, or
+     * the pool closed. The gauge is written under this pool's lock only (never by the receiver, which hands a block
+     * back by its state word alone); nothing is allocated for it.
+     *
+     * @param block               the acquired block.
+     * @param length              the payload's length in bytes.
+     * @param receiverPid         the receiving node's pid.
+     * @param receiverStartMillis its process start time (epoch ms), against pid reuse.
+     * @param nowNs               {@link System#nanoTime()} now (when {@code blob.claim-timeout} starts).
+     * @param bytesInUse          the receiver's (its association's) gauge of blob bytes in use, or null for none.
+     */
+    public synchronized void sent(final BlobBlock block, final long length, final long receiverPid,
+        final long receiverStartMillis, final long nowNs, final AtomicLong bytesInUse)
     {
         block.header.payloadLength(length);
         block.setState(BlobHeaderFlyweight.SENT);
-        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, nowNs));
+        inFlight.add(new InFlight(block, receiverPid, receiverStartMillis, false, nowNs, bytesInUse));
     }
 
     /**
@@ -438,7 +475,7 @@ public final class BlobPool implements AutoCloseable
         {
             if (inFlight.get(i).block == block)
             {
-                inFlight.remove(i);
+                inFlight.remove(i).ended();
                 break;
             }
         }
@@ -474,6 +511,7 @@ public final class BlobPool implements AutoCloseable
             if (entry.shared ? sweepShared(entry, nowNs, checkReceivers) : sweepSent(entry, nowNs, checkReceivers))
             {
                 inFlight.remove(i);
+                entry.ended();
                 if (entry.shared)
                 {
                     sharedInFlight--;
@@ -627,6 +665,7 @@ public final class BlobPool implements AutoCloseable
         free.clear();
         inFlight.forEach(entry ->
         {
+            entry.ended();
             if (entry.shared)
             {
                 entry.block.unlink();

@@ -76,7 +76,8 @@ public final class DirectPath implements DirectInbound
         this.log = Logging.getLogger(system, DirectPath.class);
         this.errors = new ErrorLog(new LoggingAdapterSink(log), SystemNanoClock.INSTANCE, ERROR_SUMMARY_INTERVAL_NS,
             ERROR_LOG_CAPACITY);
-        this.drops = new Drops(routes::countDropped, system.eventStream()::publish, errors);
+        this.drops = new Drops(routes::countDropped, routes::countDroppedOnRoute, system.eventStream()::publish,
+            errors);
         final Serialization serialization = SerializationExtension.get(system);
         this.encoder = new OutboundEncoder(system.deadLetters(), serialization, bridge, drops);
         this.deserializer = new InboundDeserializer(serialization);
@@ -189,6 +190,19 @@ public final class DirectPath implements DirectInbound
         final TreeMap<String, Integer> held = new TreeMap<>();
         links.forEach((address, link) -> held.merge(address.toString(), link.heldCount(), Integer::sum));
         return held;
+    }
+
+    /**
+     * The direct path's drops per peer node since it started, whatever association was open (each also counted in
+     * the node's 'messages dropped'): messages to the peer it could not send (too large, no blob block,
+     * unserializable, over {@code direct.pending-limit}), messages from it that could not be deserialized, frames of
+     * a quarantined incarnation of it. Any thread.
+     *
+     * @return drops by peer address ({@code pekko.shm://system@host:port}), one entry per peer that had one.
+     */
+    public Map<String, Long> droppedByPeer()
+    {
+        return drops.byPeer();
     }
 
     /** {@return how many links the direct path keeps (one per node it sends to, until that node's association ends)} */

@@ -7,16 +7,21 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Dropped;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * Everything the direct path cannot deliver ends here: counted (in the node's 'messages dropped', and in the direct
- * path's own count), published as {@link Dropped} where Pekko's contract asks for it, and reported through the
- * direct path's {@link ErrorLog} (each distinct kind of drop logged in full once, with what to do, then summarized).
+ * Everything the direct path cannot deliver ends here: counted (in the node's 'messages dropped' and in the peer's
+ * route's association, in the direct path's own count, and in its count per peer), published as {@link Dropped}
+ * where Pekko's contract asks for it, and reported through the direct path's {@link ErrorLog} (each distinct kind of
+ * drop logged in full once, with what to do, then summarized).
  * <p>
  * Threading: any thread (sending threads, the direct-path actor, the node agent's poller). The direct path's own
- * count is single-writer per thread ({@link PerThreadCount}); the error log takes its monitor only when something is
- * dropped.
+ * count is single-writer per thread ({@link PerThreadCount}); the count per peer is a map entry per peer, made at the
+ * peer's first drop; the error log takes its monitor only when something is dropped.
  */
 final class Drops
 {
@@ -27,19 +32,26 @@ final class Drops
     /** A drop's kind: more messages held for a node than {@code direct.pending-limit}. */
     static final String PENDING_LIMIT = "pending-limit";
 
-    private final Runnable countNodeDrop;
+    private final Consumer<Address> countNodeDrop;
+    private final Consumer<Address> countRouteDrop;
     private final Consumer<Object> publish;
     private final ErrorLog errors;
     private final PerThreadCount count = new PerThreadCount();
+    private final ConcurrentHashMap<Address, LongAdder> byPeer = new ConcurrentHashMap<>();
 
     /**
-     * @param countNodeDrop counts one drop in the node's 'messages dropped' (the transport's routes do); any thread.
-     * @param publish       publishes on the actor system's event stream (where {@link Dropped} goes); any thread.
-     * @param errors        where drops are reported.
+     * @param countNodeDrop  counts one drop for a peer in the node's 'messages dropped' and in the association that is
+     *                       the peer's route, if one is (the transport's routes do); any thread.
+     * @param countRouteDrop counts one drop for a peer in its route's association only, for a drop the node has
+     *                       counted already; any thread.
+     * @param publish        publishes on the actor system's event stream (where {@link Dropped} goes); any thread.
+     * @param errors         where drops are reported.
      */
-    Drops(final Runnable countNodeDrop, final Consumer<Object> publish, final ErrorLog errors)
+    Drops(final Consumer<Address> countNodeDrop, final Consumer<Address> countRouteDrop,
+        final Consumer<Object> publish, final ErrorLog errors)
     {
         this.countNodeDrop = countNodeDrop;
+        this.countRouteDrop = countRouteDrop;
         this.publish = publish;
         this.errors = errors;
     }
@@ -48,6 +60,20 @@ final class Drops
     long count()
     {
         return count.sum();
+    }
+
+    /**
+     * The direct path's drops per peer since it started, whatever association was open: messages to the peer it could
+     * not send, messages from the peer it could not decode, frames of a quarantined incarnation of the peer. Any
+     * thread.
+     *
+     * @return drops by peer address ({@code pekko.shm://system@host:port}), one entry per peer that had one.
+     */
+    Map<String, Long> byPeer()
+    {
+        final Map<String, Long> drops = new HashMap<>();
+        byPeer.forEach((peer, dropped) -> drops.put(peer.toString(), dropped.sum()));
+        return drops;
     }
 
     /**
@@ -105,12 +131,17 @@ final class Drops
     void undecodable(final Address from, final ActorRef recipient, final int serializerId, final String manifest,
         final Exception cause)
     {
-        if (!(cause instanceof KryoDeserializationException))
+        if (cause instanceof KryoDeserializationException)
         {
-            countNodeDrop.run(); // the Kryo serializer counts its own failures (and records them)
+            countRouteDrop.accept(from); // the Kryo serializer counts its own failures in the node (and records them)
+        }
+        else
+        {
+            countNodeDrop.accept(from);
             ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_UNDECODABLE, 1, from, manifest);
         }
         count.increment();
+        countForPeer(from);
         final String problem = cause.toString();
         errors.record(ErrorLog.Severity.WARNING, "undecodable:" + from + ':' + serializerId + ':' + manifest,
             () -> "Dropped a message from " + from + " to " + recipient + ": it could not be deserialized " +
@@ -132,7 +163,8 @@ final class Drops
 
     /**
      * A direct frame of a peer incarnation classic remoting has quarantined (on the node agent's thread): not
-     * decoded, counted in the node's 'messages dropped', reported.
+     * decoded, counted in the node's 'messages dropped' and for the peer (not in the direct path's own count),
+     * reported.
      *
      * @param key  {@link #quarantineKey} of the incarnation.
      * @param from the peer's address.
@@ -140,7 +172,8 @@ final class Drops
      */
     void quarantined(final String key, final Address from, final long uid)
     {
-        countNodeDrop.run();
+        countNodeDrop.accept(from);
+        countForPeer(from);
         ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_QUARANTINED, 1, from, null);
         errors.record(ErrorLog.Severity.WARNING, key,
             () -> "Dropping direct messages from " + from + " (Pekko uid " + uid + "): classic remoting has " +
@@ -152,9 +185,16 @@ final class Drops
     private void countAndPublish(final Object message, final ActorRef sender, final ActorRef recipient,
         final String reason)
     {
-        countNodeDrop.run();
+        final Address peer = recipient.path().address();
+        countNodeDrop.accept(peer);
         count.increment();
+        countForPeer(peer);
         publish.accept(new Dropped(message, reason, null == sender ? ActorRef.noSender() : sender, recipient));
+    }
+
+    private void countForPeer(final Address peer)
+    {
+        byPeer.computeIfAbsent(peer, address -> new LongAdder()).increment();
     }
 
     private static String key(final String kind, final String className, final ActorRef recipient)

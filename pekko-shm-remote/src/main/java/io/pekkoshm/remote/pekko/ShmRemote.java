@@ -174,6 +174,29 @@ public final class ShmRemote implements Extension
     }
 
     /**
+     * The messages the direct path has dropped, per peer node, since it started (each also counted in the node's
+     * 'messages dropped', and in the drops of the association that was the peer's route then, if one was): messages
+     * to the peer it could not send (too large, no blob block, unserializable, over {@code direct.pending-limit}),
+     * messages from it that could not be deserialized, frames of a quarantined incarnation of it. Unlike an
+     * association's counts, a peer's count goes on across its associations.
+     *
+     * @return drops by peer address ({@code pekko.shm://system@host:port}), one entry per peer the direct path has
+     * dropped a message of; empty when none has been dropped, or when the actor system does not run the direct path.
+     */
+    public Map<String, Long> directDropped()
+    {
+        if (system.provider() instanceof DirectPathProvider)
+        {
+            final DirectPath path = ((DirectPathProvider)system.provider()).directRefs().directPath();
+            if (null != path)
+            {
+                return path.droppedByPeer();
+            }
+        }
+        return Map.of();
+    }
+
+    /**
      * Called by the transport when it listens.
      *
      * @param address              the node's address.

@@ -71,6 +71,12 @@ public final class DirectRoute
         return remoteAddress;
     }
 
+    /** What the route's association has sent (and dropped). */
+    SendCounts sendCounts()
+    {
+        return outbox.sendCounts();
+    }
+
     /** The peer actor system's uid (its incarnation as Pekko knows it). */
     long peerUid()
     {

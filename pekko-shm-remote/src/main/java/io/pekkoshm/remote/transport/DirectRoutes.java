@@ -84,8 +84,44 @@ public final class DirectRoutes
         final TransportCounters current = counters;
         if (null != current)
         {
-            current.dropped.increment();
+            current.dropped(null, 1);
         }
+    }
+
+    /**
+     * Counts a message the direct path had to drop, to or from a peer: in the node's 'messages dropped', and in the
+     * drops of the association that is the peer's route now, if one is. Any thread.
+     *
+     * @param peer the peer's address, with the full protocol.
+     */
+    public void countDropped(final Address peer)
+    {
+        final TransportCounters current = counters;
+        if (null != current)
+        {
+            current.dropped(routeCounts(peer), 1);
+        }
+    }
+
+    /**
+     * Counts a drop the node has counted already (the Kryo serializer counts its own failures) in the drops of the
+     * association that is the peer's route now, if one is. Any thread.
+     *
+     * @param peer the peer's address, with the full protocol.
+     */
+    public void countDroppedOnRoute(final Address peer)
+    {
+        final SendCounts counts = routeCounts(peer);
+        if (null != counts)
+        {
+            counts.dropped.increment();
+        }
+    }
+
+    private SendCounts routeCounts(final Address peer)
+    {
+        final DirectRoute route = routes.get(peer);
+        return null == route ? null : route.sendCounts();
     }
 
     void counters(final TransportCounters counters)

@@ -245,7 +245,7 @@ final class InboundOrder implements LargeBodies
                 return;
             }
             slot.skipped = true;
-            counters.dropped.increment();
+            counters.dropped(association.outbox().sendCounts(), 1);
             ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_NO_HEAP, 1,
                 Association.fullAddress(association.remoteAddress()), body.length() + " bytes");
             log.error("Dropped a message of {} bytes from {}: the heap has no room for it ({}). Counted in " +

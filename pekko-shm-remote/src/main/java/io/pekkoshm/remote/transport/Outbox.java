@@ -453,7 +453,7 @@ final class Outbox implements AutoCloseable
         }
         closed = true;
         final int unsent = staged.count();
-        counters.dropped.add(unsent);
+        counters.dropped(sent, unsent);
         for (int i = 0, blobCount = staged.blobCount(); i < blobCount; i++)
         {
             blobs.abandon(staged.block(i));
@@ -555,7 +555,7 @@ final class Outbox implements AutoCloseable
     private void markSent(final BlobBlock block, final long length, final long nowNs)
     {
         final NodeIdentity receiver = peer;
-        blobs.sent(block, length, receiver.pid(), receiver.processStartMillis(), nowNs);
+        blobs.sent(block, length, receiver.pid(), receiver.processStartMillis(), nowNs, sent.blobBytesInUse);
     }
 
     private void countBackPressure()

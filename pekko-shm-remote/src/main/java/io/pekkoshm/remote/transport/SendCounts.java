@@ -7,6 +7,7 @@ import io.pekkoshm.remote.jfr.ShmFlightRecorder;
  * What one {@link Outbox} has sent, counted under its lock (so each counter has one writer at a time and writers of
  * different associations never contend); {@link TransportCounters} sums the outboxes of a node, and keeps the counts
  * of closed ones in its totals, and lists the open ones per association ({@link TransportCounters#associations()}).
+ * The association's drops and blob bytes in use are counted elsewhere (see theirs) and are not in the sums.
  * <p>
  * Back-pressure episodes are seen here, without the outbox's help: an episode starts with the first
  * {@link #backPressure} event and ends with the next message counted in {@link #messagesSent} (it got through), or
@@ -23,6 +24,16 @@ final class SendCounts
     final Pressed backPressure = new Pressed();
     final OwnedCount blobsSent = new OwnedCount();
     final OwnedCount directSent = new OwnedCount();
+    /**
+     * Messages to or from the peer this association dropped (see {@link TransportCounters#dropped}); any thread, as
+     * drops are counted where they happen (rarely), also outside the outbox's lock.
+     */
+    final Count dropped = new Count();
+    /**
+     * Bytes of the node's blob blocks sent on this association and not handed back yet; written under the blob
+     * pool's lock ({@link io.pekkoshm.remote.blob.BlobPool#sent}), read by any thread.
+     */
+    final Count blobBytesInUse = new Count();
 
     /** The association's peer, as its address; set once the association exists, read by any thread. */
     private volatile String peerAddress = "";

@@ -18,8 +18,10 @@ import java.util.List;
  * <p>
  * Single writer where the hot path counts: what is sent is counted per association under its outbox's lock
  * ({@link SendCounts}) and summed here, what is received by the node agent alone ({@link OwnedCount}); only the
- * rare counts that several threads make (drops, blob bytes) are atomic. A sum is taken under this object's monitor,
- * which only the agent and closing outboxes take, so a snapshot never counts an outbox twice or misses one.
+ * rare counts that several threads make (drops, blob bytes) are atomic. An association's drops and blob bytes in
+ * use are also counted in its own {@link SendCounts}, outside the sums (the node's counters count them already). A
+ * sum is taken under this object's monitor, which only the agent and closing outboxes take, so a snapshot never
+ * counts an outbox twice or misses one.
  * <pre>
  *   type id  name
  *   7301     messages sent           7306     back-pressure events (a write found the log full)
@@ -130,6 +132,22 @@ public final class TransportCounters implements AutoCloseable
         }
     }
 
+    /**
+     * Counts messages dropped: in the node's 'messages dropped', and in the association's own count when the drop is
+     * one association's (to or from its peer). Any thread.
+     *
+     * @param association the send counts of the association that dropped them, or null when none did.
+     * @param count       how many.
+     */
+    void dropped(final SendCounts association, final long count)
+    {
+        dropped.add(count);
+        if (null != association)
+        {
+            association.dropped.add(count);
+        }
+    }
+
     /** {@return messages sent by every outbox of the node, open and closed} */
     long messagesSent()
     {
@@ -204,7 +222,8 @@ public final class TransportCounters implements AutoCloseable
             {
                 final long[] sent = sent(counts);
                 snapshots.add(new ShmAssociationSnapshot(peer, ShmAssociationSnapshot.IPC, counts.outbound(),
-                    counts.peerIncarnation(), sent[0], sent[1], sent[2], sent[3], sent[4], sent[5]));
+                    counts.peerIncarnation(), sent[0], sent[1], sent[2], sent[3], sent[4], sent[5],
+                    counts.dropped.get(), counts.blobBytesInUse.get()));
             }
         }
         return snapshots;

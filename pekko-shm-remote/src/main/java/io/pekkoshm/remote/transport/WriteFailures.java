@@ -26,7 +26,7 @@ final class WriteFailures
     /** A payload the blob store can never place (e.g. /dev/shm full, larger than blob.max-bytes allows). */
     void onBlobFailure(final Association association, final int length, final BlobStoreException failure)
     {
-        counters.dropped.increment();
+        counters.dropped(association.outbox().sendCounts(), 1);
         ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_BLOB, 1, Association.fullAddress(association.remoteAddress()),
             length + " bytes");
         log.error("Dropped a payload of {} bytes to {}: {}", length, association.remoteAddress(), failure.getMessage());
@@ -35,7 +35,7 @@ final class WriteFailures
     /** A payload larger than the largest Aeron message, with the blob store off. */
     void onOversizedWrite(final Association association, final int length)
     {
-        counters.dropped.increment();
+        counters.dropped(association.outbox().sendCounts(), 1);
         ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_TOO_LARGE, 1,
             Association.fullAddress(association.remoteAddress()), length + " bytes");
         log.error("Dropped a payload of {} bytes to {}: larger than the largest Aeron message of this transport " +

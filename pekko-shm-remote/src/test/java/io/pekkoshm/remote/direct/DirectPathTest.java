@@ -2,6 +2,7 @@ package io.pekkoshm.remote.direct;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.remote.ShmAssociationSnapshot;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.EmbeddedNodes;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -227,6 +229,9 @@ class DirectPathTest
         remoteSink.tell("after", ActorRef.noSender());
         sink.expectMsgEquals(WAIT, "after");
         assertEquals(1, ShmRemote.get(a).counters().messagesDropped());
+        assertEquals(Map.of(address(b).toString(), 1L), ShmRemote.get(a).directDropped(), "counted for b");
+        assertEquals(1, ShmRemote.get(a).associations().stream().mapToLong(ShmAssociationSnapshot::messagesDropped)
+            .sum(), "counted in a's association with b: " + ShmRemote.get(a).associations());
     }
 
     /** Replies to whoever pings it; sends 0..n-1 to whoever sends it n, then stops. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.io.NotSerializableException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +37,13 @@ class DropsTest
     private final List<Throwable> causes = new ArrayList<>();
     private final List<Object> published = new ArrayList<>();
     private int nodeDrops;
-    private final Drops drops = new Drops(() -> nodeDrops++, published::add, new ErrorLog((severity, message, cause) ->
+    private final List<Address> nodeDropPeers = new ArrayList<>();
+    private final List<Address> routeOnlyDropPeers = new ArrayList<>();
+    private final Drops drops = new Drops(peer ->
+    {
+        nodeDrops++;
+        nodeDropPeers.add(peer);
+    }, routeOnlyDropPeers::add, published::add, new ErrorLog((severity, message, cause) ->
     {
         severities.add(severity);
         lines.add(message);
@@ -72,6 +79,31 @@ class DropsTest
         assertEquals(List.of(ErrorLog.Severity.WARNING), severities);
         assertTrue(lines.get(0).contains("java.lang.String") && lines.get(0).contains("see blob.max-bytes") &&
             lines.get(0).contains("1 dropped by the direct path so far"), lines.get(0));
+    }
+
+    @Test
+    void shouldCountADropUnderItsOwnPeerOnlyWhenTwoPeersDrop()
+    {
+        final Address recipientsNode = recipient.path().address();
+
+        drops.drop(Drops.TOO_LARGE, "hello", sender, recipient, "too large");
+        drops.unserializable("hello", sender, recipient, new IllegalArgumentException("no serializer"));
+        drops.quarantined(Drops.quarantineKey(PEER, 11), PEER, 11);
+
+        assertEquals(Map.of(recipientsNode.toString(), 2L, PEER.toString(), 1L), drops.byPeer());
+        assertEquals(List.of(recipientsNode, recipientsNode, PEER), nodeDropPeers,
+            "each drop is counted once, in the node and its peer's route, naming its own peer");
+        assertEquals(List.of(), routeOnlyDropPeers);
+        assertEquals(2, published.size(), "each outbound drop is published once");
+    }
+
+    @Test
+    void shouldCountAnUndecodableMessageUnderThePeerThatSentIt()
+    {
+        drops.undecodable(PEER, recipient, 7, "m", new NotSerializableException("no serializer with id 7"));
+
+        assertEquals(Map.of(PEER.toString(), 1L), drops.byPeer());
+        assertEquals(List.of(PEER), nodeDropPeers);
     }
 
     @Test

@@ -143,6 +143,27 @@ class OutboxBlobTest
         assertEquals(next, counters.messagesSent());
     }
 
+    /**
+     * A block sent on the association counts its bytes (header and capacity) in the association's blob bytes in use
+     * until the receiver hands it back and the pool sees it (the node agent sweeps while blocks are out).
+     */
+    @Test
+    void shouldCountABlocksBytesInItsAssociationWhileItIsOutAndNoneOnceHandedBack()
+    {
+        outbox.sendCounts().describe("pekko.shm://peer@localhost:1", true);
+
+        assertTrue(outbox.write(message(0, 0, LARGE), 0, LARGE));
+
+        final long inUse = counters.associations().get(0).blobBytesInUse();
+        assertTrue(inUse > LARGE, "the block's bytes: " + inUse);
+        assertEquals(pool.allocatedBytes(), inUse, "the one block of the pool is out on this association");
+
+        drainUntil(1); // the receiver takes the body and hands the block back
+        assertEquals(1, pool.sweep(System.nanoTime(), false));
+
+        assertEquals(0, counters.associations().get(0).blobBytesInUse());
+    }
+
     /** An association that ends with a large body staged gives its block back to the pool: nothing is pinned. */
     @Test
     void shouldFreeTheBlockOfAStagedLargeBodyWhenClosed()

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -94,7 +96,28 @@ class OutboxTest
 
         assertTrue(unsent > 0);
         assertEquals(unsent, counters.dropped.get());
+        assertEquals(unsent, outbox.sendCounts().dropped.get(), "the association counts its own drops too");
         assertFalse(outbox.write(message(next), 0, MESSAGE_LENGTH), "a closed outbox takes nothing");
+    }
+
+    @Test
+    void shouldCountADropInTheNodeAndInItsOwnAssociationOnlyWhenTwoAreOpen()
+    {
+        final SendCounts toA = counters.open();
+        final SendCounts toB = counters.open();
+        toA.describe("pekko.shm://a@localhost:1", true);
+        toB.describe("pekko.shm://b@localhost:2", true);
+
+        counters.dropped(toA, 2);
+        counters.dropped(null, 1);
+
+        final Map<String, Long> dropsByPeer = new HashMap<>();
+        counters.associations().forEach(association ->
+            dropsByPeer.put(association.peerAddress(), association.messagesDropped()));
+        assertEquals(Map.of("pekko.shm://a@localhost:1", 2L, "pekko.shm://b@localhost:2", 0L), dropsByPeer);
+        assertEquals(3, counters.snapshot().messagesDropped(), "the node counts every drop once");
+        counters.close(toA);
+        counters.close(toB);
     }
 
     @Test
