@@ -58,7 +58,7 @@ class ShmSettingsTest
         assertEquals(Duration.ofSeconds(20), s.driver().timeout());
         assertEquals(Duration.ofSeconds(20), s.driver().clientLivenessTimeout());
         assertFalse(s.driver().jvmOptions().isEmpty());
-        assertEquals(16 * 1024 * 1024, s.transport().termLength());
+        assertEquals(1024 * 1024, s.transport().termLength());
         assertEquals(3, s.transport().idleCpuLevel());
         assertEquals(256, s.transport().fragmentLimit());
         assertEquals(64 * 1024, s.transport().outboundBatchSize());
@@ -66,6 +66,8 @@ class ShmSettingsTest
         assertEquals(Duration.ofSeconds(10), s.transport().peerTimeout());
         assertEquals(Duration.ofSeconds(10), s.transport().handshakeTimeout());
         assertTrue(s.transport().terminateOnPeerProcessExit());
+        // 128 KiB, lowered to the largest Aeron message of a 1 MiB term less 1 KiB
+        assertEquals(127 * 1024, s.blob().threshold());
         assertEquals(Duration.ofSeconds(30), s.blob().claimTimeout());
         assertEquals(Duration.ofSeconds(10), s.blob().allocateTimeout());
     }

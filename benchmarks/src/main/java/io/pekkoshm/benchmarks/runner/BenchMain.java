@@ -1,5 +1,6 @@
 package io.pekkoshm.benchmarks.runner;
 
+import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.benchmarks.report.ChartRenderer;
 import io.pekkoshm.benchmarks.report.MachineInfo;
 import io.pekkoshm.benchmarks.report.MarkdownReport;
@@ -9,6 +10,7 @@ import io.pekkoshm.benchmarks.transports.Transport;
 import io.pekkoshm.benchmarks.workloads.Sizes;
 import io.pekkoshm.benchmarks.workloads.Wire;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
+import io.pekkoshm.remote.ShmSettings;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -32,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain
 {
+    /** The plugin's defaults, as the report's settings line states them. */
+    private static final ShmSettings PLUGIN = ShmSettings.fromRootConfig(ConfigFactory.defaultReference());
+
     private BenchMain()
     {
     }
@@ -166,9 +171,9 @@ public final class BenchMain
             "and maximum-large-frame-size per session, outbound-message-queue-size " + 2 * Wire.WINDOW +
             ", compression advertised every 1 s; classic Netty maximum-frame-size per session; idle-cpu-level " +
             settings.idleCpuLevel() + " for both the plugin and Artery Aeron-UDP (Pekko's default 5 spins a core " +
-            "per JVM); the plugin otherwise at its defaults (term-length 16 MiB, payloads above 256 KiB through " +
-            "its blob " +
-            "store) with driver.mode = auto. Raw Aeron: " +
+            "per JVM); the plugin otherwise at its defaults (term-length " +
+            Sizes.pretty(PLUGIN.transport().termLength()) + ", payloads above " +
+            Sizes.pretty(PLUGIN.blob().threshold()) + " through its blob store) with driver.mode = auto. Raw Aeron: " +
             "one embedded media driver (SHARED) in the peer JVM, IPC term " + Sizes.pretty(64 * Sizes.MIB) +
             " (128 MiB for 16 MiB messages), log buffers allocated in full up front.");
         lines.add("Zero-copy API (pekko-shm-remote zero-copy API column, bandwidth only): the same nodes and " +

@@ -126,7 +126,7 @@ class ShmFileModesTest
         assertTrue(driverPid > 0 && driverPid != ProcessHandle.current().pid(), "a standalone driver should run");
         b.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
         final TestKit probe = new TestKit(a);
-        // Larger than blob.threshold (256 KiB): it travels, both ways, through blocks of the blob store.
+        // Larger than blob.threshold (128 KiB): it travels, both ways, through blocks of the blob store.
         final byte[] large = new byte[600 * 1024];
         a.actorSelection(ShmRemote.get(b).address().orElseThrow() + "/user/echo").tell(large, probe.getRef());
         assertEquals(large.length, probe.expectMsgClass(AWAIT, byte[].class).length);
