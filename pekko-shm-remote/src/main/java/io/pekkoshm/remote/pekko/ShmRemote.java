@@ -162,15 +162,8 @@ public final class ShmRemote implements Extension
      */
     public Map<String, Integer> directPending()
     {
-        if (system.provider() instanceof DirectPathProvider)
-        {
-            final DirectPath path = ((DirectPathProvider)system.provider()).directRefs().directPath();
-            if (null != path)
-            {
-                return path.heldByPeer();
-            }
-        }
-        return Map.of();
+        final DirectPath path = directPath();
+        return null == path ? Map.of() : path.heldByPeer();
     }
 
     /**
@@ -185,15 +178,15 @@ public final class ShmRemote implements Extension
      */
     public Map<String, Long> directDropped()
     {
-        if (system.provider() instanceof DirectPathProvider)
-        {
-            final DirectPath path = ((DirectPathProvider)system.provider()).directRefs().directPath();
-            if (null != path)
-            {
-                return path.droppedByPeer();
-            }
-        }
-        return Map.of();
+        final DirectPath path = directPath();
+        return null == path ? Map.of() : path.droppedByPeer();
+    }
+
+    /** {@return the system's direct path, or null when it does not run one (classic mode, or not started yet)} */
+    private DirectPath directPath()
+    {
+        return system.provider() instanceof DirectPathProvider ?
+            ((DirectPathProvider)system.provider()).directRefs().directPath() : null;
     }
 
     /**
