@@ -34,6 +34,8 @@ import java.util.Locale;
  *                                   peer's handshake reply.
  * @param terminateOnPeerProcessExit {@code terminate-on-peer-process-exit}: at once quarantine a peer whose process
  *                                   exited (remote provider only).
+ * @param idleSleepAfter             {@code idle-sleep-after}: how long the node's poller goes without work before it
+ *                                   sleeps until a peer writes to it (zero: at once); null for {@code off}, never.
  */
 public record TransportSettings(
     String scheme,
@@ -47,7 +49,8 @@ public record TransportSettings(
     Duration heartbeatInterval,
     Duration peerTimeout,
     Duration handshakeTimeout,
-    boolean terminateOnPeerProcessExit)
+    boolean terminateOnPeerProcessExit,
+    Duration idleSleepAfter)
 {
     private static final long MIN_TERM_LENGTH = 64 * 1024;
     private static final long MAX_TERM_LENGTH = 1024L * 1024 * 1024;
@@ -104,9 +107,28 @@ public record TransportSettings(
         }
         final Duration handshakeTimeout = r.positiveDuration("handshake-timeout");
         final boolean terminateOnPeerProcessExit = r.bool("terminate-on-peer-process-exit");
+        final Duration idleSleepAfter = readIdleSleepAfter(r);
 
         return new TransportSettings(scheme, hostname, port, directory, termLength, idleCpuLevel, fragmentLimit,
-            (int)batch, heartbeatInterval, peerTimeout, handshakeTimeout, terminateOnPeerProcessExit);
+            (int)batch, heartbeatInterval, peerTimeout, handshakeTimeout, terminateOnPeerProcessExit, idleSleepAfter);
+    }
+
+    /** {@code idle-sleep-after}: {@code off} (null) or a non-negative duration. */
+    private static Duration readIdleSleepAfter(final SettingsReader r)
+    {
+        final Object raw = r.raw("idle-sleep-after");
+        if (raw instanceof String text && "off".equalsIgnoreCase(text.trim()))
+        {
+            return null;
+        }
+        try
+        {
+            return r.nonNegativeDuration("idle-sleep-after");
+        }
+        catch (final ShmConfigurationException ex)
+        {
+            throw r.reject("idle-sleep-after", raw, "must be off or a duration of 0 or more, such as 2 ms", ex);
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -233,6 +234,22 @@ class ShmSettingsTest
     {
         assertRejected("pekko.remote.shm.terminate-on-peer-process-exit = maybe", "terminate-on-peer-process-exit",
             "maybe");
+    }
+
+    @Test
+    void shouldReadIdleSleepAfterAsADurationOrOff()
+    {
+        assertEquals(Duration.ofMillis(2), settings("").transport().idleSleepAfter(), "the default");
+        assertEquals(Duration.ZERO, settings("pekko.remote.shm.idle-sleep-after = 0").transport().idleSleepAfter());
+        assertNull(settings("pekko.remote.shm.idle-sleep-after = off").transport().idleSleepAfter());
+        assertNull(settings("pekko.remote.shm.idle-sleep-after = \" OFF \"").transport().idleSleepAfter());
+    }
+
+    @Test
+    void shouldRejectIdleSleepAfterThatIsNeitherADurationNorOff()
+    {
+        assertRejected("pekko.remote.shm.idle-sleep-after = soon", "idle-sleep-after", "soon");
+        assertRejected("pekko.remote.shm.idle-sleep-after = -1 ms", "idle-sleep-after", "-1 ms");
     }
 
     @Test

@@ -149,6 +149,12 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
             ShmCountersSnapshot::directMessagesSent);
         counter(registry, "direct.messages.received", "Messages received on the direct path", null,
             ShmCountersSnapshot::directMessagesReceived);
+        counter(registry, "doorbell.wakeups.sent", "Wake-ups this node's writers sent to sleeping peers", null,
+            ShmCountersSnapshot::doorbellWakeUps);
+        counter(registry, "doorbell.rings.failed", "Wake-ups that could not be delivered (there should be none)", null,
+            ShmCountersSnapshot::doorbellRingsFailed);
+        counter(registry, "idle.sleeps", "Times this node's poller slept on its doorbell when idle", null,
+            ShmCountersSnapshot::idleSleeps);
         gauge(registry, "associations", "Associations open now", null, ShmCountersSnapshot::associations);
         gauge(registry, "blob.allocated", "Bytes of this node's blob blocks in /dev/shm now", BaseUnits.BYTES,
             ShmCountersSnapshot::blobBytesAllocated);

@@ -23,11 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  *     secret                       rw-------, 32 random bytes made by the first node; handshakes prove they know
  *                                  it (only the owner of the directory can read it)
  *     nodes/&lt;port&gt;.node           one per live node, locked by it for its life (see {@link NodeRegistry})
+ *     nodes/&lt;port&gt;.bell           the doorbell of a node that sleeps when idle (see {@link BellFile})
  *     blobs/&lt;pid&gt;-&lt;incarnation&gt;/   each node's blob blocks (large payloads), removed with the node
  *     aeron/                       the media driver's Aeron directory (unless configured elsewhere)
  * </pre>
  * Whatever a dead process left is reclaimed the next time a JVM starts or the driver exits: node files whose lock
- * is free are removed, and the whole directory goes when no node and no driver remain.
+ * is free and bell files of dead processes are removed, and the whole directory goes when no node and no driver
+ * remain.
  */
 public final class ShmDirectory
 {
@@ -165,6 +167,7 @@ public final class ShmDirectory
                 for (final Path file : files)
                 {
                     NodeRegistry.removeIfStale(file);
+                    BellFile.removeIfStale(file);
                 }
             }
             if (isEmpty(nodes))

@@ -25,14 +25,17 @@ final class LargeBodyWorkers implements AutoCloseable
     private final ThreadPoolExecutor executor;
     private final ManyToOneConcurrentLinkedQueue<Job> completed = new ManyToOneConcurrentLinkedQueue<>();
     private final TransportCounters counters;
+    /** Wakes the node agent when it sleeps on its doorbell: a finished body is work no peer rings for. */
+    private final Runnable wake;
     private int inFlight;
 
     /**
      * @param threads  how many bodies are read at once.
      * @param name     the threads' name prefix.
      * @param counters where bodies dropped because the node stopped are counted.
+     * @param wake     wakes the node agent (any thread) after a body is queued back for it.
      */
-    LargeBodyWorkers(final int threads, final String name, final TransportCounters counters)
+    LargeBodyWorkers(final int threads, final String name, final TransportCounters counters, final Runnable wake)
     {
         final AtomicInteger next = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -44,6 +47,7 @@ final class LargeBodyWorkers implements AutoCloseable
             });
         executor.allowCoreThreadTimeOut(true);
         this.counters = counters;
+        this.wake = wake;
     }
 
     /** One task of one association, between its submission and its completion. */
@@ -53,10 +57,12 @@ final class LargeBodyWorkers implements AutoCloseable
         private final InboundOrder order;
         private final InboundOrder.Ticket ticket;
         private final ManyToOneConcurrentLinkedQueue<Job> completed;
+        private final Runnable wake;
 
         private Job(final LargeBodyTask task, final InboundOrder order, final InboundOrder.Ticket ticket,
-            final ManyToOneConcurrentLinkedQueue<Job> completed)
+            final ManyToOneConcurrentLinkedQueue<Job> completed, final Runnable wake)
         {
+            this.wake = wake;
             this.task = task;
             this.order = order;
             this.ticket = ticket;
@@ -73,6 +79,7 @@ final class LargeBodyWorkers implements AutoCloseable
             finally
             {
                 completed.offer(this);
+                wake.run();
             }
         }
 
@@ -110,7 +117,7 @@ final class LargeBodyWorkers implements AutoCloseable
      */
     void submit(final LargeBodyTask task, final InboundOrder order, final InboundOrder.Ticket ticket)
     {
-        final Job job = new Job(task, order, ticket, completed);
+        final Job job = new Job(task, order, ticket, completed, wake);
         if (executor.isShutdown())
         {
             abandon(job);

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>
  * The parts are made by {@link NodeAgentBuilder}; this class only orders their work.
  */
-final class NodeAgent implements Agent, NodeProxy.Commands
+final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy.Sleeper
 {
     private final String roleName;
     private final NanoClock clock;
@@ -149,6 +149,39 @@ final class NodeAgent implements Agent, NodeProxy.Commands
             work += onPeriodic();
         }
         return work;
+    }
+
+    /**
+     * Whether the agent may sleep on its doorbell: nothing it must poll for without being rung. Not while detached
+     * (it attaches again), a handshake is pending (it resends and times out), an outbox has staged writes (it flushes
+     * them when the peer's log has room), an outbox waits to be closed, or one of its blobs is in flight (it sweeps
+     * them back when the receiver releases them). Large bodies being read do not keep it awake: their threads wake
+     * it. A command queued through the proxy wakes it too.
+     */
+    @Override
+    public boolean canSleep()
+    {
+        if (driver.isDetached() || associations.hasPendingCloses() ||
+            (null != blobPool && blobPool.inFlightCount() > 0))
+        {
+            return false;
+        }
+        for (int i = associations.size() - 1; i >= 0; i--)
+        {
+            final Association association = associations.get(i);
+            if (association.handshakePending() || association.outbox().hasStaged())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@return when the next periodic duty (heartbeats, liveness, sweeps) is due} */
+    @Override
+    public long wakeDeadlineNs()
+    {
+        return nextPeriodicNs;
     }
 
     /** Ends every association (unless the driver is lost), then logs the repeats of errors not logged yet. */

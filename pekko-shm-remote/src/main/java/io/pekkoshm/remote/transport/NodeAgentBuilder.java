@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.TransportSettings;
@@ -48,6 +49,7 @@ final class NodeAgentBuilder
     private BlobReader blobReader;
     private DirectRoutes directRoutes;
     private HandshakeProof proof;
+    private Doorbells doorbells;
 
     NodeAgentBuilder settings(final ShmSettings settings, final String scheme)
     {
@@ -99,6 +101,13 @@ final class NodeAgentBuilder
         return this;
     }
 
+    /** The host's doorbells as this node sees them: its peers' and its own (see {@link DoorbellIdleStrategy}). */
+    NodeAgentBuilder doorbells(final Doorbells doorbells)
+    {
+        this.doorbells = doorbells;
+        return this;
+    }
+
     /** Replaces the check of the host's processes (tests). */
     NodeAgentBuilder processCheck(final PeerLiveness.ProcessCheck processCheck)
     {
@@ -121,6 +130,8 @@ final class NodeAgentBuilder
         final long handshakeTimeoutNs = transport.handshakeTimeout().toNanos();
         final long heartbeatIntervalNs = transport.heartbeatInterval().toNanos();
         final NodeProxy proxy = new NodeProxy();
+        final Runnable wake = null == doorbells ? () -> { } : doorbells::wakeOwn;
+        proxy.waker(wake);
         final ErrorLog errors = new ErrorLog(new LoggingAdapterSink(log), clock, ERROR_SUMMARY_INTERVAL_NS,
             ERROR_LOG_CAPACITY);
         final DriverAttachment driver = new DriverAttachment(aeron, subscription, driverPid, reattacher,
@@ -130,12 +141,12 @@ final class NodeAgentBuilder
         final Rejections rejections = new Rejections(counters, errors, localAddress);
         final Handshake handshake = new Handshake(scheme, self, localAddress, transport.directory(),
             transport.termLength(), handshakeTimeoutNs, proof, registry, driver,
-            publication -> new Outbox(publication, transport.outboundBatchSize(), counters, blobPool,
-                settings.blob().threshold(), maxBlobLength),
+            publication -> outbox(publication, transport, maxBlobLength),
             associations, rejections, direct, proxy, directRoutes,
             new WriteFailures(counters, log, transport.termLength()), log);
         final LargeBodyWorkers largeBodies = null == blobReader ? null :
-            new LargeBodyWorkers(settings.blob().receiveThreads(), "pekko-shm-large-" + self.port(), counters);
+            new LargeBodyWorkers(settings.blob().receiveThreads(), "pekko-shm-large-" + self.port(), counters,
+                wake);
         final FrameRouter router = new FrameRouter(handshake, associations, rejections, direct, blobReader,
             largeBodies, counters, log);
         final PeerLiveness liveness = new PeerLiveness(associations, processCheck, peerExitListener,
@@ -143,5 +154,17 @@ final class NodeAgentBuilder
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
             new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader, largeBodies,
             errors, heartbeatIntervalNs, transport.fragmentLimit());
+    }
+
+    private Outbox outbox(final ExclusivePublication publication, final TransportSettings transport,
+        final long maxBlobLength)
+    {
+        final Outbox outbox = new Outbox(publication, transport.outboundBatchSize(), counters, blobPool,
+            settings.blob().threshold(), maxBlobLength);
+        if (null != doorbells)
+        {
+            outbox.doorbells(doorbells);
+        }
+        return outbox;
     }
 }

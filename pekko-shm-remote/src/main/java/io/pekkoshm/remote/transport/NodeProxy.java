@@ -31,6 +31,8 @@ final class NodeProxy
 
     private final ManyToOneConcurrentLinkedQueue<Runnable> queue = new ManyToOneConcurrentLinkedQueue<>();
     private Commands commands;
+    /** Wakes the agent when it sleeps on its doorbell (see {@link DoorbellIdleStrategy}); set before it starts. */
+    private Runnable wake = () -> { };
 
     /** Binds the agent's side; once, before the agent's first duty cycle. */
     void bind(final Commands commands)
@@ -38,30 +40,42 @@ final class NodeProxy
         this.commands = commands;
     }
 
+    /** Sets what wakes the sleeping agent after a command is queued; once, before the agent starts. */
+    void waker(final Runnable wake)
+    {
+        this.wake = wake;
+    }
+
     void associate(final Address remote, final CompletableFuture<Link> promise)
     {
-        queue.offer(() -> commands.openOutbound(remote, promise));
+        enqueue(() -> commands.openOutbound(remote, promise));
     }
 
     void listen(final NodeListener listener)
     {
-        queue.offer(() -> commands.listen(listener));
+        enqueue(() -> commands.listen(listener));
     }
 
     void disassociate(final Association association, final String reason)
     {
-        queue.offer(() -> commands.disassociate(association, reason));
+        enqueue(() -> commands.disassociate(association, reason));
     }
 
     void onImageUnavailable(final int sessionId)
     {
-        queue.offer(() -> commands.onImageUnavailable(sessionId));
+        enqueue(() -> commands.onImageUnavailable(sessionId));
     }
 
     /** The upper layer registered its reader on an association: what arrived until then is handed over. */
     void reader(final Association association, final LinkReader reader)
     {
-        queue.offer(() -> association.readerReady(reader));
+        enqueue(() -> association.readerReady(reader));
+    }
+
+    private void enqueue(final Runnable command)
+    {
+        queue.offer(command);
+        wake.run();
     }
 
     /**

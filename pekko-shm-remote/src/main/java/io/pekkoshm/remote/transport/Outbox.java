@@ -35,6 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Frames are DATA (a classic remoting payload, {@link #write}) or DIRECT (a direct-path envelope written in place by
  * its {@link FrameBody}, {@link #writeFrame}); both kinds share this one ordered stream.
  * <p>
+ * After every publish the peer's {@link PeerDoorbell} is rung (a fence and a read; a datagram only when the peer
+ * sleeps), except for heartbeats, which the peer reads at its own periodic wake-up; a write that is staged wakes this
+ * node's agent, which flushes it (see {@link DoorbellIdleStrategy}).
+ * <p>
  * Threading: any thread may call {@link #write}, {@link #writeFrame}, {@link #flush} and {@link #sendControl}; they
  * serialise on this outbox's lock, a large body's copy into its block excepted (classic remoting writes from the
  * association's endpoint writer and its protocol layer, the direct path from the sending actors' threads, and the
@@ -83,6 +87,10 @@ final class Outbox implements AutoCloseable
     private boolean closed;
     /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
     private volatile boolean stopped;
+    /** Finds the peer's doorbell and wakes this node's agent; null in tests that run an outbox alone. */
+    private volatile Doorbells doorbells;
+    /** The peer's doorbell; null while not found (a peer that never sleeps, or one still starting). */
+    private volatile PeerDoorbell peerDoorbell;
 
     Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters)
     {
@@ -120,10 +128,26 @@ final class Outbox implements AutoCloseable
         return null != blobs && length > blobThreshold;
     }
 
-    /** Sets the receiving peer once the handshake has named it. */
+    /** Sets the receiving peer once the handshake has named it, and finds its doorbell if not found yet. */
     void peer(final NodeIdentity peer)
     {
         this.peer = peer;
+        final Doorbells bells = doorbells;
+        final PeerDoorbell known = peerDoorbell;
+        if (null != bells && (null == known || known.pid() != peer.pid()))
+        {
+            peerDoorbell = bells.find(publication.streamId(), peer.pid());
+        }
+    }
+
+    /**
+     * Rings the peer after each publish and wakes this node after each staged write from now on; looks up the peer's
+     * doorbell by its port (the publication's stream id). Once, when the outbox is made, on the agent's thread.
+     */
+    void doorbells(final Doorbells doorbells)
+    {
+        this.doorbells = doorbells;
+        this.peerDoorbell = doorbells.find(publication.streamId(), 0);
     }
 
     /** {@return what this outbox has sent: its association describes itself there, for the per-association view} */
@@ -218,6 +242,7 @@ final class Outbox implements AutoCloseable
         final long result = send(type, body, length);
         if (result > 0)
         {
+            ringPeer();
             body.committed();
             sent.messagesSent.increment();
             sent.bytesSent.add(length);
@@ -293,6 +318,7 @@ final class Outbox implements AutoCloseable
                 claim.buffer().putBytes(frameHeader.bodyOffset(), body);
             }
             claim.commit();
+            ringPeer();
             return true;
         }
         onNotSent(result);
@@ -533,6 +559,7 @@ final class Outbox implements AutoCloseable
                     .bodyLength(length);
                 markSent(block, length, System.nanoTime());
                 claim.commit();
+                ringPeer();
                 sent.messagesSent.increment();
                 sent.bytesSent.add(length);
                 sent.blobsSent.increment();
@@ -546,6 +573,7 @@ final class Outbox implements AutoCloseable
         }
         if (staged.addBlob(type, block, length))
         {
+            wakeOwnNode();
             return TAKEN;
         }
         sent.backPressure.increment();
@@ -599,7 +627,32 @@ final class Outbox implements AutoCloseable
 
     private int stage(final byte type, final FrameBody body, final int length)
     {
-        return staged.add(type, body, length) ? TAKEN : FULL;
+        if (staged.add(type, body, length))
+        {
+            wakeOwnNode();
+            return TAKEN;
+        }
+        return FULL;
+    }
+
+    /** After a publish: the fence and read of the peer's doorbell, and a wake-up if it sleeps. */
+    private void ringPeer()
+    {
+        final PeerDoorbell bell = peerDoorbell;
+        if (null != bell)
+        {
+            bell.ring();
+        }
+    }
+
+    /** After a write was staged: this node's agent must not sleep past it (it flushes staged writes). */
+    private void wakeOwnNode()
+    {
+        final Doorbells bells = doorbells;
+        if (null != bells)
+        {
+            bells.wakeOwn();
+        }
     }
 
     /**
@@ -620,6 +673,7 @@ final class Outbox implements AutoCloseable
         final long result = publication.offer(staged.frame(), 0, staged.frameLength());
         if (result > 0)
         {
+            ringPeer();
             sent.messagesSent.add(staged.count());
             sent.bytesSent.add(staged.payloadBytes());
             sent.batchesSent.increment();

@@ -19,6 +19,8 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
 
@@ -70,6 +72,10 @@ public final class ShmNode implements AutoCloseable
     private BlobReader blobReader;
     private SharedBlobStore blobStore;
     private volatile NodeAgent agent;
+    /** This node's doorbell, and the strategy that sleeps on it; both null with idle-sleep-after = off. */
+    private Doorbell doorbell;
+    private DoorbellIdleStrategy sleeper;
+    private volatile Doorbells doorbells;
     private AgentRunner runner;
     /** Releases the node's files if the JVM exits without closing the node (System.exit, SIGTERM). */
     private Thread exitHook;
@@ -122,6 +128,12 @@ public final class ShmNode implements AutoCloseable
             claim = registry.claim(settings.transport().port());
             port = claim.port();
             secret = directory.secret();
+            if (sleeps(settings))
+            {
+                // Made while the port is this node's and no sweep runs: the doorbell's file is named by the port.
+                doorbell = Doorbell.open(directory.nodesDirectory(), claim.port(), ProcessLiveness.currentPid(),
+                    ProcessLiveness.currentStartMillis());
+            }
         }
         address = new Address(scheme, systemName, settings.transport().hostname(), claim.port());
         addressText = "pekko." + scheme + "://" + systemName + "@" + settings.transport().hostname() + ":" +
@@ -131,6 +143,7 @@ public final class ShmNode implements AutoCloseable
         claim.describe(addressText);
         counters = new TransportCounters(aeron, addressText);
         directRoutes.counters(counters);
+        doorbells = new Doorbells(directory.nodesDirectory(), doorbell, counters);
 
         final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
             new SecureRandom().nextLong(), context.pekkoUid, ProcessLiveness.currentPid(),
@@ -154,9 +167,9 @@ public final class ShmNode implements AutoCloseable
             .upperLayers(directRoutes, (peerAddress, peer) -> peerExit.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()))
+            .doorbells(doorbells)
             .build();
-        runner = new AgentRunner(IdleStrategies.forLevel(settings.transport().idleCpuLevel()), agentErrors(), null,
-            agent);
+        runner = new AgentRunner(idleStrategy(), agentErrors(), null, agent);
         AgentRunner.startOnThread(runner, task ->
         {
             final Thread thread = new Thread(task);
@@ -175,6 +188,24 @@ public final class ShmNode implements AutoCloseable
         log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
             addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
             settings.driver().aeronDirectory());
+    }
+
+    /** Whether the node's poller sleeps on its doorbell when idle: idle-sleep-after on, and not busy-spinning. */
+    private static boolean sleeps(final ShmSettings settings)
+    {
+        return null != settings.transport().idleSleepAfter() && settings.transport().idleCpuLevel() < 10;
+    }
+
+    private IdleStrategy idleStrategy()
+    {
+        final IdleStrategy backOff = IdleStrategies.forLevel(settings.transport().idleCpuLevel());
+        if (null == doorbell)
+        {
+            return backOff;
+        }
+        sleeper = new DoorbellIdleStrategy(backOff, doorbell, SystemNanoClock.INSTANCE,
+            settings.transport().idleSleepAfter().toNanos(), agent, counters.idleSleeps);
+        return sleeper;
     }
 
     /**
@@ -262,6 +293,12 @@ public final class ShmNode implements AutoCloseable
         return directRoutes;
     }
 
+    /** {@return the host's doorbells as this node sees them (tests); null once closed} */
+    Doorbells doorbells()
+    {
+        return doorbells;
+    }
+
     /** @return the node's zero-copy blob store; null when the blob store is off ({@code blob.max-bytes = 0}). */
     public SharedBlobStore blobStore()
     {
@@ -303,10 +340,22 @@ public final class ShmNode implements AutoCloseable
         }
     }
 
-    /** The node's stream: stream id = port; an image going away ends its association. */
+    /**
+     * The node's stream: stream id = port; an image going away ends its association. A new image wakes the agent if
+     * it sleeps: a peer's HELLO may have rung it before the image was added to the subscription, and that ring found
+     * nothing to read.
+     */
     private Subscription subscribe(final Aeron aeron)
     {
-        return aeron.addSubscription("aeron:ipc", claim.port(), image -> { },
+        return aeron.addSubscription("aeron:ipc", claim.port(),
+            image ->
+            {
+                final Doorbells bells = doorbells;
+                if (null != bells)
+                {
+                    bells.wakeOwn();
+                }
+            },
             image ->
             {
                 final NodeAgent current = agent;
@@ -383,10 +432,17 @@ public final class ShmNode implements AutoCloseable
         }
         CloseHelper.quietClose(blobStore);
         blobStore = null;
+        if (null != sleeper)
+        {
+            sleeper.close(); // the agent must not block while its runner waits for it to stop
+        }
         CloseHelper.quietClose(runner);
         runner = null;
         agent = null;
-        CloseHelper.quietCloseAll(blobReader, blobPool, counters, subscription);
+        CloseHelper.quietCloseAll(doorbells, doorbell, blobReader, blobPool, counters, subscription);
+        sleeper = null;
+        doorbells = null;
+        doorbell = null;
         blobReader = null;
         blobPool = null;
         counters = null;

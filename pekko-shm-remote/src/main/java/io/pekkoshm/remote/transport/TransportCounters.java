@@ -33,6 +33,8 @@ import java.util.List;
  *   7311     blobs received            7313     blobs reclaimed from receivers whose process died
  *   7314     direct messages sent      7315     direct messages received (both also in 7301/7303)
  *   7316     messages held (current): received, waiting behind a large body that is still being read
+ *   7317     doorbell wake-ups sent    7318     doorbell rings failed (bell not mappable, socket full)
+ *   7319     idle sleeps (this node's agent blocked on its doorbell)
  * </pre>
  */
 public final class TransportCounters implements AutoCloseable
@@ -69,6 +71,12 @@ public final class TransportCounters implements AutoCloseable
     public static final int DIRECT_RECEIVED_TYPE_ID = 7315;
     /** Type id of the counter of messages received and waiting behind a large body still being read, now. */
     public static final int HELD_TYPE_ID = 7316;
+    /** Type id of 'doorbell wake-ups sent': datagrams this node's writers sent to wake a sleeping peer. */
+    public static final int DOORBELL_WAKE_UPS_TYPE_ID = 7317;
+    /** Type id of 'doorbell rings failed': rings that could not be delivered (bell not mappable, socket full). */
+    public static final int DOORBELL_RINGS_FAILED_TYPE_ID = 7318;
+    /** Type id of 'idle sleeps': how often this node's agent blocked on its doorbell. */
+    public static final int IDLE_SLEEPS_TYPE_ID = 7319;
 
     final OwnedCount messagesReceived = new OwnedCount();
     final OwnedCount bytesReceived = new OwnedCount();
@@ -81,6 +89,9 @@ public final class TransportCounters implements AutoCloseable
     final OwnedCount directReceived = new OwnedCount();
     /** Written by the node agent (and, once the agent has stopped, by the thread that stops the node). */
     final OwnedCount held = new OwnedCount();
+    final Count doorbellWakeUps = new Count();
+    final Count doorbellRingsFailed = new Count();
+    final OwnedCount idleSleeps = new OwnedCount();
 
     /** The sends of the outboxes that are open, and of those closed (their totals). */
     private final ArrayList<SendCounts> open = new ArrayList<>();
@@ -101,12 +112,14 @@ public final class TransportCounters implements AutoCloseable
             MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID,
             BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID,
             BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID,
-            DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID, HELD_TYPE_ID };
+            DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID, HELD_TYPE_ID, DOORBELL_WAKE_UPS_TYPE_ID,
+            DOORBELL_RINGS_FAILED_TYPE_ID, IDLE_SLEEPS_TYPE_ID };
         labels = new String[] {
             "messages sent", "bytes sent", "messages received", "bytes received", "batches sent",
             "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent",
             "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent",
-            "direct messages received", "messages held" };
+            "direct messages received", "messages held", "doorbell wake-ups sent", "doorbell rings failed",
+            "idle sleeps" };
         export(aeron);
     }
 
@@ -204,7 +217,7 @@ public final class TransportCounters implements AutoCloseable
     {
         final long[] v = values();
         return new ShmCountersSnapshot(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
-            v[13], v[14], v[15]);
+            v[13], v[14], v[15], v[16], v[17], v[18]);
     }
 
     /**
@@ -236,7 +249,8 @@ public final class TransportCounters implements AutoCloseable
         return new long[] {
             sent[0], sent[1], messagesReceived.get(), bytesReceived.get(), sent[2], sent[3], associations.get(),
             dropped.get(), rejected.get(), sent[4], blobsReceived.get(), blobBytes.get(), blobsReclaimed.get(),
-            sent[5], directReceived.get(), held.get() };
+            sent[5], directReceived.get(), held.get(), doorbellWakeUps.get(), doorbellRingsFailed.get(),
+            idleSleeps.get() };
     }
 
     /** Messages, bytes, batches, back-pressure, blobs and direct messages sent, by open and closed outboxes. */

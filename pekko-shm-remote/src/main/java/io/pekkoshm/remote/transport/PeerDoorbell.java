@@ -1,0 +1,69 @@
+package io.pekkoshm.remote.transport;
+
+import io.pekkoshm.remote.host.BellFile;
+import org.agrona.concurrent.AtomicBuffer;
+
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * A peer's {@link Doorbell} as its writers see it: the state word in the peer's {@link BellFile}, mapped by this
+ * node, and the address of its wake-up channel. {@link #ring} after every publish into the peer's log: a full fence
+ * (the log write before the read of the state word), then, only if the peer sleeps, one CAS to AWAKE and, for the
+ * writer that won it, one datagram. The common case, a peer that polls, costs the fence and one read.
+ * <p>
+ * The mapping is of one incarnation's file: a node that takes the port later writes a new file, so this one never
+ * starts naming another node. After the peer has gone its word is read by nobody, and a ring of it costs a datagram
+ * to a closed port at most. A ring that cannot be delivered is counted and never throws into the writer.
+ * <p>
+ * Threading: immutable; {@link #ring} on any writer's thread.
+ */
+final class PeerDoorbell
+{
+    private final AtomicBuffer bell;
+    private final int port;
+    private final long pid;
+    private final InetSocketAddress wakeAddress;
+    private final Doorbells doorbells;
+
+    PeerDoorbell(final AtomicBuffer bell, final Doorbells doorbells)
+    {
+        this.bell = bell;
+        this.port = bell.getInt(BellFile.PORT_OFFSET);
+        this.pid = bell.getLong(BellFile.PID_OFFSET);
+        this.wakeAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+            bell.getInt(BellFile.WAKE_PORT_OFFSET));
+        this.doorbells = doorbells;
+    }
+
+    /** {@return the peer's pid, as its bell file says} */
+    long pid()
+    {
+        return pid;
+    }
+
+    /** The caller has just published into the peer's log: wakes the peer if it sleeps. */
+    void ring()
+    {
+        VarHandle.fullFence();
+        if (Doorbell.SLEEPING == bell.getLongVolatile(BellFile.STATE_OFFSET))
+        {
+            ringSleeping();
+        }
+    }
+
+    private void ringSleeping()
+    {
+        if (bell.compareAndSetLong(BellFile.STATE_OFFSET, Doorbell.SLEEPING, Doorbell.AWAKE))
+        {
+            doorbells.send(wakeAddress);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "doorbell of node " + port + " (pid " + pid + ", " + wakeAddress + ")";
+    }
+}
