@@ -1,8 +1,11 @@
 package io.pekkoshm.remote.host;
 
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,8 +42,9 @@ import java.util.Set;
  * file (whoever still maps the old one sees the old pid). The node deletes it on close, before it frees the port; a
  * killed node's file goes with the next sweep of the directory ({@link #removeIfStale}).
  * <p>
- * A mapping of a bell file is never unmapped by hand: the garbage collector unmaps it once no thread can reach it,
- * so no access can fault, whatever thread rings and whenever the node goes.
+ * Whoever maps a bell file unmaps it with {@link #unmap} only where no other thread can touch the mapping any more:
+ * the node its own after its agent's thread has stopped (other threads of its JVM never read the file), a writer its
+ * peer's under the lock every ring holds. Touching an unmapped mapping would crash the JVM.
  */
 public final class BellFile
 {
@@ -131,6 +135,20 @@ public final class BellFile
         catch (final NoSuchFileException ex)
         {
             return null;
+        }
+    }
+
+    /**
+     * Unmaps a mapping made by {@link #publish} or {@link #map}. The caller guarantees no thread touches it again.
+     *
+     * @param mapping the mapping.
+     */
+    public static void unmap(final UnsafeBuffer mapping)
+    {
+        final ByteBuffer buffer = mapping.byteBuffer();
+        if (buffer instanceof MappedByteBuffer)
+        {
+            IoUtil.unmap(buffer);
         }
     }
 

@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>the <b>state word</b>, {@link #AWAKE} or {@link #SLEEPING}, in the node's {@link BellFile}, which every
  *   writer of the host maps to read and CAS it. It is the plugin's own file, not a counter in the driver's CnC file:
  *   the CnC mapping goes when the Aeron client closes (which its conductor may do on its own, on a driver timeout),
- *   and a writer ringing from any thread would then touch unmapped memory. A bell mapping is never unmapped by hand,
- *   so no access can fault.</li>
+ *   and a writer ringing from any thread would then touch unmapped memory. Only the agent's thread touches this
+ *   node's own mapping (other threads of this JVM read a private copy of its state, {@link #wakeLocal}), and
+ *   {@link #close} unmaps it after the agent has stopped.</li>
  *   <li>the <b>wake-up channel</b>: a non-blocking UDP socket bound to 127.0.0.1 and registered with a
  *   {@link Selector}; the sleeping agent blocks in {@code select}, a peer wakes it with one datagram, a thread of this
  *   JVM with {@link Selector#wakeup()}. Java has no futex; a loopback datagram needs no file (a UNIX domain socket
@@ -48,10 +49,15 @@ final class Doorbell implements AutoCloseable
     private final DatagramChannel channel;
     private final Selector selector;
     private final ByteBuffer drained = ByteBuffer.allocateDirect(64);
-    /** The state word after {@link #close}: never the file, which is gone then. */
+    /** The state word after {@link #close}, and without a file (tests). */
     private final UnsafeBuffer privateState;
     /** The state word: the mapped bell file while open, a private word after close (or without a file, in tests). */
     private volatile UnsafeBuffer state;
+    /**
+     * What this JVM's other threads read to know whether to wake the agent: set with SLEEPING, cleared with AWAKE,
+     * never in the file, so that they never touch a mapping the node may unmap.
+     */
+    private volatile boolean asleep;
 
     private Doorbell(final Path nodes, final int port, final DatagramChannel channel, final Selector selector,
         final UnsafeBuffer state)
@@ -126,7 +132,7 @@ final class Doorbell implements AutoCloseable
         }
     }
 
-    /** {@return whether the node is about to block or blocks} */
+    /** {@return whether the node is about to block or blocks, as writers see it (agent thread, or tests)} */
     boolean isSleeping()
     {
         return SLEEPING == state.getLongVolatile(STATE_OFFSET);
@@ -138,6 +144,7 @@ final class Doorbell implements AutoCloseable
      */
     void sleeping()
     {
+        asleep = true;
         state.putLongVolatile(STATE_OFFSET, SLEEPING);
         VarHandle.fullFence();
     }
@@ -146,6 +153,7 @@ final class Doorbell implements AutoCloseable
     void awake()
     {
         state.putLongVolatile(STATE_OFFSET, AWAKE);
+        asleep = false;
         drain();
     }
 
@@ -172,7 +180,7 @@ final class Doorbell implements AutoCloseable
     void wakeLocal()
     {
         VarHandle.fullFence();
-        if (isSleeping())
+        if (asleep)
         {
             selector.wakeup();
         }
@@ -195,16 +203,21 @@ final class Doorbell implements AutoCloseable
     }
 
     /**
-     * Deletes the bell file (writers that still map it ring a word nobody reads), closes the selector and the socket.
-     * A thread that wakes the node later (a classic remoting thread that disassociates during shutdown) reads the
-     * private word from now on. The mapping itself is left to the garbage collector: a thread still holding it never
-     * touches unmapped memory.
+     * Deletes the bell file (writers that still map it ring a word nobody reads), unmaps it, closes the selector and
+     * the socket. Call after the agent has stopped: no other thread touches the mapping. A thread that wakes the node
+     * later (a classic remoting thread that disassociates during shutdown) reads only the private flag.
      */
     @Override
     public void close()
     {
         privateState.putLongVolatile(STATE_OFFSET, AWAKE);
+        final UnsafeBuffer mapped = state;
         state = privateState;
+        asleep = false;
+        if (mapped != privateState)
+        {
+            BellFile.unmap(mapped);
+        }
         if (null != nodes)
         {
             try

@@ -89,7 +89,10 @@ final class Outbox implements AutoCloseable
     private volatile boolean stopped;
     /** Finds the peer's doorbell and wakes this node's agent; null in tests that run an outbox alone. */
     private volatile Doorbells doorbells;
-    /** The peer's doorbell; null while not found (a peer that never sleeps, or one still starting). */
+    /**
+     * The peer's doorbell; null while not found (a peer that never sleeps, or one still starting), and once closed.
+     * Rung only under the lock, and replaced and released only under it, so a ring never touches a released mapping.
+     */
     private volatile PeerDoorbell peerDoorbell;
 
     Outbox(final ExclusivePublication publication, final int batchSize, final TransportCounters counters)
@@ -136,7 +139,7 @@ final class Outbox implements AutoCloseable
         final PeerDoorbell known = peerDoorbell;
         if (null != bells && (null == known || known.pid() != peer.pid()))
         {
-            peerDoorbell = bells.find(publication.streamId(), peer.pid());
+            replaceDoorbell(bells.find(publication.streamId(), peer.pid()));
         }
     }
 
@@ -147,7 +150,33 @@ final class Outbox implements AutoCloseable
     void doorbells(final Doorbells doorbells)
     {
         this.doorbells = doorbells;
-        this.peerDoorbell = doorbells.find(publication.streamId(), 0);
+        replaceDoorbell(doorbells.find(publication.streamId(), 0));
+    }
+
+    /** Under the lock, so that no ring holds the doorbell it releases. A closed outbox keeps none. */
+    private void replaceDoorbell(final PeerDoorbell fresh)
+    {
+        final PeerDoorbell old;
+        final boolean refused;
+        lock.lock();
+        try
+        {
+            old = peerDoorbell;
+            refused = closed;
+            peerDoorbell = refused ? null : fresh;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (null != old)
+        {
+            old.release();
+        }
+        if (refused && null != fresh)
+        {
+            fresh.release();
+        }
     }
 
     /** {@return what this outbox has sent: its association describes itself there, for the per-association view} */
@@ -478,6 +507,12 @@ final class Outbox implements AutoCloseable
             return 0;
         }
         closed = true;
+        final PeerDoorbell bell = peerDoorbell;
+        peerDoorbell = null;
+        if (null != bell)
+        {
+            bell.release(); // under the lock, which every ring holds
+        }
         final int unsent = staged.count();
         counters.dropped(sent, unsent);
         for (int i = 0, blobCount = staged.blobCount(); i < blobCount; i++)

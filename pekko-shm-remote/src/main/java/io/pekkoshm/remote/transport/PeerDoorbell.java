@@ -1,7 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.host.BellFile;
-import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
@@ -17,17 +17,18 @@ import java.net.InetSocketAddress;
  * starts naming another node. After the peer has gone its word is read by nobody, and a ring of it costs a datagram
  * to a closed port at most. A ring that cannot be delivered is counted and never throws into the writer.
  * <p>
- * Threading: immutable; {@link #ring} on any writer's thread.
+ * Threading: {@link #ring} on any writer's thread, always under the lock of the {@link Outbox} that owns this
+ * doorbell; {@link #release} under the same lock (or once no thread can reach it), after which it is never rung.
  */
 final class PeerDoorbell
 {
-    private final AtomicBuffer bell;
+    private final UnsafeBuffer bell;
     private final int port;
     private final long pid;
     private final InetSocketAddress wakeAddress;
     private final Doorbells doorbells;
 
-    PeerDoorbell(final AtomicBuffer bell, final Doorbells doorbells)
+    PeerDoorbell(final UnsafeBuffer bell, final Doorbells doorbells)
     {
         this.bell = bell;
         this.port = bell.getInt(BellFile.PORT_OFFSET);
@@ -41,6 +42,12 @@ final class PeerDoorbell
     long pid()
     {
         return pid;
+    }
+
+    /** Unmaps the bell file. The owning outbox calls it under its lock once it has let go of this doorbell. */
+    void release()
+    {
+        BellFile.unmap(bell);
     }
 
     /** The caller has just published into the peer's log: wakes the peer if it sleeps. */

@@ -91,6 +91,20 @@ class BellFileTest
     }
 
     @Test
+    void unmappedBellsLeaveNoMappingInTheProcess() throws IOException
+    {
+        final UnsafeBuffer own = BellFile.publish(nodes, PORT, WAKE_PORT, ProcessLiveness.currentPid(), 0);
+        final UnsafeBuffer writer = BellFile.map(nodes, PORT);
+        final String bell = BellFile.of(nodes, PORT).toString();
+        assertTrue(Files.readString(Path.of("/proc/self/maps")).contains(bell), "both mappings should be listed");
+
+        BellFile.unmap(writer);
+        BellFile.unmap(own);
+
+        assertFalse(Files.readString(Path.of("/proc/self/maps")).contains(bell), "no mapping of the bell should stay");
+    }
+
+    @Test
     void theSweepRemovesTheBellOfADeadNodeAndKeepsALiveOnes() throws Exception
     {
         final long deadPid = ProcessLivenessTest.pidOfAFinishedProcess();
