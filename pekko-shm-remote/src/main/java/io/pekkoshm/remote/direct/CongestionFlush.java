@@ -14,19 +14,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * actor every scheduler tick (and by their next sender) until none holds any. At most one flush is scheduled at a
  * time, however many links are congested.
  * <p>
- * Threading: {@link #congested} on any sending thread (under the congested link's monitor); {@link #onFlush} on the
- * direct-path actor ({@link BarrierActor}).
+ * A link leaves the set only when a flush found it no longer congested, and is checked again after it left: a
+ * sender may congest it again between the flush and the removal (its {@link #congested} then finds it still in the
+ * set), and without the second look it would hold its messages with no flush to come, for good if no later message
+ * goes to that peer.
+ * <p>
+ * Threading: {@link #congested} on any sending thread (under the congested link's monitor, after it became
+ * congested); {@link #onFlush} on the direct-path actor ({@link BarrierActor}).
  */
 final class CongestionFlush
 {
     /** How soon a congested link is flushed again (the scheduler rounds up to its tick, 10 ms by default). */
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(1);
 
-    private final Scheduler scheduler;
-    private final ExecutionContext dispatcher;
-    private final ActorRef barrierActor;
+    /** What the schedule flushes: a {@link DirectLink}, or a test's. */
+    interface Link
+    {
+        /**
+         * Writes what it holds, as far as the log has room.
+         *
+         * @return true while it is still congested.
+         */
+        boolean flushCongested();
+
+        /** {@return whether it holds messages for a full log now} */
+        boolean isCongested();
+    }
+
+    private final Runnable schedule;
     /** Links holding messages for a full log. */
-    private final Set<DirectLink> congestedLinks = ConcurrentHashMap.newKeySet();
+    private final Set<Link> congestedLinks = ConcurrentHashMap.newKeySet();
     /** Whether a flush is scheduled. */
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
@@ -37,9 +54,14 @@ final class CongestionFlush
      */
     CongestionFlush(final Scheduler scheduler, final ExecutionContext dispatcher, final ActorRef barrierActor)
     {
-        this.scheduler = scheduler;
-        this.dispatcher = dispatcher;
-        this.barrierActor = barrierActor;
+        this(() -> scheduler.scheduleOnce(FLUSH_INTERVAL, barrierActor, BarrierActor.FLUSH, dispatcher,
+            ActorRef.noSender()));
+    }
+
+    /** @param schedule makes {@link #onFlush} run once, soon, on the flushing thread. */
+    CongestionFlush(final Runnable schedule)
+    {
+        this.schedule = schedule;
     }
 
     /**
@@ -47,7 +69,7 @@ final class CongestionFlush
      *
      * @param link the congested link.
      */
-    void congested(final DirectLink link)
+    void congested(final Link link)
     {
         congestedLinks.add(link);
         scheduleFlush();
@@ -57,18 +79,34 @@ final class CongestionFlush
     void onFlush()
     {
         flushScheduled.set(false);
-        congestedLinks.removeIf(link -> !link.flushCongested());
+        for (final Link link : congestedLinks)
+        {
+            if (!link.flushCongested())
+            {
+                congestedLinks.remove(link);
+                if (link.isCongested())
+                {
+                    congestedLinks.add(link); // congested again by a sender between the flush and the removal
+                }
+            }
+        }
         if (!congestedLinks.isEmpty())
         {
             scheduleFlush();
         }
     }
 
+    /** {@return how many links wait for a flush (tests)} */
+    int congestedCount()
+    {
+        return congestedLinks.size();
+    }
+
     private void scheduleFlush()
     {
         if (flushScheduled.compareAndSet(false, true))
         {
-            scheduler.scheduleOnce(FLUSH_INTERVAL, barrierActor, BarrierActor.FLUSH, dispatcher, ActorRef.noSender());
+            schedule.run();
         }
     }
 }

@@ -47,7 +47,7 @@ import java.util.ArrayDeque;
  * Each change of state is a flight-recorder event ({@link ShmFlightRecorder#directPathSwitched}), recorded under the
  * monitor where the change is made; the lock-free DIRECT path records nothing.
  */
-public final class DirectLink
+public final class DirectLink implements CongestionFlush.Link
 {
     private static final int CLASSIC = 1;
     private static final int BARRIER = 2;
@@ -302,12 +302,20 @@ public final class DirectLink
         return true;
     }
 
+    /** {@return whether the link holds messages for a full log} Any thread. */
+    @Override
+    public synchronized boolean isCongested()
+    {
+        return CONGESTED == state;
+    }
+
     /**
      * Called by the direct path's flush on the direct-path actor.
      *
      * @return true while the link is still congested.
      */
-    synchronized boolean flushCongested()
+    @Override
+    public synchronized boolean flushCongested()
     {
         final boolean congested = CONGESTED == state && !flushHeld() && CONGESTED == state;
         recordSwitch("held messages written");
