@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
  *   zc-peek FILE                  read the reply slot of a blob from its block file; prints PEEK value
  *   zc-stats                      prints ZC-STATS SharedBlobStats[...]
  *   counters                      prints COUNTERS {...}
+ *   direct-state                  prints DIRECT-STATE pending={peer=n} dropped={peer=n} associations=[...]
  *   checked-sink NAME [MICROS]    host /user/NAME, a sink of checked messages (see CheckedActors), taking MICROS per
  *                                 message (a slow consumer); prints CHECKED NAME received=N as it goes
  *   sink-report NAME              prints CHECKED-REPORT NAME received=.. next=.. gaps=.. outOfOrder=.. bad=..
@@ -181,6 +182,10 @@ public final class ScriptedNode
                 break;
             case "counters":
                 ChildControl.report("COUNTERS " + ShmRemote.get(system).counters());
+                break;
+            case "direct-state":
+                ChildControl.report("DIRECT-STATE pending=" + ShmRemote.get(system).directPending() + " dropped=" +
+                    ShmRemote.get(system).directDropped() + " associations=" + ShmRemote.get(system).associations());
                 break;
             case "checked-sink":
                 sinks.put(words[1], system.actorOf(CheckedActors.CheckedSink.props(words[1],

@@ -16,12 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.pekkoshm.multijvm.scenarios.Nodes.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Many JVMs on one host, every pair talking: each of {@code mesh.nodes} nodes (8 by default) sends
@@ -48,12 +50,16 @@ class MeshTest
     private static final Pattern REPORT = Pattern.compile(
         "^CHECKED-REPORT (\\S+) received=(\\d+) next=(\\d+) gaps=(\\d+) outOfOrder=(\\d+) bad=(\\d+)$");
     /**
-     * The driver's own files (CnC with its rings, counters and error log; the loss report stays empty with IPC) and
-     * the directories' blocks: see the README's formula.
+     * The driver's own files (CnC with its rings, counters and error log; the loss report stays empty with IPC), the
+     * secret and the directories' blocks: see the formula in docs/operations.md.
      */
     private static final long DRIVER_FILES_BOUND = (16L << 20) + (64L << 10);
+    /** Each node's node file and bell file (its doorbell), a block each. */
+    private static final long NODE_FILES = 8L << 10;
     /** A log's metadata page, after its three terms. */
     private static final long LOG_METADATA = 4096;
+    /** Between two reports of a sink that has not received everything yet. */
+    private static final long POLL_PACE_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
 
     @RegisterExtension
     final MultiJvmExtension multiJvm = new MultiJvmExtension(Duration.ofSeconds(60));
@@ -109,7 +115,7 @@ class MeshTest
             {
                 if (peer != node)
                 {
-                    assertAllArrived(node, "from-" + peer.port());
+                    assertAllArrived(node, peer);
                 }
             }
         }
@@ -140,7 +146,7 @@ class MeshTest
         Files.createDirectories(reports);
         Files.writeString(reports.resolve("mesh-" + NODES + ".txt"), report + "\n", StandardCharsets.UTF_8);
 
-        final long formula = DRIVER_FILES_BOUND + pairs * (3 * termLength + LOG_METADATA);
+        final long formula = DRIVER_FILES_BOUND + NODES * NODE_FILES + pairs * (3 * termLength + LOG_METADATA);
         assertTrue(shmAllocated <= formula, "/dev/shm allocated " + shmAllocated + " bytes, more than the sizing " +
             "formula's " + formula + " for " + NODES + " nodes: " + report);
         for (final Nodes.Node node : nodes)
@@ -165,20 +171,32 @@ class MeshTest
         return nodes;
     }
 
-    private static void assertAllArrived(final Nodes.Node node, final String sink)
+    /** Every message of {@code peer} reached {@code node}'s sink, in order; if not, both nodes' state says where. */
+    private static void assertAllArrived(final Nodes.Node node, final Nodes.Node peer)
     {
-        Matcher report = run(node, "sink-report " + sink, REPORT.pattern(), AWAIT);
+        final String sink = "sink-report from-" + peer.port();
+        Matcher report = run(node, sink, REPORT.pattern(), AWAIT);
         final long deadline = System.nanoTime() + AWAIT.toNanos();
         while (Long.parseLong(report.group(2)) < MESSAGES && System.nanoTime() - deadline < 0)
         {
-            // Each report is a round trip through the node's stdin and stdout: no extra pause needed.
-            report = run(node, "sink-report " + sink, REPORT.pattern(), AWAIT);
+            LockSupport.parkNanos(POLL_PACE_NS); // polls at a pace that leaves the machine to the nodes
+            report = run(node, sink, REPORT.pattern(), AWAIT);
         }
         final String line = report.group();
-        assertEquals(MESSAGES, Long.parseLong(report.group(2)), "all messages of " + node + ": " + line);
+        if (Long.parseLong(report.group(2)) < MESSAGES)
+        {
+            fail("all messages of " + peer + " to " + node + ": " + line + "\n receiver: " + state(node) +
+                "\n sender: " + state(peer));
+        }
         assertEquals(MESSAGES, Long.parseLong(report.group(3)), "the last one in order: " + line);
         assertEquals("0 0 0", report.group(4) + " " + report.group(5) + " " + report.group(6),
             "no gaps, none out of order, none damaged: " + line);
+    }
+
+    private static String state(final Nodes.Node node)
+    {
+        return run(node, "counters", "^COUNTERS (.*)$", AWAIT).group(1) + " " +
+            run(node, "direct-state", "^DIRECT-STATE (.*)$", AWAIT).group(1);
     }
 
     /** The blocks allocated under {@code path} (what {@code du} counts), not the files' apparent sizes. */
