@@ -2,6 +2,8 @@ package io.pekkoshm.remote;
 
 /**
  * A node's counters at one moment (see {@code TransportCounters} for what each counts and its Aeron type id).
+ * The {@code inlineTasks*} counts are of the actor system's inline dispatchers (see
+ * {@code io.pekkoshm.remote.inline.InlineDispatcherConfigurator}), since the actor system started.
  * Obtain with {@link io.pekkoshm.remote.pekko.ShmRemote#counters()}.
  */
 public record ShmCountersSnapshot(
@@ -20,6 +22,11 @@ public record ShmCountersSnapshot(
     long blobsReclaimed,
     long directMessagesSent,
     long directMessagesReceived,
-    long messagesHeld)
+    long messagesHeld,
+    long inlineTasksRun,
+    long inlineTasksSlow,
+    long inlineTasksFailed,
+    long inlineTasksOnFallback,
+    long inlineTasksStuck)
 {
 }

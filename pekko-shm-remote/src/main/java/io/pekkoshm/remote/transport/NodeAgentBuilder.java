@@ -48,6 +48,7 @@ final class NodeAgentBuilder
     private BlobReader blobReader;
     private DirectRoutes directRoutes;
     private HandshakeProof proof;
+    private AgentTasks tasks = AgentTasks.NONE;
 
     NodeAgentBuilder settings(final ShmSettings settings, final String scheme)
     {
@@ -99,6 +100,13 @@ final class NodeAgentBuilder
         return this;
     }
 
+    /** The tasks of the layer above that run in the agent's duty cycle (inline actors); none by default. */
+    NodeAgentBuilder tasks(final AgentTasks tasks)
+    {
+        this.tasks = tasks;
+        return this;
+    }
+
     /** Replaces the check of the host's processes (tests). */
     NodeAgentBuilder processCheck(final PeerLiveness.ProcessCheck processCheck)
     {
@@ -142,6 +150,6 @@ final class NodeAgentBuilder
             heartbeatIntervalNs, transport.peerTimeout().toNanos(), handshakeTimeoutNs);
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
             new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader, largeBodies,
-            errors, heartbeatIntervalNs, transport.fragmentLimit());
+            errors, tasks, heartbeatIntervalNs, transport.fragmentLimit());
     }
 }

@@ -129,7 +129,7 @@ public final class ShmNode implements AutoCloseable
         final Aeron aeron = connection.aeron();
         subscription = subscribe(aeron);
         claim.describe(addressText);
-        counters = new TransportCounters(aeron, addressText);
+        counters = new TransportCounters(aeron, addressText, context.tasks);
         directRoutes.counters(counters);
 
         final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
@@ -151,6 +151,7 @@ public final class ShmNode implements AutoCloseable
             .node(self, address, registry, new HandshakeProof(secret))
             .counters(counters, log)
             .blobs(blobPool, blobReader)
+            .tasks(context.tasks)
             .upperLayers(directRoutes, (peerAddress, peer) -> peerExit.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()))
