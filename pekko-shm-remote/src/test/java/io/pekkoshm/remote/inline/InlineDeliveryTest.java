@@ -14,6 +14,9 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.Props;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.AfterEach;
@@ -218,6 +221,26 @@ class InlineDeliveryTest
 
         assertEquals(nodeThread(b), ask(other, "served again?"));
         assertEquals(0, ShmRemote.get(b).counters().inlineTasksFailed());
+    }
+
+    /** A typed actor selects the inline dispatcher with DispatcherSelector.fromConfig and runs on the node's thread. */
+    @Test
+    void shouldRunATypedActorOnTheNodesThreadWhenItSelectsTheInlineDispatcher()
+    {
+        final ActorSystem a = start("a", "");
+        final ActorSystem b = start("b", "");
+        final TestKit probe = new TestKit(b);
+        final ActorRef told = probe.getRef();
+        Adapter.spawn(b, Behaviors.<String>receiveMessage(m ->
+        {
+            told.tell(Thread.currentThread().getName(), ActorRef.noSender());
+            return Behaviors.same();
+        }), "typed", DispatcherSelector.fromConfig(INLINE));
+        final ActorRef typed = identify(a, address(b) + "/user/typed");
+
+        typed.tell("where do you run?", ActorRef.noSender());
+
+        assertEquals(nodeThread(b), probe.expectMsgClass(WAIT, String.class));
     }
 
     /** With the plugin off (a local actor system), inline actors still run: on the fallback threads. */
