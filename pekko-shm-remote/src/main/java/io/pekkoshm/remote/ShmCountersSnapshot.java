@@ -2,9 +2,10 @@ package io.pekkoshm.remote;
 
 /**
  * A node's counters at one moment (see {@code TransportCounters} for what each counts and its Aeron type id).
- * Obtain with {@link io.pekkoshm.remote.pekko.ShmRemote#counters()}. The last three are the doorbell's (an idle node
- * sleeps until a peer writes to it): wake-ups this node's writers sent to sleeping peers, rings that could not be
- * delivered, and how often this node went to sleep.
+ * Obtain with {@link io.pekkoshm.remote.pekko.ShmRemote#counters()}. The doorbell's counts (an idle node sleeps
+ * until a peer writes to it): wake-ups this node's writers sent to sleeping peers, rings that could not be delivered,
+ * and how often this node went to sleep. The {@code inlineTasks*} counts are of the actor system's inline dispatchers
+ * (see {@code io.pekkoshm.remote.inline.InlineDispatcherConfigurator}), since the actor system started.
  */
 public record ShmCountersSnapshot(
     long messagesSent,
@@ -25,6 +26,11 @@ public record ShmCountersSnapshot(
     long messagesHeld,
     long doorbellWakeUps,
     long doorbellRingsFailed,
-    long idleSleeps)
+    long idleSleeps,
+    long inlineTasksRun,
+    long inlineTasksSlow,
+    long inlineTasksFailed,
+    long inlineTasksOnFallback,
+    long inlineTasksStuck)
 {
 }

@@ -10,6 +10,7 @@ import com.typesafe.config.Config;
  *   +-- driver()     the Aeron media driver                                         (driver.*)
  *   +-- blob()       the blob store                                                 (blob.*)
  *   +-- direct()     the direct path                                                (direct.*)
+ *   +-- inline()     the rules for inline actors                                    (inline-task-*)
  * </pre>
  * Each key is documented in prose in the plugin's {@code reference.conf}; every part reads through one
  * {@link SettingsReader}, so a bad value fails construction with a {@link ShmConfigurationException} naming the full
@@ -28,6 +29,7 @@ public final class ShmSettings
     private final DriverSettings driver;
     private final BlobSettings blob;
     private final DirectSettings direct;
+    private final InlineSettings inline;
 
     private ShmSettings(final Config shm)
     {
@@ -36,6 +38,7 @@ public final class ShmSettings
         driver = DriverSettings.read(reader, transport.directory());
         blob = BlobSettings.read(reader, transport.termLength());
         direct = DirectSettings.read(reader);
+        inline = InlineSettings.read(reader);
     }
 
     /**
@@ -86,6 +89,12 @@ public final class ShmSettings
         return direct;
     }
 
+    /** @return the rules the node enforces on actors that run on its thread (inline dispatchers). */
+    public InlineSettings inline()
+    {
+        return inline;
+    }
+
     /**
      * Aeron's largest message for a term length: min(term length / 8, 16 MiB).
      *
@@ -100,6 +109,6 @@ public final class ShmSettings
     @Override
     public String toString()
     {
-        return "ShmSettings{" + transport + ", " + driver + ", " + blob + ", " + direct + '}';
+        return "ShmSettings{" + transport + ", " + driver + ", " + blob + ", " + direct + ", " + inline + '}';
     }
 }

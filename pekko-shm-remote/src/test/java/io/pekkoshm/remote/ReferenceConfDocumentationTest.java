@@ -28,6 +28,9 @@ class ReferenceConfDocumentationTest
     /** Keys classic remoting reads from the transport's section, not ShmSettings. */
     private static final Set<String> READ_BY_CLASSIC_REMOTING = Set.of("transport-class", "applied-adapters");
 
+    /** The ready-made inline dispatcher's section, read by Pekko's Dispatchers when an actor selects it. */
+    private static final String READ_BY_PEKKO_DISPATCHERS = "inline-dispatcher.";
+
     /** The sub-section of the Kryo serializer, read by its own settings class (KryoSettings), not ShmSettings. */
     private static final String READ_BY_KRYO_SETTINGS = "kryo.";
 
@@ -100,7 +103,8 @@ class ReferenceConfDocumentationTest
         assertTrue(keys.containsAll(READ_BY_CLASSIC_REMOTING), keys.toString());
         for (final String key : keys)
         {
-            if (READ_BY_CLASSIC_REMOTING.contains(key) || key.startsWith(READ_BY_KRYO_SETTINGS))
+            if (READ_BY_CLASSIC_REMOTING.contains(key) || key.startsWith(READ_BY_KRYO_SETTINGS) ||
+                key.startsWith(READ_BY_PEKKO_DISPATCHERS))
             {
                 continue;
             }

@@ -45,7 +45,7 @@ public final class NodeConfigs
     public static boolean directPath(final Transport transport)
     {
         return transport == Transport.SHM_DIRECT || transport == Transport.SHM_DIRECT_LOW_LATENCY ||
-            transport == Transport.SHM_ZERO_COPY;
+            transport == Transport.SHM_DIRECT_INLINE || transport == Transport.SHM_ZERO_COPY;
     }
 
     /**
@@ -75,6 +75,7 @@ public final class NodeConfigs
             case SHM_ZERO_COPY:
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
+            case SHM_DIRECT_INLINE:
                 if (directPath(transport))
                 {
                     conf.append("include \"pekko-shm-remote\"\n"); // the one line a user writes
@@ -90,9 +91,18 @@ public final class NodeConfigs
                     .append("  directory = \"").append(shmDirectory).append("\"\n")
                     .append("  driver.mode = auto\n")
                     .append("  driver.idle-timeout = 2 s\n")
-                    .append("  idle-cpu-level = ").append(transport == Transport.SHM_DIRECT_LOW_LATENCY ?
-                        LOW_LATENCY_IDLE_CPU_LEVEL : idleCpuLevel).append('\n')
+                    .append("  idle-cpu-level = ").append(transport == Transport.SHM_DIRECT_LOW_LATENCY ||
+                        transport == Transport.SHM_DIRECT_INLINE ? LOW_LATENCY_IDLE_CPU_LEVEL : idleCpuLevel)
+                    .append('\n')
                     .append("}\n");
+                if (transport == Transport.SHM_DIRECT_INLINE)
+                {
+                    // the ping-pong's actors run on the node's thread; the bulk actors stay on the default dispatcher
+                    conf.append("pekko.actor.deployment {\n")
+                        .append("  \"/driver\".dispatcher = \"pekko.remote.shm.inline-dispatcher\"\n")
+                        .append("  \"/peer\".dispatcher = \"pekko.remote.shm.inline-dispatcher\"\n")
+                        .append("}\n");
+                }
                 break;
             case ARTERY_TCP:
             case ARTERY_AERON_UDP:

@@ -21,6 +21,11 @@ public enum Transport
     SHM("shm", "pekko-shm-remote classic mode", true),
     SHM_DIRECT_LOW_LATENCY("shm-direct-low-latency", "pekko-shm-remote direct, idle-cpu-level 9", true),
     /**
+     * {@link #SHM_DIRECT_LOW_LATENCY} with the ping-pong's actors on both sides (/user/driver, /user/peer) on the
+     * plugin's inline dispatcher: they run on the node's inbound thread, right after the poll, and send from it.
+     */
+    SHM_DIRECT_INLINE("shm-direct-inline", "pekko-shm-remote direct, inline actors, idle-cpu-level 9", true),
+    /**
      * The plugin's zero-copy API (SharedBlob): bandwidth only, the sender copies each message into a blob once. Its
      * nodes run on the direct path, as {@link #SHM_DIRECT}'s do.
      */
@@ -63,7 +68,8 @@ public enum Transport
     /** True for the plugin's variants (classic path, direct path, direct with the latency knob up, zero-copy API). */
     public boolean isShm()
     {
-        return this == SHM || this == SHM_DIRECT || this == SHM_DIRECT_LOW_LATENCY || this == SHM_ZERO_COPY;
+        return this == SHM || this == SHM_DIRECT || this == SHM_DIRECT_LOW_LATENCY || this == SHM_DIRECT_INLINE ||
+            this == SHM_ZERO_COPY;
     }
 
     /** True for the Pekko transports (one actor system per JVM), false for the raw Aeron floor and memcpy. */
@@ -102,6 +108,7 @@ public enum Transport
             case SHM:
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
+            case SHM_DIRECT_INLINE:
             case ARTERY_TCP:
                 return Optional.empty();
             case ARTERY_AERON_UDP:
@@ -146,6 +153,7 @@ public enum Transport
             case SHM:
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
+            case SHM_DIRECT_INLINE:
             case SHM_ZERO_COPY:
             {
                 final long largest = shmLargestPayload();

@@ -18,7 +18,7 @@ class NodeConfigsTest
     void shouldRunTheZeroCopyColumnOnTheDirectPathAsShmDirectDoes()
     {
         for (final Transport transport : new Transport[]{Transport.SHM_ZERO_COPY, Transport.SHM_DIRECT,
-            Transport.SHM_DIRECT_LOW_LATENCY})
+            Transport.SHM_DIRECT_LOW_LATENCY, Transport.SHM_DIRECT_INLINE})
         {
             final String conf = hocon(transport);
             assertTrue(conf.contains(ONE_LINE), transport + ":\n" + conf);
@@ -32,6 +32,17 @@ class NodeConfigsTest
         final String conf = hocon(Transport.SHM);
         assertTrue(conf.contains(CLASSIC), conf);
         assertFalse(conf.contains(ONE_LINE), conf);
+    }
+
+    @Test
+    void shouldPutOnlyThePingPongActorsOfTheInlineColumnOnTheInlineDispatcher()
+    {
+        final String inline = "dispatcher = \"pekko.remote.shm.inline-dispatcher\"";
+        final String conf = hocon(Transport.SHM_DIRECT_INLINE);
+        assertTrue(conf.contains("\"/driver\"." + inline), conf);
+        assertTrue(conf.contains("\"/peer\"." + inline), conf);
+        assertFalse(conf.contains("\"/bulk\""), conf);
+        assertFalse(hocon(Transport.SHM_DIRECT).contains(inline), "shm-direct keeps the default dispatcher");
     }
 
     private static String hocon(final Transport transport)

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  *                                 /user/cluster-listener: prints MEMBER_UP, MEMBER_DOWNED, MEMBER_REMOVED, UNREACHABLE,
  *                                 REACHABLE with the member's address)
  *   sink N                        host /user/sink expecting N numbered messages; prints SINK received=N outOfOrder=K
+ *   inline-sink N                 the same sink on the inline dispatcher (runs on the node's thread); prints OK sink
+ *   inline-echo                   host /user/echo on the inline dispatcher; prints OK echo
  *   stream PATH N                 send N numbered 16-byte messages to PATH with a window; prints STREAMED N
  *   ask PATH TEXT                 ask PATH (resolved with Identify, retried up to 30 s); prints REPLY TEXT
  *   relay-ask PATH TEXT           send a RelayRequest carrying a local ref; the reply comes to it: RELAYED TEXT ...
@@ -64,6 +66,8 @@ import java.util.concurrent.TimeUnit;
 public final class ScriptedNode
 {
     private static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(30);
+    /** The plugin's ready-made inline dispatcher. */
+    private static final String INLINE = "pekko.remote.shm.inline-dispatcher";
 
     private final ActorSystem system;
     /** Refs resolved before, so that send-blobs to a peer that has stopped answering (SIGSTOP) still sends. */
@@ -129,6 +133,14 @@ public final class ScriptedNode
             case "sink":
                 system.actorOf(NodeActors.Sink.props(Long.parseLong(words[1])), "sink");
                 ChildControl.report("OK sink");
+                break;
+            case "inline-sink":
+                system.actorOf(NodeActors.Sink.props(Long.parseLong(words[1])).withDispatcher(INLINE), "sink");
+                ChildControl.report("OK sink");
+                break;
+            case "inline-echo":
+                system.actorOf(Props.create(NodeActors.Echo.class).withDispatcher(INLINE), "echo");
+                ChildControl.report("OK echo");
                 break;
             case "stream":
                 stream(resolve(words[1]), Long.parseLong(words[2]));

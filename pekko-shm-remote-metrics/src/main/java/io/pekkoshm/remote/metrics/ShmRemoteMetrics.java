@@ -42,7 +42,9 @@ import java.util.function.ToLongFunction;
  * Node meters ({@code pekko.shm.*}): counters {@code messages.sent}, {@code payload.sent} (bytes),
  * {@code messages.received}, {@code payload.received} (bytes), {@code batches.sent}, {@code backpressure.events},
  * {@code messages.dropped}, {@code frames.rejected}, {@code blobs.sent}, {@code blobs.received},
- * {@code blobs.reclaimed}, {@code direct.messages.sent}, {@code direct.messages.received}; gauges {@code associations},
+ * {@code blobs.reclaimed}, {@code direct.messages.sent}, {@code direct.messages.received}, {@code inline.tasks.run},
+ * {@code inline.tasks.slow}, {@code inline.tasks.failed}, {@code inline.tasks.fallback}, {@code inline.tasks.stuck}
+ * (inline dispatchers' runs, see {@code io.pekkoshm.remote.inline}); gauges {@code associations},
  * {@code blob.allocated} (bytes of this node's blob blocks in {@code /dev/shm}) and {@code messages.held}.
  * Per association ({@code pekko.shm.association.*}): counters {@code messages.sent}, {@code payload.sent},
  * {@code batches.sent}, {@code backpressure.events}, {@code blobs.sent}, {@code direct.messages.sent},
@@ -155,6 +157,16 @@ public final class ShmRemoteMetrics implements MeterBinder, AutoCloseable
             ShmCountersSnapshot::doorbellRingsFailed);
         counter(registry, "idle.sleeps", "Times this node's poller slept on its doorbell when idle", null,
             ShmCountersSnapshot::idleSleeps);
+        counter(registry, "inline.tasks.run", "Inline actors' runs on the node's thread", null,
+            ShmCountersSnapshot::inlineTasksRun);
+        counter(registry, "inline.tasks.slow", "Inline actors' runs longer than inline-task-warn", null,
+            ShmCountersSnapshot::inlineTasksSlow);
+        counter(registry, "inline.tasks.failed", "Inline actors' runs that threw past Pekko's supervision", null,
+            ShmCountersSnapshot::inlineTasksFailed);
+        counter(registry, "inline.tasks.fallback", "Inline actors' runs on the fallback threads (no node ran)", null,
+            ShmCountersSnapshot::inlineTasksOnFallback);
+        counter(registry, "inline.tasks.stuck", "Inline actors' runs reported still running past inline-task-stuck",
+            null, ShmCountersSnapshot::inlineTasksStuck);
         gauge(registry, "associations", "Associations open now", null, ShmCountersSnapshot::associations);
         gauge(registry, "blob.allocated", "Bytes of this node's blob blocks in /dev/shm now", BaseUnits.BYTES,
             ShmCountersSnapshot::blobBytesAllocated);

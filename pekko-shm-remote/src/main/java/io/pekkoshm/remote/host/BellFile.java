@@ -72,7 +72,11 @@ public final class BellFile
     {
     }
 
-    /** {@return the bell file of the node at {@code port}} */
+    /**
+     * @param nodes the directory's {@code nodes/} folder.
+     * @param port  a node's port.
+     * @return the bell file of the node at {@code port}.
+     */
     public static Path of(final Path nodes, final int port)
     {
         return nodes.resolve(port + SUFFIX);

@@ -3,12 +3,14 @@ package io.pekkoshm.remote.pekko;
 import com.typesafe.config.Config;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.remote.inline.InlineTasks;
 import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
 import io.pekkoshm.remote.pekko.internal.PekkoInternals;
 import io.pekkoshm.remote.transport.ShmNode;
 import io.pekkoshm.remote.transport.ShmNodeContext;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.event.Logging;
@@ -49,6 +51,8 @@ public final class ShmTransport implements Transport
     private final RuntimeException startupProblem;
     private final Promise<AssociationEventListener> listenerPromise = Promise$.MODULE$.apply();
     private volatile ShmNode node;
+    /** The watchdog of the inline actors running on the node's thread; null while the node does not run. */
+    private Cancellable inlineWatchdog;
 
     /**
      * The constructor classic remoting calls, with the config at {@code pekko.remote.shm}.
@@ -138,6 +142,8 @@ public final class ShmTransport implements Transport
             final boolean direct = system.provider() instanceof DirectPathProvider;
             final PeerTermination termination = new PeerTermination(system, log,
                 settings.transport().terminateOnPeerProcessExit());
+            final InlineTasks inline = InlineTasks.forSystem(system);
+            inline.rules(settings.inline());
             final ShmNode started = ShmNode.start(new ShmNodeContext()
                 .settings(settings)
                 .scheme(scheme)
@@ -146,8 +152,12 @@ public final class ShmTransport implements Transport
                 .log(log)
                 .peerExit(termination::onPeerProcessExit)
                 .blobDrops((what, why) -> system.eventStream().publish(
-                    new Dropped(what, why, ActorRef.noSender(), system.deadLetters()))));
+                    new Dropped(what, why, ActorRef.noSender(), system.deadLetters())))
+                .tasks(inline));
             node = started;
+            final java.time.Duration watchdogPeriod = settings.inline().taskStuck().dividedBy(2);
+            inlineWatchdog = system.scheduler().scheduleWithFixedDelay(watchdogPeriod, watchdogPeriod,
+                () -> inline.checkStuck(System.nanoTime()), system.dispatcher());
             listenerPromise.future().onComplete(result ->
             {
                 if (result.isSuccess())
@@ -216,6 +226,11 @@ public final class ShmTransport implements Transport
             return;
         }
         ShmRemote.get(system).unregister();
+        if (null != inlineWatchdog)
+        {
+            inlineWatchdog.cancel();
+            inlineWatchdog = null;
+        }
         final ShmNode current = node;
         node = null;
         if (null != current)

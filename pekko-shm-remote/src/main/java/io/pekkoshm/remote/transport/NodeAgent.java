@@ -13,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The node's one thread. Each duty cycle: runs the commands other threads queued ({@link NodeProxy}), polls the
- * node's stream ({@link InboundFrames} decodes, {@link FrameRouter} delivers), sends pending handshakes and flushes
+ * node's stream ({@link InboundFrames} decodes, {@link FrameRouter} delivers), runs the tasks of the layer above that
+ * belong on this thread ({@link AgentTasks}: inline actors, so a message the poll delivered to one is handled in the
+ * same cycle, and still while the driver is lost), sends pending handshakes and flushes
  * staged writes, closes outboxes whose writers were busy when their association ended, sweeps the blob pool; and
  * every heartbeat-interval checks its media driver ({@link DriverAttachment}) and its peers ({@link PeerLiveness}),
  * publishes the counters and sweeps the peers' blobs.
@@ -42,6 +44,8 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
     private final LargeBodyWorkers largeBodies;
     /** The node's error log (rejected sessions, classic-only peers, re-attaching): flushed when the agent closes. */
     private final ErrorLog errors;
+    /** The inline actors' mailbox runs; {@link AgentTasks#NONE} when the layer above has none. */
+    private final AgentTasks tasks;
     private final long heartbeatIntervalNs;
     private final int fragmentLimit;
     private final FragmentAssembler assembler;
@@ -65,6 +69,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         final BlobReader blobReader,
         final LargeBodyWorkers largeBodies,
         final ErrorLog errors,
+        final AgentTasks tasks,
         final long heartbeatIntervalNs,
         final int fragmentLimit)
     {
@@ -82,6 +87,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         this.blobReader = blobReader;
         this.largeBodies = largeBodies;
         this.errors = errors;
+        this.tasks = tasks;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.fragmentLimit = fragmentLimit;
         this.assembler = new FragmentAssembler(
@@ -108,6 +114,12 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
     }
 
     @Override
+    public void onStart()
+    {
+        tasks.onAgentStart();
+    }
+
+    @Override
     public int doWork()
     {
         nowNs = clock.nanoTime();
@@ -121,6 +133,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         work += proxy.drain();
         if (driver.isDetached())
         {
+            work += tasks.runQueued(clock);
             return driver.attachAgainIfDue(nowNs) ? work + onAttachedAgain() : work;
         }
 
@@ -129,6 +142,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
             router.now(nowNs);
             work += driver.subscription().poll(assembler, fragmentLimit);
         }
+        work += tasks.runQueued(clock);
         if (null != largeBodies && largeBodies.inFlight() > 0)
         {
             work += largeBodies.drain();
@@ -184,7 +198,10 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         return nextPeriodicNs;
     }
 
-    /** Ends every association (unless the driver is lost), then logs the repeats of errors not logged yet. */
+    /**
+     * Ends every association (unless the driver is lost), then logs the repeats of errors not logged yet, and last
+     * hands the queued tasks of the layer above to where they run without this thread.
+     */
     @Override
     public void onClose()
     {
@@ -199,6 +216,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         }
         CloseHelper.quietClose(largeBodies);
         errors.flush();
+        tasks.onAgentClose();
     }
 
     @Override

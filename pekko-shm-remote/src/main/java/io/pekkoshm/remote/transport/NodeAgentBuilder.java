@@ -50,6 +50,7 @@ final class NodeAgentBuilder
     private DirectRoutes directRoutes;
     private HandshakeProof proof;
     private Doorbells doorbells;
+    private AgentTasks tasks = AgentTasks.NONE;
 
     NodeAgentBuilder settings(final ShmSettings settings, final String scheme)
     {
@@ -108,6 +109,13 @@ final class NodeAgentBuilder
         return this;
     }
 
+    /** The tasks of the layer above that run in the agent's duty cycle (inline actors); none by default. */
+    NodeAgentBuilder tasks(final AgentTasks tasks)
+    {
+        this.tasks = tasks;
+        return this;
+    }
+
     /** Replaces the check of the host's processes (tests). */
     NodeAgentBuilder processCheck(final PeerLiveness.ProcessCheck processCheck)
     {
@@ -153,7 +161,7 @@ final class NodeAgentBuilder
             heartbeatIntervalNs, transport.peerTimeout().toNanos(), handshakeTimeoutNs);
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
             new InboundFrames(associations, router), router, liveness, counters, blobPool, blobReader, largeBodies,
-            errors, heartbeatIntervalNs, transport.fragmentLimit());
+            errors, tasks, heartbeatIntervalNs, transport.fragmentLimit());
     }
 
     private Outbox outbox(final ExclusivePublication publication, final TransportSettings transport,

@@ -141,9 +141,10 @@ public final class ShmNode implements AutoCloseable
         final Aeron aeron = connection.aeron();
         subscription = subscribe(aeron);
         claim.describe(addressText);
-        counters = new TransportCounters(aeron, addressText);
+        counters = new TransportCounters(aeron, addressText, context.tasks);
         directRoutes.counters(counters);
         doorbells = new Doorbells(directory.nodesDirectory(), doorbell, counters);
+        context.tasks.waker(doorbells::wakeOwn);
 
         final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
             new SecureRandom().nextLong(), context.pekkoUid, ProcessLiveness.currentPid(),
@@ -164,6 +165,7 @@ public final class ShmNode implements AutoCloseable
             .node(self, address, registry, new HandshakeProof(secret))
             .counters(counters, log)
             .blobs(blobPool, blobReader)
+            .tasks(context.tasks)
             .upperLayers(directRoutes, (peerAddress, peer) -> peerExit.onPeerProcessExit(
                 new Address("pekko." + scheme, peerAddress.system(), peer.host(), peer.port()),
                 peer.pekkoUid(), peer.pid()))

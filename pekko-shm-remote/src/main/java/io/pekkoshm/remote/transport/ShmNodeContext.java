@@ -22,6 +22,7 @@ public final class ShmNodeContext
     LoggingAdapter log;
     ShmNode.PeerExit peerExit;
     BiConsumer<String, String> blobDrops = (what, why) -> { };
+    AgentTasks tasks = AgentTasks.NONE;
 
     /** An empty context: scheme "shm", no direct path, blob drops ignored; the rest must be set. */
     public ShmNodeContext()
@@ -104,6 +105,16 @@ public final class ShmNodeContext
     }
 
     /**
+     * @param tasks work of the layer above that runs on the node's thread in its duty cycle (inline actors).
+     * @return this.
+     */
+    public ShmNodeContext tasks(final AgentTasks tasks)
+    {
+        this.tasks = tasks;
+        return this;
+    }
+
+    /**
      * Checks that everything a node needs was given.
      *
      * @return this.
@@ -118,6 +129,7 @@ public final class ShmNodeContext
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(peerExit, "peerExit");
         Objects.requireNonNull(blobDrops, "blobDrops");
+        Objects.requireNonNull(tasks, "tasks");
         return this;
     }
 }

@@ -35,7 +35,11 @@ import java.util.List;
  *   7316     messages held (current): received, waiting behind a large body that is still being read
  *   7317     doorbell wake-ups sent    7318     doorbell rings failed (bell not mappable, socket full)
  *   7319     idle sleeps (this node's agent blocked on its doorbell)
+ *   7320     inline tasks run          7322     inline tasks failed (the mailbox run itself threw)
+ *   7321     inline tasks slow         7323     inline tasks run on the fallback executor (no node agent ran)
+ *   7324     inline tasks stuck (reported while still running)
  * </pre>
+ * The inline counts are kept by the layer above ({@link AgentTasks#counts()}) and read here when published.
  */
 public final class TransportCounters implements AutoCloseable
 {
@@ -77,6 +81,16 @@ public final class TransportCounters implements AutoCloseable
     public static final int DOORBELL_RINGS_FAILED_TYPE_ID = 7318;
     /** Type id of 'idle sleeps': how often this node's agent blocked on its doorbell. */
     public static final int IDLE_SLEEPS_TYPE_ID = 7319;
+    /** Type id of the counter of inline tasks (inline actors' mailbox runs) run on the node agent's thread. */
+    public static final int INLINE_RUN_TYPE_ID = 7320;
+    /** Type id of the counter of inline tasks that ran longer than {@code inline-task-warn}, a running total. */
+    public static final int INLINE_SLOW_TYPE_ID = 7321;
+    /** Type id of the counter of inline tasks that threw out of the mailbox run, a running total. */
+    public static final int INLINE_FAILED_TYPE_ID = 7322;
+    /** Type id of the counter of inline tasks run on the fallback executor (no node agent ran), a running total. */
+    public static final int INLINE_FALLBACK_TYPE_ID = 7323;
+    /** Type id of the counter of inline tasks still running past {@code inline-task-stuck}, a running total. */
+    public static final int INLINE_STUCK_TYPE_ID = 7324;
 
     final OwnedCount messagesReceived = new OwnedCount();
     final OwnedCount bytesReceived = new OwnedCount();
@@ -103,23 +117,33 @@ public final class TransportCounters implements AutoCloseable
     private final int[] typeIds;
     private final String[] labels;
     private final String address;
+    /** Where the inline counts are read. */
+    private final AgentTasks tasks;
     private Counter[] exported;
 
     TransportCounters(final Aeron aeron, final String address)
     {
+        this(aeron, address, AgentTasks.NONE);
+    }
+
+    TransportCounters(final Aeron aeron, final String address, final AgentTasks tasks)
+    {
         this.address = address;
+        this.tasks = tasks;
         typeIds = new int[] {
             MESSAGES_SENT_TYPE_ID, BYTES_SENT_TYPE_ID, MESSAGES_RECEIVED_TYPE_ID, BYTES_RECEIVED_TYPE_ID,
             BATCHES_SENT_TYPE_ID, BACK_PRESSURE_TYPE_ID, ASSOCIATIONS_TYPE_ID, DROPPED_TYPE_ID, REJECTED_TYPE_ID,
             BLOBS_SENT_TYPE_ID, BLOBS_RECEIVED_TYPE_ID, BLOB_BYTES_TYPE_ID, BLOBS_RECLAIMED_TYPE_ID,
             DIRECT_SENT_TYPE_ID, DIRECT_RECEIVED_TYPE_ID, HELD_TYPE_ID, DOORBELL_WAKE_UPS_TYPE_ID,
-            DOORBELL_RINGS_FAILED_TYPE_ID, IDLE_SLEEPS_TYPE_ID };
+            DOORBELL_RINGS_FAILED_TYPE_ID, IDLE_SLEEPS_TYPE_ID, INLINE_RUN_TYPE_ID, INLINE_SLOW_TYPE_ID,
+            INLINE_FAILED_TYPE_ID, INLINE_FALLBACK_TYPE_ID, INLINE_STUCK_TYPE_ID };
         labels = new String[] {
             "messages sent", "bytes sent", "messages received", "bytes received", "batches sent",
             "back-pressure events", "associations", "messages dropped", "frames rejected", "blobs sent",
             "blobs received", "blob bytes allocated", "blobs reclaimed", "direct messages sent",
             "direct messages received", "messages held", "doorbell wake-ups sent", "doorbell rings failed",
-            "idle sleeps" };
+            "idle sleeps", "inline tasks run", "inline tasks slow", "inline tasks failed", "inline tasks on fallback",
+            "inline tasks stuck" };
         export(aeron);
     }
 
@@ -217,7 +241,7 @@ public final class TransportCounters implements AutoCloseable
     {
         final long[] v = values();
         return new ShmCountersSnapshot(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
-            v[13], v[14], v[15], v[16], v[17], v[18]);
+            v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23]);
     }
 
     /**
@@ -246,11 +270,12 @@ public final class TransportCounters implements AutoCloseable
     private long[] values()
     {
         final long[] sent = sentTotals();
+        final AgentTasks.Counts inline = tasks.counts();
         return new long[] {
             sent[0], sent[1], messagesReceived.get(), bytesReceived.get(), sent[2], sent[3], associations.get(),
             dropped.get(), rejected.get(), sent[4], blobsReceived.get(), blobBytes.get(), blobsReclaimed.get(),
             sent[5], directReceived.get(), held.get(), doorbellWakeUps.get(), doorbellRingsFailed.get(),
-            idleSleeps.get() };
+            idleSleeps.get(), inline.run(), inline.slow(), inline.failed(), inline.fallback(), inline.stuck() };
     }
 
     /** Messages, bytes, batches, back-pressure, blobs and direct messages sent, by open and closed outboxes. */

@@ -21,6 +21,7 @@ import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import jdk.jfr.consumer.RecordedEvent;
 import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.NoLogging$;
@@ -161,6 +162,70 @@ class NodeAgentTest
         assertTrue(logsByStream.isEmpty(), "no publication for an unproven peer");
         assertTrue(inboundLinks.isEmpty());
         assertEquals(1, counters.rejected.get());
+    }
+
+    /** What a poll delivers to an inline actor runs in the same duty cycle: the tasks run right after the poll. */
+    @Test
+    void shouldRunTheTasksAPolledFrameQueuedInTheSameDutyCycle()
+    {
+        final List<String> events = new ArrayList<>();
+        final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        agent = builder().blobs(null, null).tasks(new AgentTasks()
+        {
+            @Override
+            public void onAgentStart()
+            {
+            }
+
+            @Override
+            public int runQueued(final NanoClock clock)
+            {
+                int ran = 0;
+                Runnable task;
+                while (null != (task = queued.poll()))
+                {
+                    task.run();
+                    ran++;
+                }
+                return ran;
+            }
+
+            @Override
+            public void onAgentClose()
+            {
+            }
+
+            @Override
+            public Counts counts()
+            {
+                return Counts.ZERO;
+            }
+        }).build();
+        agent.proxy().listen(inboundLinks::add);
+        final Link link = accept();
+        link.reader(new LinkReader()
+        {
+            @Override
+            public void onPayload(final byte[] payload)
+            {
+                final String text = new String(payload, StandardCharsets.UTF_8);
+                events.add("delivered " + text);
+                queued.add(() -> events.add("handled " + text));
+            }
+
+            @Override
+            public void onEnded()
+            {
+                events.add(ENDED);
+            }
+        });
+        agent.doWork();
+        inbound.add(data(PEER_SESSION, "one"));
+        inbound.add(data(PEER_SESSION, "two"));
+
+        agent.doWork();
+
+        assertEquals(List.of("delivered one", "delivered two", "handled one", "handled two"), events);
     }
 
     @Test
