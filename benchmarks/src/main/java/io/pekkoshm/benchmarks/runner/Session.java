@@ -64,7 +64,8 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
         final Optional<String> bandwidthOnly = transport.bandwidthOnly();
         if (bandwidthOnly.isPresent())
         {
-            for (final String id : List.of(WorkloadPlan.throughputId(), WorkloadPlan.pingPongId(), "idle"))
+            for (final String id : List.of(WorkloadPlan.throughputId(), WorkloadPlan.pingPongId(),
+                WorkloadPlan.firstAfterIdleId(), "idle"))
             {
                 notRun.add(new ResultLine(id).status(ResultLine.NOT_SUPPORTED, bandwidthOnly.get()));
             }
