@@ -106,6 +106,16 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
         }
     }
 
+    /** The kind of session that {@code bench.sessions} chooses by: main, bandwidth or isolation. */
+    String kind()
+    {
+        if (streamer())
+        {
+            return "isolation";
+        }
+        return "main".equals(name) ? "main" : "bandwidth";
+    }
+
     /** True if the session needs a third JVM that streams large messages to the peer (the isolation workload). */
     boolean streamer()
     {
