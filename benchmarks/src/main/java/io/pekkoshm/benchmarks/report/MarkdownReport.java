@@ -101,6 +101,7 @@ public final class MarkdownReport
         }
         md.append('\n');
         isolation(md);
+        new MeshReport(results, this::missing).render(md);
         zeroCopyAgainstMemcpy(md);
 
         if (!notes.isEmpty())
