@@ -6,6 +6,7 @@ import io.aeron.Subscription;
 import io.pekkoshm.benchmarks.workloads.BandwidthWorkload;
 import io.pekkoshm.benchmarks.workloads.ChildOutput;
 import io.pekkoshm.benchmarks.workloads.CpuMeter;
+import io.pekkoshm.benchmarks.workloads.FirstAfterIdle;
 import io.pekkoshm.benchmarks.workloads.NodeArgs;
 import io.pekkoshm.benchmarks.workloads.PingPongOutcome;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
@@ -66,6 +67,10 @@ public final class RawAeronDriver
             for (final long size : plan.bandwidthSizes())
             {
                 ChildOutput.result(new BandwidthWorkload(link, link.bulkAcks(), cpu, plan, size).run());
+            }
+            if (plan.firstRepeats() > 0)
+            {
+                ChildOutput.result(FirstAfterIdle.run(plan, () -> timedRoundTrip(link, plan)));
             }
             ChildOutput.idleReady();
             commands.exit().get(1, TimeUnit.HOURS);
@@ -130,6 +135,18 @@ public final class RawAeronDriver
         {
             link.send(new byte[] {Wire.MODE, 0});
         }
+    }
+
+    /**
+     * The first message after idle: one round trip while the peer backs off as it does when idle (no busy-spin
+     * mode); this side spins for the pong, as in the ping-pong.
+     */
+    private static long timedRoundTrip(final AeronLink link, final WorkloadPlan plan)
+    {
+        final UnsafeBuffer ping = new UnsafeBuffer(Wire.message(Wire.PING, Wire.SMALL_MESSAGE_SIZE));
+        final long start = System.nanoTime();
+        roundTrip(link, ping, TimeUnit.MILLISECONDS.toNanos(plan.ackTimeoutMs()));
+        return System.nanoTime() - start;
     }
 
     private static void roundTrip(final AeronLink link, final UnsafeBuffer ping, final long timeoutNs)

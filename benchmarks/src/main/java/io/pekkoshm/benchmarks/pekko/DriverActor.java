@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The driver node's actor at {@code /user/driver}, the sender of everything the driver sends: turns the peer's
  * acknowledgements into semaphore permits for the workload thread, and drives the ping-pong itself (a pong is
- * answered by the next ping from this actor, with no hop to another thread per round trip).
+ * answered by the next ping from this actor, with no hop to another thread per round trip). A single timed ping
+ * ({@link OnePing}, the first message after idle) is timed here too, from its send to its pong.
  */
 final class DriverActor extends AbstractActor
 {
@@ -24,11 +25,17 @@ final class DriverActor extends AbstractActor
     {
     }
 
+    /** Sends one ping now and completes {@code rttNs} with its round trip when the pong is back. */
+    record OnePing(ActorRef peer, CompletableFuture<Long> rttNs)
+    {
+    }
+
     private final Semaphore streamAcks;
     private final Semaphore bulkAcks;
     private final byte[] ping = Wire.message(Wire.PING, Wire.SMALL_MESSAGE_SIZE);
 
     private StartPings pings;
+    private OnePing onePing;
     private Histogram histogram;
     private boolean measuring;
     private long phaseEnd;
@@ -48,6 +55,7 @@ final class DriverActor extends AbstractActor
         return receiveBuilder()
             .match(byte[].class, this::onBytes)
             .match(StartPings.class, this::onStartPings)
+            .match(OnePing.class, this::onOnePing)
             .build();
     }
 
@@ -78,8 +86,21 @@ final class DriverActor extends AbstractActor
         sendPing();
     }
 
+    private void onOnePing(final OnePing start)
+    {
+        onePing = start;
+        sentAt = System.nanoTime();
+        start.peer().tell(ping, getSelf());
+    }
+
     private void onPong(final long now)
     {
+        if (null != onePing)
+        {
+            onePing.rttNs().complete(now - sentAt);
+            onePing = null;
+            return;
+        }
         if (null == pings)
         {
             return;

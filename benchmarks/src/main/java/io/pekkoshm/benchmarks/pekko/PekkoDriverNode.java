@@ -4,12 +4,14 @@ import io.pekkoshm.benchmarks.workloads.AckCounter;
 import io.pekkoshm.benchmarks.workloads.BandwidthWorkload;
 import io.pekkoshm.benchmarks.workloads.ChildOutput;
 import io.pekkoshm.benchmarks.workloads.CpuMeter;
+import io.pekkoshm.benchmarks.workloads.FirstAfterIdle;
 import io.pekkoshm.benchmarks.workloads.MessageSink;
 import io.pekkoshm.benchmarks.workloads.NodeArgs;
 import io.pekkoshm.benchmarks.workloads.PingPongOutcome;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
 import io.pekkoshm.benchmarks.workloads.RunnerCommands;
 import io.pekkoshm.benchmarks.workloads.ThroughputWorkload;
+import io.pekkoshm.benchmarks.workloads.WorkloadFailedException;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 import io.pekkoshm.benchmarks.zerocopy.ZeroCopyBulk;
 import org.apache.pekko.actor.ActorIdentity;
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The sending node of a Pekko session (a child JVM): starts actor system {@code driver} (while the peer starts),
  * waits for the runner to say where the peer is, finds the peer's actors, runs the workloads of its
- * {@link WorkloadPlan} one after the other and prints one {@code BENCH-RESULT} line each, then says
+ * {@link WorkloadPlan} one after the other (the first message after idle, {@link FirstAfterIdle}, last) and prints
+ * one {@code BENCH-RESULT} line each, then says
  * {@code BENCH-IDLE-READY} and does nothing until the runner says {@code exit} (the runner measures idle CPU
  * meanwhile); then it shuts down (while the peer still answers) and exits.
  * <pre>
@@ -87,6 +90,10 @@ public final class PekkoDriverNode
             {
                 ChildOutput.result(new BandwidthWorkload(bulkSink, acks(bulkAcks), cpu, plan, size).run());
             }
+            if (plan.firstRepeats() > 0)
+            {
+                ChildOutput.result(FirstAfterIdle.run(plan, () -> onePing(self, peer, plan.ackTimeoutMs())));
+            }
             if (plan.isolationSize() > 0)
             {
                 new IsolationPhases(self, peer, bulkSink, acks(bulkAcks), plan, cpu, commands).run();
@@ -126,6 +133,22 @@ public final class PekkoDriverNode
         catch (final ExecutionException ex)
         {
             return ResultLine.failed(workload, String.valueOf(ex.getCause()));
+        }
+    }
+
+    /** One ping from {@code self} to {@code peer}, timed by the actor; the round trip in nanoseconds. */
+    static long onePing(final ActorRef self, final ActorRef peer, final long timeoutMs) throws InterruptedException
+    {
+        final CompletableFuture<Long> rtt = new CompletableFuture<>();
+        self.tell(new DriverActor.OnePing(peer, rtt), ActorRef.noSender());
+        try
+        {
+            return rtt.get(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final TimeoutException | ExecutionException ex)
+        {
+            throw new WorkloadFailedException("the pong of the first message after idle did not come back within " +
+                timeoutMs + " ms");
         }
     }
 

@@ -187,6 +187,8 @@ public final class ChartRenderer
             case "p99_us": return "RTT p99";
             case "p999_us": return "RTT p99.9";
             case "cpu_pct_core_per_node": return "idle CPU";
+            case "cpu_pct_core_per_node_with_driver_share": return "idle + driver";
+            case "median_us": return "1st after idle";
             default: return metric.key();
         }
     }

@@ -60,7 +60,7 @@ public final class MarkdownReport
             .append("Two JVMs on this host per transport, one transport at a time, byte[] payloads (Pekko's " +
                 "ByteArraySerializer). Absolute figures drift on a shared machine: compare within one run.\n\n");
 
-        final List<Metric> metrics = Metric.all();
+        final List<Metric> metrics = Metric.all(results.firstMessageGapSeconds());
         if (results.hasBaseline())
         {
             md.append("## Headline: ratio to Artery TCP\n\n")
@@ -101,6 +101,7 @@ public final class MarkdownReport
         }
         md.append('\n');
         isolation(md);
+        new MeshReport(results, this::missing).render(md);
         zeroCopyAgainstMemcpy(md);
 
         if (!notes.isEmpty())

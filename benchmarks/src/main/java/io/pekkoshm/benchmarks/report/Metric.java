@@ -22,8 +22,13 @@ import java.util.OptionalDouble;
  */
 public record Metric(String label, String workload, String key, boolean higherIsBetter, boolean headline)
 {
-    /** Every row of the figures table, in order. */
-    public static List<Metric> all()
+    /**
+     * Every row of the figures table, in order.
+     *
+     * @param firstMessageGapSeconds the idle gap before each first message in this run, for the rows' label (10 s in
+     *                               full mode, 3 s in quick mode).
+     */
+    public static List<Metric> all(final double firstMessageGapSeconds)
     {
         final String tp = WorkloadPlan.throughputId();
         final String pp = WorkloadPlan.pingPongId();
@@ -43,9 +48,29 @@ public record Metric(String label, String workload, String key, boolean higherIs
                 "mib_per_s", true, true));
         }
         rows.add(new Metric("idle CPU per node, % of a core", "idle", "cpu_pct_core_per_node", false, true));
+        rows.add(new Metric("idle CPU of the sending node, % of a core", "idle", "cpu_pct_core_sender", false,
+            false));
+        rows.add(new Metric("idle CPU of the receiving node, % of a core", "idle", "cpu_pct_core_receiver", false,
+            false));
         rows.add(new Metric("idle CPU of the media driver process, % of a core", "idle", "cpu_pct_core_media_driver",
             false, false));
+        rows.add(new Metric("idle CPU per node including its share of the media driver (driver / 2), % of a core",
+            "idle", "cpu_pct_core_per_node_with_driver_share", false, true));
+        final String first = WorkloadPlan.firstAfterIdleId();
+        final String gap = firstMessageGapSeconds == Math.rint(firstMessageGapSeconds) ?
+            String.format(Locale.ROOT, "%.0f", firstMessageGapSeconds) :
+            String.format(Locale.ROOT, "%.1f", firstMessageGapSeconds);
+        rows.add(new Metric("first 64 B round trip after " + gap + " s idle, median, µs", first, "median_us", false,
+            true));
+        rows.add(new Metric("first 64 B round trip after " + gap + " s idle, max, µs", first, "max_us", false,
+            false));
         return rows;
+    }
+
+    /** Every row of the figures table, with the full mode's idle gap before the first message (10 s). */
+    public static List<Metric> all()
+    {
+        return all(10);
     }
 
     /** The percentiles of a ping-pong result, as in the ping-pong rows: field and label. */

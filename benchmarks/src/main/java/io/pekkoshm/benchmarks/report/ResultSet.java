@@ -1,6 +1,7 @@
 package io.pekkoshm.benchmarks.report;
 
 import io.pekkoshm.benchmarks.transports.Transport;
+import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,20 @@ public final class ResultSet
         final OptionalDouble base = value(BASELINE, metric);
         return value.isPresent() && base.isPresent() && base.getAsDouble() > 0 ?
             OptionalDouble.of(value.getAsDouble() / base.getAsDouble()) : OptionalDouble.empty();
+    }
+
+    /**
+     * The idle gap before each first message after idle in this run (10 s full, 3 s quick), from its results; 10 if
+     * none has it.
+     */
+    public double firstMessageGapSeconds()
+    {
+        return measurements.stream()
+            .filter(m -> m.workload().equals(WorkloadPlan.firstAfterIdleId()))
+            .map(m -> m.text("idle_gap_s"))
+            .flatMap(Optional::stream)
+            .mapToDouble(Double::parseDouble)
+            .findFirst().orElse(10);
     }
 
     public List<Measurement> all()

@@ -7,6 +7,8 @@ import io.pekkoshm.benchmarks.report.MarkdownReport;
 import io.pekkoshm.benchmarks.report.Measurement;
 import io.pekkoshm.benchmarks.report.ResultSet;
 import io.pekkoshm.benchmarks.transports.Transport;
+import io.pekkoshm.benchmarks.pekko.PekkoMeshNode;
+import io.pekkoshm.benchmarks.workloads.PacedStream;
 import io.pekkoshm.benchmarks.workloads.Sizes;
 import io.pekkoshm.benchmarks.workloads.Wire;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
@@ -78,7 +80,8 @@ public final class BenchMain
             final ChildCommands commands = new ChildCommands(settings.arteryUdpLib());
             final SessionRunner sessions = new SessionRunner(commands, directories, logs, settings.mode(),
                 settings.idleCpuLevel());
-            final TransportRunner transports = new TransportRunner(settings.mode(), commands, sessions, directories,
+            final MeshRunner meshes = new MeshRunner(directories, logs, settings.mode(), settings.idleCpuLevel());
+            final TransportRunner transports = new TransportRunner(settings, commands, sessions, meshes, directories,
                 logs, runNotes);
             for (final Transport transport : settings.transports())
             {
@@ -166,7 +169,23 @@ public final class BenchMain
             "the ping-pong's warm-up (its first message acknowledged) and stops after its measurement.",
             isolationSizes(mode), mode.name()));
         lines.add(String.format(Locale.ROOT, "Idle: both nodes associated after the workloads, nothing sent; " +
-            "%.1f s settling, then %.1f s measured.", mode.idleSettleMs() / 1000.0, mode.idleMeasureMs() / 1000.0));
+            "%.1f s settling, then %.1f s measured; per node, each process, and per node with its share of the " +
+            "media driver (the driver's CPU over the two nodes that use it).", mode.idleSettleMs() / 1000.0,
+            mode.idleMeasureMs() / 1000.0));
+        lines.add(String.format(Locale.ROOT, "First message after idle (issue 16): after the other workloads of the " +
+            "main session, %d times the nodes stay idle for %.1f s, then one 64 B round trip is timed (by the " +
+            "driver node's actor, from the ping's send to its pong; raw Aeron: the peer backing off as when idle); " +
+            "median and max.", b.firstRepeats(), b.firstGapMs() / 1000.0));
+        if (settings.runs("mesh") && !settings.meshSizes().isEmpty())
+        {
+            lines.add(String.format(Locale.ROOT, "Mesh (issue 19): sessions of %s node JVMs, every pair associated " +
+                "(Identify, then %d pings each way answered); after %.1f s settling, idle CPU of all nodes and the " +
+                "media driver over %.1f s, then resident memory (VmRSS) per node and the plugin's /dev/shm (du of " +
+                "its directory); then 64 B throughput and ping-pong from node 0 to node 1 under the bounds above, " +
+                "while the others are idle and while each other node streams 64 B messages to the next other one at " +
+                "%,d msgs/s. Node heap -Xmx512m.", settings.meshSizes(), PekkoMeshNode.WARM_PINGS,
+                mode.idleSettleMs() / 1000.0, mode.idleMeasureMs() / 1000.0, PacedStream.RATE_PER_S));
+        }
         lines.add("Settings that differ from defaults (fairness): Artery large-message-destinations = [/user/bulk] " +
             "and maximum-large-frame-size per session, outbound-message-queue-size " + 2 * Wire.WINDOW +
             ", compression advertised every 1 s; classic Netty maximum-frame-size per session; idle-cpu-level " +

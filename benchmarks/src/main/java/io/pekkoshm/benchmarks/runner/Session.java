@@ -64,7 +64,8 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
         final Optional<String> bandwidthOnly = transport.bandwidthOnly();
         if (bandwidthOnly.isPresent())
         {
-            for (final String id : List.of(WorkloadPlan.throughputId(), WorkloadPlan.pingPongId(), "idle"))
+            for (final String id : List.of(WorkloadPlan.throughputId(), WorkloadPlan.pingPongId(),
+                WorkloadPlan.firstAfterIdleId(), "idle"))
             {
                 notRun.add(new ResultLine(id).status(ResultLine.NOT_SUPPORTED, bandwidthOnly.get()));
             }
@@ -103,6 +104,16 @@ record Session(String name, WorkloadPlan plan, long largestPayload, boolean meas
                         cannot.orElse(skipped)));
             }
         }
+    }
+
+    /** The kind of session that {@code bench.sessions} chooses by: main, bandwidth or isolation. */
+    String kind()
+    {
+        if (streamer())
+        {
+            return "isolation";
+        }
+        return "main".equals(name) ? "main" : "bandwidth";
     }
 
     /** True if the session needs a third JVM that streams large messages to the peer (the isolation workload). */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -28,11 +29,15 @@ final class TransportRunner
     private final RunDirectories directories;
     private final Path logs;
     private final List<String> runNotes;
+    private final BenchSettings settings;
+    private final MeshRunner meshes;
 
-    TransportRunner(final BenchMode mode, final ChildCommands commands, final SessionRunner sessions,
-        final RunDirectories directories, final Path logs, final List<String> runNotes)
+    TransportRunner(final BenchSettings settings, final ChildCommands commands, final SessionRunner sessions,
+        final MeshRunner meshes, final RunDirectories directories, final Path logs, final List<String> runNotes)
     {
-        this.mode = mode;
+        this.settings = settings;
+        this.mode = settings.mode();
+        this.meshes = meshes;
         this.commands = commands;
         this.sessions = sessions;
         this.directories = directories;
@@ -55,18 +60,45 @@ final class TransportRunner
         System.out.println(transport.label() + ":");
 
         final List<ResultLine> notRun = new ArrayList<>();
-        final List<Session> planned = Session.plan(transport, mode, notRun);
+        final List<Session> planned = new ArrayList<>(Session.plan(transport, mode, notRun));
+        for (final Session session : List.copyOf(planned))
+        {
+            if (!settings.runs(session.kind()))
+            {
+                planned.remove(session);
+                ids(session).forEach(id -> notRun.add(new ResultLine(id).status(ResultLine.SKIPPED,
+                    "not selected (bench.sessions=" + String.join(",", settings.sessions()) + ")")));
+            }
+        }
+        final List<Integer> meshSizes = new ArrayList<>();
+        if (settings.runs("mesh"))
+        {
+            for (final int nodes : settings.meshSizes())
+            {
+                final Optional<String> why = MeshRunner.notRun(transport);
+                if (why.isPresent())
+                {
+                    MeshRunner.workloadIds(nodes).forEach(id -> notRun.add(new ResultLine(id).put("nodes", nodes)
+                        .status(ResultLine.NOT_SUPPORTED, why.get())));
+                }
+                else
+                {
+                    meshSizes.add(nodes);
+                }
+            }
+        }
         final ChildCommands.Classpath classpath = commands.classpath(transport);
         if (classpath.missing().isPresent())
         {
             for (final Session session : planned)
             {
-                final List<String> ids = new ArrayList<>(session.plan().workloadIds());
-                if (session.measureIdle())
-                {
-                    ids.add("idle");
-                }
-                ids.forEach(id -> notRun.add(new ResultLine(id).status(ResultLine.SKIPPED, classpath.missing().get())));
+                ids(session).forEach(id -> notRun.add(new ResultLine(id).status(ResultLine.SKIPPED,
+                    classpath.missing().get())));
+            }
+            for (final int nodes : meshSizes)
+            {
+                MeshRunner.workloadIds(nodes).forEach(id -> notRun.add(new ResultLine(id).put("nodes", nodes)
+                    .status(ResultLine.SKIPPED, classpath.missing().get())));
             }
         }
         else
@@ -76,6 +108,10 @@ final class TransportRunner
                 for (final Session session : planned)
                 {
                     sessions.run(transport, classpath.value(), session, withTransport);
+                }
+                for (final int nodes : meshSizes)
+                {
+                    meshes.run(transport, classpath.value(), nodes, withTransport);
                 }
             }
             finally
@@ -87,6 +123,17 @@ final class TransportRunner
             }
         }
         notRun.forEach(r -> withTransport.accept(Measurement.fromJson(r.toJson())));
+    }
+
+    /** The workload ids a session reports on (and idle, if it measures it). */
+    private static List<String> ids(final Session session)
+    {
+        final List<String> ids = new ArrayList<>(session.plan().workloadIds());
+        if (session.measureIdle())
+        {
+            ids.add("idle");
+        }
+        return ids;
     }
 
     /** One line of progress for the console. */
@@ -107,6 +154,13 @@ final class TransportRunner
         m.number("cpu_us_per_msg").ifPresent(v -> line.append(String.format(Locale.ROOT, ", CPU %.2f µs/msg", v)));
         m.number("cpu_pct_core_per_node").ifPresent(v -> line.append(String.format(Locale.ROOT,
             ", %.2f%% of a core per node", v)));
+        m.number("cpu_pct_core_per_node_with_driver_share").ifPresent(v -> line.append(String.format(Locale.ROOT,
+            " (%.2f%% with its share of the driver)", v)));
+        m.number("median_us").ifPresent(v -> line.append(String.format(Locale.ROOT, ", median %.1f µs", v)));
+        m.number("cpu_pct_core_mesh").ifPresent(v -> line.append(String.format(Locale.ROOT,
+            ", whole mesh %.2f%% of a core", v)));
+        m.number("rss_mib_median").ifPresent(v -> line.append(String.format(Locale.ROOT, ", RSS median %.0f MiB", v)));
+        m.number("shm_mib").ifPresent(v -> line.append(String.format(Locale.ROOT, ", /dev/shm %.1f MiB", v)));
         return line.toString();
     }
 }

@@ -74,11 +74,17 @@ public final class CpuMeter
         result.put("cpu_us_per_" + unit, total / 1e3 / units);
     }
 
-    /** Puts {@code cpu_pct_core_<process>} for each process: CPU time over the interval, in % of one core. */
+    /**
+     * Puts {@code cpu_pct_core_<process>} for each process (CPU time over the interval, in % of one core), the mean
+     * of the two nodes ({@code cpu_pct_core_per_node}), and that plus each node's share of the media driver process
+     * ({@code cpu_pct_core_per_node_with_driver_share}: the driver's CPU over the two nodes that use it; equal to
+     * the mean of the nodes where there is no such process), the figure issue 16 compares with Artery TCP's per node.
+     */
     public void putPercentOfCore(final ResultLine result, final long[] before, final long[] after,
         final long intervalNs)
     {
         long nodes = 0;
+        long all = 0;
         for (int i = 0; i < before.length; i++)
         {
             final long used = after[i] - before[i];
@@ -86,8 +92,10 @@ public final class CpuMeter
             {
                 nodes += used;
             }
+            all += used;
             result.put("cpu_pct_core_" + names.get(i), 100.0 * used / intervalNs);
         }
         result.put("cpu_pct_core_per_node", 100.0 * nodes / 2 / intervalNs);
+        result.put("cpu_pct_core_per_node_with_driver_share", 100.0 * all / 2 / intervalNs);
     }
 }

@@ -26,12 +26,16 @@ import java.util.List;
  *                         warm up, then ping-pong alone, then while this node streams them to the peer, then
  *                         while another node does (the ping-pong bounds; the stream's acknowledgements as the
  *                         bandwidth workload's for that size).
+ * @param firstGapMs       the first-message-after-idle workload: how long the nodes stay idle before each timed
+ *                         round trip (issue 16 asks for 10 s).
+ * @param firstRepeats     how many idle gaps and timed round trips it makes, or 0 for none; it runs with the
+ *                         ping-pong (it uses the same actors), after the bandwidth sizes.
  */
 public record WorkloadPlan(
     boolean throughput, long tpWarmupMs, long tpMeasureMs, long tpMaxMessages,
     boolean pingPong, long ppWarmupMs, long ppMeasureMs, long ppMaxRoundTrips,
     List<Long> bandwidthSizes, long bwWarmupMs, long bwMeasureMs, long bwMaxBytes, long bwMinMessages,
-    long ackTimeoutMs, long isolationSize)
+    long ackTimeoutMs, long isolationSize, long firstGapMs, long firstRepeats)
 {
     /** The isolation workload's conditions, in the order run: the id's middle part. */
     public static final String ALONE = "alone";
@@ -44,19 +48,23 @@ public record WorkloadPlan(
         bandwidthSizes = List.copyOf(bandwidthSizes);
     }
 
-    /** The same bounds with other workloads switched on (and no isolation workload). */
+    /**
+     * The same bounds with other workloads switched on (and no isolation workload); the first message after idle
+     * runs with the ping-pong.
+     */
     public WorkloadPlan with(final boolean throughput, final boolean pingPong, final List<Long> bandwidthSizes)
     {
         return new WorkloadPlan(throughput, tpWarmupMs, tpMeasureMs, tpMaxMessages, pingPong, ppWarmupMs,
             ppMeasureMs, ppMaxRoundTrips, bandwidthSizes, bwWarmupMs, bwMeasureMs, bwMaxBytes, bwMinMessages,
-            ackTimeoutMs, 0);
+            ackTimeoutMs, 0, firstGapMs, pingPong ? firstRepeats : 0);
     }
 
     /** The same bounds running only the isolation workload, with large messages of {@code size} bytes. */
     public WorkloadPlan isolationOnly(final long size)
     {
         return new WorkloadPlan(false, tpWarmupMs, tpMeasureMs, tpMaxMessages, false, ppWarmupMs, ppMeasureMs,
-            ppMaxRoundTrips, List.of(), bwWarmupMs, bwMeasureMs, bwMaxBytes, bwMinMessages, ackTimeoutMs, size);
+            ppMaxRoundTrips, List.of(), bwWarmupMs, bwMeasureMs, bwMaxBytes, bwMinMessages, ackTimeoutMs, size,
+            firstGapMs, 0);
     }
 
     /** Milliseconds per GiB that a bandwidth message may take to be acknowledged, at least. */
@@ -95,6 +103,7 @@ public record WorkloadPlan(
             final long streamMs = bandwidthAckTimeoutMs(isolationSize);
             ms += 4 * (ppWarmupMs + ppMeasureMs + streamMs) + 4 * streamMs;
         }
+        ms += firstRepeats * (firstGapMs + ackTimeoutMs);
         return ms;
     }
 
@@ -118,6 +127,10 @@ public record WorkloadPlan(
         {
             ISOLATION_CONDITIONS.forEach(c -> ids.add(isolationId(c, isolationSize)));
         }
+        if (firstRepeats > 0)
+        {
+            ids.add(firstAfterIdleId());
+        }
         return ids;
     }
 
@@ -129,6 +142,21 @@ public record WorkloadPlan(
     public static String pingPongId()
     {
         return "pingpong-" + Wire.SMALL_MESSAGE_SIZE + "B";
+    }
+
+    /** The first 64 B round trip after the nodes have been idle (issue 16), timed a few times. */
+    public static String firstAfterIdleId()
+    {
+        return "first-after-idle-" + Wire.SMALL_MESSAGE_SIZE + "B";
+    }
+
+    /**
+     * The id of one part of a mesh session of {@code nodes} nodes (issue 19): e.g. {@code mesh-4-idle}, or
+     * {@code mesh-4-pingpong-64B-others-busy}.
+     */
+    public static String meshId(final int nodes, final String part)
+    {
+        return "mesh-" + nodes + "-" + part;
     }
 
     public static String bandwidthId(final long size)
@@ -171,6 +199,8 @@ public record WorkloadPlan(
         args.add("bwMinMessages=" + bwMinMessages);
         args.add("ackTimeoutMs=" + ackTimeoutMs);
         args.add("isolationSize=" + isolationSize);
+        args.add("firstGapMs=" + firstGapMs);
+        args.add("firstRepeats=" + firstRepeats);
         return args;
     }
 
@@ -190,6 +220,7 @@ public record WorkloadPlan(
             Boolean.parseBoolean(args.get("pingPong")), args.getLong("ppWarmupMs"), args.getLong("ppMeasureMs"),
             args.getLong("ppMaxRoundTrips"),
             sizes, args.getLong("bwWarmupMs"), args.getLong("bwMeasureMs"), args.getLong("bwMaxBytes"),
-            args.getLong("bwMinMessages"), args.getLong("ackTimeoutMs"), args.getLong("isolationSize", 0));
+            args.getLong("bwMinMessages"), args.getLong("ackTimeoutMs"), args.getLong("isolationSize", 0),
+            args.getLong("firstGapMs", 0), args.getLong("firstRepeats", 0));
     }
 }
