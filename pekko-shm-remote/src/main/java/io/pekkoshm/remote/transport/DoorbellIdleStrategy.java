@@ -133,8 +133,8 @@ final class DoorbellIdleStrategy implements IdleStrategy
             final long timeoutNs = deadlineNs - clock.nanoTime();
             if (timeoutNs > 0 && !closing && sleeper.canSleep())
             {
+                sleeps.increment(); // before BLOCKED is stored: whoever sees BLOCKED sees the sleep counted
                 state = State.BLOCKED;
-                sleeps.increment();
                 doorbell.block(timeoutNs);
                 timedOut = clock.nanoTime() - deadlineNs >= 0;
             }
