@@ -21,6 +21,8 @@ import java.util.List;
  *                              long: driver dead).
  * @param clientLivenessTimeout {@code driver.client-liveness-timeout}: how long a driver the plugin starts waits for a
  *                              client keep-alive.
+ * @param maxPark               {@code driver.max-park}: the longest a driver the plugin starts parks its thread when
+ *                              it has nothing to do (the last step of its back-off).
  * @param jvmOptions            {@code driver.jvm-options}: extra JVM options for a standalone driver process;
  *                              unmodifiable.
  */
@@ -31,8 +33,14 @@ public record DriverSettings(
     Duration startTimeout,
     Duration timeout,
     Duration clientLivenessTimeout,
+    Duration maxPark,
     List<String> jvmOptions)
 {
+    /** The shortest {@code driver.max-park}: Agrona's shortest park. */
+    static final Duration MIN_MAX_PARK = Duration.ofNanos(1000);
+    /** The longest {@code driver.max-park}: longer only delays a back-pressured sender, it saves nothing. */
+    static final Duration MAX_MAX_PARK = Duration.ofMillis(100);
+
     /**
      * Reads and validates the driver's settings.
      *
@@ -52,6 +60,7 @@ public record DriverSettings(
             r.positiveDuration("driver.start-timeout"),
             r.positiveDuration("driver.timeout"),
             r.positiveDuration("driver.client-liveness-timeout"),
+            r.durationBetween("driver.max-park", MIN_MAX_PARK, MAX_MAX_PARK),
             r.stringList("driver.jvm-options"));
     }
 }

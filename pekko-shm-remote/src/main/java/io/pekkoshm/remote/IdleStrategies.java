@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  *           longest park 1 ms (2) .. 10 us (9)
  *    10     busy spin                             one core          none
  * </pre>
+ * A media driver the plugin starts backs off the same way, spins and yields by level, but parks up to
+ * {@code driver.max-park} (10 ms by default) instead of the level's longest park: on one host it does no work per
+ * message (it only moves each log's publisher limit as its reader advances), so it can afford to wake rarely when
+ * nothing happens ({@link #forDriver}).
  */
 public final class IdleStrategies
 {
@@ -42,7 +46,28 @@ public final class IdleStrategies
         {
             return new BusySpinIdleStrategy();
         }
-        final long maxParkNs = TimeUnit.MICROSECONDS.toNanos(MAX_PARK_MICROS[level - 1]);
-        return new BackoffIdleStrategy(10L * level, 5L * level, TimeUnit.MICROSECONDS.toNanos(1), maxParkNs);
+        return backOff(level, TimeUnit.MICROSECONDS.toNanos(MAX_PARK_MICROS[level - 1]));
+    }
+
+    /**
+     * A new idle strategy for the thread of a media driver the plugin starts.
+     *
+     * @param level     {@code idle-cpu-level}, 1 to 10: the spins and yields before parking; 10 busy-spins.
+     * @param maxParkNs {@code driver.max-park}: the longest park, reached after about twice as long without work.
+     * @return a fresh strategy.
+     */
+    public static IdleStrategy forDriver(final int level, final long maxParkNs)
+    {
+        if (level >= 10)
+        {
+            return new BusySpinIdleStrategy();
+        }
+        return backOff(Math.max(level, 1), maxParkNs);
+    }
+
+    private static IdleStrategy backOff(final int level, final long maxParkNs)
+    {
+        final long minParkNs = TimeUnit.MICROSECONDS.toNanos(1);
+        return new BackoffIdleStrategy(10L * level, 5L * level, minParkNs, Math.max(minParkNs, maxParkNs));
     }
 }

@@ -219,6 +219,32 @@ public final class SettingsReader
 
     /**
      * @param path the key, relative to this reader's section.
+     * @param min  the shortest duration allowed.
+     * @param max  the longest duration allowed.
+     * @return its duration, checked against the range.
+     */
+    public Duration durationBetween(final String path, final Duration min, final Duration max)
+    {
+        final Duration value = nonNegativeDuration(path);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0)
+        {
+            throw reject(path, raw(path), "must be from " + describe(min) + " to " + describe(max));
+        }
+        return value;
+    }
+
+    private static String describe(final Duration duration)
+    {
+        final long nanos = duration.toNanos();
+        if (nanos % 1_000_000 == 0)
+        {
+            return nanos / 1_000_000 + " ms";
+        }
+        return nanos % 1000 == 0 ? nanos / 1000 + " us" : nanos + " ns";
+    }
+
+    /**
+     * @param path the key, relative to this reader's section.
      * @return its duration, which may be zero but not negative.
      */
     public Duration nonNegativeDuration(final String path)

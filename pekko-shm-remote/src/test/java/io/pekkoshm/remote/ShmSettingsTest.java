@@ -58,6 +58,7 @@ class ShmSettingsTest
         assertEquals(Duration.ofSeconds(20), s.driver().startTimeout());
         assertEquals(Duration.ofSeconds(20), s.driver().timeout());
         assertEquals(Duration.ofSeconds(20), s.driver().clientLivenessTimeout());
+        assertEquals(Duration.ofMillis(10), s.driver().maxPark());
         assertFalse(s.driver().jvmOptions().isEmpty());
         assertEquals(1024 * 1024, s.transport().termLength());
         assertEquals(3, s.transport().idleCpuLevel());
@@ -123,6 +124,8 @@ class ShmSettingsTest
         assertEquals(64 * 1024, smallest.transport().termLength());
         assertEquals(8 * 1024, smallest.transport().outboundBatchSize());
         assertEquals(1024 * 1024 * 1024, settings("pekko.remote.shm.term-length = 1 GiB").transport().termLength());
+        assertEquals(Duration.ofNanos(1000), settings("pekko.remote.shm.driver.max-park = 1 us").driver().maxPark());
+        assertEquals(Duration.ofMillis(100), settings("pekko.remote.shm.driver.max-park = 100 ms").driver().maxPark());
         final ShmSettings twice = settings("pekko.remote.shm { heartbeat-interval = 500 ms, peer-timeout = 1 s }");
         assertEquals(Duration.ofSeconds(1), twice.transport().peerTimeout());
     }
@@ -215,6 +218,14 @@ class ShmSettingsTest
         assertRejected("pekko.remote.shm.heartbeat-interval = 0 ms", "heartbeat-interval", "0 ms");
         assertRejected("pekko.remote.shm.handshake-timeout = -1 s", "handshake-timeout", "-1 s");
         assertRejected("pekko.remote.shm.driver.timeout = 0 s", "driver.timeout", "0 s");
+    }
+
+    @Test
+    void shouldRejectADriverMaxParkOutOfRange()
+    {
+        assertRejected("pekko.remote.shm.driver.max-park = 999 ns", "driver.max-park", "999 ns");
+        assertRejected("pekko.remote.shm.driver.max-park = 101 ms", "driver.max-park", "101 ms");
+        assertRejected("pekko.remote.shm.driver.max-park = 0", "driver.max-park", "0");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.aeron.driver.ThreadingMode;
 import io.pekkoshm.remote.IdleStrategies;
 import io.pekkoshm.remote.ShmSettings;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeUnit;
  * The one place where the plugin's settings become Aeron's contexts, for the client and for drivers it runs.
  * <p>
  * Drivers run in {@link ThreadingMode#SHARED} mode (one thread: IPC needs no sender or receiver, and the machine may
- * have two cores), with the idle strategy of the node's {@code idle-cpu-level}, sparse term files, and a directory
- * that is deleted when the driver stops.
+ * have two cores, and Aeron's executor thread, which only resolves UDP names, is off), backing off as
+ * {@code idle-cpu-level} says up to a park of {@code driver.max-park}, with sparse term files, and a directory that
+ * is deleted when the driver stops. A client's conductor thread sleeps {@link #CLIENT_CONDUCTOR_SLEEP_MS} between
+ * duty cycles. What each costs an idle host is in docs/performance.md.
  * <p>
  * Its CnC file is sized for this plugin rather than with Aeron's default of 8 MiB of counter values (whose metadata
  * takes four times that: 46 MiB of {@code /dev/shm} for the whole file, all of it allocated): with
@@ -27,6 +30,12 @@ public final class DriverContexts
 {
     /** The driver's counter values buffer: 16384 counters of 128 bytes (their metadata takes 4 x this). */
     public static final int COUNTER_VALUES_LENGTH = 2 * 1024 * 1024;
+    /**
+     * How long a client's conductor thread sleeps between duty cycles (Aeron's default: 16): well inside its
+     * keep-alive interval (500 ms) and driver timeout, and never on a message's path (adding a publication is done
+     * by the calling thread).
+     */
+    static final long CLIENT_CONDUCTOR_SLEEP_MS = 50;
 
     private DriverContexts()
     {
@@ -39,16 +48,19 @@ public final class DriverContexts
      * @param aeronDirectory          the driver's Aeron directory.
      * @param clientLivenessTimeoutNs how long the driver keeps a silent client's resources, in nanoseconds
      *                                ({@code driver.client-liveness-timeout}).
-     * @param idleCpuLevel            1 to 10, chooses the driver thread's idle strategy ({@code idle-cpu-level}).
+     * @param idleCpuLevel            1 to 10, chooses the driver thread's spins and yields ({@code idle-cpu-level}).
+     * @param maxParkNs               the driver thread's longest park when idle ({@code driver.max-park}).
      * @return a context ready for {@code MediaDriver.launch}, which the caller may refine (e.g. an error handler).
      */
     public static MediaDriver.Context mediaDriver(final Path aeronDirectory, final long clientLivenessTimeoutNs,
-        final int idleCpuLevel)
+        final int idleCpuLevel, final long maxParkNs)
     {
         return new MediaDriver.Context()
             .aeronDirectoryName(aeronDirectory.toString())
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(IdleStrategies.forLevel(idleCpuLevel))
+            .sharedIdleStrategy(IdleStrategies.forDriver(idleCpuLevel, maxParkNs))
+            // its executor only resolves names of UDP channels, and would wake every millisecond for nothing
+            .asyncExecutorEnabled(false)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
@@ -72,6 +84,9 @@ public final class DriverContexts
             .aeronDirectoryName(settings.driver().aeronDirectory().toString())
             .driverTimeoutMs(settings.driver().timeout().toMillis())
             .clientName(clientName)
+            // its conductor thread only keeps the client alive (every 500 ms) and watches the driver (timeout 20 s):
+            // Aeron's 16 ms sleep wakes it 60 times a second for nothing on an idle node
+            .idleStrategy(new SleepingMillisIdleStrategy(CLIENT_CONDUCTOR_SLEEP_MS))
             .errorHandler(errors)
             .subscriberErrorHandler(errors);
     }

@@ -69,6 +69,8 @@ final class DriverLauncher
         command.add(Long.toString(settings.driver().clientLivenessTimeout().toMillis()));
         command.add("--idle-cpu-level");
         command.add(Integer.toString(settings.transport().idleCpuLevel()));
+        command.add("--max-park-us");
+        command.add(Long.toString(TimeUnit.NANOSECONDS.toMicros(settings.driver().maxPark().toNanos())));
 
         final Process process = new ProcessBuilder(command)
             .redirectErrorStream(true)

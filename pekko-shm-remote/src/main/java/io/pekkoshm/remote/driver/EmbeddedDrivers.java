@@ -94,6 +94,6 @@ final class EmbeddedDrivers
     private static MediaDriver.Context driverContext(final ShmSettings settings, final Path dir)
     {
         return DriverContexts.mediaDriver(dir, settings.driver().clientLivenessTimeout().toNanos(),
-            settings.transport().idleCpuLevel());
+            settings.transport().idleCpuLevel(), settings.driver().maxPark().toNanos());
     }
 }

@@ -45,7 +45,8 @@ public final class StandaloneDriver
      *
      * @param args {@code --directory DIR} (required), and optionally {@code --aeron-dir DIR} (default
      *             {@code DIR/aeron}), {@code --idle-timeout-ms N} (10000; 0 = never),
-     *             {@code --client-liveness-timeout-ms N} (5000) and {@code --idle-cpu-level N} (1 to 10, default 3).
+     *             {@code --client-liveness-timeout-ms N} (5000), {@code --idle-cpu-level N} (1 to 10, default 3) and
+     *             {@code --max-park-us N} (the driver thread's longest park when idle, default 10000).
      */
     public static void main(final String[] args)
     {
@@ -57,10 +58,13 @@ public final class StandaloneDriver
         final long livenessNs = TimeUnit.MILLISECONDS.toNanos(
             Long.parseLong(options.getOrDefault("--client-liveness-timeout-ms", "5000")));
         final int idleCpuLevel = Integer.parseInt(options.getOrDefault("--idle-cpu-level", "3"));
+        final long maxParkNs = TimeUnit.MICROSECONDS.toNanos(
+            Long.parseLong(options.getOrDefault("--max-park-us", "10000")));
 
         final ShmDirectory directory = new ShmDirectory(root, aeronDir);
-        final MediaDriver driver = MediaDriver.launch(DriverContexts.mediaDriver(aeronDir, livenessNs, idleCpuLevel)
-            .errorHandler(ex -> log("error in media driver: " + ex)));
+        final MediaDriver driver = MediaDriver.launch(
+            DriverContexts.mediaDriver(aeronDir, livenessNs, idleCpuLevel, maxParkNs)
+                .errorHandler(ex -> log("error in media driver: " + ex)));
         // the hook before the word "started": whoever waits for it may signal at once, and must find the hook there
         final Shutdown shutdown = new Shutdown(Thread.currentThread());
         Runtime.getRuntime().addShutdownHook(shutdown.hook);
@@ -228,8 +232,8 @@ public final class StandaloneDriver
             if (!args[i].startsWith("--") || i + 1 >= args.length)
             {
                 throw new IllegalArgumentException("usage: StandaloneDriver --directory DIR [--aeron-dir DIR] " +
-                    "[--idle-timeout-ms N] [--client-liveness-timeout-ms N] [--idle-cpu-level 1..10]; bad argument " +
-                    args[i]);
+                    "[--idle-timeout-ms N] [--client-liveness-timeout-ms N] [--idle-cpu-level 1..10] " +
+                    "[--max-park-us N]; bad argument " + args[i]);
             }
             options.put(args[i], args[++i]);
         }

@@ -32,7 +32,8 @@ final class EmbeddedLog implements AutoCloseable
     EmbeddedLog(final String name, final int stream)
     {
         directory = ShmTestDirectory.newPath(name);
-        driver = MediaDriver.launch(DriverContexts.mediaDriver(directory, TimeUnit.SECONDS.toNanos(5), 3));
+        driver = MediaDriver.launch(DriverContexts.mediaDriver(directory, TimeUnit.SECONDS.toNanos(5), 3,
+            TimeUnit.MILLISECONDS.toNanos(10)));
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(directory.toString()));
         subscription = aeron.addSubscription("aeron:ipc", stream);
         publication = aeron.addExclusivePublication("aeron:ipc?term-length=65536", stream);
