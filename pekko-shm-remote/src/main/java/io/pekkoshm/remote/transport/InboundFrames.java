@@ -27,11 +27,23 @@ final class InboundFrames
     /** The BLOB frame inside a batch's BLOB record. */
     private final FrameHeaderFlyweight recordHeader = new FrameHeaderFlyweight();
     private final BlobDescriptorFlyweight blobDescriptor = new BlobDescriptorFlyweight();
+    private int heartbeatsRead;
 
     InboundFrames(final Associations associations, final FrameHandler handler)
     {
         this.associations = associations;
         this.handler = handler;
+    }
+
+    /**
+     * {@return how many heartbeats of established associations were read since the last call} A poll that read only
+     * heartbeats found no work: a peer's heartbeat must not keep an idle node awake.
+     */
+    int takeHeartbeatsRead()
+    {
+        final int read = heartbeatsRead;
+        heartbeatsRead = 0;
+        return read;
     }
 
     /**
@@ -136,6 +148,8 @@ final class InboundFrames
                 onBlob(association, header, buffer, length);
                 break;
             case FrameHeaderFlyweight.HEARTBEAT:
+                heartbeatsRead++;
+                break;
             case FrameHeaderFlyweight.HELLO:
             case FrameHeaderFlyweight.HELLO_ACK:
                 break;

@@ -34,6 +34,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
     private final Associations associations;
     private final Rejections rejections;
     private final Handshake handshake;
+    private final InboundFrames frames;
     private final FrameRouter router;
     private final PeerLiveness liveness;
     private final TransportCounters counters;
@@ -80,6 +81,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         this.associations = associations;
         this.rejections = rejections;
         this.handshake = handshake;
+        this.frames = frames;
         this.router = router;
         this.liveness = liveness;
         this.counters = counters;
@@ -140,7 +142,9 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         if (listening)
         {
             router.now(nowNs);
-            work += driver.subscription().poll(assembler, fragmentLimit);
+            // a peer's heartbeats (read at this node's periodic wake-up) are not work: they must not keep it awake
+            final int fragments = driver.subscription().poll(assembler, fragmentLimit);
+            work += Math.max(0, fragments - frames.takeHeartbeatsRead());
         }
         work += tasks.runQueued(clock);
         if (null != largeBodies && largeBodies.inFlight() > 0)

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.host.RecheckedProcesses;
 import org.apache.pekko.actor.Address;
 
 import java.util.HashMap;
@@ -53,10 +54,13 @@ final class PeerLiveness
         this.handshakeTimeoutNs = handshakeTimeoutNs;
     }
 
-    /** The check against the host's processes ({@link ProcessLiveness}). */
+    /**
+     * The check against the host's processes ({@link ProcessLiveness}), cheap from the second time it sees a process
+     * ({@link RecheckedProcesses}); a new one for each agent.
+     */
     static ProcessCheck hostProcesses()
     {
-        return ProcessLiveness::isAlive;
+        return new RecheckedProcesses()::isAlive;
     }
 
     /** One round over every association (see the class comment). */

@@ -245,6 +245,23 @@ class NodeAgentTest
     }
 
     @Test
+    void shouldCountAPollOfHeartbeatsAsNoWorkButAPollWithAPayloadAsWork()
+    {
+        final Link link = accept();
+        final List<String> events = listen(link);
+        agent.doWork();
+
+        inbound.add(control(PEER_SESSION, FrameHeaderFlyweight.HEARTBEAT));
+        inbound.add(control(PEER_SESSION, FrameHeaderFlyweight.HEARTBEAT));
+        assertEquals(0, agent.doWork(), "a peer's heartbeats should let an idle node go to sleep");
+
+        inbound.add(control(PEER_SESSION, FrameHeaderFlyweight.HEARTBEAT));
+        inbound.add(data(PEER_SESSION, "one"));
+        assertEquals(1, agent.doWork(), "a payload is work, the heartbeat read with it is not");
+        assertEquals(List.of("one"), events);
+    }
+
+    @Test
     void shouldEndTheAssociationAndTellTheReaderAndTheListenerWhenThePeersProcessExits()
     {
         final Link link = accept();

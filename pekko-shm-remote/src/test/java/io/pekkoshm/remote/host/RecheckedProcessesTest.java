@@ -1,0 +1,89 @@
+package io.pekkoshm.remote.host;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The node agent's process check: the JDK's full check once per process, then {@code /proc/<pid>/stat} only, with
+ * the same answers as {@link ProcessLiveness} for a live child, a killed one, and a wrong start time.
+ */
+@Timeout(60)
+class RecheckedProcessesTest
+{
+    private Process child;
+    private long start;
+    private int fullChecks;
+    private RecheckedProcesses processes;
+
+    @BeforeEach
+    void startChild() throws Exception
+    {
+        child = new ProcessBuilder("sleep", "60").start();
+        start = child.toHandle().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        processes = new RecheckedProcesses((pid, startMillis) ->
+        {
+            fullChecks++;
+            return ProcessLiveness.isAlive(pid, startMillis);
+        });
+    }
+
+    @AfterEach
+    void stopChild() throws InterruptedException
+    {
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldCheckALiveProcessFullyOnceThenByItsStatFile()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            assertTrue(processes.isAlive(child.pid(), start), "check " + i);
+        }
+        assertEquals(1, fullChecks, "the JDK's check once, the stat file after");
+    }
+
+    @Test
+    void shouldSeeAKilledProcessDeadWithoutAFullCheck() throws Exception
+    {
+        assertTrue(processes.isAlive(child.pid(), start));
+
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+
+        assertFalse(processes.isAlive(child.pid(), start));
+        assertEquals(1, fullChecks);
+        assertEquals(0, processes.remembered(), "a dead process is forgotten");
+    }
+
+    @Test
+    void shouldNotTakeAnotherStartTimeUnderTheSamePidForTheProvenProcess()
+    {
+        assertTrue(processes.isAlive(child.pid(), start));
+
+        assertFalse(processes.isAlive(child.pid(), start + 60_000), "another start: a later process under the pid");
+        assertEquals(2, fullChecks, "another start time gets the full check");
+        assertFalse(processes.isAlive(child.pid(), start + 60_000));
+    }
+
+    @Test
+    void shouldReadTheStartTicksOfALiveProcessAndGoneForAFinishedOne() throws Exception
+    {
+        final long ticks = RecheckedProcesses.startTicks(child.pid());
+        assertTrue(ticks > 0, "a live process has a start in clock ticks: " + ticks);
+        assertEquals(ticks, RecheckedProcesses.startTicks(child.pid()), "and it does not change");
+        assertTrue(RecheckedProcesses.startTicks(ProcessLiveness.currentPid()) > 0);
+
+        assertTrue(RecheckedProcesses.startTicks(ProcessLivenessTest.pidOfAFinishedProcess()) < 0);
+    }
+}
