@@ -64,7 +64,7 @@ class ShmSettingsTest
         assertEquals(3, s.transport().idleCpuLevel());
         assertEquals(256, s.transport().fragmentLimit());
         assertEquals(64 * 1024, s.transport().outboundBatchSize());
-        assertEquals(Duration.ofMillis(200), s.transport().heartbeatInterval());
+        assertEquals(Duration.ofSeconds(1), s.transport().heartbeatInterval());
         assertEquals(Duration.ofSeconds(10), s.transport().peerTimeout());
         assertEquals(Duration.ofSeconds(10), s.transport().handshakeTimeout());
         assertTrue(s.transport().terminateOnPeerProcessExit());

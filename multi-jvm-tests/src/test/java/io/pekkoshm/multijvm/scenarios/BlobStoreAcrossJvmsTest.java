@@ -159,7 +159,7 @@ class BlobStoreAcrossJvmsTest
                 throw new AssertionError("The status tool did not show " + description + " within " + AWAIT + ": " +
                     report);
             }
-            // The nodes publish their counters every heartbeat-interval (200 ms); nothing can notify us.
+            // The nodes publish their counters every heartbeat-interval (1 s); nothing can notify us.
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
         return report;

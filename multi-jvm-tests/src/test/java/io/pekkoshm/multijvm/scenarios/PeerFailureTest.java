@@ -24,7 +24,7 @@ class PeerFailureTest
     private static final Duration AWAIT = Duration.ofSeconds(60);
 
     /**
-     * The bound under test: the process check runs every heartbeat-interval (200 ms by default); this allows for a
+     * The bound under test: the process check runs every heartbeat-interval (1 s by default); this allows for a
      * loaded 2-core machine. Pekko's own watch failure detector would take ~10 s.
      */
     private static final Duration TERMINATED_WITHIN = Duration.ofSeconds(5);

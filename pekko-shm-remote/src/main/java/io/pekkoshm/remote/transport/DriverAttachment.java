@@ -5,6 +5,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.driver.DriverMode;
 import io.pekkoshm.remote.host.ProcessLiveness;
+import io.pekkoshm.remote.host.RecheckedProcesses;
 import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.CloseHelper;
@@ -43,6 +44,8 @@ final class DriverAttachment
     private final LoggingAdapter log;
     /** Logs the first failed attempt to attach again in full, then summarizes the failures that follow. */
     private final ErrorLog errors;
+    /** The driver's process, checked by the agent every heartbeat-interval. */
+    private final RecheckedProcesses driverProcess = new RecheckedProcesses();
     private volatile Aeron aeron;
     private Subscription subscription;
     /** The driver's process while attached (0 when it runs in this JVM): checked every heartbeat-interval. */
@@ -125,7 +128,7 @@ final class DriverAttachment
      */
     String driverLost()
     {
-        if (!detached && driverPid > 0 && !ProcessLiveness.isAlive(driverPid, 0))
+        if (!detached && driverPid > 0 && !driverProcess.isAlive(driverPid, 0))
         {
             return "the media driver's process (pid " + driverPid + ") has exited";
         }
