@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OneLineConfigurationTest
 {
     private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String PIGGYBACK = "pekko.remote.classic.system-message-ack-piggyback-timeout";
 
     private final Path directory = ShmTestDirectory.newPath("one-line");
     private final List<ActorSystem> systems = new ArrayList<>();
@@ -84,6 +85,21 @@ class OneLineConfigurationTest
             org.apache.pekko.actor.typed.receptionist.Receptionist.get(
                 org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system)).ref());
         assertEquals("clusterReceptionist", receptionist.path().name());
+    }
+    @Test
+    void shouldLetClassicEndpointsOfAnIdleNodeCheckTheirAcksLessOftenThanPekkosDefault()
+    {
+        final Duration pekkoDefault = ConfigFactory.defaultReference().getDuration(PIGGYBACK);
+        for (final String include : List.of("pekko-shm-remote", "pekko-shm-cluster"))
+        {
+            final Config config = ConfigFactory.parseString("include \"" + include + "\"")
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+            final Duration piggyback = config.getDuration(PIGGYBACK);
+            assertTrue(piggyback.compareTo(pekkoDefault) > 0, include + ": " + piggyback + " vs " + pekkoDefault);
+            assertTrue(piggyback.multipliedBy(3).dividedBy(2).compareTo(
+                config.getDuration("pekko.remote.classic.resend-interval")) < 0,
+                include + ": an ack (at most 1.5 x the timeout late) must come before the resend");
+        }
     }
 
     private ActorSystem start(final String name, final String application)

@@ -5,6 +5,7 @@ import io.pekkoshm.benchmarks.report.Measurement;
 import io.pekkoshm.benchmarks.transports.NodeConfigs;
 import io.pekkoshm.benchmarks.transports.Transport;
 import io.pekkoshm.benchmarks.workloads.ChildOutput;
+import io.pekkoshm.benchmarks.workloads.CpuMeter;
 import io.pekkoshm.benchmarks.workloads.PacedStream;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
 import io.pekkoshm.benchmarks.workloads.Wire;
@@ -263,10 +264,10 @@ final class MeshRunner
         }
         final long[] lastSeen = new long[pids.size()];
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleSettleMs()));
-        final long[] before = ProcStats.cpuNs(pids, lastSeen);
+        final long[] before = CpuMeter.cpuNs(pids, lastSeen);
         final long start = System.nanoTime();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleMeasureMs()));
-        final long[] after = ProcStats.cpuNs(pids, lastSeen);
+        final long[] after = CpuMeter.cpuNs(pids, lastSeen);
         final long elapsed = System.nanoTime() - start;
         final long[] rssKiB = new long[nodes];
         for (int i = 0; i < nodes; i++)

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,19 +76,6 @@ final class ProcStats
         {
             throw new IllegalArgumentException("not du -s output: " + output, ex);
         }
-    }
-
-    /** CPU nanoseconds of each process, or {@code lastSeen}'s value for one that has gone (updated in place). */
-    static long[] cpuNs(final List<Long> pids, final long[] lastSeen)
-    {
-        final long[] now = new long[pids.size()];
-        for (int i = 0; i < now.length; i++)
-        {
-            final Optional<Duration> cpu = ProcessHandle.of(pids.get(i)).flatMap(p -> p.info().totalCpuDuration());
-            now[i] = cpu.map(Duration::toNanos).orElse(lastSeen[i]);
-            lastSeen[i] = now[i];
-        }
-        return now;
     }
 
     /** The median of {@code values} (the mean of the middle two for an even count); NaN for none. */

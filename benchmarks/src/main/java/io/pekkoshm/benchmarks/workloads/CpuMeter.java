@@ -42,6 +42,18 @@ public final class CpuMeter
     /** CPU nanoseconds of each process now, in the order sender, receiver[, media driver]. */
     public long[] snapshot()
     {
+        return cpuNs(pids, lastSeen);
+    }
+
+    /**
+     * The CPU time so far of each process, in nanoseconds; a process that is gone keeps its last reading.
+     *
+     * @param pids     the processes.
+     * @param lastSeen the last readings, one per process, updated.
+     * @return the readings, one per process.
+     */
+    public static long[] cpuNs(final List<Long> pids, final long[] lastSeen)
+    {
         final long[] now = new long[pids.size()];
         for (int i = 0; i < now.length; i++)
         {
