@@ -86,8 +86,9 @@ class OneLineConfigurationTest
                 org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system)).ref());
         assertEquals("clusterReceptionist", receptionist.path().name());
     }
+
     @Test
-    void shouldLetClassicEndpointsOfAnIdleNodeCheckTheirAcksLessOftenThanPekkosDefault()
+    void shouldTuneClassicRemotingForAnIdleControlPlaneAndASlowDriverStart()
     {
         final Duration pekkoDefault = ConfigFactory.defaultReference().getDuration(PIGGYBACK);
         for (final String include : List.of("pekko-shm-remote", "pekko-shm-cluster"))
@@ -99,6 +100,9 @@ class OneLineConfigurationTest
             assertTrue(piggyback.multipliedBy(3).dividedBy(2).compareTo(
                 config.getDuration("pekko.remote.classic.resend-interval")) < 0,
                 include + ": an ack (at most 1.5 x the timeout late) must come before the resend");
+            assertTrue(config.getDuration("pekko.remote.classic.startup-timeout").compareTo(
+                config.getDuration("pekko.remote.shm.driver.start-timeout")) > 0,
+                include + ": Pekko must wait for the transport longer than the transport waits for its driver");
         }
     }
 

@@ -8,6 +8,7 @@ import org.agrona.CloseHelper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 
 /**
  * A node's counters. They are counted on the heap by their writers; the node agent copies the values
@@ -220,19 +221,33 @@ public final class TransportCounters implements AutoCloseable
     }
 
     /**
-     * Copies the values into the Aeron counters. Called by the node agent; does nothing once the Aeron client is
-     * closed, so it never writes into an unmapped CnC file.
+     * Copies the values into the Aeron counters. Called by the node agent. It never writes into an unmapped CnC
+     * file: the Aeron client marks itself closed before its conductor takes the client lock to unmap the file, so
+     * the values are written under that lock and only while the client is open. When another thread holds the lock
+     * (a client call in progress, or the client closing) it does nothing now; the next duty publishes.
      */
     void publish()
     {
-        if (aeron.isClosed())
+        final Lock clientLock = aeron.context().clientLock();
+        if (!clientLock.tryLock())
         {
             return;
         }
-        final long[] values = values();
-        for (int i = 0; i < values.length; i++)
+        try
         {
-            exported[i].setRelease(values[i]);
+            if (aeron.isClosed())
+            {
+                return;
+            }
+            final long[] values = values();
+            for (int i = 0; i < values.length; i++)
+            {
+                exported[i].setRelease(values[i]);
+            }
+        }
+        finally
+        {
+            clientLock.unlock();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.pekkoshm.remote.transport;
 
 import io.aeron.Aeron;
-import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.pekkoshm.remote.log.ErrorLog;
 import io.pekkoshm.remote.wire.BatchRecordFlyweight;
@@ -28,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -56,7 +53,7 @@ class InboundFramesFuzzTest
     private static final int PAD = 64;
 
     private final Address local = new Address("shm", "fuzz", "localhost", 6001);
-    private final Aeron aeron = mock(Aeron.class);
+    private final Aeron aeron = MockAeron.withCounters();
     private final FrameHeaderFlyweight header = new FrameHeaderFlyweight();
     private final BatchRecordFlyweight record = new BatchRecordFlyweight();
     private final Recorder recorder = new Recorder();
@@ -67,7 +64,6 @@ class InboundFramesFuzzTest
     @BeforeEach
     void setUp()
     {
-        when(aeron.addCounter(anyInt(), anyString())).thenAnswer(invocation -> mock(Counter.class));
         counters = new TransportCounters(aeron, "fuzz");
         associations = new Associations(local, counters,
             new DirectRouteKeeper(new DirectRoutes(false, "classic"), "shm",

@@ -2,7 +2,6 @@ package io.pekkoshm.remote.transport;
 
 import com.typesafe.config.ConfigFactory;
 import io.aeron.Aeron;
-import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.BufferClaim;
@@ -76,7 +75,7 @@ class NodeAgentTest
 
     private final ShmSettings settings = ShmSettings.fromConfig(
         ConfigFactory.defaultReference().getConfig(ShmSettings.ROOT));
-    private final Aeron aeron = mock(Aeron.class);
+    private final Aeron aeron = MockAeron.withCounters();
     private final Subscription subscription = mock(Subscription.class);
     private final NodeRegistry registry = mock(NodeRegistry.class);
     private final CachedNanoClock clock = new CachedNanoClock();
@@ -94,7 +93,6 @@ class NodeAgentTest
     @BeforeEach
     void setUp()
     {
-        when(aeron.addCounter(anyInt(), anyString())).thenAnswer(invocation -> mock(Counter.class));
         when(aeron.addExclusivePublication(anyString(), anyInt())).thenAnswer(invocation ->
         {
             final FakeLog log = new FakeLog(nextSessionId++);
@@ -334,7 +332,7 @@ class NodeAgentTest
     @Test
     void shouldRecordTheDriverLostTheAssociationItEndedAndTheDriverReattachedWhenTheClientCloses() throws Exception
     {
-        final Aeron freshAeron = mock(Aeron.class);
+        final Aeron freshAeron = MockAeron.withCounters();
         agent = builder()
             .driver(aeron, subscription, 0, () -> new Reattacher.Attachment(freshAeron, subscription, 4242))
             .blobs(null, null).build();

@@ -1,7 +1,6 @@
 package io.pekkoshm.remote.transport;
 
 import io.aeron.Aeron;
-import io.aeron.Counter;
 import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.concurrent.CachedNanoClock;
 import org.apache.pekko.actor.Address;
@@ -15,17 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 /** {@link Rejections} on the node's error log: which rejected sessions are named in full, and when again. */
 class RejectionsTest
 {
     private static final Address LOCAL = new Address("pekko.shm", "node", "localhost", 6001);
 
-    private final Aeron aeron = mock(Aeron.class);
+    private final Aeron aeron = MockAeron.withCounters();
     private final List<String> lines = new ArrayList<>();
     private final ErrorLog errors = new ErrorLog((severity, message, cause) -> lines.add(severity + " " + message),
         new CachedNanoClock(), TimeUnit.SECONDS.toNanos(30), 16);
@@ -35,7 +30,6 @@ class RejectionsTest
     @BeforeEach
     void setUp()
     {
-        when(aeron.addCounter(anyInt(), anyString())).thenAnswer(invocation -> mock(Counter.class));
         counters = new TransportCounters(aeron, "test");
         rejections = new Rejections(counters, errors, LOCAL);
     }
