@@ -42,6 +42,7 @@ public final class RecheckedProcesses
     {
     }
 
+    /** Checks against the host's processes, fully the first time ({@link ProcessLiveness#isAlive}). */
     public RecheckedProcesses()
     {
         this(ProcessLiveness::isAlive);
