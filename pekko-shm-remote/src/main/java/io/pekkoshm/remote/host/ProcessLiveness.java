@@ -3,6 +3,7 @@ package io.pekkoshm.remote.host;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,6 +25,12 @@ public final class ProcessLiveness
      * a case that happens.
      */
     static final long START_TOLERANCE_MILLIS = 2_000;
+    /** {@link #statStartTicks}: the process has exited, or is a zombie. */
+    static final long GONE = -1;
+    /** {@link #statStartTicks}: {@code /proc} does not say. */
+    static final long UNKNOWN = -2;
+    /** Fields after the command's closing parenthesis up to the start time (field 22; the state is field 3). */
+    private static final int START_FIELD_AFTER_STATE = 22 - 3;
 
     private ProcessLiveness()
     {
@@ -71,21 +78,58 @@ public final class ProcessLiveness
 
     private static boolean isZombie(final long pid)
     {
-        final Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        return GONE == statStartTicks(pid);
+    }
+
+    /**
+     * One read of {@code /proc/<pid>/stat}: the process's state (field 3) and its start in clock ticks (field 22).
+     *
+     * @param pid the process id.
+     * @return the process's start in clock ticks; {@link #GONE} if it has exited or is a zombie; {@link #UNKNOWN} if
+     *         {@code /proc} does not say.
+     */
+    static long statStartTicks(final long pid)
+    {
+        final String stat;
         try
         {
-            final String content = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
-            final int afterName = content.lastIndexOf(')');
-            if (afterName < 0 || afterName + 2 >= content.length())
-            {
-                return false;
-            }
-            final char state = content.charAt(afterName + 2);
-            return 'Z' == state || 'X' == state;
+            stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
+                StandardCharsets.US_ASCII);
         }
-        catch (final IOException ex)
+        catch (final NoSuchFileException ex)
         {
-            return !Files.exists(stat.getParent()) && Files.exists(Path.of("/proc/self"));
+            return Files.isDirectory(Path.of("/proc/self")) ? GONE : UNKNOWN;
         }
+        catch (final IOException | SecurityException ex)
+        {
+            return UNKNOWN;
+        }
+        final int afterName = stat.lastIndexOf(')');
+        if (afterName < 0 || afterName + 2 >= stat.length())
+        {
+            return UNKNOWN;
+        }
+        final char state = stat.charAt(afterName + 2);
+        if ('Z' == state || 'X' == state)
+        {
+            return GONE;
+        }
+        int field = afterName + 2;
+        for (int i = 0; i < START_FIELD_AFTER_STATE; i++)
+        {
+            field = stat.indexOf(' ', field) + 1;
+            if (0 == field)
+            {
+                return UNKNOWN;
+            }
+        }
+        int end = field;
+        long ticks = 0;
+        while (end < stat.length() && Character.isDigit(stat.charAt(end)))
+        {
+            ticks = ticks * 10 + (stat.charAt(end) - '0');
+            end++;
+        }
+        return end == field ? UNKNOWN : ticks;
     }
 }

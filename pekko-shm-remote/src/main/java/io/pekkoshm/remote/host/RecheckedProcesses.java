@@ -1,10 +1,5 @@
 package io.pekkoshm.remote.host;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -30,10 +25,6 @@ public final class RecheckedProcesses
 
     /** More remembered processes than this is a leak (a node has a few peers): start again. */
     static final int MAX_REMEMBERED = 4096;
-    private static final long GONE = -1;
-    private static final long UNKNOWN = -2;
-    /** Fields after the command's closing parenthesis up to the start time (field 22; the state is field 3). */
-    private static final int START_FIELD_AFTER_STATE = 22 - 3;
 
     private final FullCheck fullCheck;
     private final Map<Long, Proven> provenByPid = new HashMap<>();
@@ -63,12 +54,12 @@ public final class RecheckedProcesses
         final Proven proven = provenByPid.get(pid);
         if (null != proven && proven.startMillis == startMillis)
         {
-            final long ticks = startTicks(pid);
+            final long ticks = ProcessLiveness.statStartTicks(pid);
             if (ticks == proven.startTicks)
             {
                 return true;
             }
-            if (UNKNOWN != ticks)
+            if (ProcessLiveness.UNKNOWN != ticks)
             {
                 provenByPid.remove(pid);
                 return false;
@@ -78,7 +69,7 @@ public final class RecheckedProcesses
         provenByPid.remove(pid);
         if (alive)
         {
-            final long ticks = startTicks(pid);
+            final long ticks = ProcessLiveness.statStartTicks(pid);
             if (ticks >= 0)
             {
                 if (provenByPid.size() >= MAX_REMEMBERED)
@@ -95,54 +86,5 @@ public final class RecheckedProcesses
     int remembered()
     {
         return provenByPid.size();
-    }
-
-    /**
-     * @return the process's start in clock ticks; {@link #GONE} if it has exited or is a zombie; {@link #UNKNOWN} if
-     *         {@code /proc} does not say.
-     */
-    static long startTicks(final long pid)
-    {
-        final String stat;
-        try
-        {
-            stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
-                StandardCharsets.US_ASCII);
-        }
-        catch (final NoSuchFileException ex)
-        {
-            return Files.isDirectory(Path.of("/proc/self")) ? GONE : UNKNOWN;
-        }
-        catch (final IOException | SecurityException ex)
-        {
-            return UNKNOWN;
-        }
-        final int afterName = stat.lastIndexOf(')');
-        if (afterName < 0 || afterName + 2 >= stat.length())
-        {
-            return UNKNOWN;
-        }
-        final char state = stat.charAt(afterName + 2);
-        if ('Z' == state || 'X' == state)
-        {
-            return GONE;
-        }
-        int field = afterName + 2;
-        for (int i = 0; i < START_FIELD_AFTER_STATE; i++)
-        {
-            field = stat.indexOf(' ', field) + 1;
-            if (0 == field)
-            {
-                return UNKNOWN;
-            }
-        }
-        int end = field;
-        long ticks = 0;
-        while (end < stat.length() && Character.isDigit(stat.charAt(end)))
-        {
-            ticks = ticks * 10 + (stat.charAt(end) - '0');
-            end++;
-        }
-        return end == field ? UNKNOWN : ticks;
     }
 }

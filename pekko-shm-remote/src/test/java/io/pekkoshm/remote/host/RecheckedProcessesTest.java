@@ -79,11 +79,11 @@ class RecheckedProcessesTest
     @Test
     void shouldReadTheStartTicksOfALiveProcessAndGoneForAFinishedOne() throws Exception
     {
-        final long ticks = RecheckedProcesses.startTicks(child.pid());
+        final long ticks = ProcessLiveness.statStartTicks(child.pid());
         assertTrue(ticks > 0, "a live process has a start in clock ticks: " + ticks);
-        assertEquals(ticks, RecheckedProcesses.startTicks(child.pid()), "and it does not change");
-        assertTrue(RecheckedProcesses.startTicks(ProcessLiveness.currentPid()) > 0);
+        assertEquals(ticks, ProcessLiveness.statStartTicks(child.pid()), "and it does not change");
+        assertTrue(ProcessLiveness.statStartTicks(ProcessLiveness.currentPid()) > 0);
 
-        assertTrue(RecheckedProcesses.startTicks(ProcessLivenessTest.pidOfAFinishedProcess()) < 0);
+        assertTrue(ProcessLiveness.statStartTicks(ProcessLivenessTest.pidOfAFinishedProcess()) < 0);
     }
 }
