@@ -59,6 +59,7 @@ import java.util.concurrent.TimeUnit;
  *   remember KEY PATH             resolve PATH now (Identify) and keep the ref as KEY; prints REMEMBERED KEY REF
  *   tell KEY TEXT                 tell the ref kept as KEY the bytes of TEXT; prints TOLD KEY TEXT
  *   provider | await-up | service-* | singleton-* | ddata-* | sharding-*   see {@link ClusterFeatures}
+ *   terminate                     terminate the actor system and wait for it; prints SYSTEM-TERMINATED
  *   exit                          (handled by ChildControl) exit 0; the actor system stops in a shutdown hook
  * </pre>
  * Any failure prints {@code FAILED <command>: <reason>} and the node keeps going.
@@ -235,6 +236,12 @@ public final class ScriptedNode
                 final ActorRef fresh = identify(words[2]);
                 remembered.put(words[1], fresh);
                 ChildControl.report("REMEMBERED " + words[1] + " " + fresh.path().toSerializationFormat());
+                break;
+            case "terminate":
+                system.terminate();
+                system.getWhenTerminated().toCompletableFuture().get(RESOLVE_TIMEOUT.toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS);
+                ChildControl.report("SYSTEM-TERMINATED");
                 break;
             case "tell":
                 remembered.get(words[1]).tell(words[2].getBytes(java.nio.charset.StandardCharsets.UTF_8),
