@@ -1,6 +1,6 @@
 package io.pekkoshm.multijvm.nodes;
 
-import io.pekkoshm.multijvm.harness.ChildControl;
+import io.pekkoshm.testkit.process.ChildControl;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.Props;
 

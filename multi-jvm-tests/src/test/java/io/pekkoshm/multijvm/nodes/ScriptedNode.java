@@ -1,7 +1,7 @@
 package io.pekkoshm.multijvm.nodes;
 
 import com.typesafe.config.ConfigFactory;
-import io.pekkoshm.multijvm.harness.ChildControl;
+import io.pekkoshm.testkit.process.ChildControl;
 import io.pekkoshm.remote.blob.SharedBlob;
 import io.pekkoshm.remote.blob.ShmBlobs;
 import io.pekkoshm.remote.pekko.ShmRemote;

@@ -1,6 +1,6 @@
 package io.pekkoshm.multijvm.nodes;
 
-import io.pekkoshm.multijvm.harness.ChildControl;
+import io.pekkoshm.testkit.process.ChildControl;
 import io.pekkoshm.remote.blob.SharedBlob;
 import io.pekkoshm.remote.wire.BlobHeaderFlyweight;
 import org.agrona.DirectBuffer;

@@ -46,7 +46,7 @@ final class LoggedProcess implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
-        io.pekkoshm.multijvm.harness.SuiteResources.recordProcess(process.toHandle(), name + ", log " + log);
+        io.pekkoshm.testkit.process.SuiteResources.recordProcess(process.toHandle(), name + ", log " + log);
         return new LoggedProcess(name, process, log);
     }
 
@@ -153,7 +153,7 @@ final class LoggedProcess implements AutoCloseable
     @Override
     public void close() throws InterruptedException
     {
-        io.pekkoshm.multijvm.harness.SuiteResources.recordDescendants(process.toHandle(), name);
+        io.pekkoshm.testkit.process.SuiteResources.recordDescendants(process.toHandle(), name);
         if (process.isAlive())
         {
             closeStdin();

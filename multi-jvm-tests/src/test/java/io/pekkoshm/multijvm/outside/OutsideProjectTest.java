@@ -1,7 +1,7 @@
 package io.pekkoshm.multijvm.outside;
 
-import io.pekkoshm.multijvm.harness.MultiJvmExtension;
-import io.pekkoshm.multijvm.harness.ShmDirectories;
+import io.pekkoshm.testkit.MultiJvmExtension;
+import io.pekkoshm.testkit.hygiene.ShmDirectories;
 import io.pekkoshm.remote.driver.DriverProbe;
 import io.pekkoshm.remote.driver.JvmFlags;
 import io.pekkoshm.remote.tools.ShmStatus;

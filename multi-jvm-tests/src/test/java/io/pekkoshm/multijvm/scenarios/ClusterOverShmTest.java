@@ -1,6 +1,6 @@
 package io.pekkoshm.multijvm.scenarios;
 
-import io.pekkoshm.multijvm.harness.MultiJvmExtension;
+import io.pekkoshm.testkit.MultiJvmExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,7 +1,7 @@
 package io.pekkoshm.multijvm.scenarios;
 
-import io.pekkoshm.multijvm.harness.ChildJvm;
-import io.pekkoshm.multijvm.harness.MultiJvmExtension;
+import io.pekkoshm.testkit.process.ChildJvm;
+import io.pekkoshm.testkit.MultiJvmExtension;
 import io.pekkoshm.remote.tools.ShmStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,8 +1,8 @@
 package io.pekkoshm.multijvm.scenarios;
 
 import com.typesafe.config.ConfigFactory;
-import io.pekkoshm.multijvm.harness.ChildJvm;
-import io.pekkoshm.multijvm.harness.MultiJvmExtension;
+import io.pekkoshm.testkit.process.ChildJvm;
+import io.pekkoshm.testkit.MultiJvmExtension;
 import io.pekkoshm.multijvm.nodes.PathMode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

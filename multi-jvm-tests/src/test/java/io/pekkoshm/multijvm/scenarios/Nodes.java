@@ -1,8 +1,8 @@
 package io.pekkoshm.multijvm.scenarios;
 
-import io.pekkoshm.multijvm.harness.ChildJvm;
-import io.pekkoshm.multijvm.harness.ChildJvmSpec;
-import io.pekkoshm.multijvm.harness.MultiJvmExtension;
+import io.pekkoshm.testkit.process.ChildJvm;
+import io.pekkoshm.testkit.process.ChildJvmSpec;
+import io.pekkoshm.testkit.MultiJvmExtension;
 import io.pekkoshm.multijvm.nodes.ScriptedNode;
 
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.pekkoshm.multijvm.scenarios;
 
-import io.pekkoshm.multijvm.harness.ChildJvm;
-import io.pekkoshm.multijvm.harness.ChildJvmSpec;
-import io.pekkoshm.multijvm.harness.MultiJvmExtension;
-import io.pekkoshm.multijvm.harness.Processes;
-import io.pekkoshm.multijvm.harness.ShmDirectories;
+import io.pekkoshm.testkit.process.ChildJvm;
+import io.pekkoshm.testkit.process.ChildJvmSpec;
+import io.pekkoshm.testkit.MultiJvmExtension;
+import io.pekkoshm.testkit.process.Processes;
+import io.pekkoshm.testkit.hygiene.ShmDirectories;
 import io.pekkoshm.multijvm.nodes.SoakNode;
 import io.pekkoshm.remote.driver.DriverProbe;
 import org.junit.jupiter.api.Tag;

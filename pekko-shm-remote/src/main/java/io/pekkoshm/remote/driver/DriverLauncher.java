@@ -53,24 +53,17 @@ final class DriverLauncher
         {
             command.add(setsid.getPath());
         }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
-        command.addAll(settings.driver().jvmOptions());
-        command.add("-cp");
-        command.add(classPath());
-        command.add(StandaloneDriver.class.getName());
-        command.add("--directory");
-        command.add(directory.root().toString());
-        command.add("--aeron-dir");
-        command.add(directory.aeronDirectory().toString());
-        command.add("--idle-timeout-ms");
-        command.add(Long.toString(settings.driver().idleTimeout().toMillis()));
-        command.add("--client-liveness-timeout-ms");
-        command.add(Long.toString(settings.driver().clientLivenessTimeout().toMillis()));
-        command.add("--idle-cpu-level");
-        command.add(Integer.toString(settings.transport().idleCpuLevel()));
-        command.add("--max-park-us");
-        command.add(Long.toString(TimeUnit.NANOSECONDS.toMicros(settings.driver().maxPark().toNanos())));
+        command.addAll(JavaCommand.of(StandaloneDriver.class.getName())
+            .jvmOptions(settings.driver().jvmOptions())
+            .classPath(classPath())
+            .arguments(
+                "--directory", directory.root().toString(),
+                "--aeron-dir", directory.aeronDirectory().toString(),
+                "--idle-timeout-ms", Long.toString(settings.driver().idleTimeout().toMillis()),
+                "--client-liveness-timeout-ms", Long.toString(settings.driver().clientLivenessTimeout().toMillis()),
+                "--idle-cpu-level", Integer.toString(settings.transport().idleCpuLevel()),
+                "--max-park-us", Long.toString(TimeUnit.NANOSECONDS.toMicros(settings.driver().maxPark().toNanos())))
+            .build());
 
         final Process process = new ProcessBuilder(command)
             .redirectErrorStream(true)
