@@ -81,6 +81,12 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
     public static final List<String> DEFAULT_PORT_KEYS = List.of("pekko.remote.artery.canonical.port",
         "pekko.remote.classic.netty.tcp.port", "pekko.remote.shm.port");
 
+    /**
+     * The system property, and so the configuration path, with the test's {@link #shmDirectory()} in every node, e.g.
+     * for {@code pekko.remote.shm.directory = ${multijvm.shm-directory}} in the common configuration.
+     */
+    public static final String SHM_DIRECTORY_PROPERTY = "multijvm.shm-directory";
+
     private final Duration shmRemovalTimeout;
     private final List<String> commonConfig = new ArrayList<>();
     private final List<String> commonJvmOptions = new ArrayList<>();
@@ -282,7 +288,8 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
             .jvmArgs(commonJvmOptions.toArray(String[]::new))
             .systemProperty(NodeProtocol.CONFIG_FILE_PROPERTY, configFile.toAbsolutePath().toString())
             .systemProperty(NodeProtocol.ROLE_PROPERTY, spec.role())
-            .systemProperty(NodeProtocol.SYSTEM_NAME_PROPERTY, systemName);
+            .systemProperty(NodeProtocol.SYSTEM_NAME_PROPERTY, systemName)
+            .systemProperty(SHM_DIRECTORY_PROPERTY, current.shmDirectory().toString());
         for (final String key : portKeys)
         {
             jvm.systemProperty(key, Integer.toString(port));
