@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,49 @@ class MultiJvmKitTest
 
         a.run(Steps.StartEcho.class);
         assertEquals("hello", b.run(Steps.Ask.class, a.address() + "/user/echo", "hello"));
+    }
+
+    @Test
+    void shouldRouteEachAnswerToItsOwnStepWhenManyRunAtOnceFromSeveralThreads() throws Exception
+    {
+        final Node a = multiJvm.startNode(NodeSpec.classic("a"));
+        final int threads = 4;
+        final int stepsPerThread = 100;
+        final ExecutorService callers = Executors.newFixedThreadPool(threads);
+        try
+        {
+            final List<Future<List<String>>> mismatches = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                final int thread = t;
+                mismatches.add(callers.submit(() ->
+                {
+                    final List<CompletableFuture<String>> answers = new ArrayList<>();
+                    for (int i = 0; i < stepsPerThread; i++)
+                    {
+                        answers.add(a.runAsync(Steps.Echo.class, "thread-" + thread, "step-" + i));
+                    }
+                    final List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < stepsPerThread; i++)
+                    {
+                        final String answer = answers.get(i).get(Steps.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                        if (!answer.equals("thread-" + thread + " step-" + i))
+                        {
+                            wrong.add(i + " -> " + answer);
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (final Future<List<String>> wrong : mismatches)
+            {
+                assertEquals(List.of(), wrong.get(Steps.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            }
+        }
+        finally
+        {
+            callers.shutdownNow();
+        }
     }
 
     @Test

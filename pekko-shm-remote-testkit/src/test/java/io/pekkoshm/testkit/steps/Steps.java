@@ -111,6 +111,17 @@ public final class Steps
         }
     }
 
+    /** Answers its arguments joined by spaces, after yielding the thread (so that steps finish out of order). */
+    public static final class Echo implements NodeStep<String>
+    {
+        @Override
+        public String run(final NodeContext node, final List<String> args)
+        {
+            Thread.yield();
+            return String.join(" ", args);
+        }
+    }
+
     /** Fails with {@code IllegalStateException(args[0])}. */
     public static final class Fail implements NodeStep<String>
     {
