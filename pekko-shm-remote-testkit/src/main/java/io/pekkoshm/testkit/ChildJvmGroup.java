@@ -59,6 +59,8 @@ public final class ChildJvmGroup implements AutoCloseable
     /**
      * Starts a child JVM logging to {@code <logDirectory>/<nodeName>.log}.
      *
+     * @param spec what to run; its node name must be new to this group, running or not.
+     * @return the running child, owned by this group until {@link #close()}.
      * @throws IllegalArgumentException if this group already has a node of that name.
      * @throws IllegalStateException    if the group is closed.
      */
@@ -77,8 +79,12 @@ public final class ChildJvmGroup implements AutoCloseable
     /**
      * Starts a child JVM logging to {@code <logDirectory>/<logName>}, e.g. a node's next incarnation after a restart.
      *
+     * @param spec         what to run; no running child of this group may have its node name.
+     * @param logName      the log file's name in the log directory, e.g. {@code a-2.log}; not used before in this
+     *                     group.
      * @param lineListener sees every line of its output on the pump thread; see {@link ChildJvm#start(ChildJvmSpec,
      *                     Path, Consumer)}.
+     * @return the running child, owned by this group until {@link #close()}.
      * @throws IllegalArgumentException if a child of that name is still running, or the log name is taken.
      * @throws IllegalStateException    if the group is closed.
      */
@@ -111,13 +117,19 @@ public final class ChildJvmGroup implements AutoCloseable
      * Registers a process that is not a child of this JVM, e.g. a media driver the test found, to be killed with
      * {@code SIGKILL} by {@link #close()} if it does not exit by itself within the shm removal timeout (and at least
      * {@link #EXTRA_PROCESS_EXIT_GRACE}). Does nothing if there is no such process.
+     *
+     * @param pid the process id; looked up now, so a process that exits and whose pid is reused later is not killed.
      */
     public void killAtEnd(final long pid)
     {
         ProcessHandle.of(pid).ifPresent(this::killAtEnd);
     }
 
-    /** As {@link #killAtEnd(long)}; the handle guards against the pid being reused after the process exits. */
+    /**
+     * As {@link #killAtEnd(long)}; the handle guards against the pid being reused after the process exits.
+     *
+     * @param process the process, also recorded with {@link SuiteResources} for the suite's final check.
+     */
     public synchronized void killAtEnd(final ProcessHandle process)
     {
         SuiteResources.recordProcess(process, "registered with killAtEnd: " +
@@ -125,6 +137,7 @@ public final class ChildJvmGroup implements AutoCloseable
         extraProcesses.add(process);
     }
 
+    /** @return the folder of the children's log files and {@code media-driver.log}; created by the first start. */
     public Path logDirectory()
     {
         return logDirectory;
@@ -154,7 +167,12 @@ public final class ChildJvmGroup implements AutoCloseable
         return description.toString();
     }
 
-    /** @return each child's state, log file and last {@code tailLines} lines of output. */
+    /**
+     * Describes the children for a failure report.
+     *
+     * @param tailLines how many of the last lines of each child's output to include.
+     * @return each child's state, log file and last {@code tailLines} lines of output.
+     */
     public synchronized String describeLogs(final int tailLines)
     {
         final StringBuilder description = new StringBuilder();

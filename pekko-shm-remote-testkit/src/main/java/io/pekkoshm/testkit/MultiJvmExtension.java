@@ -110,35 +110,65 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
         this.shmRemovalTimeout = shmRemovalTimeout;
     }
 
-    /** Adds HOCON configuration for every node of every test, under each node's own; returns this. */
+    /**
+     * Adds HOCON configuration for every node of every test, under each node's own.
+     *
+     * @param hocon a HOCON snippet, e.g. {@code "pekko.actor.provider = remote"}; a later snippet wins over an earlier
+     *              one, and a node's {@link NodeSpec#config own configuration} wins over all of them.
+     * @return this extension, for chaining.
+     */
     public MultiJvmExtension commonConfig(final String hocon)
     {
         commonConfig.add(Objects.requireNonNull(hocon, "hocon"));
         return this;
     }
 
-    /** Adds JVM options for every node of every test, before each node's own; returns this. */
+    /**
+     * Adds JVM options for every node of every test, before each node's own.
+     *
+     * @param options JVM options, e.g. {@code -Xmx256m} or {@code -Dkey=value}; the {@code -D} options setting the
+     *                port keys and the node's {@link NodeSpec#jvmOptions own options} come later and win over them.
+     * @return this extension, for chaining.
+     */
     public MultiJvmExtension commonJvmOptions(final String... options)
     {
         commonJvmOptions.addAll(Arrays.asList(options));
         return this;
     }
 
-    /** Replaces the configuration keys that get each node's port ({@link #DEFAULT_PORT_KEYS}); returns this. */
+    /**
+     * Replaces the configuration keys that get each node's port ({@link #DEFAULT_PORT_KEYS}).
+     *
+     * @param keys HOCON paths, e.g. {@code pekko.remote.artery.canonical.port}; each is set to the node's port both in
+     *             its configuration file and as a {@code -D} system property.
+     * @return this extension, for chaining.
+     */
     public MultiJvmExtension portKeys(final String... keys)
     {
         portKeys = List.of(keys);
         return this;
     }
 
-    /** Names the nodes' actor systems (all the same: Pekko Cluster needs it); returns this. */
+    /**
+     * Names the nodes' actor systems (all the same: Pekko Cluster needs it).
+     *
+     * @param name the actor system name of every guardian and classic node ({@link #DEFAULT_SYSTEM_NAME} unless set),
+     *             and so the system part of their addresses; a main-class node names its own system.
+     * @return this extension, for chaining.
+     */
     public MultiJvmExtension systemName(final String name)
     {
         systemName = Objects.requireNonNull(name, "name");
         return this;
     }
 
-    /** Sets how long a node may take to start, a step to finish and a barrier to fill ({@link #DEFAULT_TIMEOUT}). */
+    /**
+     * Sets how long a node may take to start, a step to finish and a barrier to fill ({@link #DEFAULT_TIMEOUT}).
+     *
+     * @param stepTimeout the longest of each of those waits; {@link Node#run(Duration, Class, String...)} takes its
+     *                    own for one step.
+     * @return this extension, for chaining.
+     */
     public MultiJvmExtension timeout(final Duration stepTimeout)
     {
         timeout = Objects.requireNonNull(stepTimeout, "stepTimeout");
@@ -192,7 +222,11 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
     /**
      * Starts a node and, for a guardian node, waits until its actor system is up.
      *
-     * @throws AssertionError naming the node if it exits or does not get ready within the timeout.
+     * @param spec the node: what it runs, its configuration and, if {@link NodeSpec#port(int) fixed}, its port.
+     * @return the running node; for a guardian or classic node, {@link Node#address()} is known.
+     * @throws AssertionError           naming the node if it exits or does not get ready within the timeout.
+     * @throws IllegalArgumentException if this test already started a node of that name (see {@link #restart}).
+     * @throws IllegalStateException    if called outside a test.
      */
     public Node startNode(final NodeSpec spec)
     {
@@ -202,7 +236,11 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
     /**
      * Starts several nodes at once (their JVMs start side by side), then waits for each guardian node to be up.
      *
+     * @param specs the nodes, with distinct names.
      * @return the nodes, in the order given.
+     * @throws AssertionError           naming the first node that exits or does not get ready within the timeout.
+     * @throws IllegalArgumentException if two nodes, or one and a node this test started before, share a name.
+     * @throws IllegalStateException    if called outside a test.
      */
     public List<Node> startNodes(final NodeSpec... specs)
     {
@@ -219,7 +257,9 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
      * Starts a node again on the same port, so under the same address, after killing its JVM with {@code SIGKILL}
      * if it still runs (stop it gracefully first if that matters). Its log goes to {@code <node>-<incarnation>.log}.
      *
-     * @return the node's new incarnation.
+     * @param node a node of the current test, alive or not; its spec and port are used again.
+     * @return the node's new incarnation, up (for a guardian or classic node) as after {@link #startNode}.
+     * @throws AssertionError naming the node if the new JVM exits or does not get ready within the timeout.
      */
     public Node restart(final Node node)
     {
@@ -336,9 +376,14 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
     }
 
     /**
-     * Starts a child JVM owned by the current test.
+     * Starts a child JVM owned by the current test: killed after the test if it still runs, its log kept in
+     * {@link #logDirectory()}. It is not a {@link Node}: it serves no steps, and the test talks to it through its
+     * output and {@link ChildJvm#send stdin}.
      *
-     * @throws IllegalStateException if called outside a test.
+     * @param spec what to run; its node name names the log file, {@code <nodeName>.log}.
+     * @return the running child JVM.
+     * @throws IllegalArgumentException if the test already has a child of that name.
+     * @throws IllegalStateException    if called outside a test.
      */
     public ChildJvm start(final ChildJvmSpec spec)
     {
@@ -357,7 +402,13 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
         return group().logDirectory();
     }
 
-    /** Registers a process (not a child of this JVM) to be killed after the test; see {@link ChildJvmGroup}. */
+    /**
+     * Registers a process (not a child of this JVM) to be killed after the test; see
+     * {@link ChildJvmGroup#killAtEnd(long)}.
+     *
+     * @param pid the process id, e.g. of a media driver the test found; ignored if no such process runs now.
+     * @throws IllegalStateException if called outside a test.
+     */
     public void killAtEnd(final long pid)
     {
         group().killAtEnd(pid);

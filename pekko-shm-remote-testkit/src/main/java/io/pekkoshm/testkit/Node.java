@@ -128,6 +128,8 @@ public final class Node
     /**
      * Stops its JVM gracefully (its shutdown hooks run: the actor system leaves), forcibly after {@code timeout}.
      *
+     * @param timeout how long the JVM gets to exit by itself: half after the exit command, the rest after
+     *                {@code SIGTERM}; then it is killed with {@code SIGKILL}.
      * @return the exit code; see {@link ChildJvm#stop(Duration)}.
      */
     public int stop(final Duration timeout)
@@ -136,8 +138,9 @@ public final class Node
     }
 
     /**
-     * The node's address, e.g. {@code pekko://MultiJvm@127.0.0.1:41234}, as the node printed it once its actor system
-     * was up (a guardian node does so before {@link MultiJvmExtension#startNode} returns).
+     * {@return the node's address, e.g. {@code pekko://MultiJvm@127.0.0.1:41234}, as the node printed it once its
+     * actor system was up} A guardian node does so before {@link MultiJvmExtension#startNode} returns; for a
+     * main-class node this waits until it calls {@code NodeRuntime.serve}.
      *
      * @throws AssertionError if the node does not print it within the step timeout, or exits first.
      */
@@ -167,7 +170,18 @@ public final class Node
         return run(stepTimeout, step, args);
     }
 
-    /** As {@link #run(Class, String...)}, waiting up to {@code timeout}. */
+    /**
+     * As {@link #run(Class, String...)}, waiting up to {@code timeout} instead of the extension's step timeout, e.g.
+     * for a step known to take long.
+     *
+     * @param timeout how long to wait for the answer; a step still running then is not stopped on the node.
+     * @param step    the step's class; it runs in the node's JVM.
+     * @param args    its arguments.
+     * @param <R>     the answer's type.
+     * @return its answer.
+     * @throws AssertionError with the node's stack trace if the step fails, naming the step if it does not finish in
+     *                        time or the node exits first.
+     */
     public <R> R run(final Duration timeout, final Class<? extends NodeStep<R>> step, final String... args)
     {
         return decode(step, args, await(submit(step, args), describe(step, args), timeout));
@@ -176,6 +190,9 @@ public final class Node
     /**
      * Starts a step on the node without waiting, e.g. one that enters a barrier the test then lets through.
      *
+     * @param step the step's class; it runs in the node's JVM.
+     * @param args its arguments.
+     * @param <R>  the answer's type.
      * @return its answer when it has one; it fails as {@link #run(Class, String...)} would, but never times out by
      *         itself: wait on it with a timeout.
      */

@@ -51,6 +51,8 @@ public final class NodeSpec
      *
      * @param name     names the node in messages and its log file.
      * @param guardian a class with a public no-argument constructor, on the test class path.
+     * @return a spec with no role, configuration or options of its own yet.
+     * @throws IllegalArgumentException if {@code name} does not match {@code [A-Za-z0-9_-][A-Za-z0-9_.-]*}.
      */
     public static NodeSpec guardian(final String name, final Class<? extends Guardian> guardian)
     {
@@ -62,6 +64,8 @@ public final class NodeSpec
      * may create top-level classic actors with {@code node.classicSystem().actorOf(...)}.
      *
      * @param name names the node in messages and its log file.
+     * @return a spec with no role, configuration or options of its own yet.
+     * @throws IllegalArgumentException if {@code name} does not match {@code [A-Za-z0-9_-][A-Za-z0-9_.-]*}.
      */
     public static NodeSpec classic(final String name)
     {
@@ -75,6 +79,8 @@ public final class NodeSpec
      *
      * @param name      names the node in messages and its log file.
      * @param mainClass a class with a {@code public static void main(String[])}, on the test class path.
+     * @return a spec with no role, configuration, options or program arguments of its own yet.
+     * @throws IllegalArgumentException if {@code name} does not match {@code [A-Za-z0-9_-][A-Za-z0-9_.-]*}.
      */
     public static NodeSpec mainClass(final String name, final Class<?> mainClass)
     {
@@ -84,6 +90,9 @@ public final class NodeSpec
     /**
      * Sets the node's role: {@link NodeContext#role()} on the node, and its Pekko Cluster role
      * ({@code pekko.cluster.roles}, ignored without a cluster).
+     *
+     * @param nodeRole the role, e.g. {@code "frontend"}; replaces one set before.
+     * @return this spec, for chaining.
      */
     public NodeSpec role(final String nodeRole)
     {
@@ -94,6 +103,9 @@ public final class NodeSpec
     /**
      * Adds HOCON configuration over the node's {@code application.conf} (and over the extension's common
      * configuration); a later call wins over an earlier one. The node reads it through {@code NodeRuntime.config()}.
+     *
+     * @param hocon a HOCON snippet, e.g. {@code "pekko.loglevel = DEBUG"}.
+     * @return this spec, for chaining.
      */
     public NodeSpec config(final String hocon)
     {
@@ -101,14 +113,26 @@ public final class NodeSpec
         return this;
     }
 
-    /** Appends JVM options, e.g. {@code -Xmx256m}; a {@code -D} here wins over any configuration. */
+    /**
+     * Appends JVM options, e.g. {@code -Xmx256m}; a {@code -D} here wins over any configuration.
+     *
+     * @param options JVM options, placed after the extension's common ones, so they win over those too.
+     * @return this spec, for chaining.
+     */
     public NodeSpec jvmOptions(final String... options)
     {
         jvmOptions.addAll(Arrays.asList(options));
         return this;
     }
 
-    /** Appends arguments of a {@link #mainClass main-class} node. */
+    /**
+     * Appends arguments of a {@link #mainClass main-class} node.
+     *
+     * @param args arguments its {@code main(String[])} receives, after those appended before.
+     * @return this spec, for chaining.
+     * @throws IllegalStateException if this is a guardian or classic node, whose main takes no arguments of the
+     *                               test's.
+     */
     public NodeSpec programArgs(final String... args)
     {
         if (null != guardianClassName)
@@ -119,7 +143,13 @@ public final class NodeSpec
         return this;
     }
 
-    /** Gives the node this port instead of a free one chosen by the kit (e.g. a seed node's well-known port). */
+    /**
+     * Gives the node this port instead of a free one chosen by the kit (e.g. a seed node's well-known port).
+     *
+     * @param fixedPort the port, 1-65535, kept across restarts like a chosen one; the kit does not check it is free.
+     * @return this spec, for chaining.
+     * @throws IllegalArgumentException if {@code fixedPort} is outside 1-65535.
+     */
     public NodeSpec port(final int fixedPort)
     {
         if (fixedPort < 1 || fixedPort > 65535)

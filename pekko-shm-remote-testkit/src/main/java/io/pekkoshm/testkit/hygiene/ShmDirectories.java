@@ -45,7 +45,13 @@ public final class ShmDirectories
         return newUniqueDirectory(SHM_ROOT);
     }
 
-    /** @return {@code <root>/pekko-shm-test-<random>}, which does not exist yet and is not created. */
+    /**
+     * Picks a new directory name under {@code root} and records it with {@code SuiteResources} for the suite's final
+     * check.
+     *
+     * @param root the directory to name it in, e.g. a temporary directory in a test of the harness itself.
+     * @return {@code <root>/pekko-shm-test-<random>}, which does not exist yet and is not created.
+     */
     public static Path newUniqueDirectory(final Path root)
     {
         while (true)
@@ -84,6 +90,8 @@ public final class ShmDirectories
     /**
      * Waits, polling with a short backoff, until {@code directory} does not exist.
      *
+     * @param directory a directory or file, e.g. a test's shared-memory directory its media driver removes.
+     * @param timeout   how long to wait; this does nothing to remove it.
      * @return true if it is gone (or never existed) within the timeout.
      */
     public static boolean awaitGone(final Path directory, final Duration timeout)
@@ -92,6 +100,9 @@ public final class ShmDirectories
     }
 
     /**
+     * Lists what a directory left behind holds, for failure messages; never fails.
+     *
+     * @param directory a directory or file.
      * @return one line per file or directory under {@code directory} (relative path and size), at most 50, for
      * failure messages; or a note that it does not exist.
      */
@@ -135,6 +146,7 @@ public final class ShmDirectories
      * Deletes {@code directory} and everything under it; does nothing if it does not exist. Files that vanish while
      * deleting (their owner removed them first) are not an error.
      *
+     * @param directory the directory (or a single file) to delete.
      * @throws UncheckedIOException if something cannot be deleted.
      */
     public static void deleteRecursively(final Path directory)

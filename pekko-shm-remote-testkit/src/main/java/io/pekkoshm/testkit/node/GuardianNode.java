@@ -19,6 +19,13 @@ public final class GuardianNode
     {
     }
 
+    /**
+     * Starts the node's actor system and serves the test until the system terminates; then the JVM exits.
+     *
+     * @param args one argument: the guardian's binary name, or {@code -} for a classic actor system.
+     * @throws ReflectiveOperationException if the guardian class cannot be found or instantiated with its public
+     *                                      no-argument constructor.
+     */
     public static void main(final String[] args) throws ReflectiveOperationException
     {
         if (args.length != 1)

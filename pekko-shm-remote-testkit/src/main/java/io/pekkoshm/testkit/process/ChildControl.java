@@ -61,6 +61,8 @@ public final class ChildControl
 
     /**
      * Prints one line to stdout and flushes it, for the parent's {@link ChildJvm#awaitLine}.
+     *
+     * @param line the text, without line separators: the parent reads the output line by line.
      */
     public static void report(final String line)
     {
@@ -72,6 +74,9 @@ public final class ChildControl
     }
 
     /**
+     * Waits for the next command from the parent; each command goes to one caller only.
+     *
+     * @param timeout how long to wait for one.
      * @return the next command from the parent.
      * @throws IllegalStateException if none arrives within the timeout, or if interrupted.
      */
@@ -82,6 +87,9 @@ public final class ChildControl
     }
 
     /**
+     * Waits for the next command from the parent; each command goes to one caller only.
+     *
+     * @param timeout how long to wait for one; zero only takes a command already there.
      * @return the next command from the parent, or empty if none arrives within the timeout.
      * @throws IllegalStateException if interrupted.
      */

@@ -71,6 +71,9 @@ public final class ChildJvm implements AutoCloseable
      * Starts a child JVM and begins pumping its output into {@code logFile}, which is created (with its parent
      * directories) or truncated, and starts with a few {@code #} lines giving the command line.
      *
+     * @param spec    what to run; read once, here.
+     * @param logFile where the child's merged stdout and stderr go; kept after the child exits.
+     * @return the running child, owned by the caller, who must {@link #close()} it.
      * @throws UncheckedIOException if the log file cannot be created or the process cannot be started.
      */
     public static ChildJvm start(final ChildJvmSpec spec, final Path logFile)
@@ -81,6 +84,13 @@ public final class ChildJvm implements AutoCloseable
     /**
      * As {@link #start(ChildJvmSpec, Path)}, with a listener that sees every line of output as it arrives, on the
      * output's pump thread (it must not block), e.g. to route protocol lines to whoever waits for them.
+     *
+     * @param spec         what to run; read once, here.
+     * @param logFile      where the child's merged stdout and stderr go; kept after the child exits.
+     * @param lineListener sees each line after it is written to the log file; a runtime exception it throws is
+     *                     written to the log file and otherwise ignored.
+     * @return the running child, owned by the caller, who must {@link #close()} it.
+     * @throws UncheckedIOException if the log file cannot be created or the process cannot be started.
      */
     public static ChildJvm start(final ChildJvmSpec spec, final Path logFile, final Consumer<String> lineListener)
     {
@@ -139,11 +149,13 @@ public final class ChildJvm implements AutoCloseable
             .build();
     }
 
+    /** @return the node name of the {@link ChildJvmSpec} it was started from. */
     public String nodeName()
     {
         return nodeName;
     }
 
+    /** @return the pid of the child process. */
     public long pid()
     {
         return process.pid();
@@ -155,6 +167,7 @@ public final class ChildJvm implements AutoCloseable
         return process.toHandle();
     }
 
+    /** @return true while the child process runs, suspended or not. */
     public boolean isAlive()
     {
         return process.isAlive();
@@ -209,6 +222,9 @@ public final class ChildJvm implements AutoCloseable
      * await moves this child's cursor past the matched line, so consecutive awaits match lines in print order and the
      * same line is never matched twice. Use {@link #skipOutputSoFar()} to ignore history.
      *
+     * @param predicate tested on each line not matched yet, on the calling thread under the output's lock (the pump
+     *                  thread waits meanwhile), so it should be quick.
+     * @param timeout   how long to wait for a matching line.
      * @return the matching line.
      * @throws AssertionError with the tail of the output if the timeout passes or the child exits first.
      */
@@ -221,7 +237,10 @@ public final class ChildJvm implements AutoCloseable
      * As {@link #awaitLine(Predicate, Duration)} for the first line in which {@code pattern} is found
      * ({@link Matcher#find()}).
      *
+     * @param pattern searched for in each line not matched yet; it need not match the whole line.
+     * @param timeout how long to wait for a matching line.
      * @return a matcher positioned on the match, to read its groups.
+     * @throws AssertionError with the tail of the output if the timeout passes or the child exits first.
      */
     public Matcher awaitLine(final Pattern pattern, final Duration timeout)
     {
@@ -234,7 +253,14 @@ public final class ChildJvm implements AutoCloseable
         return matcher;
     }
 
-    /** As {@link #awaitLine(Pattern, Duration)} with {@code Pattern.compile(regex)}. */
+    /**
+     * As {@link #awaitLine(Pattern, Duration)} with {@code Pattern.compile(regex)}.
+     *
+     * @param regex   a regular expression searched for in each line not matched yet, e.g. {@code "members: (\\d+)"}.
+     * @param timeout how long to wait for a matching line.
+     * @return a matcher positioned on the match, to read its groups.
+     * @throws AssertionError with the tail of the output if the timeout passes or the child exits first.
+     */
     public Matcher awaitLine(final String regex, final Duration timeout)
     {
         return awaitLine(Pattern.compile(regex), timeout);
@@ -243,6 +269,12 @@ public final class ChildJvm implements AutoCloseable
     /**
      * As {@link #awaitLine(Predicate, Duration)}, with a description of the expected line for the failure message,
      * e.g. {@code "a line reporting 3 members up"}.
+     *
+     * @param description what the line says, completing "Expected ... from node 'a'" in the failure message.
+     * @param predicate   tested on each line not matched yet, as in {@link #awaitLine(Predicate, Duration)}.
+     * @param timeout     how long to wait for a matching line.
+     * @return the matching line.
+     * @throws AssertionError with the tail of the output if the timeout passes or the child exits first.
      */
     public String awaitLine(final String description, final Predicate<String> predicate, final Duration timeout)
     {
@@ -272,7 +304,12 @@ public final class ChildJvm implements AutoCloseable
         output.skipToEnd();
     }
 
-    /** @return the last {@code lines} lines of output, for messages. */
+    /**
+     * The end of the output, for failure messages.
+     *
+     * @param lines how many of the last lines to include.
+     * @return the last {@code lines} lines of output, each on its own line prefixed with {@code "  | "}.
+     */
     public String outputTail(final int lines)
     {
         return output.tail(lines);
@@ -281,6 +318,7 @@ public final class ChildJvm implements AutoCloseable
     /**
      * Waits for the child to exit, and then (briefly) for its remaining output to reach the log file.
      *
+     * @param timeout how long the child gets to exit; this does nothing to make it exit.
      * @return the exit code.
      * @throws AssertionError with the tail of the output if it is still running at the deadline.
      */
@@ -329,7 +367,9 @@ public final class ChildJvm implements AutoCloseable
      * <li>{@link #kill()}.</li>
      * </ol>
      *
+     * @param timeout the whole time the child gets to exit by itself before it is killed.
      * @return the exit code: 0 after a clean exit, 143 after {@code SIGTERM}, 137 after {@code SIGKILL}.
+     * @throws AssertionError if it is still running {@link #KILL_TIMEOUT} after {@code SIGKILL}.
      */
     public int stop(final Duration timeout)
     {

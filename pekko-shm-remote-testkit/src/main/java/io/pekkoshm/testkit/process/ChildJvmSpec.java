@@ -36,46 +36,76 @@ public final class ChildJvmSpec
     }
 
     /**
+     * A spec for a child running {@code mainClass}.
+     *
      * @param nodeName  names the child in messages and its log file ({@code <nodeName>.log}).
      * @param mainClass a class with a {@code public static void main(String[])} on the test classpath.
+     * @return a spec with no extra JVM options or program arguments yet.
+     * @throws IllegalArgumentException if {@code nodeName} does not match {@code [A-Za-z0-9_-][A-Za-z0-9_.-]*}.
      */
     public static ChildJvmSpec of(final String nodeName, final Class<?> mainClass)
     {
         return new ChildJvmSpec(nodeName, mainClass.getName());
     }
 
-    /** As {@link #of(String, Class)}, for a main class named by its binary name. */
+    /**
+     * As {@link #of(String, Class)}, for a main class named by its binary name, so the test JVM need not load it.
+     *
+     * @param nodeName      names the child in messages and its log file ({@code <nodeName>.log}).
+     * @param mainClassName the binary name, e.g. {@code com.example.Outer$Main}; looked up only in the child, which
+     *                      exits with a {@code ClassNotFoundException} if it is not on the test classpath.
+     * @return a spec with no extra JVM options or program arguments yet.
+     * @throws IllegalArgumentException if {@code nodeName} does not match {@code [A-Za-z0-9_-][A-Za-z0-9_.-]*}.
+     */
     public static ChildJvmSpec of(final String nodeName, final String mainClassName)
     {
         return new ChildJvmSpec(nodeName, mainClassName);
     }
 
-    /** Appends JVM options, e.g. {@code -Dpekko.remote.shm.port=25520} or {@code -Xmx256m}. */
+    /**
+     * Appends JVM options, e.g. {@code -Dpekko.remote.shm.port=25520} or {@code -Xmx256m}.
+     *
+     * @param args JVM options, one per element, after those appended before (a later {@code -D} wins).
+     * @return this spec, for chaining.
+     */
     public ChildJvmSpec jvmArgs(final String... args)
     {
         jvmArgs.addAll(Arrays.asList(args));
         return this;
     }
 
-    /** Appends the JVM option {@code -D<key>=<value>}. */
+    /**
+     * Appends the JVM option {@code -D<key>=<value>}.
+     *
+     * @param key   the system property's name.
+     * @param value its value, as is: no shell runs the command, so spaces and quotes need no escaping.
+     * @return this spec, for chaining.
+     */
     public ChildJvmSpec systemProperty(final String key, final String value)
     {
         jvmArgs.add("-D" + key + "=" + value);
         return this;
     }
 
-    /** Appends arguments passed to the main class. */
+    /**
+     * Appends arguments passed to the main class.
+     *
+     * @param args arguments its {@code main(String[])} receives, after those appended before.
+     * @return this spec, for chaining.
+     */
     public ChildJvmSpec programArgs(final String... args)
     {
         programArgs.addAll(Arrays.asList(args));
         return this;
     }
 
+    /** @return the name of the child in messages and of its log file. */
     public String nodeName()
     {
         return nodeName;
     }
 
+    /** @return the binary name of the class whose {@code main} the child runs. */
     public String mainClassName()
     {
         return mainClassName;

@@ -18,6 +18,14 @@ public final class ChildLauncher
     {
     }
 
+    /**
+     * Starts {@link ChildControl}, then runs the real main class on this thread.
+     *
+     * @param args the real main class's binary name, then the arguments its {@code main} receives.
+     * @throws Throwable whatever the real {@code main} throws, unwrapped; an {@link IllegalArgumentException} if no
+     *                   main class is given or its {@code main} is not static, a {@link ReflectiveOperationException}
+     *                   if it or its public {@code main(String[])} cannot be found.
+     */
     public static void main(final String[] args) throws Throwable
     {
         if (args.length < 1)

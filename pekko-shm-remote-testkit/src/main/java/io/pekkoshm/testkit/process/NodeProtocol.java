@@ -60,6 +60,9 @@ public final class NodeProtocol
     }
 
     /**
+     * Checks a barrier name, which travels as one word of a protocol line.
+     *
+     * @param name the barrier name.
      * @return {@code name}, if it is a valid barrier name.
      * @throws IllegalArgumentException if it is not {@code [A-Za-z0-9_.-]+}.
      */
@@ -72,7 +75,13 @@ public final class NodeProtocol
         return name;
     }
 
-    /** {@return a step command line} */
+    /**
+     * {@return a step command line, {@code step ID CLASS ARG...}, for the node's stdin}
+     *
+     * @param id            the step's id, unique per node, which the node's outcome line repeats.
+     * @param stepClassName the binary name of the {@code NodeStep} class the node runs.
+     * @param args          the step's arguments, any text (each is sent in Base64).
+     */
     public static String stepCommand(final long id, final String stepClassName, final List<String> args)
     {
         final StringBuilder line = new StringBuilder(STEP).append(' ').append(id).append(' ').append(stepClassName);
@@ -101,13 +110,22 @@ public final class NodeProtocol
         return args;
     }
 
-    /** {@return text in Base64 of its UTF-8} */
+    /**
+     * {@return text in Base64 of its UTF-8}
+     *
+     * @param text any text, e.g. a stack trace of many lines.
+     */
     public static String encodeText(final String text)
     {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** {@return the text of {@link #encodeText}} */
+    /**
+     * {@return the text of {@link #encodeText}}
+     *
+     * @param encoded what {@link #encodeText} made.
+     * @throws IllegalArgumentException if {@code encoded} is not Base64.
+     */
     public static String decodeText(final String encoded)
     {
         return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -145,6 +163,9 @@ public final class NodeProtocol
      * @param encoded what {@link #encodeAnswer} made.
      * @param loader  the class loader that knows the answer's classes.
      * @return the answer.
+     * @throws IOException            if {@code encoded} is not a Java serialization stream.
+     * @throws ClassNotFoundException if a class of the answer is known neither to {@code loader} nor to the
+     *                                class loader {@link ObjectInputStream} falls back to.
      */
     public static Object decodeAnswer(final String encoded, final ClassLoader loader)
         throws IOException, ClassNotFoundException

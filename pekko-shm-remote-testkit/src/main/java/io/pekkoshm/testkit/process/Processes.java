@@ -100,6 +100,8 @@ public final class Processes
     /**
      * Polls {@link #isGone(ProcessHandle)} with a short backoff until it holds or the timeout passes.
      *
+     * @param process the process to wait for; this does nothing to make it exit.
+     * @param timeout how long to wait.
      * @return true if the process is gone.
      * @throws AssertionError if interrupted.
      */
@@ -112,6 +114,8 @@ public final class Processes
      * Polls an external condition (one nothing can notify us about, such as a file or another process disappearing)
      * with an exponential backoff from 1 ms up to 50 ms, until it holds or the timeout passes.
      *
+     * @param condition checked on the calling thread, first at once; it should be cheap, e.g. a file check.
+     * @param timeout   how long to keep polling.
      * @return true if the condition held before the deadline.
      * @throws AssertionError if interrupted.
      */
