@@ -322,6 +322,15 @@ public final class MultiJvmExtension implements BeforeEachCallback, AfterEachCal
     private Node launch(final NodeSpec spec, final int port, final int incarnation)
     {
         final ChildJvmGroup current = group();
+        for (final ChildJvm child : current.children())
+        {
+            if (child.nodeName().equals(spec.name()) && (child.isAlive() || 1 == incarnation))
+            {
+                // Checked before the configuration file is written: it must not overwrite the running node's.
+                throw new IllegalArgumentException("this test already has a node named '" + spec.name() + "': " +
+                    child.describe() + (child.isAlive() ? "" : "; restart(node) starts it again"));
+            }
+        }
         final Path configFile = current.logDirectory().resolve(logName(spec, incarnation, ".conf"));
         writeConfig(spec, port, configFile);
         final ChildJvmSpec jvm = ChildJvmSpec.of(spec.name(), spec.mainClassName())

@@ -205,6 +205,21 @@ class MultiJvmKitTest
     }
 
     @Test
+    void shouldRefuseASecondNodeOfTheSameNameAndLeaveTheFirstOnesConfigurationAlone() throws Exception
+    {
+        final Node a = multiJvm.startNode(NodeSpec.classic("a").config("kit.test.marker = first"));
+        final java.nio.file.Path configFile = multiJvm.logDirectory().resolve("a.conf");
+        final String before = java.nio.file.Files.readString(configFile);
+
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> multiJvm.startNode(NodeSpec.classic("a").config("kit.test.marker = second")));
+
+        assertTrue(refused.getMessage().contains("already has a node named 'a'"), refused::getMessage);
+        assertEquals(before, java.nio.file.Files.readString(configFile));
+        assertTrue(a.isAlive());
+    }
+
+    @Test
     void shouldRunNoStepWhileANodeIsSuspended() throws Exception
     {
         final Node a = multiJvm.startNode(NodeSpec.guardian("a", Steps.Empty.class));

@@ -48,40 +48,71 @@ public final class JavaCommand
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** Appends JVM options, placed after the module flags so that a {@code -D} given here wins. */
+    /**
+     * Appends JVM options, placed after the module flags so that a {@code -D} given here wins.
+     *
+     * @param options e.g. {@code -Xmx256m} or {@code -Dpekko.remote.shm.port=2553}, each one argument.
+     * @return this builder.
+     */
     public JavaCommand jvmOptions(final String... options)
     {
         return jvmOptions(Arrays.asList(options));
     }
 
-    /** As {@link #jvmOptions(String...)}. */
+    /**
+     * As {@link #jvmOptions(String...)}.
+     *
+     * @param options the JVM options, in order.
+     * @return this builder.
+     */
     public JavaCommand jvmOptions(final List<String> options)
     {
         jvmOptions.addAll(options);
         return this;
     }
 
-    /** Appends the JVM option {@code -D<key>=<value>}. */
+    /**
+     * Appends the JVM option {@code -D<key>=<value>}.
+     *
+     * @param key   the system property's name.
+     * @param value its value, passed as one argument (no shell quoting needed).
+     * @return this builder.
+     */
     public JavaCommand systemProperty(final String key, final String value)
     {
         jvmOptions.add("-D" + key + "=" + value);
         return this;
     }
 
-    /** Appends arguments of the main class. */
+    /**
+     * Appends arguments of the main class.
+     *
+     * @param args what the main class gets in its {@code String[]}, in order.
+     * @return this builder.
+     */
     public JavaCommand arguments(final String... args)
     {
         return arguments(Arrays.asList(args));
     }
 
-    /** As {@link #arguments(String...)}. */
+    /**
+     * As {@link #arguments(String...)}.
+     *
+     * @param args the arguments, in order.
+     * @return this builder.
+     */
     public JavaCommand arguments(final List<String> args)
     {
         arguments.addAll(args);
         return this;
     }
 
-    /** Replaces the class path (by default this JVM's {@code java.class.path}). */
+    /**
+     * Replaces the class path (by default this JVM's {@code java.class.path}).
+     *
+     * @param path entries separated by the platform's path separator.
+     * @return this builder.
+     */
     public JavaCommand classPath(final String path)
     {
         classPath = Objects.requireNonNull(path, "path");
@@ -90,6 +121,8 @@ public final class JavaCommand
 
     /**
      * Leaves out this JVM's module flags, e.g. to test what a JVM started without them does.
+     *
+     * @return this builder.
      */
     public JavaCommand withoutJvmFlags()
     {
