@@ -20,15 +20,17 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The plugin as a user gets it, and a project of a user that depends on it.
+ * The plugin and its test kit as a user gets them, and a project of a user that depends on them.
  * <ul>
- * <li>{@link #locate()} finds this repository and the plugin's jar that the build packaged
- * ({@code pekko-shm-remote/target/pekko-shm-remote_2.13-<version>.jar}, named after the module's artifactId);</li>
- * <li>{@link #install} puts that jar with its pom, and the parent pom, into the local repository, as
+ * <li>{@link #locate()} finds this repository and the jars that the build packaged for the published modules
+ * ({@code pekko-shm-remote/target/pekko-shm-remote_2.13-<version>.jar} and
+ * {@code pekko-shm-remote-testkit/target/pekko-shm-remote-testkit_2.13-<version>.jar}, named after each module's
+ * artifactId);</li>
+ * <li>{@link #install} puts those jars with their poms, the parent pom and the BOM into the local repository, as
  * {@code mvn install} would (with {@code install:install-file}: nothing is rebuilt);</li>
  * <li>{@link #createFromTemplate} copies the template {@code src/test/resources/outside-project} and fills in its
- * {@code @...@} placeholders: the plugin's version, and the versions of the build plugins this repository's build
- * uses, so that building it needs nothing new but the dependency plugin.</li>
+ * {@code @...@} placeholders: the modules' version, and the versions of JUnit, Logback and the build plugins this
+ * repository's build uses, so that building and testing it needs nothing new but the dependency plugin.</li>
  * </ul>
  */
 final class OutsideProject
@@ -42,66 +44,86 @@ final class OutsideProject
     private static final List<String> BUILD_PLUGINS = List.of(
         "maven-resources-plugin", "maven-compiler-plugin", "maven-surefire-plugin", "maven-jar-plugin",
         "maven-install-plugin");
+    /** Properties of the parent pom whose values the template uses (as {@code @name@}): the test's libraries. */
+    private static final List<String> LIBRARY_VERSIONS = List.of("junit.version", "logback.version");
+    private static final String PLUGIN_MODULE = "pekko-shm-remote";
+    private static final String KIT_MODULE = "pekko-shm-remote-testkit";
+    private static final String BOM_MODULE = "bom";
 
     private final Path repositoryRoot;
     private final String version;
     private final Path pluginJar;
-    private final Map<String, String> pluginVersions;
+    private final Path kitJar;
+    private final Map<String, String> placeholders;
 
-    private OutsideProject(final Path repositoryRoot, final String version, final Path pluginJar,
-        final Map<String, String> pluginVersions)
+    private OutsideProject(final Path repositoryRoot, final String version, final Path pluginJar, final Path kitJar,
+        final Map<String, String> placeholders)
     {
         this.repositoryRoot = repositoryRoot;
         this.version = version;
         this.pluginJar = pluginJar;
-        this.pluginVersions = pluginVersions;
+        this.kitJar = kitJar;
+        this.placeholders = placeholders;
     }
 
     /**
-     * Finds the repository (the parent of this module's folder) and the packaged plugin jar.
+     * Finds the repository (the parent of this module's folder) and the packaged jars of the plugin and the kit.
      *
-     * @throws AssertionError saying to package the plugin if its jar is missing or older than its classes.
+     * @throws AssertionError saying to package them if a jar is missing or older than its classes.
      */
     static OutsideProject locate() throws Exception
     {
         final Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
         final Path root = module.getParent();
         final Path rootPom = root.resolve("pom.xml");
-        final Path pluginModule = root.resolve("pekko-shm-remote");
-        if (!Files.isRegularFile(rootPom) || !Files.isRegularFile(pluginModule.resolve("pom.xml")))
+        for (final String published : List.of(PLUGIN_MODULE, KIT_MODULE, BOM_MODULE))
         {
-            throw new AssertionError("Cannot find the repository's pom.xml and pekko-shm-remote/pom.xml above " +
-                module + " (the basedir or working directory should be the multi-jvm-tests module)");
+            if (!Files.isRegularFile(root.resolve(published).resolve("pom.xml")))
+            {
+                throw new AssertionError("Cannot find the repository's " + published + "/pom.xml above " + module +
+                    " (the basedir or working directory should be the multi-jvm-tests module)");
+            }
         }
-        final Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(rootPom.toFile());
+        final Document pom = parse(rootPom);
         final String version = text(pom, "/project/version");
-        final Map<String, String> versions = new LinkedHashMap<>();
+        final Map<String, String> placeholders = new LinkedHashMap<>();
+        placeholders.put("@pekko-shm-remote.version@", version);
         for (final String plugin : BUILD_PLUGINS)
         {
-            versions.put(plugin,
+            placeholders.put("@" + plugin + ".version@",
                 text(pom, "/project/build/pluginManagement/plugins/plugin[artifactId='" + plugin + "']/version"));
         }
-        versions.put("maven-dependency-plugin", DEPENDENCY_PLUGIN_VERSION);
+        placeholders.put("@maven-dependency-plugin.version@", DEPENDENCY_PLUGIN_VERSION);
+        for (final String property : LIBRARY_VERSIONS)
+        {
+            placeholders.put("@" + property + "@", text(pom, "/project/properties/" + property));
+        }
+        return new OutsideProject(root, version, packagedJar(root, PLUGIN_MODULE, version),
+            packagedJar(root, KIT_MODULE, version), placeholders);
+    }
 
-        final Document pluginPom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-            .parse(pluginModule.resolve("pom.xml").toFile());
-        final Path jar = pluginModule.resolve("target").resolve(text(pluginPom, "/project/artifactId") + "-" +
-            version + ".jar");
-        final String howToFix = " Run `mvn -pl pekko-shm-remote -am package` first (`mvn verify` from the " +
+    /** The jar the build packaged for {@code moduleDirectory}, checked to be there and not older than its classes. */
+    private static Path packagedJar(final Path root, final String moduleDirectory, final String version)
+        throws Exception
+    {
+        final Path module = root.resolve(moduleDirectory);
+        final Path jar = module.resolve("target").resolve(text(parse(module.resolve("pom.xml")),
+            "/project/artifactId") + "-" + version + ".jar");
+        final String howToFix = " Run `mvn -pl " + moduleDirectory + " -am package` first (`mvn verify` from the " +
             "repository root does it before this module's tests).";
         if (!Files.isRegularFile(jar))
         {
-            throw new AssertionError("The plugin's jar " + jar + " is not there: this test installs the packaged " +
-                "artifact and builds a separate project against it." + howToFix);
+            throw new AssertionError("The jar " + jar + " is not there: this test installs the packaged artifacts " +
+                "and builds a separate project against them." + howToFix);
         }
-        final Path classes = pluginModule.resolve("target").resolve("classes");
+        final Path classes = module.resolve("target").resolve("classes");
         final FileTime newestClass = newest(classes);
         if (newestClass.compareTo(Files.getLastModifiedTime(jar)) > 0)
         {
-            throw new AssertionError("The plugin's jar " + jar + " is older than its classes in " + classes +
+            throw new AssertionError("The jar " + jar + " is older than its classes in " + classes +
                 ", so it would test stale code." + howToFix);
         }
-        return new OutsideProject(root, version, jar, versions);
+        return jar;
     }
 
     /** {@return the packaged plugin jar that {@link #install} installs} */
@@ -110,27 +132,47 @@ final class OutsideProject
         return pluginJar;
     }
 
+    /** {@return the packaged test kit jar that {@link #install} installs} */
+    Path kitJar()
+    {
+        return kitJar;
+    }
+
     String version()
     {
         return version;
     }
 
     /**
-     * Installs the parent pom and the plugin's jar with its pom into the local repository.
+     * Installs the parent pom, the BOM, and the jars of the plugin and the kit with their poms into the local
+     * repository, one {@code install:install-file} each, all within {@code timeout}.
      *
      * @param workDirectory an empty folder to run Maven in (outside any project).
      */
     void install(final Maven maven, final Path workDirectory, final Path logDirectory, final Duration timeout)
         throws IOException, InterruptedException
     {
-        final String installFile = INSTALL_PLUGIN + ":" + pluginVersions.get("maven-install-plugin") + ":install-file";
         final long deadline = System.nanoTime() + timeout.toNanos();
-        maven.run("mvn install-file (parent pom)", workDirectory, logDirectory.resolve("mvn-install-parent.log"),
-            timeout, installFile, "-Dfile=" + repositoryRoot.resolve("pom.xml"),
-            "-DpomFile=" + repositoryRoot.resolve("pom.xml"), "-Dpackaging=pom");
-        maven.run("mvn install-file (plugin jar)", workDirectory, logDirectory.resolve("mvn-install-plugin.log"),
-            Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)), installFile, "-Dfile=" + pluginJar,
-            "-DpomFile=" + repositoryRoot.resolve("pekko-shm-remote").resolve("pom.xml"), "-Dpackaging=jar");
+        installFile(maven, workDirectory, logDirectory, deadline, "parent", repositoryRoot.resolve("pom.xml"),
+            repositoryRoot.resolve("pom.xml"), "pom");
+        final Path bomPom = repositoryRoot.resolve(BOM_MODULE).resolve("pom.xml");
+        installFile(maven, workDirectory, logDirectory, deadline, "bom", bomPom, bomPom, "pom");
+        installFile(maven, workDirectory, logDirectory, deadline, "plugin", pluginJar,
+            repositoryRoot.resolve(PLUGIN_MODULE).resolve("pom.xml"), "jar");
+        installFile(maven, workDirectory, logDirectory, deadline, "testkit", kitJar,
+            repositoryRoot.resolve(KIT_MODULE).resolve("pom.xml"), "jar");
+    }
+
+    private void installFile(final Maven maven, final Path workDirectory, final Path logDirectory, final long deadline,
+        final String what, final Path file, final Path pom, final String packaging)
+        throws IOException, InterruptedException
+    {
+        final String installFile = INSTALL_PLUGIN + ":" + placeholders.get("@maven-install-plugin.version@") +
+            ":install-file";
+        maven.run("mvn install-file (" + what + ")", workDirectory,
+            logDirectory.resolve("mvn-install-" + what + ".log"),
+            Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)), installFile, "-Dfile=" + file,
+            "-DpomFile=" + pom, "-Dpackaging=" + packaging);
     }
 
     /**
@@ -147,9 +189,6 @@ final class OutsideProject
                 templatePom);
         }
         final Path template = Path.of(templatePom.toURI()).getParent();
-        final Map<String, String> values = new LinkedHashMap<>();
-        values.put("@pekko-shm-remote.version@", version);
-        pluginVersions.forEach((plugin, pluginVersion) -> values.put("@" + plugin + ".version@", pluginVersion));
         try (Stream<Path> files = Files.walk(template))
         {
             files.forEach(source ->
@@ -163,7 +202,7 @@ final class OutsideProject
                         return;
                     }
                     String content = Files.readString(source, StandardCharsets.UTF_8);
-                    for (final Map.Entry<String, String> value : values.entrySet())
+                    for (final Map.Entry<String, String> value : placeholders.entrySet())
                     {
                         content = content.replace(value.getKey(), value.getValue());
                     }
@@ -183,12 +222,17 @@ final class OutsideProject
         return target;
     }
 
+    private static Document parse(final Path pom) throws Exception
+    {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(pom.toFile());
+    }
+
     private static String text(final Document pom, final String xpath) throws XPathExpressionException
     {
         final String value = XPathFactory.newInstance().newXPath().evaluate(xpath, pom).trim();
         if (value.isEmpty())
         {
-            throw new AssertionError("The repository's pom.xml has no " + xpath);
+            throw new AssertionError("A pom.xml of the repository has no " + xpath);
         }
         return value;
     }

@@ -3,14 +3,16 @@ package io.pekkoshm.multijvm.outside;
 import io.pekkoshm.testkit.MultiJvmExtension;
 import io.pekkoshm.testkit.hygiene.ShmDirectories;
 import io.pekkoshm.remote.driver.DriverProbe;
-import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.remote.driver.JavaCommand;
 import io.pekkoshm.remote.tools.ShmStatus;
 import io.pekkoshm.remote.tools.StatusReport;
 import io.pekkoshm.remote.transport.TransportCounters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.w3c.dom.Element;
 
+import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
@@ -24,32 +26,47 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The published artifact works on its own: a separate Maven project that only depends on
- * {@code io.pekkoshm:pekko-shm-remote_2.13} and enables it in its {@code application.conf} (the template in
- * {@code src/test/resources/outside-project}) is built against the installed plugin, and two JVMs of it exchange
- * messages over shared memory, with a standalone media driver started by the first of them.
- * <p>
- * The plugin's jar is the one the reactor packaged before this module's tests ({@code mvn verify} from the root);
- * the test installs it into the local repository, as {@code mvn install} would. Every step has a deadline, the whole
- * test stays under two minutes, and the JVMs are ended in any case. Logs (Maven's and each JVM's) stay in
+ * The published artifacts work on their own: a separate Maven project (the template in
+ * {@code src/test/resources/outside-project}) that only depends on {@code io.pekkoshm:pekko-shm-remote_2.13}, enables
+ * it in its {@code application.conf}, and tests itself with {@code io.pekkoshm:pekko-shm-remote-testkit_2.13} (test
+ * scope) is built against the installed artifacts.
+ * <ul>
+ * <li>Two JVMs of its application exchange messages over shared memory, with a standalone media driver started by the
+ * first of them.</li>
+ * <li>Its own JUnit 5 test passes under {@code mvn test}: typed nodes of the kit, in JVMs of their own, with a typed
+ * ask, a typed test probe, kill -9 ending in {@code Terminated}, and a restart on the same address.</li>
+ * </ul>
+ * The jars are the ones the reactor packaged before this module's tests ({@code mvn verify} from the root); the test
+ * installs them into the local repository, as {@code mvn install} would (once per test JVM). Every step has a deadline,
+ * and the JVMs are ended in any case. Logs (Maven's, each JVM's, the kit's node logs and its surefire reports) stay in
  * {@code target/multi-jvm-logs/OutsideProjectTest/<test>/}.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OutsideProjectTest
 {
     private static final Duration BUDGET = Duration.ofSeconds(110);
+    /**
+     * For installing the artifacts, compiling the outside project and running its kit test (two tests of two node
+     * JVMs and a media driver each, one restart): about 35 s on two cores; the rest is room for other builds.
+     */
+    private static final Duration KIT_TEST_BUDGET = Duration.ofSeconds(290);
     private static final int PONG_PORT = 2552;
     private static final int MESSAGES = 200;
+    private static final String APP_MAIN_CLASS = "com.example.outside.OutsideApp";
+    private static final String KIT_TEST_CLASS = "com.example.outside.GreeterAcrossJvmsTest";
+    /** Set once the jars are in the local repository: the tests of one JVM install them once. */
+    private static boolean installed;
 
     @RegisterExtension
     final MultiJvmExtension multiJvm = new MultiJvmExtension(Duration.ofSeconds(20));
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldExchangeMessagesBetweenTwoJvmsOfAProjectThatOnlyDependsOnThePublishedArtifact() throws Exception
     {
         final long deadline = System.nanoTime() + BUDGET.toNanos();
@@ -63,14 +80,12 @@ class OutsideProjectTest
         try
         {
             // the published jar names its module, so it can go on a module path too
-            final Set<String> modules = ModuleFinder.of(published.pluginJar()).findAll().stream()
-                .map(reference -> reference.descriptor().name()).collect(Collectors.toSet());
-            assertEquals(Set.of("io.pekkoshm.remote"), modules, "the module of " + published.pluginJar());
-            final Path emptyDirectory = Files.createDirectory(work.resolve("empty"));
-            published.install(maven, emptyDirectory, logs, remaining(deadline, Duration.ofSeconds(60)));
+            assertEquals(Set.of("io.pekkoshm.remote"), moduleNames(published.pluginJar()),
+                "the module of " + published.pluginJar());
+            install(published, maven, work, logs, remaining(deadline, Duration.ofSeconds(60)));
             final Path project = published.createFromTemplate(work.resolve("outside-project"));
             maven.run("mvn package (outside project)", project, logs.resolve("mvn-package.log"),
-                remaining(deadline, Duration.ofSeconds(75)), "package", "-DskipTests");
+                remaining(deadline, Duration.ofSeconds(75)), "package", "-Dmaven.test.skip=true");
             final Path appJar = project.resolve("target").resolve("outside-app.jar");
             assertTrue(Files.isRegularFile(appJar), "mvn package built no " + appJar);
 
@@ -130,20 +145,115 @@ class OutsideProjectTest
         }
     }
 
-    /** Starts a JVM of the outside project the way its user would: its jar, the two flags, -D overrides. */
+    /**
+     * Passes when {@code mvn test} of the outside project runs its multi-JVM test (the kit's nodes over this plugin)
+     * and every test of it passes, as its surefire report says.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void shouldPassTheKitsMultiJvmTestOfAProjectThatOnlyDependsOnThePublishedArtifacts() throws Exception
+    {
+        final long deadline = System.nanoTime() + KIT_TEST_BUDGET.toNanos();
+        final OutsideProject published = OutsideProject.locate();
+        final Maven maven = Maven.find();
+        final Path logs = multiJvm.logDirectory();
+        final Path work = Files.createTempDirectory("pekko-shm-outside-");
+        final Path project = work.resolve("outside-project");
+        final Path reports = project.resolve("target").resolve("surefire-reports");
+        boolean passed = false;
+        try
+        {
+            assertEquals(Set.of("io.pekkoshm.testkit"), moduleNames(published.kitJar()),
+                "the module of " + published.kitJar());
+            install(published, maven, work, logs, remaining(deadline, Duration.ofSeconds(60)));
+            published.createFromTemplate(project);
+            // The kit writes each node's log under multijvm.logs.dir (surefire hands -D properties to the test JVM).
+            maven.run("mvn test (outside project)", project, logs.resolve("mvn-test.log"),
+                remaining(deadline, KIT_TEST_BUDGET), "test",
+                "-D" + MultiJvmExtension.LOG_ROOT_PROPERTY + "=" + logs.resolve("nodes"));
+
+            final Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(reports.resolve("TEST-" + KIT_TEST_CLASS + ".xml").toFile()).getDocumentElement();
+            final String counts = "tests=" + suite.getAttribute("tests") + " failures=" +
+                suite.getAttribute("failures") + " errors=" + suite.getAttribute("errors") + " skipped=" +
+                suite.getAttribute("skipped");
+            assertTrue(Integer.parseInt(suite.getAttribute("tests")) > 0, "the kit test ran no test: " + counts);
+            assertEquals("tests=" + suite.getAttribute("tests") + " failures=0 errors=0 skipped=0", counts,
+                "the surefire report of " + KIT_TEST_CLASS);
+            System.out.println("outside project's kit test: " + counts);
+            passed = true;
+        }
+        finally
+        {
+            copyReports(reports, logs.resolve("surefire-reports"));
+            if (passed)
+            {
+                ShmDirectories.deleteRecursively(work);
+            }
+            else
+            {
+                System.err.println("OutsideProjectTest: the outside project is kept in " + work + ", logs in " + logs);
+            }
+        }
+    }
+
+    /** Installs the published artifacts into the local repository, the first time a test of this JVM asks. */
+    private static synchronized void install(final OutsideProject published, final Maven maven, final Path work,
+        final Path logs, final Duration timeout) throws IOException, InterruptedException
+    {
+        if (!installed)
+        {
+            published.install(maven, Files.createDirectory(work.resolve("empty")), logs, timeout);
+            installed = true;
+        }
+    }
+
+    /** {@return the names of the Java modules in {@code jar}, as a module path would see them} */
+    private static Set<String> moduleNames(final Path jar)
+    {
+        return ModuleFinder.of(jar).findAll().stream().map(reference -> reference.descriptor().name())
+            .collect(Collectors.toSet());
+    }
+
+    /**
+     * Copies the surefire reports, if there are any, next to the test's logs, which outlive the outside project; a
+     * copy that fails is reported, not thrown (it runs in {@code finally}, where it would hide the test's failure).
+     */
+    private static void copyReports(final Path reports, final Path copies)
+    {
+        if (!Files.isDirectory(reports))
+        {
+            return;
+        }
+        try (Stream<Path> files = Files.list(reports))
+        {
+            Files.createDirectories(copies);
+            for (final Path report : files.filter(Files::isRegularFile).toList())
+            {
+                Files.copy(report, copies.resolve(report.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("OutsideProjectTest: could not copy the surefire reports " + reports + ": " + ex);
+        }
+    }
+
+    /**
+     * Starts a JVM of the outside project the way its user would: its jar (whose manifest names the libraries in
+     * {@code target/lib}), the JVM flags the plugin needs, -D overrides.
+     */
     private static LoggedProcess start(final List<LoggedProcess> jvms, final String name, final Path project,
         final Path logs, final Path shmDirectory, final int port, final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
-        command.add("-Xmx128m");
-        command.add("-Dpekko.remote.shm.directory=" + shmDirectory);
-        command.add("-Dpekko.remote.shm.driver.idle-timeout=1s");
-        command.add("-Dpekko.remote.shm.port=" + port);
-        command.add("-jar");
-        command.add(project.resolve("target").resolve("outside-app.jar").toString());
-        command.addAll(List.of(args));
+        final List<String> command = JavaCommand.of(APP_MAIN_CLASS)
+            .classPath(project.resolve("target").resolve("outside-app.jar").toString())
+            .jvmOptions("-Xmx128m")
+            .systemProperty("pekko.remote.shm.directory", shmDirectory.toString())
+            .systemProperty("pekko.remote.shm.driver.idle-timeout", "1s")
+            .systemProperty("pekko.remote.shm.port", Integer.toString(port))
+            .arguments(args)
+            .build();
         final LoggedProcess jvm = LoggedProcess.start(name, command, project, logs.resolve(name + ".log"));
         jvms.add(jvm);
         return jvm;
