@@ -218,13 +218,8 @@ public final class ChildJvmGroup implements AutoCloseable
         }
 
         // The media driver of the test's directory: known to the suite's final check even if no test registered it.
-        final long driverPid = io.pekkoshm.remote.driver.DriverProbe.liveDriverPid(shmDirectory.resolve("aeron"),
-            ShmDirectories.DRIVER_PROBE_TIMEOUT.toMillis());
-        if (driverPid > 0)
-        {
-            ProcessHandle.of(driverPid).ifPresent(driver -> SuiteResources.recordProcess(driver,
-                "the media driver of " + shmDirectory));
-        }
+        ShmDirectories.liveDriverPid(shmDirectory).ifPresent(driverPid -> ProcessHandle.of(driverPid)
+            .ifPresent(driver -> SuiteResources.recordProcess(driver, "the media driver of " + shmDirectory)));
         final List<String> problems = new ArrayList<>();
         for (final ChildJvm child : toKill)
         {

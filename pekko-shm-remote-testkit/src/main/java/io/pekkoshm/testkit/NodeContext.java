@@ -27,8 +27,24 @@ public interface NodeContext
     /** {@return the node's actor system} */
     ActorSystem<?> system();
 
-    /** {@return the node's actor system as a classic one, to create classic actors or use {@code actorSelection}} */
+    /**
+     * {@return the node's actor system as a classic one, e.g. for {@code actorSelection}} Top-level classic actors
+     * ({@code actorOf}) can be created on a {@link NodeSpec#classic classic} node only: a typed system's guardian owns
+     * its {@code /user} actors; use {@link #spawn} there.
+     */
     org.apache.pekko.actor.ActorSystem classicSystem();
+
+    /**
+     * Starts a typed actor from a step, on any kind of node: a top-level actor of a classic node
+     * ({@code /user/<name>}), a system actor of a typed one ({@code /system/<name>}), where the guardian does not own
+     * it.
+     *
+     * @param behavior the actor's behaviour.
+     * @param name     its name, unique among its siblings.
+     * @param <T>      the messages it takes.
+     * @return its ref, which may be sent to other nodes inside messages.
+     */
+    <T> org.apache.pekko.actor.typed.ActorRef<T> spawn(org.apache.pekko.actor.typed.Behavior<T> behavior, String name);
 
     /** {@return a map kept for the life of the node, where steps leave refs, probes and values for later steps} */
     ConcurrentMap<String, Object> state();
@@ -64,6 +80,18 @@ public interface NodeContext
      * @throws AssertionError naming the path if it does not answer in time.
      */
     ActorRef resolve(String path, Duration timeout);
+
+    /**
+     * As {@link #resolve(String, Duration)}, as a typed ref.
+     *
+     * @param path    an actor path.
+     * @param type    the messages the actor takes (not checked: a typed ref carries no type at run time).
+     * @param timeout how long to keep trying.
+     * @param <T>     the message type.
+     * @return the actor's typed ref.
+     * @throws AssertionError naming the path if it does not answer in time.
+     */
+    <T> org.apache.pekko.actor.typed.ActorRef<T> resolve(String path, Class<T> type, Duration timeout);
 
     /**
      * Prints one line to the node's output (and its log file), for the test's {@code awaitLine}.

@@ -116,6 +116,19 @@ class MultiJvmKitTest
     }
 
     @Test
+    void shouldSpawnAnActorFromAStepOnTypedAndClassicNodesAlike()
+    {
+        final List<Node> nodes = multiJvm.startNodes(NodeSpec.guardian("typed", Steps.Empty.class),
+            NodeSpec.classic("classic"));
+
+        final String onTyped = nodes.get(0).run(Steps.SpawnTypedEcho.class, "spawned");
+        final String onClassic = nodes.get(1).run(Steps.SpawnTypedEcho.class, "spawned");
+
+        assertEquals(nodes.get(0).address() + "/system/spawned", onTyped.replaceFirst("#-?\\d+$", ""));
+        assertEquals(nodes.get(1).address() + "/user/spawned", onClassic.replaceFirst("#-?\\d+$", ""));
+    }
+
+    @Test
     void shouldFailWithTheNodesStackTraceWhenAStepThrows()
     {
         final Node a = multiJvm.startNode(NodeSpec.guardian("a", Steps.Empty.class));

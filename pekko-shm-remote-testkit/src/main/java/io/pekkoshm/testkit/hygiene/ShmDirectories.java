@@ -88,6 +88,34 @@ public final class ShmDirectories
     }
 
     /**
+     * The pid of the live media driver of a plugin directory, read from its CnC file with the plugin's probe.
+     * <p>
+     * The probe reads the file through Agrona, which needs the plugin's JVM flags in this JVM; a test JVM started
+     * without them (a user's surefire without the {@code argLine}) gets empty here instead of an error, so that a
+     * teardown still kills its children and checks its directory.
+     *
+     * @param directory a shared-memory directory of the plugin, e.g. a test's {@code multijvm.shm-directory}.
+     * @return the driver's pid; empty if there is none, it is not live, or this JVM cannot read the file.
+     */
+    public static java.util.OptionalLong liveDriverPid(final Path directory)
+    {
+        if (!Files.isDirectory(directory.resolve("aeron")) || !io.pekkoshm.remote.driver.JvmFlags.requiredPresent())
+        {
+            return java.util.OptionalLong.empty();
+        }
+        try
+        {
+            final long pid = io.pekkoshm.remote.driver.DriverProbe.liveDriverPid(directory.resolve("aeron"),
+                DRIVER_PROBE_TIMEOUT.toMillis());
+            return pid > 0 ? java.util.OptionalLong.of(pid) : java.util.OptionalLong.empty();
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /**
      * Waits, polling with a short backoff, until {@code directory} does not exist.
      *
      * @param directory a directory or file, e.g. a test's shared-memory directory its media driver removes.

@@ -223,11 +223,7 @@ public final class SuiteHygiene implements LauncherSessionListener
         {
             // No blob directories.
         }
-        final long driverPid = io.pekkoshm.remote.driver.DriverProbe.liveDriverPid(entry.resolve("aeron"), 60_000);
-        if (driverPid > 0)
-        {
-            pids.add(driverPid);
-        }
+        ShmDirectories.liveDriverPid(entry).ifPresent(pids::add);
         return pids;
     }
 }

@@ -19,6 +19,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Identify;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.Patterns;
 
@@ -73,6 +75,27 @@ final class StepContext implements NodeContext
     public org.apache.pekko.actor.ActorSystem classicSystem()
     {
         return Adapter.toClassic(system);
+    }
+
+    @Override
+    public <T> org.apache.pekko.actor.typed.ActorRef<T> spawn(final Behavior<T> behavior, final String name)
+    {
+        try
+        {
+            return Adapter.spawn(classicSystem(), behavior, name);
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            // A typed system's guardian owns /user: "cannot create top-level actor from the outside".
+            return system.systemActorOf(behavior, name, Props.empty());
+        }
+    }
+
+    @Override
+    public <T> org.apache.pekko.actor.typed.ActorRef<T> resolve(final String path, final Class<T> type,
+        final Duration timeout)
+    {
+        return Adapter.toTyped(resolve(path, timeout));
     }
 
     @Override

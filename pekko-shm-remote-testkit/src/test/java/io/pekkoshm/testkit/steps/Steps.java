@@ -57,6 +57,19 @@ public final class Steps
         }
     }
 
+    /** Spawns a typed echo called {@code args[0]} from the step; answers its full path, with the node's address. */
+    public static final class SpawnTypedEcho implements NodeStep<String>
+    {
+        @Override
+        public String run(final NodeContext node, final List<String> args)
+        {
+            final org.apache.pekko.actor.typed.ActorRef<String> echo = node.spawn(
+                Behaviors.receive(String.class).onMessage(String.class, text -> Behaviors.same()).build(),
+                args.get(0));
+            return Serialization.serializedActorPath(Adapter.toClassic(echo));
+        }
+    }
+
     /** Asks the actor at {@code args[0]} with {@code args[1]}; answers the reply. */
     public static final class Ask implements NodeStep<String>
     {

@@ -4,7 +4,6 @@ import com.example.outside.GreeterSteps.Answer;
 import io.pekkoshm.testkit.MultiJvmExtension;
 import io.pekkoshm.testkit.Node;
 import io.pekkoshm.testkit.NodeSpec;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,22 +27,18 @@ class GreeterAcrossJvmsTest
 {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    @RegisterExtension
-    final MultiJvmExtension multiJvm = new MultiJvmExtension();
-
     /**
      * The plugin as the README enables it (the application's own application.conf does too; the test says it itself
      * so that it does not lean on the application's settings), on this test's own shared-memory directory: the
-     * extension hands out one per test, known only once the test has begun, and checks that it is gone afterwards
-     * (its media driver removes it 1 s after its last client).
+     * extension hands out one per test as {@code multijvm.shm-directory} and checks that it is gone afterwards (its
+     * media driver removes it 1 s after its last client).
      */
-    @BeforeEach
-    void enableThePluginOnTheTestsOwnSharedMemory()
-    {
-        multiJvm.commonConfig("""
+    @RegisterExtension
+    final MultiJvmExtension multiJvm = new MultiJvmExtension()
+        .commonConfig("""
             include "pekko-shm-remote"
             pekko {
-              remote.shm.directory = "%s"
+              remote.shm.directory = ${multijvm.shm-directory}
               remote.shm.driver.idle-timeout = 1 s
               # a killed node's resources are released by the driver after this long
               remote.shm.driver.client-liveness-timeout = 10 s
@@ -55,8 +50,7 @@ class GreeterAcrossJvmsTest
                 "com.example.outside.Greeter$Greeted" = 101
               }
             }
-            """.formatted(multiJvm.shmDirectory()));
-    }
+            """);
 
     @Test
     void shouldAnswerATypedAskAndATypedProbeFromTheOtherJvm()
