@@ -1,32 +1,22 @@
 package io.pekkoshm.samples;
 
-import io.pekkoshm.remote.driver.DriverProbe;
-import io.pekkoshm.remote.driver.JvmFlags;
 import io.pekkoshm.samples.cluster.ClusterSample;
 import io.pekkoshm.samples.demo.TwoJvmDemo;
 import io.pekkoshm.samples.marketdata.MarketData;
 import io.pekkoshm.samples.pingpong.PingPong;
 import io.pekkoshm.samples.transfer.LargeTransfer;
+import io.pekkoshm.testkit.MultiJvmExtension;
+import io.pekkoshm.testkit.process.ChildJvm;
+import io.pekkoshm.testkit.process.ChildJvmSpec;
+import io.pekkoshm.testkit.process.Processes;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,10 +26,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs every sample's {@code main} the way its Maven profile does (but with the C1 compiler and the serial collector,
- * which suit short runs), in a JVM of its own, with small sizes, and checks that it succeeded: exit code 0, the
- * result lines it prints, and nothing left behind (no process that used the sample's shared-memory directory, no
- * directory). Each sample gets a fresh directory under {@code /dev/shm}, which
- * it hands to the JVMs it starts. The output of each run is kept in {@code target/sample-logs/<test>.log}.
+ * which suit short runs: this module's surefire configuration sets {@code JAVA_TOOL_OPTIONS}, which every JVM of a
+ * sample inherits), in a JVM of its own started by the test kit ({@link MultiJvmExtension}), with small sizes, and
+ * checks that it succeeded: exit code 0, the result lines it prints, and nothing left behind (no process that used the
+ * sample's shared-memory directory; the kit checks that the directory and every other {@code /dev/shm} entry of the
+ * test are gone). Each sample gets a fresh directory under {@code /dev/shm} (the kit's), which it hands to the JVMs it
+ * starts. The output of each run is kept in {@code target/multi-jvm-logs/SamplesTest/<test>/<sample>.log}, with the
+ * standalone media driver's log next to it.
  */
 @Timeout(300)
 class SamplesTest
@@ -47,9 +40,10 @@ class SamplesTest
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(240);
     private static final Duration CLEANUP_TIMEOUT = Duration.ofSeconds(40);
 
-    private Path directory;
-    private Path log;
-    private Process sample;
+    @RegisterExtension
+    final MultiJvmExtension multiJvm = new MultiJvmExtension();
+
+    private ChildJvm sample;
 
     /** What a sample printed and how it exited. */
     record Run(int exitCode, List<String> lines)
@@ -75,47 +69,29 @@ class SamplesTest
         }
     }
 
-    @BeforeEach
-    void newDirectory(final TestInfo test)
-    {
-        directory = Path.of("/dev/shm", "pekko-shm-test-samples-" +
-            Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), Character.MAX_RADIX));
-        log = Path.of("target", "sample-logs", test.getTestMethod().orElseThrow().getName() + ".log");
-    }
-
     /**
-     * Every process of the sample is gone (the sample's JVM, the JVMs it started, the media driver, all of which
-     * carry the directory on their command line), and so is the directory. What is left is killed and deleted, and
-     * the test fails.
+     * Every process of the sample is gone: the sample's JVM, the JVMs it started and the media driver, all of which
+     * carry the directory on their command line. What is left is killed, and the test fails. (The kit then checks the
+     * directory itself.)
      */
     @AfterEach
-    void nothingLeftBehind() throws IOException
+    void nothingLeftBehind()
     {
         if (null != sample && sample.isAlive())
         {
-            sample.descendants().forEach(ProcessHandle::destroyForcibly);
-            sample.destroyForcibly();
+            sample.kill();
         }
-        final boolean processesGone = awaitCondition(() -> processesUsing(directory).isEmpty(), CLEANUP_TIMEOUT);
+        final Path directory = multiJvm.shmDirectory();
+        final boolean processesGone = Processes.awaitCondition(() -> processesUsing(directory).isEmpty(),
+            CLEANUP_TIMEOUT);
         final List<ProcessHandle> leftOver = processesUsing(directory);
         leftOver.forEach(ProcessHandle::destroyForcibly);
-        final boolean directoryGone = awaitCondition(() -> !Files.exists(directory), CLEANUP_TIMEOUT);
-        if (!directoryGone)
-        {
-            final long driver = DriverProbe.liveDriverPid(directory.resolve("aeron"), 1_000);
-            if (driver > 0)
-            {
-                ProcessHandle.of(driver).ifPresent(ProcessHandle::destroyForcibly);
-            }
-            deleteRecursively(directory);
-        }
         assertTrue(processesGone, "processes of the sample still running: " + leftOver.stream()
             .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
-        assertTrue(directoryGone, directory + " outlived the sample");
     }
 
     @Test
-    void shouldPrintRoundTripPercentilesOfThePingPongSample() throws Exception
+    void shouldPrintRoundTripPercentilesOfThePingPongSample()
     {
         final Run run = run(PingPong.class, List.of(), "--round-trips", "500", "--warm-up", "100");
 
@@ -131,7 +107,7 @@ class SamplesTest
     }
 
     @Test
-    void shouldDeliverEveryQuoteToBothConsumersWithoutAGapAtFullSpeedAndPaced() throws Exception
+    void shouldDeliverEveryQuoteToBothConsumersWithoutAGapAtFullSpeedAndPaced()
     {
         final Run run = run(MarketData.class, List.of(), "--quotes", "3000", "--symbols", "4", "--paced-quotes", "2000",
             "--rate", "5000");
@@ -159,7 +135,7 @@ class SamplesTest
     }
 
     @Test
-    void shouldTransferAPayloadWithTheSameChecksumOnBothSides() throws Exception
+    void shouldTransferAPayloadWithTheSameChecksumOnBothSides()
     {
         final Run run = run(LargeTransfer.class, List.of("-Xms768m", "-Xmx768m"), "--size-mib", "64",
             "--count", "1");
@@ -173,7 +149,7 @@ class SamplesTest
     }
 
     @Test
-    void shouldTransferThroughTheZeroCopyApiWithTheSameChecksumOnBothSides() throws Exception
+    void shouldTransferThroughTheZeroCopyApiWithTheSameChecksumOnBothSides()
     {
         final Run run = run(LargeTransfer.class, List.of(), "--mode", "zero-copy", "--size-mib", "64", "--count", "2");
 
@@ -190,7 +166,7 @@ class SamplesTest
     }
 
     @Test
-    void shouldFindTheGreeterThroughTheReceptionistFromTheOtherTwoNodes() throws Exception
+    void shouldFindTheGreeterThroughTheReceptionistFromTheOtherTwoNodes()
     {
         final Run run = run(ClusterSample.class, List.of());
 
@@ -208,7 +184,7 @@ class SamplesTest
     }
 
     @Test
-    void shouldStreamAndPingPongInTheTwoJvmDemo() throws Exception
+    void shouldStreamAndPingPongInTheTwoJvmDemo()
     {
         final Run run = run(TwoJvmDemo.class, List.of("-Ddemo.messages=5000", "-Ddemo.pings=200"));
 
@@ -223,35 +199,17 @@ class SamplesTest
      * Runs a sample's main class as its Maven profile does (the plugin's JVM flags, this classpath), with the test's
      * shared-memory directory, and waits for it to exit.
      */
-    private Run run(final Class<?> main, final List<String> jvmOptions, final String... args) throws Exception
+    private Run run(final Class<?> main, final List<String> jvmOptions, final String... args)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
-        command.add("-Dpekko.remote.shm.directory=" + directory);
-        // The driver a sample starts exits this long after its last client (the samples' own setting is 2 s).
-        command.add("-Dpekko.remote.shm.driver.idle-timeout=500ms");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(List.of(args));
-
-        Files.createDirectories(log.getParent());
-        Files.writeString(log, "# " + String.join(" ", command) + "\n", StandardCharsets.UTF_8);
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // Every JVM of the sample inherits this (the JVMs it starts and the media driver too): these runs are short,
-        // and on two cores the C2 compiler's and G1's threads about double their time (measured: 28 s -> 15 s).
-        builder.environment().put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
-        sample = builder.start();
-        if (!sample.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-        {
-            fail(main.getSimpleName() + " did not exit within " + RUN_TIMEOUT.toSeconds() + " s; its output is in " +
-                log.toAbsolutePath());
-        }
-        final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return new Run(sample.exitValue(), lines.subList(1, lines.size()));
+        final ChildJvmSpec spec = ChildJvmSpec.of(main.getSimpleName(), main)
+            .systemProperty("pekko.remote.shm.directory", multiJvm.shmDirectory().toString())
+            // The driver a sample starts exits this long after its last client (the samples' own setting is 2 s).
+            .systemProperty("pekko.remote.shm.driver.idle-timeout", "500ms")
+            .jvmArgs(jvmOptions.toArray(String[]::new))
+            .programArgs(args);
+        sample = multiJvm.start(spec);
+        final int exitCode = sample.awaitExit(RUN_TIMEOUT);
+        return new Run(exitCode, sample.outputLines());
     }
 
     /** Processes of this host whose command line names the directory: the sample's JVMs and its media driver. */
@@ -264,46 +222,8 @@ class SamplesTest
             .toList();
     }
 
-    private static boolean awaitCondition(final BooleanSupplier condition, final Duration timeout)
-    {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                return false;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
-        return true;
-    }
-
     private static double number(final String text)
     {
         return Double.parseDouble(text.replace(",", ""));
-    }
-
-    private static void deleteRecursively(final Path root) throws IOException
-    {
-        if (!Files.exists(root))
-        {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) throws IOException
-            {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(final Path dir, final IOException ex) throws IOException
-            {
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -41,7 +41,7 @@ public final class RawAeronDriver
 
     public static void main(final String[] args)
     {
-        final RunnerCommands commands = RunnerCommands.watchStdin();
+        final RunnerCommands commands = RunnerCommands.start();
         final WorkloadPlan plan = WorkloadPlan.fromArgs(NodeArgs.parse(args));
         int status = 0;
         Aeron aeron = null;
@@ -73,7 +73,7 @@ public final class RawAeronDriver
                 ChildOutput.result(FirstAfterIdle.run(plan, () -> timedRoundTrip(link, plan)));
             }
             ChildOutput.idleReady();
-            commands.exit().get(1, TimeUnit.HOURS);
+            commands.shutdown().get(1, TimeUnit.HOURS);
         }
         catch (final Exception ex)
         {

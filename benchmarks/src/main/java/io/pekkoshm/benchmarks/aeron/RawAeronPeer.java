@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * directory, removed on close; log buffers allocated in full when created, so that the floor measures warm memory,
  * not the first touch of fresh pages), and on one thread polls {@link RawAeronSetup#TO_PEER}, answering as {@link Wire}
  * says: acks every {@link Wire#ACK_EVERY} stream messages, echoes pings, acks each bulk message. Busy-spins only
- * between {@code M 1} and {@code M 0} (the ping-pong); exits when the runner says {@code exit} (once the driver node
- * has gone), or halts when standard input ends.
+ * between {@code M 1} and {@code M 0} (the ping-pong); exits when the runner says {@code shutdown} (once the driver
+ * node has gone), or when standard input ends.
  * <pre>
  *   RawAeronPeer dir=&lt;aeron dir&gt; termLength=&lt;bytes&gt;
  * </pre>
@@ -49,7 +49,7 @@ public final class RawAeronPeer
 
     public static void main(final String[] args)
     {
-        final CompletableFuture<Void> exitCommand = RunnerCommands.watchStdin().exit();
+        final CompletableFuture<Void> shutdown = RunnerCommands.start().shutdown();
         final NodeArgs arguments = NodeArgs.parse(args);
         final String dir = arguments.get("dir");
         final MediaDriver.Context driverContext = new MediaDriver.Context()
@@ -70,7 +70,7 @@ public final class RawAeronPeer
             final ExclusivePublication toDriver = aeron.addExclusivePublication(RawAeronSetup.CHANNEL,
                 RawAeronSetup.TO_DRIVER);
             ChildOutput.ready(dir);
-            new RawAeronPeer(toDriver).run(fromDriver, exitCommand);
+            new RawAeronPeer(toDriver).run(fromDriver, shutdown);
         }
         finally
         {
@@ -79,12 +79,12 @@ public final class RawAeronPeer
         System.exit(0);
     }
 
-    private void run(final Subscription fromDriver, final CompletableFuture<Void> exitCommand)
+    private void run(final Subscription fromDriver, final CompletableFuture<Void> shutdown)
     {
         final FragmentAssembler assembler = new FragmentAssembler(this::onMessage);
         final IdleStrategy backoff = RawAeronSetup.backoff();
         final IdleStrategy spin = new BusySpinIdleStrategy();
-        while (!exitCommand.isDone())
+        while (!shutdown.isDone())
         {
             final int fragments = fromDriver.poll(assembler, RawAeronSetup.FRAGMENT_LIMIT);
             (spinning ? spin : backoff).idle(fragments);

@@ -1,13 +1,9 @@
 package io.pekkoshm.benchmarks.pekko;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.pekkoshm.testkit.process.ChildControl;
+
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * What the runner tells a mesh node ({@link PekkoMeshNode}) on its standard input, one command a line, in order
@@ -19,10 +15,11 @@ import java.util.concurrent.TimeUnit;
  *                                                   64 B throughput and ping-pong to that node, then IDLE-READY
  *   stream address=...                             stream 64 B messages to that node at a fixed rate (busy condition)
  *   stop                                           stop the stream and report it
- *   exit                                           shut down and exit
+ *   shutdown                                       shut down and exit
  * </pre>
- * Read by a daemon thread into a queue the node's main thread takes from. When standard input ends (the runner closed
- * it, or died) the JVM halts at once: no node outlives its runner.
+ * The lines are taken from the test kit's {@link ChildControl}, the one reader of standard input, on the node's main
+ * thread. ChildControl exits the JVM when standard input ends (the runner closed it, or died): no node outlives its
+ * runner.
  */
 final class MeshNodeCommands
 {
@@ -30,49 +27,37 @@ final class MeshNodeCommands
     static final String PAIR = "pair";
     static final String STREAM = "stream";
     static final String STOP = "stop";
-    static final String EXIT = "exit";
+    static final String SHUTDOWN = "shutdown";
 
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final ChildControl control;
 
-    private MeshNodeCommands()
+    private MeshNodeCommands(final ChildControl control)
     {
+        this.control = control;
     }
 
-    /** Starts reading standard input. */
-    static MeshNodeCommands watchStdin()
+    /** Starts taking the runner's commands (and {@link ChildControl}, if this JVM has not started it yet). */
+    static MeshNodeCommands start()
     {
-        final MeshNodeCommands commands = new MeshNodeCommands();
-        final Thread watcher = new Thread(commands::read, "bench-mesh-stdin-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
-        return commands;
+        return new MeshNodeCommands(ChildControl.start());
     }
 
-    /** The next command line, split into words; null if none came within {@code timeout}. */
-    String[] next(final Duration timeout) throws InterruptedException
+    /** The next command line that is not blank, split into words; null if none came within {@code timeout}. */
+    String[] next(final Duration timeout)
     {
-        final String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return null == line ? null : line.trim().split("\\s+");
-    }
-
-    private void read()
-    {
-        try
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true)
         {
-            final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while (null != (line = in.readLine()))
+            final Optional<String> line = control.pollCommand(Duration.ofNanos(Math.max(0,
+                deadline - System.nanoTime())));
+            if (line.isEmpty())
             {
-                if (!line.isBlank())
-                {
-                    lines.add(line);
-                }
+                return null;
+            }
+            if (!line.get().isBlank())
+            {
+                return line.get().trim().split("\\s+");
             }
         }
-        catch (final IOException | RuntimeException ignored)
-        {
-            // treated as the end of input
-        }
-        Runtime.getRuntime().halt(3);
     }
 }

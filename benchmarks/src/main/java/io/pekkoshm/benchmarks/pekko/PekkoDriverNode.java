@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * waits for the runner to say where the peer is, finds the peer's actors, runs the workloads of its
  * {@link WorkloadPlan} one after the other (the first message after idle, {@link FirstAfterIdle}, last) and prints
  * one {@code BENCH-RESULT} line each, then says
- * {@code BENCH-IDLE-READY} and does nothing until the runner says {@code exit} (the runner measures idle CPU
+ * {@code BENCH-IDLE-READY} and does nothing until the runner says {@code shutdown} (the runner measures idle CPU
  * meanwhile); then it shuts down (while the peer still answers) and exits.
  * <pre>
  *   PekkoDriverNode config=&lt;file.conf&gt; [bulk=zero-copy] &lt;plan...&gt;
@@ -58,7 +58,7 @@ public final class PekkoDriverNode
 
     public static void main(final String[] args) throws Exception
     {
-        final RunnerCommands commands = RunnerCommands.watchStdin();
+        final RunnerCommands commands = RunnerCommands.start();
         final NodeArgs arguments = NodeArgs.parse(args);
         final WorkloadPlan plan = WorkloadPlan.fromArgs(arguments);
         final ActorSystem system = ActorSystem.create("driver", PekkoNodes.load(arguments.get("config")));
@@ -99,7 +99,7 @@ public final class PekkoDriverNode
                 new IsolationPhases(self, peer, bulkSink, acks(bulkAcks), plan, cpu, commands).run();
             }
             ChildOutput.idleReady();
-            commands.exit().get(1, TimeUnit.HOURS);
+            commands.shutdown().get(1, TimeUnit.HOURS);
         });
     }
 

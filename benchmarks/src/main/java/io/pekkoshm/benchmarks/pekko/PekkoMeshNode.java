@@ -60,7 +60,7 @@ public final class PekkoMeshNode
 
     public static void main(final String[] args) throws Exception
     {
-        final MeshNodeCommands commands = MeshNodeCommands.watchStdin();
+        final MeshNodeCommands commands = MeshNodeCommands.start();
         final NodeArgs arguments = NodeArgs.parse(args);
         final WorkloadPlan plan = WorkloadPlan.fromArgs(arguments);
         final ActorSystem system = ActorSystem.create("mesh", PekkoNodes.load(arguments.get("config")));
@@ -80,7 +80,7 @@ public final class PekkoMeshNode
         while (true)
         {
             final String[] words = commands.next(COMMAND_TIMEOUT);
-            if (null == words || MeshNodeCommands.EXIT.equals(words[0]))
+            if (null == words || MeshNodeCommands.SHUTDOWN.equals(words[0]))
             {
                 return;
             }

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The receiving node of a Pekko session (a child JVM): starts actor system {@code peer} with the session's
  * configuration, creates {@link PeerActor} and {@link BulkActor}, says {@code BENCH-READY <address>}, and lives until
- * the runner says {@code exit} (it does once the driver node has gone) or closes its standard input.
+ * the runner says {@code shutdown} (it does once the driver node has gone) or closes its standard input.
  * <pre>
  *   PekkoPeerNode config=&lt;file.conf&gt; [bulk=zero-copy]
  * </pre>
@@ -27,7 +27,7 @@ public final class PekkoPeerNode
 
     public static void main(final String[] args) throws Exception
     {
-        final CompletableFuture<Void> exitCommand = RunnerCommands.watchStdin().exit();
+        final CompletableFuture<Void> shutdown = RunnerCommands.start().shutdown();
         final NodeArgs arguments = NodeArgs.parse(args);
         final ActorSystem system = ActorSystem.create("peer", PekkoNodes.load(arguments.get("config")));
         PekkoNodes.runThenExit(system, () ->
@@ -36,7 +36,7 @@ public final class PekkoPeerNode
             system.actorOf(PekkoDriverNode.ZERO_COPY.equals(arguments.get(PekkoDriverNode.BULK, "")) ?
                 ZeroCopyBulk.peerProps() : Props.create(BulkActor.class), "bulk");
             ChildOutput.ready(PekkoNodes.address(system));
-            exitCommand.get(1, TimeUnit.HOURS);
+            shutdown.get(1, TimeUnit.HOURS);
         });
     }
 }

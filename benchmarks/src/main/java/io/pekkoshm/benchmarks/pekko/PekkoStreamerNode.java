@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * bandwidth workload's window and bound per message) and says {@code BENCH-STREAMING} once the first is acknowledged;
  * when the runner says {@code stop}, it stops, waits for the acknowledgements and prints a {@code BENCH-RESULT} line
  * (workload {@code stream}, failed with the reason if the stream failed, also if it never started). Then it does
- * nothing until {@code exit}.
+ * nothing until {@code shutdown}.
  * <pre>
  *   PekkoStreamerNode config=&lt;file.conf&gt; size=&lt;bytes&gt; ackTimeoutMs=&lt;ms&gt;
- *   then on stdin: peer address=... pid=... sharedPid=...; stream; stop; exit
+ *   then on stdin: peer address=... pid=... sharedPid=...; stream; stop; shutdown
  * </pre>
  */
 public final class PekkoStreamerNode
@@ -38,7 +38,7 @@ public final class PekkoStreamerNode
 
     public static void main(final String[] args) throws Exception
     {
-        final RunnerCommands commands = RunnerCommands.watchStdin();
+        final RunnerCommands commands = RunnerCommands.start();
         final NodeArgs arguments = NodeArgs.parse(args);
         final long size = arguments.getLong("size");
         final long ackTimeoutMs = arguments.getLong("ackTimeoutMs");
@@ -64,7 +64,7 @@ public final class PekkoStreamerNode
             final ResultLine result = new ResultLine(STREAM);
             stream.failure().ifPresent(reason -> result.status(ResultLine.FAILED, reason));
             ChildOutput.result(stream.putInto(result));
-            commands.exit().get(1, TimeUnit.HOURS);
+            commands.shutdown().get(1, TimeUnit.HOURS);
         });
     }
 }

@@ -1,7 +1,8 @@
 package io.pekkoshm.benchmarks.runner;
 
 import io.pekkoshm.benchmarks.transports.Transport;
-import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.testkit.process.ChildJvm;
+import io.pekkoshm.testkit.process.ChildJvmSpec;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,13 +17,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Command lines of the children: the same {@code java}, the project's JVM flags, a heap for the session, and the
- * class path of the transport. Every transport uses this JVM's class path except Artery Aeron-UDP, whose JVMs get it
- * with Aeron and Agrona swapped for the versions pekko-remote 1.7 declares (1.45.2 / 1.22.0, copied by the build
+ * What the children run and on which class path. The test kit's {@link ChildJvm} builds their command line (the
+ * plugin's {@code JavaCommand}: the same {@code java}, the project's JVM flags); this adds a heap for the session and
+ * the class path of the transport. Every transport uses this JVM's class path except Artery Aeron-UDP, whose JVMs get
+ * it with Aeron and Agrona swapped for the versions pekko-remote 1.7 declares (1.45.2 / 1.22.0, copied by the build
  * into {@code bench.arteryUdpLib}): the plugin's Aeron 1.51 needs Agrona 2.x, which Artery's Aeron cannot use.
  */
 final class ChildCommands
 {
+    private static final String CLASS_PATH = "java.class.path";
     private static final Pattern AERON_OR_AGRONA =
         Pattern.compile("(aeron-(client|driver|annotations)|agrona)-[^/]*\\.jar$");
 
@@ -36,7 +39,7 @@ final class ChildCommands
     /** The class path a transport's JVMs get, or why there is none. */
     Classpath classpath(final Transport transport)
     {
-        final String own = System.getProperty("java.class.path");
+        final String own = System.getProperty(CLASS_PATH);
         if (transport != Transport.ARTERY_AERON_UDP)
         {
             return new Classpath(own, null);
@@ -65,20 +68,42 @@ final class ChildCommands
         return new Classpath(String.join(File.pathSeparator, entries), null);
     }
 
-    /** {@code java <project flags> <jvmOptions> -cp <classpath> <main> <args>}. */
-    static List<String> java(final String classpath, final List<String> jvmOptions, final Class<?> main,
+    /** A child named {@code name} running {@code main}: {@code <jvmOptions> -XX:+ExitOnOutOfMemoryError}. */
+    static ChildJvmSpec spec(final String name, final List<String> jvmOptions, final Class<?> main,
         final List<String> args)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
-        command.addAll(jvmOptions);
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-cp");
-        command.add(classpath);
-        command.add(main.getName());
-        command.addAll(args);
-        return command;
+        return ChildJvmSpec.of(name, main)
+            .jvmArgs(jvmOptions.toArray(String[]::new))
+            .jvmArgs("-XX:+ExitOnOutOfMemoryError")
+            .programArgs(args.toArray(String[]::new));
+    }
+
+    /**
+     * Starts {@code spec} on {@code classpath} with its output in {@code log}.
+     * <p>
+     * The kit's {@link ChildJvmSpec} has no class path of its own: a child gets this JVM's {@code java.class.path}
+     * (the default of the plugin's {@code JavaCommand}). So for another class path (Artery Aeron-UDP's) that property
+     * is set for the start and put back: children are started by the runner's one thread, and this JVM's own class
+     * loading does not read the property after startup. To go once {@link ChildJvmSpec} takes a class path.
+     *
+     * @throws java.io.UncheckedIOException if the log file cannot be created or the process cannot be started.
+     */
+    static synchronized ChildJvm start(final ChildJvmSpec spec, final String classpath, final Path log)
+    {
+        final String own = System.getProperty(CLASS_PATH);
+        if (own.equals(classpath))
+        {
+            return ChildJvm.start(spec, log);
+        }
+        System.setProperty(CLASS_PATH, classpath);
+        try
+        {
+            return ChildJvm.start(spec, log);
+        }
+        finally
+        {
+            System.setProperty(CLASS_PATH, own);
+        }
     }
 
     /** A class path, or the reason a transport has none. */

@@ -96,7 +96,7 @@ final class MeshRunner
             // the previous session's driver and logs gone first, so that du counts this mesh only
             directories.awaitShmDriverExit(SHM_DRIVER_EXIT_TIMEOUT_MS, logs);
         }
-        final List<ChildJvm> jvms = new ArrayList<>();
+        final List<BenchJvm> jvms = new ArrayList<>();
         try
         {
             final Path conf = logs.resolve(tag + ".conf");
@@ -107,9 +107,9 @@ final class MeshRunner
             for (int i = 0; i < nodes; i++)
             {
                 final String name = tag + "-node" + i;
-                jvms.add(ChildJvm.start(name, ChildCommands.java(classpath, List.of(HEAP,
+                jvms.add(BenchJvm.start(ChildCommands.spec(name, List.of(HEAP,
                     "-Xlog:gc:file=" + logs.resolve(name + "-gc.log")), PekkoMeshNode.class, args),
-                    logs.resolve(name + ".log")));
+                    classpath, logs.resolve(name + ".log")));
             }
             drive(transport, jvms, nodes, collect);
         }
@@ -119,7 +119,7 @@ final class MeshRunner
         }
         finally
         {
-            for (final ChildJvm jvm : jvms)
+            for (final BenchJvm jvm : jvms)
             {
                 jvm.close();
             }
@@ -137,13 +137,13 @@ final class MeshRunner
         }
     }
 
-    private void drive(final Transport transport, final List<ChildJvm> jvms, final int nodes,
+    private void drive(final Transport transport, final List<BenchJvm> jvms, final int nodes,
         final Consumer<Measurement> collect)
         throws InterruptedException, SessionRunner.SessionFailedException, IOException
     {
         final long startDeadline = System.nanoTime() + START_TIMEOUT.toNanos();
         final List<String> addresses = new ArrayList<>();
-        for (final ChildJvm jvm : jvms)
+        for (final BenchJvm jvm : jvms)
         {
             addresses.add(awaitLine(jvm, ChildOutput.READY, startDeadline, "start").substring(
                 ChildOutput.READY.length()).trim());
@@ -155,7 +155,7 @@ final class MeshRunner
             jvms.get(i).send("mesh peers=" + String.join(",", others));
         }
         final long associateDeadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        for (final ChildJvm jvm : jvms)
+        for (final BenchJvm jvm : jvms)
         {
             awaitLine(jvm, ChildOutput.IDLE_READY, associateDeadline, "associate with every other node");
         }
@@ -175,18 +175,18 @@ final class MeshRunner
         {
             busyPair(jvms, addresses, nodes, mediaDriverPid, collect);
         }
-        for (final ChildJvm jvm : jvms)
+        for (final BenchJvm jvm : jvms)
         {
-            jvm.send("exit");
+            jvm.send("shutdown");
         }
-        for (final ChildJvm jvm : jvms)
+        for (final BenchJvm jvm : jvms)
         {
             jvm.awaitExit(EXIT_TIMEOUT);
         }
     }
 
     /** Every node but the pair (0 and 1) streams to the next of them; then the pair measures; then they stop. */
-    private void busyPair(final List<ChildJvm> jvms, final List<String> addresses, final int nodes,
+    private void busyPair(final List<BenchJvm> jvms, final List<String> addresses, final int nodes,
         final long mediaDriverPid, final Consumer<Measurement> collect)
         throws InterruptedException, SessionRunner.SessionFailedException
     {
@@ -226,11 +226,11 @@ final class MeshRunner
     }
 
     /** Node 0 measures throughput and ping-pong to node 1; its two results go to {@code collect}. */
-    private void pair(final List<ChildJvm> jvms, final List<String> addresses, final int nodes,
+    private void pair(final List<BenchJvm> jvms, final List<String> addresses, final int nodes,
         final long mediaDriverPid, final String condition, final Map<String, Object> extra,
         final Consumer<Measurement> collect) throws InterruptedException, SessionRunner.SessionFailedException
     {
-        final ChildJvm node0 = jvms.get(0);
+        final BenchJvm node0 = jvms.get(0);
         node0.send("pair address=" + addresses.get(1) + " pid=" + jvms.get(1).pid() + " sharedPid=" + mediaDriverPid +
             " condition=" + condition + " nodes=" + nodes);
         final WorkloadPlan plan = mode.bounds().with(true, true, List.of());
@@ -253,7 +253,7 @@ final class MeshRunner
      * CPU of all nodes and the media driver over the mode's idle window, after it the shared memory and each node's
      * resident memory.
      */
-    private ResultLine measureIdle(final Transport transport, final List<ChildJvm> jvms, final long mediaDriverPid,
+    private ResultLine measureIdle(final Transport transport, final List<BenchJvm> jvms, final long mediaDriverPid,
         final int nodes) throws IOException, InterruptedException
     {
         final List<Long> pids = new ArrayList<>();
@@ -328,7 +328,7 @@ final class MeshRunner
     }
 
     /** The next protocol line of {@code jvm} that starts with {@code prefix}, before {@code deadline}. */
-    private static String awaitLine(final ChildJvm jvm, final String prefix, final long deadline, final String what)
+    private static String awaitLine(final BenchJvm jvm, final String prefix, final long deadline, final String what)
         throws InterruptedException, SessionRunner.SessionFailedException
     {
         while (true)
@@ -340,7 +340,7 @@ final class MeshRunner
                 throw new SessionRunner.SessionFailedException(jvm.name() + " did not " + what + " in time (see logs/" +
                     jvm.log().getFileName() + ")");
             }
-            if (ChildJvm.END.equals(line))
+            if (BenchJvm.END.equals(line))
             {
                 throw new SessionRunner.SessionFailedException(jvm.name() + " exited before it could " + what +
                     " (see logs/" + jvm.log().getFileName() + ")");

@@ -17,12 +17,12 @@ import java.util.Map;
  */
 final class OtherAssociationStream
 {
-    private final ChildJvm streamer;
+    private final BenchJvm streamer;
     private final Duration timeout;
     private String failure;
 
     /** @param timeout how long the stream may take to start, and to stop and drain: its bound per message, doubled. */
-    OtherAssociationStream(final ChildJvm streamer, final Duration timeout)
+    OtherAssociationStream(final BenchJvm streamer, final Duration timeout)
     {
         this.streamer = streamer;
         this.timeout = timeout;
@@ -56,7 +56,7 @@ final class OtherAssociationStream
     /** Tells the streamer to shut down (before the peer is told), and waits up to {@code wait} for it to exit. */
     void exit(final Duration wait) throws InterruptedException
     {
-        streamer.send(RunnerCommands.EXIT);
+        streamer.send(RunnerCommands.SHUTDOWN);
         streamer.awaitExit(wait);
     }
 

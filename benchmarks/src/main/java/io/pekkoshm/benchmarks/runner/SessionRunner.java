@@ -137,13 +137,13 @@ final class SessionRunner
         driverArgs.addAll(session.plan().toArgs());
         final List<String> peerArgs = new ArrayList<>(List.of("config=" + peerConf));
         peerArgs.addAll(bulk);
-        try (ChildJvm peer = ChildJvm.start(tag + "-peer",
-                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-peer"), PekkoPeerNode.class, peerArgs),
-                logs.resolve(tag + "-peer.log"));
-             ChildJvm driver = ChildJvm.start(tag + "-driver",
-                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-driver"), PekkoDriverNode.class, driverArgs),
-                logs.resolve(tag + "-driver.log"));
-             ChildJvm streamer = session.streamer() ? startStreamer(transport, classpath, session, tag, jvm) : null)
+        try (BenchJvm peer = BenchJvm.start(
+                ChildCommands.spec(tag + "-peer", jvmOptions(jvm, tag + "-peer"), PekkoPeerNode.class, peerArgs),
+                classpath, logs.resolve(tag + "-peer.log"));
+             BenchJvm driver = BenchJvm.start(
+                ChildCommands.spec(tag + "-driver", jvmOptions(jvm, tag + "-driver"), PekkoDriverNode.class,
+                    driverArgs), classpath, logs.resolve(tag + "-driver.log"));
+             BenchJvm streamer = session.streamer() ? startStreamer(transport, classpath, session, tag, jvm) : null)
         {
             final String address = awaitReady(peer);
             final long mediaDriverPid = transport.isShm() ? directories.shmMediaDriverPid() : 0;
@@ -161,15 +161,15 @@ final class SessionRunner
     }
 
     /** The isolation session's third node: streams to the peer from another association when told to. */
-    private ChildJvm startStreamer(final Transport transport, final String classpath, final Session session,
+    private BenchJvm startStreamer(final Transport transport, final String classpath, final Session session,
         final String tag, final List<String> jvm) throws IOException
     {
         final long size = session.plan().isolationSize();
         final List<String> args = List.of("config=" + writeConfig(transport, session, tag, "streamer"),
             "size=" + size, "ackTimeoutMs=" + session.plan().bandwidthAckTimeoutMs(size));
-        return ChildJvm.start(tag + "-streamer",
-            ChildCommands.java(classpath, jvmOptions(jvm, tag + "-streamer"), PekkoStreamerNode.class, args),
-            logs.resolve(tag + "-streamer.log"));
+        return BenchJvm.start(
+            ChildCommands.spec(tag + "-streamer", jvmOptions(jvm, tag + "-streamer"), PekkoStreamerNode.class, args),
+            classpath, logs.resolve(tag + "-streamer.log"));
     }
 
     private void runRawAeron(final String classpath, final Session session, final String tag, final List<String> jvm,
@@ -177,12 +177,12 @@ final class SessionRunner
     {
         final Path dir = directories.aeronDirectory(tag);
         final long term = session.largestPayload() > RAW_TERM_LENGTH / 8 ? RAW_LARGE_TERM_LENGTH : RAW_TERM_LENGTH;
-        try (ChildJvm peer = ChildJvm.start(tag + "-peer",
-                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-peer"), RawAeronPeer.class,
-                    List.of("dir=" + dir, "termLength=" + term)), logs.resolve(tag + "-peer.log"));
-             ChildJvm driver = ChildJvm.start(tag + "-driver",
-                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-driver"), RawAeronDriver.class,
-                    session.plan().toArgs()), logs.resolve(tag + "-driver.log")))
+        try (BenchJvm peer = BenchJvm.start(
+                ChildCommands.spec(tag + "-peer", jvmOptions(jvm, tag + "-peer"), RawAeronPeer.class,
+                    List.of("dir=" + dir, "termLength=" + term)), classpath, logs.resolve(tag + "-peer.log"));
+             BenchJvm driver = BenchJvm.start(
+                ChildCommands.spec(tag + "-driver", jvmOptions(jvm, tag + "-driver"), RawAeronDriver.class,
+                    session.plan().toArgs()), classpath, logs.resolve(tag + "-driver.log")))
         {
             driver.send(RunnerCommands.peerLine(awaitReady(peer), peer.pid(), 0));
             drive(session, driver, peer, 0, null, collect);
@@ -193,12 +193,12 @@ final class SessionRunner
     private void runMemcpy(final String classpath, final Session session, final String tag, final List<String> jvm,
         final Consumer<Measurement> collect) throws IOException, InterruptedException, SessionFailedException
     {
-        try (ChildJvm node = ChildJvm.start(tag + "-node",
-                ChildCommands.java(classpath, jvmOptions(jvm, tag + "-node"), MemcpyNode.class,
-                    session.plan().toArgs()), logs.resolve(tag + "-node.log")))
+        try (BenchJvm node = BenchJvm.start(
+                ChildCommands.spec(tag + "-node", jvmOptions(jvm, tag + "-node"), MemcpyNode.class,
+                    session.plan().toArgs()), classpath, logs.resolve(tag + "-node.log")))
         {
             collectResults(session, node, null, collect);
-            node.send(RunnerCommands.EXIT);
+            node.send(RunnerCommands.SHUTDOWN);
             node.awaitExit(EXIT_TIMEOUT);
         }
     }
@@ -221,7 +221,7 @@ final class SessionRunner
      *
      * @param other the isolation session's streamer, or null.
      */
-    private void drive(final Session session, final ChildJvm driver, final ChildJvm peer, final long mediaDriverPid,
+    private void drive(final Session session, final BenchJvm driver, final BenchJvm peer, final long mediaDriverPid,
         final OtherAssociationStream other, final Consumer<Measurement> collect)
         throws InterruptedException, SessionFailedException
     {
@@ -231,13 +231,13 @@ final class SessionRunner
             collect.accept(Measurement.fromJson(measureIdle(driver.pid(), peer.pid(), mediaDriverPid).toJson()));
         }
         final long exitStart = System.nanoTime();
-        driver.send(RunnerCommands.EXIT);
+        driver.send(RunnerCommands.SHUTDOWN);
         driver.awaitExit(EXIT_TIMEOUT);
         if (null != other)
         {
             other.exit(EXIT_TIMEOUT);
         }
-        peer.send(RunnerCommands.EXIT);
+        peer.send(RunnerCommands.SHUTDOWN);
         peer.awaitExit(EXIT_TIMEOUT);
         System.out.printf("    (session %s: both nodes exited in %.1f s)%n", session.name(),
             (System.nanoTime() - exitStart) / 1e9);
@@ -249,7 +249,7 @@ final class SessionRunner
      *
      * @param other the isolation session's streamer, or null.
      */
-    private void collectResults(final Session session, final ChildJvm driver, final OtherAssociationStream other,
+    private void collectResults(final Session session, final BenchJvm driver, final OtherAssociationStream other,
         final Consumer<Measurement> collect)
         throws InterruptedException, SessionFailedException
     {
@@ -265,7 +265,7 @@ final class SessionRunner
                 throw new SessionFailedException("the driver node did not finish within " + budgetMs / 1000 +
                     " s (see logs/" + driver.log().getFileName() + ")");
             }
-            if (ChildJvm.END.equals(line))
+            if (BenchJvm.END.equals(line))
             {
                 throw new SessionFailedException("the driver node exited before it finished (see logs/" +
                     driver.log().getFileName() + ")");
@@ -301,7 +301,7 @@ final class SessionRunner
         return result;
     }
 
-    private String awaitReady(final ChildJvm peer) throws InterruptedException, SessionFailedException
+    private String awaitReady(final BenchJvm peer) throws InterruptedException, SessionFailedException
     {
         final String line = peer.nextLine(PEER_START_TIMEOUT);
         if (null == line || !line.startsWith(ChildOutput.READY))

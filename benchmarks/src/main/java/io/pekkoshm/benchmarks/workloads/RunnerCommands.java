@@ -1,18 +1,17 @@
 package io.pekkoshm.benchmarks.workloads;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.pekkoshm.testkit.process.ChildControl;
+
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What the runner tells a child JVM on its standard input, one line each, read by a daemon thread:
+ * What the runner tells a child JVM on its standard input, one line each:
  * <pre>
  *   peer address=&lt;address&gt; pid=&lt;pid&gt; sharedPid=&lt;pid or 0&gt;
  *        to a driver node: where its peer is, once the peer listens (the driver starts meanwhile)
- *   exit
+ *   shutdown
  *        shut down and exit: first to the driver node, then, once it has gone, to the peer
  *   stream
  *        to the streamer of an isolation session: start streaming large messages to the peer
@@ -21,19 +20,24 @@ import java.util.concurrent.CompletableFuture;
  *   stop
  *        to the streamer: stop streaming, drain, report
  * </pre>
- * When standard input ends (the runner closed it, or died) the JVM halts at once, whatever it is doing: no child
- * outlives its runner.
+ * The lines come through the test kit's {@link ChildControl}, the one reader of standard input, which the runner's
+ * children run under: it exits the JVM when standard input ends (the runner closed it, or died), so no child outlives
+ * its runner, and on its own {@value ChildControl#EXIT_COMMAND} command (the runner's last resort when a child does
+ * not shut down). A daemon thread takes the other lines from it and completes the futures below.
  */
 public final class RunnerCommands
 {
     public static final String PEER = "peer";
-    public static final String EXIT = "exit";
+    public static final String SHUTDOWN = "shutdown";
     public static final String STREAM = "stream";
     public static final String STREAMING = "streaming";
     public static final String STOP = "stop";
 
+    /** How long the reader waits for a line in one go; it waits again, for as long as the JVM runs. */
+    private static final Duration POLL = Duration.ofHours(1);
+
     private final CompletableFuture<NodeArgs> peer = new CompletableFuture<>();
-    private final CompletableFuture<Void> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> shutdown = new CompletableFuture<>();
     private final CompletableFuture<Void> stream = new CompletableFuture<>();
     private final CompletableFuture<Boolean> streaming = new CompletableFuture<>();
     private final CompletableFuture<Void> stop = new CompletableFuture<>();
@@ -42,13 +46,14 @@ public final class RunnerCommands
     {
     }
 
-    /** Starts reading standard input. */
-    public static RunnerCommands watchStdin()
+    /** Starts taking the runner's commands (and {@link ChildControl}, if this JVM has not started it yet). */
+    public static RunnerCommands start()
     {
         final RunnerCommands commands = new RunnerCommands();
-        final Thread watcher = new Thread(commands::read, "bench-stdin-watcher");
-        watcher.setDaemon(true);
-        watcher.start();
+        final ChildControl control = ChildControl.start();
+        final Thread reader = new Thread(() -> commands.read(control), "bench-runner-commands");
+        reader.setDaemon(true);
+        reader.start();
         return commands;
     }
 
@@ -58,10 +63,10 @@ public final class RunnerCommands
         return peer;
     }
 
-    /** Completed when the runner says {@code exit}. */
-    public CompletableFuture<Void> exit()
+    /** Completed when the runner says {@code shutdown}. */
+    public CompletableFuture<Void> shutdown()
     {
-        return exit;
+        return shutdown;
     }
 
     /** Completed when the runner tells a streamer to start streaming. */
@@ -94,42 +99,46 @@ public final class RunnerCommands
         return PEER + " address=" + address + " pid=" + pid + " sharedPid=" + sharedPid;
     }
 
-    private void read()
+    private void read(final ChildControl control)
     {
         try
         {
-            final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while (null != (line = in.readLine()))
+            while (true)
             {
-                final String[] words = line.trim().split("\\s+");
-                if (EXIT.equals(words[0]))
-                {
-                    exit.complete(null);
-                }
-                else if (PEER.equals(words[0]))
-                {
-                    peer.complete(NodeArgs.parse(Arrays.copyOfRange(words, 1, words.length)));
-                }
-                else if (STREAM.equals(words[0]))
-                {
-                    stream.complete(null);
-                }
-                else if (STREAMING.equals(words[0]))
-                {
-                    streaming.complete(Boolean.parseBoolean(
-                        NodeArgs.parse(Arrays.copyOfRange(words, 1, words.length)).get("ok")));
-                }
-                else if (STOP.equals(words[0]))
-                {
-                    stop.complete(null);
-                }
+                control.pollCommand(POLL).ifPresent(this::accept);
             }
         }
-        catch (final IOException | RuntimeException ignored)
+        catch (final RuntimeException ex)
         {
-            // treated as the end of input
+            // A line this cannot read is the runner's bug: halt, so that the runner sees the child gone at once.
+            ex.printStackTrace();
+            Runtime.getRuntime().halt(1);
         }
-        Runtime.getRuntime().halt(3);
+    }
+
+    private void accept(final String line)
+    {
+        final String[] words = line.trim().split("\\s+");
+        if (SHUTDOWN.equals(words[0]))
+        {
+            shutdown.complete(null);
+        }
+        else if (PEER.equals(words[0]))
+        {
+            peer.complete(NodeArgs.parse(Arrays.copyOfRange(words, 1, words.length)));
+        }
+        else if (STREAM.equals(words[0]))
+        {
+            stream.complete(null);
+        }
+        else if (STREAMING.equals(words[0]))
+        {
+            streaming.complete(Boolean.parseBoolean(
+                NodeArgs.parse(Arrays.copyOfRange(words, 1, words.length)).get("ok")));
+        }
+        else if (STOP.equals(words[0]))
+        {
+            stop.complete(null);
+        }
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * least one), then copies for the measured bound (at least {@code bwMinMessages}, at most {@code bwMaxBytes}). One
  * {@code BENCH-RESULT} per size, as the other columns' bandwidth rows: MiB copied per second, and the process's CPU
  * time per copy (which, unlike the rate, hardly depends on what else the machine runs); then
- * {@code BENCH-IDLE-READY}, and it exits when the runner says {@code exit}.
+ * {@code BENCH-IDLE-READY}, and it exits when the runner says {@code shutdown}.
  * <pre>
  *   MemcpyNode &lt;plan...&gt;
  * </pre>
@@ -31,14 +31,14 @@ public final class MemcpyNode
 
     public static void main(final String[] args) throws Exception
     {
-        final RunnerCommands commands = RunnerCommands.watchStdin();
+        final RunnerCommands commands = RunnerCommands.start();
         final WorkloadPlan plan = WorkloadPlan.fromArgs(NodeArgs.parse(args));
         for (final long size : plan.bandwidthSizes())
         {
             ChildOutput.result(measure(plan, size));
         }
         ChildOutput.idleReady();
-        commands.exit().get(1, TimeUnit.HOURS);
+        commands.shutdown().get(1, TimeUnit.HOURS);
         System.exit(0);
     }
 

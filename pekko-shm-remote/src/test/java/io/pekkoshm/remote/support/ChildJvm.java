@@ -1,6 +1,6 @@
 package io.pekkoshm.remote.support;
 
-import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.remote.driver.JavaCommand;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,17 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM running a main class of the test class path, started the way the project starts its JVMs (same
- * {@code --add-opens} flags). Its output goes to a file under {@code target/child-jvm-logs}, kept unless the test
- * calls {@link #deleteLog()} on success. {@link #close()} stops it gracefully (end of stdin), then forcibly, and
- * always waits for it to be gone.
+ * A child JVM running a main class of the test class path, started the way the project starts its JVMs
+ * ({@link JavaCommand}: the same {@code java}, the same {@code --add-opens} flags). Its output goes to a file under
+ * {@code target/child-jvm-logs}, kept unless the test calls {@link #deleteLog()} on success. {@link #close()} stops it
+ * gracefully (end of stdin), then forcibly, and always waits for it to be gone.
  */
 public final class ChildJvm implements AutoCloseable
 {
@@ -69,18 +68,12 @@ public final class ChildJvm implements AutoCloseable
     {
         Files.createDirectories(LOG_DIRECTORY);
         final Path log = LOG_DIRECTORY.resolve(mainClass.getSimpleName() + "-" + UUID.randomUUID() + ".log");
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (jvmFlags)
+        final JavaCommand java = JavaCommand.of(mainClass.getName());
+        if (!jvmFlags)
         {
-            command.addAll(JvmFlags.forChildJvm());
+            java.withoutJvmFlags();
         }
-        command.add("-Xmx64m");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
-        command.addAll(List.of(args));
+        final List<String> command = java.jvmOptions("-Xmx64m").jvmOptions(jvmOptions).arguments(args).build();
         final Process process = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())

@@ -1,12 +1,11 @@
 package io.pekkoshm.samples.support;
 
-import io.pekkoshm.remote.driver.JvmFlags;
+import io.pekkoshm.remote.driver.JavaCommand;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM a sample starts: same classpath, the JVM flags the plugin needs, and the {@code -Dpekko.*} and
+ * A JVM a sample starts, with the plugin's one builder of a {@code java} command line ({@link JavaCommand}): this
+ * JVM's {@code java} and classpath, the JVM flags the plugin needs, and the {@code -Dpekko.*} and
  * {@code -Dconfig.*} system properties of this JVM (so a {@code -Dpekko.remote.shm.directory=...} given to the sample
  * reaches every node of it). Its output is printed to this JVM's stdout, each line prefixed with {@code [name]}.
  * <p>
@@ -56,23 +56,21 @@ public final class ChildProcess implements AutoCloseable
     public static ChildProcess start(final String name, final Class<?> mainClass, final List<String> jvmOptions,
         final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmFlags.forChildJvm());
+        final List<String> properties = new ArrayList<>();
         for (final Map.Entry<Object, Object> property : System.getProperties().entrySet())
         {
             final String key = property.getKey().toString();
             if (key.startsWith("pekko.") || key.startsWith("config."))
             {
-                command.add("-D" + key + "=" + property.getValue());
+                properties.add("-D" + key + "=" + property.getValue());
             }
         }
-        command.add("-Dsample.node=" + name); // tells the sample's JVMs apart in `ps`
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
-        command.addAll(List.of(args));
+        properties.add("-Dsample.node=" + name); // tells the sample's JVMs apart in `ps`
+        final List<String> command = JavaCommand.of(mainClass.getName())
+            .jvmOptions(properties)
+            .jvmOptions(jvmOptions)
+            .arguments(args)
+            .build();
         return new ChildProcess(name, new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
