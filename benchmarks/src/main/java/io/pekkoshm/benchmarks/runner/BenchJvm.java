@@ -14,10 +14,10 @@ import java.time.Duration;
  * One child JVM of a benchmark session, as the runner sees it: the lines of the {@link ChildOutput} protocol it prints,
  * the {@link RunnerCommands} it is sent, and its end.
  * <p>
- * Its life is the test kit's {@link ChildJvm}: the kit starts it ({@link ChildCommands#start}) through its
- * {@code ChildLauncher}, so it exits when its standard input closes (this runner stopped it, or died); everything it
- * prints goes to its log file, which is kept. {@link #close()} stops it gracefully, then forcibly: no child survives
- * it.
+ * Its life is the test kit's {@link ChildJvm}: the kit starts it ({@link ChildJvm#start(ChildJvmSpec, Path)})
+ * through its {@code ChildLauncher}, so it exits when its standard input closes (this runner stopped it, or died);
+ * everything it prints goes to its log file, which is kept. {@link #close()} stops it gracefully, then forcibly: no
+ * child survives it.
  * <p>
  * The kit is made for tests, so it reports a protocol line that does not come, a child that does not exit in time and
  * a child that no longer reads its standard input as {@link AssertionError}s (with the tail of the log). To the runner
@@ -48,7 +48,7 @@ final class BenchJvm implements AutoCloseable
     {
         try
         {
-            return new BenchJvm(ChildCommands.start(spec, classpath, log));
+            return new BenchJvm(ChildJvm.start(spec.classPath(classpath), log));
         }
         catch (final UncheckedIOException ex)
         {

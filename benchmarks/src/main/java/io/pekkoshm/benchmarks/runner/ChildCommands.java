@@ -78,34 +78,6 @@ final class ChildCommands
             .programArgs(args.toArray(String[]::new));
     }
 
-    /**
-     * Starts {@code spec} on {@code classpath} with its output in {@code log}.
-     * <p>
-     * The kit's {@link ChildJvmSpec} has no class path of its own: a child gets this JVM's {@code java.class.path}
-     * (the default of the plugin's {@code JavaCommand}). So for another class path (Artery Aeron-UDP's) that property
-     * is set for the start and put back: children are started by the runner's one thread, and this JVM's own class
-     * loading does not read the property after startup. To go once {@link ChildJvmSpec} takes a class path.
-     *
-     * @throws java.io.UncheckedIOException if the log file cannot be created or the process cannot be started.
-     */
-    static synchronized ChildJvm start(final ChildJvmSpec spec, final String classpath, final Path log)
-    {
-        final String own = System.getProperty(CLASS_PATH);
-        if (own.equals(classpath))
-        {
-            return ChildJvm.start(spec, log);
-        }
-        System.setProperty(CLASS_PATH, classpath);
-        try
-        {
-            return ChildJvm.start(spec, log);
-        }
-        finally
-        {
-            System.setProperty(CLASS_PATH, own);
-        }
-    }
-
     /** A class path, or the reason a transport has none. */
     record Classpath(String value, String missingReason)
     {

@@ -113,7 +113,9 @@ public final class ChildJvm implements AutoCloseable
             log.write("# multi-jvm harness: node '" + spec.nodeName() + "' started " + Instant.now() + "\n");
             log.write("# command: " + String.join(" ", command) + "\n");
             log.flush();
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(spec.environment());
+            process = builder.start();
         }
         catch (final IOException ex)
         {
@@ -142,7 +144,12 @@ public final class ChildJvm implements AutoCloseable
         // Lets a human (or a test looking for leaks) tell harness children apart in `ps`.
         jvmOptions.add("-D" + NODE_PROPERTY + "=" + spec.nodeName());
         jvmOptions.addAll(spec.jvmArgs());
-        return JavaCommand.of(ChildLauncher.class.getName())
+        final JavaCommand command = JavaCommand.of(ChildLauncher.class.getName());
+        if (null != spec.classPath())
+        {
+            command.classPath(spec.classPath());
+        }
+        return command
             .jvmOptions(jvmOptions)
             .arguments(spec.mainClassName())
             .arguments(spec.programArgs())

@@ -2,7 +2,9 @@ package io.pekkoshm.testkit.process;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -24,6 +26,8 @@ public final class ChildJvmSpec
     private final String mainClassName;
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> programArgs = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private String classPath;
 
     private ChildJvmSpec(final String nodeName, final String mainClassName)
     {
@@ -97,6 +101,44 @@ public final class ChildJvmSpec
     {
         programArgs.addAll(Arrays.asList(args));
         return this;
+    }
+
+    /**
+     * Gives the child another class path than this JVM's, e.g. a transport's other library versions.
+     *
+     * @param path entries separated by the platform's path separator.
+     * @return this spec.
+     */
+    public ChildJvmSpec classPath(final String path)
+    {
+        classPath = Objects.requireNonNull(path, "path");
+        return this;
+    }
+
+    /**
+     * Sets an environment variable of the child (it inherits the rest of this JVM's environment), e.g.
+     * {@code JAVA_TOOL_OPTIONS}, which the child's own children inherit in turn.
+     *
+     * @param name  the variable's name.
+     * @param value its value.
+     * @return this spec.
+     */
+    public ChildJvmSpec environment(final String name, final String value)
+    {
+        environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** {@return the child's class path, or null for this JVM's} */
+    public String classPath()
+    {
+        return classPath;
+    }
+
+    /** {@return a copy of the environment variables set for the child} */
+    public Map<String, String> environment()
+    {
+        return Map.copyOf(environment);
     }
 
     /** @return the name of the child in messages and of its log file. */
