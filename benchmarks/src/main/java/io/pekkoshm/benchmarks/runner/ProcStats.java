@@ -1,5 +1,7 @@
 package io.pekkoshm.benchmarks.runner;
 
+import io.pekkoshm.benchmarks.workloads.SampleStats;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,13 +83,6 @@ final class ProcStats
     /** The median of {@code values} (the mean of the middle two for an even count); NaN for none. */
     static double median(final long[] values)
     {
-        if (0 == values.length)
-        {
-            return Double.NaN;
-        }
-        final long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        final int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return SampleStats.median(Arrays.stream(values).asDoubleStream().toArray());
     }
 }
