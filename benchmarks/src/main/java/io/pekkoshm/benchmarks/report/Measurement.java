@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * One line of {@code results.jsonl} as the runner and the reports read it: a flat JSON object with at least
- * {@code transport}, {@code workload} and {@code status}. Immutable.
+ * One line of {@code results.jsonl} as the runner and the reports read it: a JSON object of strings and numbers
+ * (and arrays of such objects, e.g. the bandwidth workload's {@code samples}) with at least {@code transport},
+ * {@code workload} and {@code status}. Immutable.
  */
 public final class Measurement
 {
@@ -100,6 +103,30 @@ public final class Measurement
     {
         final Object value = fields.get(key);
         return null == value ? Optional.empty() : Optional.of(String.valueOf(value));
+    }
+
+    /**
+     * An array of objects (such as {@code samples}), if present and this measurement is ok; empty otherwise. Items
+     * that are not objects are left out.
+     */
+    public List<Map<String, Object>> objects(final String key)
+    {
+        final Object value = fields.get(key);
+        if (!ok() || !(value instanceof List))
+        {
+            return List.of();
+        }
+        final List<Map<String, Object>> objects = new ArrayList<>();
+        for (final Object item : (List<?>)value)
+        {
+            if (item instanceof Map)
+            {
+                final Map<String, Object> object = new LinkedHashMap<>();
+                ((Map<?, ?>)item).forEach((k, v) -> object.put(String.valueOf(k), v));
+                objects.add(Collections.unmodifiableMap(object));
+            }
+        }
+        return List.copyOf(objects);
     }
 
     /** A numeric field, if present and this measurement is ok. */

@@ -8,6 +8,7 @@ import io.pekkoshm.benchmarks.report.Measurement;
 import io.pekkoshm.benchmarks.report.ResultSet;
 import io.pekkoshm.benchmarks.transports.Transport;
 import io.pekkoshm.benchmarks.pekko.PekkoMeshNode;
+import io.pekkoshm.benchmarks.workloads.BandwidthSamples;
 import io.pekkoshm.benchmarks.workloads.PacedStream;
 import io.pekkoshm.benchmarks.workloads.Sizes;
 import io.pekkoshm.benchmarks.workloads.Wire;
@@ -155,10 +156,13 @@ public final class BenchMain
             "busy-spinning thread on both sides (raw Aeron); warm-up %.1f s, then up to %.1f s or %,d round trips; " +
             "HdrHistogram.", b.ppWarmupMs() / 1000.0, b.ppMeasureMs() / 1000.0, b.ppMaxRoundTrips()));
         lines.add(String.format(Locale.ROOT, "Bandwidth: one ack per message, up to %s (at most %d messages) " +
-            "unacknowledged; warm-up %.1f s (at least one message), then up to %.1f s (at least %d message(s)); a " +
+            "unacknowledged; warm-up %.1f s (at least one message), then up to %.1f s (at least %d message(s)) as " +
+            "%d samples one after the other, each up to %.2f s and a share of the bytes (at least one message), " +
+            "ending when its messages are acknowledged; the MiB/s shown is the median sample's; a " +
             "message not acknowledged within %d s (%d s per GiB for larger ones) fails the size.",
             Sizes.pretty(Wire.BULK_WINDOW_BYTES), Wire.BULK_WINDOW_MESSAGES, b.bwWarmupMs() / 1000.0,
-            b.bwMeasureMs() / 1000.0, b.bwMinMessages(), b.ackTimeoutMs() / 1000,
+            b.bwMeasureMs() / 1000.0, b.bwMinMessages(), BandwidthSamples.COUNT,
+            b.bwMeasureMs() / 1000.0 / BandwidthSamples.COUNT, b.ackTimeoutMs() / 1000,
             WorkloadPlan.BANDWIDTH_ACK_MS_PER_GIB / 1000));
         lines.add(String.format(Locale.ROOT, "Isolation (issue 14): a session per size of the large messages " +
             "(%s in %s mode), each with three JVMs configured for that size: the ping-pong as above, once unreported " +

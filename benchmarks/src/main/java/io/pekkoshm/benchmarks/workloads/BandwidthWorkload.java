@@ -1,11 +1,13 @@
 package io.pekkoshm.benchmarks.workloads;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One-way bandwidth of large messages of one size: the receiver acknowledges each, at most
  * {@link Wire#bulkWindow(long)} are unacknowledged. A warm-up of at least one message, then a measured run bounded by
- * time and bytes that sends at least {@code bwMinMessages}; it ends when every message sent is acknowledged.
+ * time and bytes that sends at least {@code bwMinMessages}, taken as {@link BandwidthSamples#COUNT} samples one after
+ * the other, each ending when every message it sent is acknowledged; the figure is the median sample's.
  * The same payload array is sent every time (nothing in a transport may keep or change it).
  */
 public final class BandwidthWorkload
@@ -38,21 +40,18 @@ public final class BandwidthWorkload
             send(payload, 1, Long.MAX_VALUE, plan.bwWarmupMs());
             drain();
             final long[] cpuBefore = cpu.snapshot();
-            final long start = System.nanoTime();
-            final long sent = send(payload, plan.bwMinMessages(), Math.max(1, plan.bwMaxBytes() / size),
-                plan.bwMeasureMs());
-            drain();
-            final long elapsed = System.nanoTime() - start;
+            final List<BandwidthSample> samples = BandwidthSamples.measure(plan, size, (min, max, ms) ->
+            {
+                final long sent = send(payload, min, max, ms);
+                drain();
+                return sent;
+            });
             final long[] cpuAfter = cpu.snapshot();
-            final double seconds = elapsed / 1e9;
             final ResultLine result = new ResultLine(id)
                 .put("message_bytes", size)
-                .put("window", window)
-                .put("messages", sent)
-                .put("seconds", seconds)
-                .put("msgs_per_s", sent / seconds)
-                .put("mib_per_s", sent * (double)size / Sizes.MIB / seconds);
-            cpu.putPerUnit(result, "msg", cpuBefore, cpuAfter, sent);
+                .put("window", window);
+            cpu.putPerUnit(result, "msg", cpuBefore, cpuAfter, BandwidthSamples.messages(samples));
+            BandwidthSamples.put(result, size, samples);
             return result;
         }
         catch (final OutOfMemoryError ex)

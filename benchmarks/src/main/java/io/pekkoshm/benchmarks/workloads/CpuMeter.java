@@ -64,6 +64,12 @@ public final class CpuMeter
         return now;
     }
 
+    /** CPU nanoseconds of this process so far (user + system, all threads); 0 if the JDK cannot tell. */
+    public static long ownCpuNs()
+    {
+        return cpuNs(List.of(ProcessHandle.current().pid()), new long[1])[0];
+    }
+
     /**
      * Puts {@code cpu_us_per_<unit>} (all processes) and {@code cpu_us_per_<unit>_<process>} for each process.
      *

@@ -1,13 +1,16 @@
 package io.pekkoshm.benchmarks.workloads;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * One measurement as a flat JSON object (strings and numbers, in the order they were put), the unit of
- * {@code results.jsonl}. Written by child JVMs with no library (the Artery Aeron-UDP children have a class path of
- * their own); the runner adds the run's fields and parses it back with Jackson.
+ * One measurement as a JSON object (strings and numbers in the order they were put, and arrays of flat objects
+ * such as the bandwidth workload's {@code samples}), the unit of {@code results.jsonl}. Written by child JVMs with
+ * no library (the Artery Aeron-UDP children have a class path of their own); the runner adds the run's fields and
+ * parses it back with Jackson.
  * <p>
  * Fields every result has: {@code workload} (e.g. {@code throughput-64B}, {@code pingpong-64B},
  * {@code bandwidth-1MiB}, {@code idle}), {@code status} ({@link #OK}, {@link #FAILED}, {@link #NOT_SUPPORTED},
@@ -63,31 +66,74 @@ public final class ResultLine
         return this;
     }
 
+    /**
+     * Puts an array of flat objects (strings and numbers each, in their maps' order); doubles are written with 3
+     * decimals, NaN and infinities as {@code null}.
+     */
+    public ResultLine put(final String key, final List<? extends Map<String, ?>> objects)
+    {
+        final List<Map<String, Object>> copy = new ArrayList<>();
+        objects.forEach(o -> copy.add(new LinkedHashMap<>(o)));
+        fields.put(key, copy);
+        return this;
+    }
+
     public String toJson()
     {
-        final StringBuilder json = new StringBuilder(256).append('{');
-        for (final Map.Entry<String, Object> field : fields.entrySet())
+        return object(new StringBuilder(256), fields).toString();
+    }
+
+    private static StringBuilder object(final StringBuilder json, final Map<String, ?> object)
+    {
+        json.append('{');
+        boolean first = true;
+        for (final Map.Entry<String, ?> field : object.entrySet())
         {
-            if (json.length() > 1)
+            if (!first)
             {
                 json.append(',');
             }
+            first = false;
             quote(json, field.getKey()).append(':');
-            final Object value = field.getValue();
-            if (value instanceof String)
-            {
-                quote(json, (String)value);
-            }
-            else if (value instanceof Double)
-            {
-                json.append(String.format(Locale.ROOT, "%.3f", (Double)value));
-            }
-            else
-            {
-                json.append(value);
-            }
+            value(json, field.getValue());
         }
-        return json.append('}').toString();
+        return json.append('}');
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void value(final StringBuilder json, final Object value)
+    {
+        if (value instanceof String)
+        {
+            quote(json, (String)value);
+        }
+        else if (value instanceof Double)
+        {
+            final double d = (Double)value;
+            json.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null");
+        }
+        else if (value instanceof Map)
+        {
+            object(json, (Map<String, ?>)value);
+        }
+        else if (value instanceof List)
+        {
+            json.append('[');
+            final List<?> items = (List<?>)value;
+            for (int i = 0; i < items.size(); i++)
+            {
+                if (i > 0)
+                {
+                    json.append(',');
+                }
+                value(json, items.get(i));
+            }
+            json.append(']');
+        }
+        else
+        {
+            json.append(value);
+        }
     }
 
     private static StringBuilder quote(final StringBuilder json, final String s)

@@ -17,9 +17,11 @@ import java.util.List;
  * @param ppMaxRoundTrips  ping-pong measurement, count bound.
  * @param bandwidthSizes   message sizes of the one-way bandwidth workload, in bytes, one after the other.
  * @param bwWarmupMs       bandwidth warm-up per size, time bound (at least one message is sent).
- * @param bwMeasureMs      bandwidth measurement per size, time bound (at least {@code bwMinMessages} are sent).
- * @param bwMaxBytes       bandwidth measurement per size, bound on the bytes sent.
- * @param bwMinMessages    bandwidth measurement per size, messages always sent whatever the time.
+ * @param bwMeasureMs      bandwidth measurement per size, time bound (at least {@code bwMinMessages} are sent),
+ *                         shared among its samples ({@link BandwidthSamples}).
+ * @param bwMaxBytes       bandwidth measurement per size, bound on the bytes sent, shared among its samples.
+ * @param bwMinMessages    bandwidth measurement per size, messages always sent whatever the time (at least one per
+ *                         sample).
  * @param ackTimeoutMs     how long any one acknowledgement (or pong) may take before the workload fails; for
  *                         bandwidth, see {@link #bandwidthAckTimeoutMs(long)}.
  * @param isolationSize    the large messages of the isolation workload, in bytes, or 0 for none: a ping-pong to
@@ -94,7 +96,8 @@ public record WorkloadPlan(
         }
         for (final long size : bandwidthSizes)
         {
-            ms += bwWarmupMs + bwMeasureMs + 2 * bandwidthAckTimeoutMs(size);
+            // the warm-up and each sample end by draining their acknowledgements
+            ms += bwWarmupMs + bwMeasureMs + (1 + BandwidthSamples.COUNT) * bandwidthAckTimeoutMs(size);
         }
         if (isolationSize > 0)
         {

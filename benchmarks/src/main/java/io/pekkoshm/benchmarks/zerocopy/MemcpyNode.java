@@ -1,5 +1,7 @@
 package io.pekkoshm.benchmarks.zerocopy;
 
+import io.pekkoshm.benchmarks.workloads.BandwidthSample;
+import io.pekkoshm.benchmarks.workloads.BandwidthSamples;
 import io.pekkoshm.benchmarks.workloads.ChildOutput;
 import io.pekkoshm.benchmarks.workloads.NodeArgs;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
@@ -9,15 +11,17 @@ import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code memcpy} column (a child JVM of its own): this machine's copy bandwidth, a warm copy between two direct
  * buffers of each bandwidth size with the copy every blob path uses ({@link UnsafeBuffer#putBytes}, i.e.
  * {@code Unsafe.copyMemory}). Both buffers are touched before timing starts; then copies for the warm-up bound (at
- * least one), then copies for the measured bound (at least {@code bwMinMessages}, at most {@code bwMaxBytes}). One
- * {@code BENCH-RESULT} per size, as the other columns' bandwidth rows: MiB copied per second, and the process's CPU
- * time per copy (which, unlike the rate, hardly depends on what else the machine runs); then
+ * least one), then copies for the measured bound (at least {@code bwMinMessages}, at most {@code bwMaxBytes}), taken
+ * as samples like the bandwidth workload's ({@link BandwidthSamples}). One {@code BENCH-RESULT} per size, as the other
+ * columns' bandwidth rows: MiB copied per second (the median sample's), and the process's CPU time per copy (which,
+ * unlike the rate, hardly depends on what else the machine runs); then
  * {@code BENCH-IDLE-READY}, and it exits when the runner says {@code shutdown}.
  * <pre>
  *   MemcpyNode &lt;plan...&gt;
@@ -42,7 +46,7 @@ public final class MemcpyNode
         System.exit(0);
     }
 
-    private static ResultLine measure(final WorkloadPlan plan, final long size)
+    private static ResultLine measure(final WorkloadPlan plan, final long size) throws InterruptedException
     {
         final String id = WorkloadPlan.bandwidthId(size);
         try
@@ -53,32 +57,22 @@ public final class MemcpyNode
             source.setMemory(0, length, (byte)1);
             target.setMemory(0, length, (byte)2);
             copies(source, target, 1, Long.MAX_VALUE, plan.bwWarmupMs());
-            final long cpuBefore = cpuNanos();
-            final long start = System.nanoTime();
-            final long copies = copies(source, target, plan.bwMinMessages(), Math.max(1, plan.bwMaxBytes() / size),
-                plan.bwMeasureMs());
-            final double seconds = (System.nanoTime() - start) / 1e9;
-            final double cpuUsPerCopy = (cpuNanos() - cpuBefore) / 1e3 / copies;
-            return new ResultLine(id)
-                .put("message_bytes", size)
-                .put("messages", copies)
-                .put("seconds", seconds)
-                .put("msgs_per_s", copies / seconds)
-                .put("mib_per_s", copies * (double)size / Sizes.MIB / seconds)
-                .put("cpu_us_per_msg_sender", cpuUsPerCopy)
-                .put("cpu_us_per_msg", cpuUsPerCopy);
+            final List<BandwidthSample> samples = BandwidthSamples.measure(plan, size,
+                (min, max, ms) -> copies(source, target, min, max, ms));
+            final ResultLine result = new ResultLine(id).put("message_bytes", size);
+            final long cpuNs = BandwidthSamples.cpuNs(samples);
+            if (cpuNs >= 0)
+            {
+                final double cpuUsPerCopy = cpuNs / 1e3 / BandwidthSamples.messages(samples);
+                result.put("cpu_us_per_msg_sender", cpuUsPerCopy).put("cpu_us_per_msg", cpuUsPerCopy);
+            }
+            return BandwidthSamples.put(result, size, samples);
         }
         catch (final OutOfMemoryError ex)
         {
             return ResultLine.failed(id, "no room for two direct buffers of " + Sizes.pretty(size) + ": " +
                 ex.getMessage());
         }
-    }
-
-    /** CPU time of this whole process (10 ms ticks: meaningful over the measured seconds only). */
-    private static long cpuNanos()
-    {
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static long copies(final UnsafeBuffer source, final UnsafeBuffer target, final long min, final long max,
