@@ -100,6 +100,7 @@ public final class MarkdownReport
             md.append(" |\n");
         }
         md.append('\n');
+        new BandwidthSpreadReport(results).render(md);
         isolation(md);
         new MeshReport(results, this::missing).render(md);
         zeroCopyAgainstMemcpy(md);

@@ -1,6 +1,7 @@
 package io.pekkoshm.benchmarks.report;
 
 import io.pekkoshm.benchmarks.transports.Transport;
+import io.pekkoshm.benchmarks.workloads.BandwidthSample;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 
 import java.util.ArrayList;
@@ -54,6 +55,16 @@ public final class ResultSet
     public OptionalDouble value(final Transport transport, final Metric metric)
     {
         return find(transport, metric.workload()).map(metric::valueIn).orElse(OptionalDouble.empty());
+    }
+
+    /**
+     * The samples of a bandwidth result ({@code samples}, see {@link BandwidthSample}), in the order taken; empty if
+     * the result is missing, not ok, or older than samples.
+     */
+    public List<BandwidthSample> samples(final Transport transport, final String workload)
+    {
+        return find(transport, workload).map(m -> m.objects("samples")).orElse(List.of()).stream()
+            .map(BandwidthSample::fromFields).toList();
     }
 
     /** The transport's value over Artery TCP's, if both are there and the baseline's is not zero. */
