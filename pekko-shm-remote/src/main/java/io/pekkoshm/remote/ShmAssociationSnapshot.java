@@ -13,7 +13,9 @@ package io.pekkoshm.remote;
  * {@link io.pekkoshm.remote.pekko.ShmRemote#directDropped()}.
  *
  * @param peerAddress        the peer's address, {@code pekko.shm://system@host:port}.
- * @param medium             what carries the association: {@value #IPC} (Aeron IPC, shared memory) today.
+ * @param medium             what carries the association: {@value #IPC} (Aeron IPC, shared memory, a peer of this
+ *                           host) or {@value #UDP} (Aeron UDP, a peer of another host; see
+ *                           {@code pekko.remote.shm.cross-host}).
  * @param outbound           this node asked for the association (true), or accepted the peer's (false).
  * @param peerIncarnation    the peer node's incarnation (new at every start of a node); 0 until its handshake named it.
  * @param messagesSent       messages sent (classic and direct), a running total.
@@ -51,4 +53,6 @@ public record ShmAssociationSnapshot(
 {
     /** The medium of an association over Aeron IPC (shared memory). */
     public static final String IPC = "ipc";
+    /** The medium of an association over Aeron UDP (a node of another host). */
+    public static final String UDP = "udp";
 }

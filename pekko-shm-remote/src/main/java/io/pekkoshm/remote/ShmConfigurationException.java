@@ -15,7 +15,7 @@ public final class ShmConfigurationException extends IllegalArgumentException
      * @param value  the value as read (a string is quoted in the message).
      * @param reason what the value must be, e.g. "must be a power of two between 64 KiB and 1 GiB".
      */
-    ShmConfigurationException(final String key, final Object value, final String reason)
+    public ShmConfigurationException(final String key, final Object value, final String reason)
     {
         super("Invalid setting " + key + " = " + render(value) + ": " + reason);
     }
@@ -28,7 +28,7 @@ public final class ShmConfigurationException extends IllegalArgumentException
      * @param reason what the value must be.
      * @param cause  the original error.
      */
-    ShmConfigurationException(final String key, final Object value, final String reason, final Throwable cause)
+    public ShmConfigurationException(final String key, final Object value, final String reason, final Throwable cause)
     {
         super("Invalid setting " + key + " = " + render(value) + ": " + reason, cause);
     }

@@ -11,6 +11,7 @@ import com.typesafe.config.Config;
  *   +-- blob()       the blob store                                                 (blob.*)
  *   +-- direct()     the direct path                                                (direct.*)
  *   +-- inline()     the rules for inline actors                                    (inline-task-*)
+ *   +-- crossHost()  reaching nodes of other hosts over Aeron UDP                   (cross-host.*)
  * </pre>
  * Each key is documented in prose in the plugin's {@code reference.conf}; every part reads through one
  * {@link SettingsReader}, so a bad value fails construction with a {@link ShmConfigurationException} naming the full
@@ -30,6 +31,7 @@ public final class ShmSettings
     private final BlobSettings blob;
     private final DirectSettings direct;
     private final InlineSettings inline;
+    private final CrossHostSettings crossHost;
 
     private ShmSettings(final Config shm)
     {
@@ -39,6 +41,7 @@ public final class ShmSettings
         blob = BlobSettings.read(reader, transport.termLength());
         direct = DirectSettings.read(reader);
         inline = InlineSettings.read(reader);
+        crossHost = CrossHostSettings.read(reader);
     }
 
     /**
@@ -95,6 +98,12 @@ public final class ShmSettings
         return inline;
     }
 
+    /** @return whether and how the node reaches nodes of other hosts (Aeron UDP). */
+    public CrossHostSettings crossHost()
+    {
+        return crossHost;
+    }
+
     /**
      * Aeron's largest message for a term length: min(term length / 8, 16 MiB).
      *
@@ -109,6 +118,7 @@ public final class ShmSettings
     @Override
     public String toString()
     {
-        return "ShmSettings{" + transport + ", " + driver + ", " + blob + ", " + direct + ", " + inline + '}';
+        return "ShmSettings{" + transport + ", " + driver + ", " + blob + ", " + direct + ", " + inline + ", " +
+            crossHost + '}';
     }
 }

@@ -75,6 +75,18 @@ class ShmSettingsTest
     }
 
     @Test
+    void shouldRefuseCrossHostWithoutASecretFileAndBadUdpBuffers()
+    {
+        assertFalse(settings("").crossHost().enabled(), "off by default");
+        assertRejected("pekko.remote.shm.cross-host.enabled = on", "cross-host.secret-file", "\"\"");
+        assertEquals(Path.of("/etc/cluster-secret"), settings("pekko.remote.shm.cross-host.enabled = on\n" +
+            "pekko.remote.shm.cross-host.secret-file = \"/etc/cluster-secret\"").crossHost().secretFile());
+        assertRejected("pekko.remote.shm.cross-host.term-length = 100 KiB", "cross-host.term-length", "102400");
+        assertRejected("pekko.remote.shm.cross-host.mtu = 1400", "cross-host.mtu", "1400");
+        assertRejected("pekko.remote.shm.cross-host.mtu = 100", "cross-host.mtu", "100");
+    }
+
+    @Test
     void shouldAcceptAZeroAllocateTimeoutButNoZeroClaimTimeout()
     {
         assertEquals(Duration.ZERO, settings("pekko.remote.shm.blob.allocate-timeout = 0 s").blob().allocateTimeout());

@@ -59,7 +59,8 @@ public final class DriverContexts
             .aeronDirectoryName(aeronDirectory.toString())
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(IdleStrategies.forDriver(idleCpuLevel, maxParkNs))
-            // its executor only resolves names of UDP channels, and would wake every millisecond for nothing
+            // its executor only resolves names of UDP channels (cross-host), which the conductor then does itself; it
+            // would wake every millisecond for nothing
             .asyncExecutorEnabled(false)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)

@@ -14,7 +14,8 @@ abstract class AssociationEvent extends ShmEvent
     String peerAddress;
 
     @Label("Medium")
-    @Description("What carries the association's frames: ipc (Aeron IPC, shared memory)")
+    @Description("What carries the association's frames: ipc (Aeron IPC, shared memory) or udp (a node of another " +
+        "host)")
     String medium;
 
     @Label("Outbound")
@@ -30,11 +31,11 @@ abstract class AssociationEvent extends ShmEvent
     long pekkoUid;
 
     final void association(final String localAddress, final String peerAddress, final boolean outbound,
-        final long incarnation, final long pekkoUid)
+        final String medium, final long incarnation, final long pekkoUid)
     {
         this.localAddress = localAddress;
         this.peerAddress = peerAddress;
-        this.medium = IPC;
+        this.medium = medium;
         this.outbound = outbound;
         this.incarnation = incarnation;
         this.pekkoUid = pekkoUid;

@@ -12,6 +12,9 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 abstract class ShmEvent extends Event
 {
-    /** The medium of every association today: Aeron IPC (UDP comes later). */
+    /**
+     * The medium named by events raised where the association is not known (a quarantine, decided by classic
+     * remoting for an address): Aeron IPC.
+     */
     static final String IPC = "ipc";
 }

@@ -42,17 +42,19 @@ public final class ShmFlightRecorder
      * @param localAddress this node's address.
      * @param peerAddress  the peer's address.
      * @param outbound     this node asked for it (true) or accepted the peer's HELLO (false).
+     * @param medium       what carries it: "ipc" or "udp".
      * @param incarnation  the peer's transport incarnation, 0 while unknown.
      * @param pekkoUid     the peer's Pekko system uid, 0 while unknown.
      */
     public static void handshakeStarted(final Object localAddress, final Object peerAddress, final boolean outbound,
+        final String medium,
         final long incarnation, final long pekkoUid)
     {
         final AssociationHandshakeStarted event = new AssociationHandshakeStarted();
         if (event.isEnabled())
         {
-            event.association(String.valueOf(localAddress), String.valueOf(peerAddress), outbound, incarnation,
-                pekkoUid);
+            event.association(String.valueOf(localAddress), String.valueOf(peerAddress), outbound, medium,
+                incarnation, pekkoUid);
             event.commit();
         }
     }
@@ -63,18 +65,20 @@ public final class ShmFlightRecorder
      * @param localAddress      this node's address.
      * @param peerAddress       the peer's address.
      * @param outbound          this node asked for it.
+     * @param medium            what carries it: "ipc" or "udp".
      * @param incarnation       the peer's transport incarnation.
      * @param pekkoUid          the peer's Pekko system uid.
      * @param peerAcceptsDirect the peer decodes DIRECT frames.
      */
     public static void established(final Object localAddress, final Object peerAddress, final boolean outbound,
+        final String medium,
         final long incarnation, final long pekkoUid, final boolean peerAcceptsDirect)
     {
         final AssociationEstablished event = new AssociationEstablished();
         if (event.isEnabled())
         {
-            event.association(String.valueOf(localAddress), String.valueOf(peerAddress), outbound, incarnation,
-                pekkoUid);
+            event.association(String.valueOf(localAddress), String.valueOf(peerAddress), outbound, medium,
+                incarnation, pekkoUid);
             event.peerAcceptsDirect = peerAcceptsDirect;
             event.commit();
         }
@@ -86,19 +90,21 @@ public final class ShmFlightRecorder
      * @param localAddress this node's address.
      * @param peerAddress  the peer's address.
      * @param outbound     this node asked for it.
+     * @param medium       what carries it: "ipc" or "udp".
      * @param incarnation  the peer's transport incarnation, 0 if the handshake never named it.
      * @param pekkoUid     the peer's Pekko system uid, 0 if the handshake never named it.
      * @param established  it had completed its handshake.
      * @param reason       why it ended.
      */
     public static void ended(final Object localAddress, final Object peerAddress, final boolean outbound,
+        final String medium,
         final long incarnation, final long pekkoUid, final boolean established, final String reason)
     {
         final AssociationEnded event = new AssociationEnded();
         if (event.isEnabled())
         {
-            event.association(String.valueOf(localAddress), String.valueOf(peerAddress), outbound, incarnation,
-                pekkoUid);
+            event.association(String.valueOf(localAddress), String.valueOf(peerAddress), outbound, medium,
+                incarnation, pekkoUid);
             event.established = established;
             event.reason = reason;
             event.commit();
@@ -301,9 +307,10 @@ public final class ShmFlightRecorder
      * @param peerAddress the association's peer.
      * @param events      writes that found the log full during the episode.
      * @param sent        ended because a message got through (true) or because the association ended (false).
+     * @param medium      what carries the association: "ipc" or "udp".
      */
     public static void backPressureEnded(final BackPressure event, final Object peerAddress, final long events,
-        final boolean sent)
+        final boolean sent, final String medium)
     {
         if (null == event)
         {
@@ -313,7 +320,7 @@ public final class ShmFlightRecorder
         if (event.shouldCommit())
         {
             event.peerAddress = String.valueOf(peerAddress);
-            event.medium = ShmEvent.IPC;
+            event.medium = medium;
             event.events = events;
             event.endedBy = sent ? "sent" : "closed";
             event.commit();

@@ -46,7 +46,7 @@ final class Association
         CLOSED
     }
 
-    static final int NO_SESSION = Integer.MIN_VALUE;
+    static final long NO_SESSION = Long.MIN_VALUE;
     /** Kept in {@link #pending} for the end of the association. */
     private static final byte[] ENDED = new byte[0];
 
@@ -62,7 +62,7 @@ final class Association
     private final long handshakeDeadlineNs;
     private State state;
     private NodeIdentity peer;
-    private int inboundSessionId = NO_SESSION;
+    private long inboundSessionKey = NO_SESSION;
     private Link link;
     private long lastReceivedNs;
     private long lastHeartbeatNs;
@@ -103,7 +103,7 @@ final class Association
         this.handshakeDeadlineNs = nowNs + handshakeTimeoutNs;
         this.localText = fullAddress(localAddress);
         this.peerText = fullAddress(remoteAddress);
-        outbox.sendCounts().describe(peerText, outbound);
+        outbox.sendCounts().describe(peerText, outbound, outbox.medium().label());
     }
 
     /** An association this node asked for; {@code promise} gets its link once the peer has answered. */
@@ -128,13 +128,13 @@ final class Association
         final Address remoteAddress,
         final NodeIdentity peer,
         final boolean peerAcceptsDirect,
-        final int inboundSessionId,
+        final long inboundSessionKey,
         final long nowNs,
         final long handshakeTimeoutNs)
     {
         final Association association = new Association(
             false, outbox, localAddress, remoteAddress, null, nowNs, handshakeTimeoutNs);
-        association.knowPeer(peer, peerAcceptsDirect, inboundSessionId);
+        association.knowPeer(peer, peerAcceptsDirect, inboundSessionKey);
         association.recordStarted();
         return association;
     }
@@ -192,9 +192,16 @@ final class Association
         return peer;
     }
 
-    int inboundSessionId()
+    /** {@return the key of the peer's publication's session ({@link Medium#sessionKey}); NO_SESSION until known} */
+    long inboundSessionKey()
     {
-        return inboundSessionId;
+        return inboundSessionKey;
+    }
+
+    /** {@return what carries the association: IPC, or UDP to a node of another host} */
+    Medium medium()
+    {
+        return outbox.medium();
     }
 
     boolean peerAcceptsDirect()
@@ -262,14 +269,14 @@ final class Association
     }
 
     /**
-     * Initiator: the peer's verified HELLO_ACK arrived on {@code sessionId}; the association is established and its
+     * Initiator: the peer's verified HELLO_ACK arrived on {@code sessionKey}; the association is established and its
      * link made (not yet handed over: see {@link #completeAssociate()}).
      */
-    void onHelloAck(final NodeIdentity peer, final boolean peerAcceptsDirect, final int sessionId,
+    void onHelloAck(final NodeIdentity peer, final boolean peerAcceptsDirect, final long sessionKey,
         final Link link, final long nowNs)
     {
         transition(State.AWAITING_ACK, State.ESTABLISHED);
-        knowPeer(peer, peerAcceptsDirect, sessionId);
+        knowPeer(peer, peerAcceptsDirect, sessionKey);
         this.link = link;
         this.lastReceivedNs = nowNs;
         recordEstablished();
@@ -303,7 +310,7 @@ final class Association
         }
         final boolean wasEstablished = State.ESTABLISHED == state;
         state = State.CLOSED;
-        ShmFlightRecorder.ended(localText, peerText, outbound, incarnation(),
+        ShmFlightRecorder.ended(localText, peerText, outbound, medium().label(), incarnation(),
             pekkoUid(), wasEstablished, reason);
         return true;
     }
@@ -391,24 +398,24 @@ final class Association
         }
     }
 
-    private void knowPeer(final NodeIdentity peer, final boolean peerAcceptsDirect, final int sessionId)
+    private void knowPeer(final NodeIdentity peer, final boolean peerAcceptsDirect, final long sessionKey)
     {
         this.peer = peer;
         this.peerAcceptsDirect = peerAcceptsDirect;
-        this.inboundSessionId = sessionId;
+        this.inboundSessionKey = sessionKey;
         outbox.peer(peer);
         outbox.sendCounts().peerIncarnation(peer.incarnation());
     }
 
     private void recordStarted()
     {
-        ShmFlightRecorder.handshakeStarted(localText, peerText, outbound,
+        ShmFlightRecorder.handshakeStarted(localText, peerText, outbound, medium().label(),
             incarnation(), pekkoUid());
     }
 
     private void recordEstablished()
     {
-        ShmFlightRecorder.established(localText, peerText, outbound, incarnation(),
+        ShmFlightRecorder.established(localText, peerText, outbound, medium().label(), incarnation(),
             pekkoUid(), peerAcceptsDirect);
     }
 

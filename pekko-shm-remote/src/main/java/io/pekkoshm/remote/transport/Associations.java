@@ -3,15 +3,17 @@ package io.pekkoshm.remote.transport;
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
 
 import java.util.ArrayList;
 
 /**
- * The node's associations, found by the session id of the peer's publication (or, for an initiator still waiting for
- * HELLO_ACK, by its own publication's session id), and the one place where an association ends.
+ * The node's associations, found by the session key of the peer's publication ({@link Medium#sessionKey}: its session
+ * id and the medium it came by) or, for an initiator still waiting for HELLO_ACK, by its own publication's session id;
+ * and the one place where an association ends.
  * <p>
  * Ending never waits for a writer: if a thread is writing into the association's outbox (say, copying a large body
  * into a blob block) the outbox is only marked closing, so every later write answers CLOSED at once, and the agent
@@ -22,12 +24,12 @@ import java.util.ArrayList;
 final class Associations
 {
     private final ArrayList<Association> all = new ArrayList<>();
-    private final Int2ObjectHashMap<Association> bySession = new Int2ObjectHashMap<>();
+    private final Long2ObjectHashMap<Association> bySession = new Long2ObjectHashMap<>();
     private final Int2ObjectHashMap<Association> awaitingAck = new Int2ObjectHashMap<>();
     /** Inbound sessions of associations this node has ended: their late frames are expected, not hostile. */
-    private final IntHashSet endedSessions = new IntHashSet();
+    private final LongHashSet endedSessions = new LongHashSet();
     /** The peers of ended sessions that had one: a late BLOB frame's block is handed back to its owner. */
-    private final Int2ObjectHashMap<NodeIdentity> endedPeers = new Int2ObjectHashMap<>();
+    private final Long2ObjectHashMap<NodeIdentity> endedPeers = new Long2ObjectHashMap<>();
     /** Ended associations whose outbox a writer held: closed as soon as it is free. */
     private final ArrayList<Closing> closing = new ArrayList<>();
     private final Address localAddress;
@@ -61,7 +63,7 @@ final class Associations
     /** An acceptor's new association: found by the session of the peer's publication. */
     void addInbound(final Association association)
     {
-        bySession.put(association.inboundSessionId(), association);
+        bySession.put(association.inboundSessionKey(), association);
         all.add(association);
         counters.associations.increment();
     }
@@ -69,7 +71,7 @@ final class Associations
     /** The initiator's association has the peer's session now. */
     void established(final Association association)
     {
-        bySession.put(association.inboundSessionId(), association);
+        bySession.put(association.inboundSessionKey(), association);
     }
 
     /** The initiator waiting for HELLO_ACK on its session {@code initiatorSession}; removed from the waiting. */
@@ -84,32 +86,32 @@ final class Associations
         awaitingAck.put(initiatorSession, association);
     }
 
-    Association bySession(final int sessionId)
+    Association bySession(final long sessionKey)
     {
-        return bySession.get(sessionId);
+        return bySession.get(sessionKey);
     }
 
-    /** Whether {@code sessionId} belonged to an association this node has ended. */
-    boolean isEnded(final int sessionId)
+    /** Whether {@code sessionKey} belonged to an association this node has ended. */
+    boolean isEnded(final long sessionKey)
     {
-        return endedSessions.contains(sessionId);
+        return endedSessions.contains(sessionKey);
     }
 
     /**
      * {@return the peer of an association this node has ended, by its inbound session; null if there was none}
      *
-     * @param sessionId the ended association's inbound session.
+     * @param sessionKey the ended association's inbound session.
      */
-    NodeIdentity endedPeer(final int sessionId)
+    NodeIdentity endedPeer(final long sessionKey)
     {
-        return endedPeers.get(sessionId);
+        return endedPeers.get(sessionKey);
     }
 
     /** The session's image went away: its id may come back for a new publication. */
-    void forgetSession(final int sessionId)
+    void forgetSession(final long sessionKey)
     {
-        endedSessions.remove(sessionId);
-        endedPeers.remove(sessionId);
+        endedSessions.remove(sessionKey);
+        endedPeers.remove(sessionKey);
     }
 
     int size()
@@ -139,13 +141,13 @@ final class Associations
         forget(association);
         all.remove(association);
         awaitingAck.remove(association.outbox().sessionId());
-        if (Association.NO_SESSION != association.inboundSessionId())
+        if (Association.NO_SESSION != association.inboundSessionKey())
         {
-            bySession.remove(association.inboundSessionId());
-            endedSessions.add(association.inboundSessionId());
+            bySession.remove(association.inboundSessionKey());
+            endedSessions.add(association.inboundSessionKey());
             if (null != association.peer())
             {
-                endedPeers.put(association.inboundSessionId(), association.peer());
+                endedPeers.put(association.inboundSessionKey(), association.peer());
             }
         }
         closeOutbox(new Closing(association, tellPeer && peerKnowsIt, true, reason));

@@ -48,6 +48,8 @@ final class DriverAttachment
     private final RecheckedProcesses driverProcess = new RecheckedProcesses();
     private volatile Aeron aeron;
     private Subscription subscription;
+    /** The node's UDP subscription (nodes of other hosts); null when it reaches only this host. */
+    private Subscription udpSubscription;
     /** The driver's process while attached (0 when it runs in this JVM): checked every heartbeat-interval. */
     private volatile long driverPid;
     private volatile boolean detached;
@@ -57,6 +59,7 @@ final class DriverAttachment
     DriverAttachment(
         final Aeron aeron,
         final Subscription subscription,
+        final Subscription udpSubscription,
         final long driverPid,
         final Reattacher reattacher,
         final Address localAddress,
@@ -67,6 +70,7 @@ final class DriverAttachment
     {
         this.aeron = aeron;
         this.subscription = subscription;
+        this.udpSubscription = udpSubscription;
         this.driverPid = driverPid;
         this.reattacher = reattacher;
         this.localAddress = localAddress;
@@ -103,6 +107,12 @@ final class DriverAttachment
     Subscription subscription()
     {
         return subscription;
+    }
+
+    /** The node's UDP subscription on the current driver (only while attached); null if it reaches only this host. */
+    Subscription udpSubscription()
+    {
+        return udpSubscription;
     }
 
     /** A new exclusive publication into stream {@code streamId} (a peer's port) on the current driver. */
@@ -175,6 +185,7 @@ final class DriverAttachment
             final Reattacher.Attachment attachment = reattacher.reattach();
             aeron = attachment.aeron();
             subscription = attachment.subscription();
+            udpSubscription = attachment.udpSubscription();
             driverPid = attachment.driverPid();
             detached = false;
             failedAttaches = 0;

@@ -11,11 +11,14 @@ import org.agrona.DirectBuffer;
  */
 interface FrameHandler
 {
-    /** A HELLO (whole frame, header included) on a session that is not an association yet. */
-    void onHello(int sessionId, DirectBuffer buffer, int offset, int length);
+    /**
+     * A HELLO (whole frame, header included) on a session that is not an association yet. Session keys name the
+     * session and its medium ({@link Medium#sessionKey}).
+     */
+    void onHello(long sessionKey, DirectBuffer buffer, int offset, int length);
 
     /** A HELLO_ACK (whole frame, header included) on a session that is not an association yet. */
-    void onHelloAck(int sessionId, DirectBuffer buffer, int offset, int length);
+    void onHelloAck(long sessionKey, DirectBuffer buffer, int offset, int length);
 
     /** A classic remoting payload. */
     void onData(Association association, DirectBuffer buffer, int offset, int length);
@@ -34,17 +37,17 @@ interface FrameHandler
     void onDisassociate(Association association);
 
     /** Messages that arrived on a session whose association this node has already ended. */
-    void onLateMessages(int sessionId, int count);
+    void onLateMessages(long sessionKey, int count);
 
     /**
      * A BLOB frame that arrived on a session whose association this node has already ended (after
      * {@link #onLateMessages} counted it): its block is to be handed back to the peer that owns it.
      */
-    void onLateBlob(int sessionId, long blockId, long generation, long length);
+    void onLateBlob(long sessionKey, long blockId, long generation, long length);
 
     /** The peer broke the wire format: the association ends, the peer is told. */
     void onMalformed(Association association, String reason);
 
     /** A frame from a session that is not an association of this node, or not a valid one: rejected. */
-    void onRejected(int sessionId, String reason);
+    void onRejected(long sessionKey, String reason);
 }

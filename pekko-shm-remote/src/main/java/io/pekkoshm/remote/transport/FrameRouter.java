@@ -57,15 +57,15 @@ final class FrameRouter implements FrameHandler
     }
 
     @Override
-    public void onHello(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    public void onHello(final long sessionKey, final DirectBuffer buffer, final int offset, final int length)
     {
-        handshake.onHello(sessionId, buffer, offset, length, nowNs);
+        handshake.onHello(sessionKey, buffer, offset, length, nowNs);
     }
 
     @Override
-    public void onHelloAck(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+    public void onHelloAck(final long sessionKey, final DirectBuffer buffer, final int offset, final int length)
     {
-        handshake.onHelloAck(sessionId, buffer, offset, length, nowNs);
+        handshake.onHelloAck(sessionKey, buffer, offset, length, nowNs);
     }
 
     @Override
@@ -166,10 +166,10 @@ final class FrameRouter implements FrameHandler
     }
 
     @Override
-    public void onLateMessages(final int sessionId, final int count)
+    public void onLateMessages(final long sessionKey, final int count)
     {
         counters.dropped.add(count);
-        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_LATE, count, null, "session " + sessionId);
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_LATE, count, null, Medium.describe(sessionKey));
         log.debug("Dropped {} message(s) that arrived after their association had ended", count);
     }
 
@@ -179,9 +179,9 @@ final class FrameRouter implements FrameHandler
      * until {@code blob.claim-timeout}.
      */
     @Override
-    public void onLateBlob(final int sessionId, final long blockId, final long generation, final long length)
+    public void onLateBlob(final long sessionKey, final long blockId, final long generation, final long length)
     {
-        final NodeIdentity peer = associations.endedPeer(sessionId);
+        final NodeIdentity peer = associations.endedPeer(sessionKey);
         if (null == blobReader || null == peer)
         {
             return;
@@ -201,8 +201,8 @@ final class FrameRouter implements FrameHandler
     }
 
     @Override
-    public void onRejected(final int sessionId, final String reason)
+    public void onRejected(final long sessionKey, final String reason)
     {
-        rejections.reject(sessionId, reason);
+        rejections.reject(sessionKey, reason);
     }
 }

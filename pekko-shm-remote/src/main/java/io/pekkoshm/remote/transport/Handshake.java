@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.aeron.ExclusivePublication;
+import io.pekkoshm.remote.CrossHostSettings;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import io.pekkoshm.remote.wire.HelloFlyweight;
@@ -19,9 +20,13 @@ import java.util.function.Function;
  * The handshake that makes an association (see {@link Association}): the initiator opens a publication into the
  * peer's stream and sends HELLO; the acceptor verifies it, opens a publication back and answers HELLO_ACK naming the
  * initiator's session; both bodies carry the sender's {@link NodeIdentity} and the proof that it knows the
- * directory's secret ({@link HandshakeProof}). A handshake that fails the proof, names another host, or answers an
- * association this node does not have is rejected; one that names another actor system than asked for ends the
- * association.
+ * directory's secret, or the cluster's with {@code cross-host.secret-file} ({@link HandshakeProof}). A handshake that
+ * fails the proof, comes over IPC naming another host, or answers an association this node does not have is rejected;
+ * one that names another actor system than asked for ends the association.
+ * <p>
+ * The medium of an association is chosen here, per peer: a node registered in this host's directory under the
+ * address asked for is reached over IPC; with {@code cross-host.enabled} any other over UDP, to the host and port of
+ * its address. An acceptor answers over the medium the HELLO came by.
  * <p>
  * Threading: the node agent's only.
  */
@@ -36,7 +41,11 @@ final class Handshake
     private final NodeIdentity self;
     private final Address localAddress;
     private final Path directory;
+    /** What the proof is keyed with, for the log: the directory's secret or the cluster's secret file. */
+    private final String secretSource;
     private final String publicationChannel;
+    /** The parameters of a UDP publication after its endpoint; null when the node reaches only this host. */
+    private final String udpParameters;
     private final long handshakeTimeoutNs;
     private final HandshakeProof proof;
     /** This node's HELLO / HELLO_ACK body: its identity and the proof, made once. */
@@ -61,6 +70,7 @@ final class Handshake
         final Address localAddress,
         final Path directory,
         final int termLength,
+        final CrossHostSettings crossHost,
         final long handshakeTimeoutNs,
         final HandshakeProof proof,
         final NodeRegistry registry,
@@ -79,6 +89,10 @@ final class Handshake
         this.localAddress = localAddress;
         this.directory = directory;
         this.publicationChannel = "aeron:ipc?term-length=" + termLength;
+        this.secretSource = null == crossHost.secretFile() ? "the secret of " + directory :
+            "the secret of pekko.remote.shm.cross-host.secret-file (" + crossHost.secretFile() + ")";
+        this.udpParameters = crossHost.enabled() ?
+            "|term-length=" + crossHost.termLength() + "|mtu=" + crossHost.mtu() : null;
         this.handshakeTimeoutNs = handshakeTimeoutNs;
         this.proof = proof;
         this.helloBody = proof.sign(self.helloBody());
@@ -116,8 +130,10 @@ final class Handshake
             return;
         }
         final int port = (Integer)remote.port().get();
-        final Optional<NodeRegistry.NodeInfo> node = registry.lookupLive(port);
-        if (node.isEmpty())
+        final String host = remote.host().get();
+        final Optional<NodeRegistry.NodeInfo> node =
+            self.host().equals(host) ? registry.lookupLive(port) : Optional.empty();
+        if (node.isEmpty() && null == udpParameters)
         {
             promise.completeExceptionally(new AssociationException("No live pekko.shm node at port " + port +
                 " of this host (pekko.remote.shm.directory = " + directory + ")"));
@@ -126,7 +142,7 @@ final class Handshake
         final ExclusivePublication publication;
         try
         {
-            publication = driver.addPublication(publicationChannel, port);
+            publication = driver.addPublication(node.isPresent() ? publicationChannel : udpChannel(host, port), port);
         }
         catch (final RuntimeException ex)
         {
@@ -141,51 +157,54 @@ final class Handshake
     }
 
     /** Acceptor: a verified HELLO from a new session: a publication back, and HELLO_ACK once connected. */
-    void onHello(final int sessionId, final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    void onHello(final long sessionKey, final DirectBuffer buffer, final int offset, final int length,
+        final long nowNs)
     {
-        final NodeIdentity peer = verifiedIdentity(sessionId, buffer, offset, length);
+        final NodeIdentity peer = verifiedIdentity(sessionKey, buffer, offset, length);
         if (null == peer)
         {
             return;
         }
         final boolean peerDirect = frameHeader.wrap(buffer, offset).isDirectFlagSet();
-        if (!self.host().equals(peer.host()))
+        final boolean overIpc = Medium.IPC == Medium.of(sessionKey);
+        if (overIpc && !self.host().equals(peer.host()))
         {
-            rejections.reject(sessionId, "handshake from " + peer + " names host \"" + peer.host() +
+            rejections.reject(sessionKey, "handshake from " + peer + " names host \"" + peer.host() +
                 "\", this node's is \"" + self.host() +
-                "\" (pekko.remote.shm.hostname must be the same on every node)");
+                "\" (pekko.remote.shm.hostname must be the same on every node of a host)");
             return;
         }
         final ExclusivePublication publication;
         try
         {
-            publication = driver.addPublication(publicationChannel, peer.port());
+            publication = driver.addPublication(
+                overIpc ? publicationChannel : udpChannel(peer.host(), peer.port()), peer.port());
         }
         catch (final RuntimeException ex)
         {
-            rejections.reject(sessionId, "could not open a publication back to " + peer + ": " + ex);
+            rejections.reject(sessionKey, "could not open a publication back to " + peer + ": " + ex);
             return;
         }
         final Address remote = new Address(scheme, peer.system(), peer.host(), peer.port());
         final Association association = Association.inbound(
-            outboxes.apply(publication), localAddress, remote, peer, peerDirect, sessionId, nowNs, handshakeTimeoutNs);
+            outboxes.apply(publication), localAddress, remote, peer, peerDirect, sessionKey, nowNs, handshakeTimeoutNs);
         associations.addInbound(association);
         trySend(association, nowNs);
     }
 
     /** Initiator: the peer's HELLO_ACK; the association is established and whoever asked gets its link. */
-    void onHelloAck(final int sessionId, final DirectBuffer buffer, final int offset, final int length,
+    void onHelloAck(final long sessionKey, final DirectBuffer buffer, final int offset, final int length,
         final long nowNs)
     {
         final int initiatorSession = frameHeader.wrap(buffer, offset).argument();
         final Association association = associations.takeAwaitingAck(initiatorSession);
         if (null == association)
         {
-            rejections.reject(sessionId, "handshake reply for an association this node does not have (session " +
+            rejections.reject(sessionKey, "handshake reply for an association this node does not have (session " +
                 initiatorSession + ")");
             return;
         }
-        final NodeIdentity peer = verifiedIdentity(sessionId, buffer, offset, length);
+        final NodeIdentity peer = verifiedIdentity(sessionKey, buffer, offset, length);
         if (null == peer)
         {
             associations.keepAwaitingAck(initiatorSession, association); // a forged reply does not end the real one
@@ -198,7 +217,7 @@ final class Handshake
                 peer.system() + "\", not the one asked for (" + asked + ")", true, false);
             return;
         }
-        association.onHelloAck(peer, frameHeader.wrap(buffer, offset).isDirectFlagSet(), sessionId,
+        association.onHelloAck(peer, frameHeader.wrap(buffer, offset).isDirectFlagSet(), sessionKey,
             newLink(association), nowNs);
         associations.established(association);
         direct.start(association);
@@ -217,7 +236,7 @@ final class Handshake
         final boolean outbound = association.isOutbound();
         if (association.outbox().isConnected() && association.outbox().sendControl(
             outbound ? FrameHeaderFlyweight.HELLO : FrameHeaderFlyweight.HELLO_ACK,
-            outbound ? 0 : association.inboundSessionId(), helloBody,
+            outbound ? 0 : Medium.sessionId(association.inboundSessionKey()), helloBody,
             direct.acceptsDirect() ? FrameHeaderFlyweight.FLAG_DIRECT : 0))
         {
             if (outbound)
@@ -247,23 +266,25 @@ final class Handshake
         {
             return "Not a pekko." + scheme + " address with host and port: " + remote;
         }
-        if (!self.host().equals(remote.host().get()))
+        if (null == udpParameters && !self.host().equals(remote.host().get()))
         {
             return "pekko.shm reaches only nodes of this host, named \"" + self.host() +
-                "\" (pekko.remote.shm.hostname); cannot associate with " + remote;
+                "\" (pekko.remote.shm.hostname), unless pekko.remote.shm.cross-host.enabled = on; cannot associate " +
+                "with " + remote;
         }
         return null;
     }
 
     /** The identity in a handshake body, if its proof holds; null (the session rejected) if not. */
-    private NodeIdentity verifiedIdentity(final int sessionId, final DirectBuffer buffer, final int offset,
+    private NodeIdentity verifiedIdentity(final long sessionKey, final DirectBuffer buffer, final int offset,
         final int length)
     {
         final int bodyLength = length - FrameHeaderFlyweight.LENGTH;
         if (!proof.verify(buffer, offset + FrameHeaderFlyweight.LENGTH, bodyLength))
         {
-            rejections.reject(sessionId, "its handshake does not prove that it knows the secret of " + directory +
-                " (not a pekko-shm node of this directory and OS user)");
+            rejections.reject(sessionKey, "its handshake does not prove that it knows " + secretSource +
+                " (not a pekko-shm node of this directory and OS user, or one whose " +
+                "pekko.remote.shm.cross-host.secret-file names other bytes, or none)");
             return null;
         }
         hello.wrap(buffer, offset + FrameHeaderFlyweight.LENGTH);
@@ -273,6 +294,12 @@ final class Handshake
             throw new MalformedFrameException(malformed);
         }
         return NodeIdentity.from(hello);
+    }
+
+    /** A UDP publication's channel to a node of another host, at the host and port of its address. */
+    private String udpChannel(final String host, final int port)
+    {
+        return "aeron:udp?endpoint=" + host + ":" + port + udpParameters;
     }
 
     private Link newLink(final Association association)

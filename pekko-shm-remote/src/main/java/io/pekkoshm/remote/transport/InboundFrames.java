@@ -49,14 +49,14 @@ final class InboundFrames
     /**
      * One whole frame (Aeron's fragments already assembled).
      *
-     * @param sessionId the session of the publication it came from.
+     * @param sessionKey the session of the publication it came from.
      * @param nowNs     the duty cycle's clock: the association heard from its peer now.
      */
-    void onFrame(final int sessionId, final DirectBuffer buffer, final int offset, final int length, final long nowNs)
+    void onFrame(final long sessionKey, final DirectBuffer buffer, final int offset, final int length, final long nowNs)
     {
         if (length < FrameHeaderFlyweight.LENGTH)
         {
-            reject(sessionId, "the peer sent a frame of " + length + " bytes", "a frame of " + length + " bytes");
+            reject(sessionKey, "the peer sent a frame of " + length + " bytes", "a frame of " + length + " bytes");
             return;
         }
         header.wrap(buffer, offset);
@@ -65,17 +65,17 @@ final class InboundFrames
         {
             final String versions = "wire format version " + header.version() + ", this node speaks " +
                 FrameHeaderFlyweight.VERSION + VERSION_REMEDY;
-            reject(sessionId, "the peer sent " + versions,
+            reject(sessionKey, "the peer sent " + versions,
                 "a " + FrameHeaderFlyweight.typeName(type) + " frame of " + versions);
             return;
         }
 
-        final Association association = associations.bySession(sessionId);
+        final Association association = associations.bySession(sessionKey);
         try
         {
             if (null == association)
             {
-                onSessionFrame(sessionId, buffer, offset, length, type);
+                onSessionFrame(sessionKey, buffer, offset, length, type);
                 return;
             }
             association.onReceived(nowNs);
@@ -89,44 +89,44 @@ final class InboundFrames
             }
             else
             {
-                handler.onRejected(sessionId, ex.getMessage());
+                handler.onRejected(sessionKey, ex.getMessage());
             }
         }
     }
 
     /** A frame too short or of another version: it ends the session's association, or is rejected if none. */
-    private void reject(final int sessionId, final String associationReason, final String sessionReason)
+    private void reject(final long sessionKey, final String associationReason, final String sessionReason)
     {
-        final Association association = associations.bySession(sessionId);
+        final Association association = associations.bySession(sessionKey);
         if (null != association)
         {
             handler.onMalformed(association, associationReason);
         }
         else
         {
-            handler.onRejected(sessionId, sessionReason);
+            handler.onRejected(sessionKey, sessionReason);
         }
     }
 
     private void onSessionFrame(
-        final int sessionId, final DirectBuffer buffer, final int offset, final int length, final byte type)
+        final long sessionKey, final DirectBuffer buffer, final int offset, final int length, final byte type)
     {
-        if (associations.isEnded(sessionId))
+        if (associations.isEnded(sessionKey))
         {
-            onLateFrame(sessionId, buffer, offset, length, type);
+            onLateFrame(sessionKey, buffer, offset, length, type);
         }
         else if (FrameHeaderFlyweight.HELLO == type)
         {
-            handler.onHello(sessionId, buffer, offset, length);
+            handler.onHello(sessionKey, buffer, offset, length);
         }
         else if (FrameHeaderFlyweight.HELLO_ACK == type)
         {
-            handler.onHelloAck(sessionId, buffer, offset, length);
+            handler.onHelloAck(sessionKey, buffer, offset, length);
         }
         else
         {
             handler.onRejected(
-                sessionId, FrameHeaderFlyweight.typeName(type) + " frame from a session without handshake");
+                sessionKey, FrameHeaderFlyweight.typeName(type) + " frame from a session without handshake");
         }
     }
 
@@ -244,7 +244,7 @@ final class InboundFrames
      * BLOB frame is handed back to its owner (which would otherwise keep it until the claim timeout).
      */
     private void onLateFrame(
-        final int sessionId, final DirectBuffer buffer, final int offset, final int length, final byte type)
+        final long sessionKey, final DirectBuffer buffer, final int offset, final int length, final byte type)
     {
         int messages = FrameHeaderFlyweight.DATA == type || FrameHeaderFlyweight.DIRECT == type ||
             FrameHeaderFlyweight.BLOB == type ? 1 : 0;
@@ -254,7 +254,7 @@ final class InboundFrames
             final int count = header.argument();
             if (count < 1 || count > (length - FrameHeaderFlyweight.LENGTH) / BatchRecordFlyweight.HEADER_LENGTH)
             {
-                handler.onRejected(sessionId, "a late batch frame of " + length + " bytes claims " + count +
+                handler.onRejected(sessionKey, "a late batch frame of " + length + " bytes claims " + count +
                     " records");
                 return;
             }
@@ -262,21 +262,21 @@ final class InboundFrames
         }
         if (messages > 0)
         {
-            handler.onLateMessages(sessionId, messages);
+            handler.onLateMessages(sessionKey, messages);
         }
         if (FrameHeaderFlyweight.BLOB == type && length >= BlobDescriptorFlyweight.FRAME_LENGTH)
         {
-            onLateBlob(sessionId, buffer, header.bodyOffset());
+            onLateBlob(sessionKey, buffer, header.bodyOffset());
         }
         else if (FrameHeaderFlyweight.BATCH == type)
         {
-            onLateBatchBlobs(sessionId, buffer, offset, length, messages);
+            onLateBatchBlobs(sessionKey, buffer, offset, length, messages);
         }
     }
 
     /** The blocks named by the BLOB records of a late batch go back too; the walk stops at the first bad record. */
     private void onLateBatchBlobs(
-        final int sessionId, final DirectBuffer buffer, final int offset, final int length, final int count)
+        final long sessionKey, final DirectBuffer buffer, final int offset, final int length, final int count)
     {
         final int end = offset + length;
         int position = offset + FrameHeaderFlyweight.LENGTH;
@@ -291,16 +291,16 @@ final class InboundFrames
             }
             if (FrameHeaderFlyweight.BLOB == batchRecord.type() && BlobDescriptorFlyweight.FRAME_LENGTH == bodyLength)
             {
-                onLateBlob(sessionId, buffer, position + FrameHeaderFlyweight.LENGTH);
+                onLateBlob(sessionKey, buffer, position + FrameHeaderFlyweight.LENGTH);
             }
             position += bodyLength;
         }
     }
 
-    private void onLateBlob(final int sessionId, final DirectBuffer buffer, final int descriptorOffset)
+    private void onLateBlob(final long sessionKey, final DirectBuffer buffer, final int descriptorOffset)
     {
         blobDescriptor.wrap(buffer, descriptorOffset);
         handler.onLateBlob(
-            sessionId, blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
+            sessionKey, blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
     }
 }

@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.transport;
 
 import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
 import org.agrona.CloseHelper;
@@ -50,6 +51,8 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
     private final long heartbeatIntervalNs;
     private final int fragmentLimit;
     private final FragmentAssembler assembler;
+    /** Reassembles the frames of nodes of other hosts (UDP); their sessions are keyed as such. */
+    private final FragmentAssembler udpAssembler;
     private boolean listening;
     private long nowNs;
     private long nextPeriodicNs;
@@ -93,7 +96,11 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.fragmentLimit = fragmentLimit;
         this.assembler = new FragmentAssembler(
-            (buffer, offset, length, header) -> frames.onFrame(header.sessionId(), buffer, offset, length, nowNs));
+            (buffer, offset, length, header) ->
+                frames.onFrame(Medium.IPC.sessionKey(header.sessionId()), buffer, offset, length, nowNs));
+        this.udpAssembler = new FragmentAssembler(
+            (buffer, offset, length, header) ->
+                frames.onFrame(Medium.UDP.sessionKey(header.sessionId()), buffer, offset, length, nowNs));
         proxy.bind(this);
     }
 
@@ -143,7 +150,12 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         {
             router.now(nowNs);
             // a peer's heartbeats (read at this node's periodic wake-up) are not work: they must not keep it awake
-            final int fragments = driver.subscription().poll(assembler, fragmentLimit);
+            int fragments = driver.subscription().poll(assembler, fragmentLimit);
+            final Subscription udp = driver.udpSubscription();
+            if (null != udp)
+            {
+                fragments += udp.poll(udpAssembler, fragmentLimit);
+            }
             work += Math.max(0, fragments - frames.takeHeartbeatsRead());
         }
         work += tasks.runQueued(clock);
@@ -173,14 +185,16 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
      * Whether the agent may sleep on its doorbell: nothing it must poll for without being rung. Not while detached
      * (it attaches again), a handshake is pending (it resends and times out), an outbox has staged writes (it flushes
      * them when the peer's log has room), an outbox waits to be closed, or one of its blobs is in flight (it sweeps
-     * them back when the receiver releases them). Large bodies being read do not keep it awake: their threads wake
-     * it. A command queued through the proxy wakes it too.
+     * them back when the receiver releases them), or a node of another host is connected over UDP (its frames arrive
+     * through the driver's receiver, which rings no doorbell). Large bodies being read do not keep it awake: their
+     * threads wake it. A command queued through the proxy wakes it too.
      */
     @Override
     public boolean canSleep()
     {
+        final Subscription udp = driver.udpSubscription();
         if (driver.isDetached() || associations.hasPendingCloses() ||
-            (null != blobPool && blobPool.inFlightCount() > 0))
+            (null != blobPool && blobPool.inFlightCount() > 0) || (null != udp && udp.imageCount() > 0))
         {
             return false;
         }
@@ -243,11 +257,11 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
     }
 
     @Override
-    public void onImageUnavailable(final int sessionId)
+    public void onImageUnavailable(final long sessionKey)
     {
-        associations.forgetSession(sessionId);
-        rejections.forget(sessionId);
-        final Association association = associations.bySession(sessionId);
+        associations.forgetSession(sessionKey);
+        rejections.forget(sessionKey);
+        final Association association = associations.bySession(sessionKey);
         if (null != association)
         {
             associations.end(association, "the peer's publication went away", false, true);

@@ -35,6 +35,7 @@ final class NodeAgentBuilder
     private String scheme;
     private Aeron aeron;
     private Subscription subscription;
+    private Subscription udpSubscription;
     private long driverPid;
     private Reattacher reattacher;
     private NodeIdentity self;
@@ -116,6 +117,13 @@ final class NodeAgentBuilder
         return this;
     }
 
+    /** The node's UDP subscription, when it reaches nodes of other hosts ({@code cross-host.enabled}). */
+    NodeAgentBuilder udp(final Subscription udpSubscription)
+    {
+        this.udpSubscription = udpSubscription;
+        return this;
+    }
+
     /** Replaces the check of the host's processes (tests). */
     NodeAgentBuilder processCheck(final PeerLiveness.ProcessCheck processCheck)
     {
@@ -142,13 +150,13 @@ final class NodeAgentBuilder
         proxy.waker(wake);
         final ErrorLog errors = new ErrorLog(new LoggingAdapterSink(log), clock, ERROR_SUMMARY_INTERVAL_NS,
             ERROR_LOG_CAPACITY);
-        final DriverAttachment driver = new DriverAttachment(aeron, subscription, driverPid, reattacher,
-            localAddress, settings.driver().aeronDirectory(), settings.driver().mode(), log, errors);
+        final DriverAttachment driver = new DriverAttachment(aeron, subscription, udpSubscription, driverPid,
+            reattacher, localAddress, settings.driver().aeronDirectory(), settings.driver().mode(), log, errors);
         final DirectRouteKeeper direct = new DirectRouteKeeper(directRoutes, scheme, errors);
         final Associations associations = new Associations(localAddress, counters, direct, blobReader, log);
         final Rejections rejections = new Rejections(counters, errors, localAddress);
         final Handshake handshake = new Handshake(scheme, self, localAddress, transport.directory(),
-            transport.termLength(), handshakeTimeoutNs, proof, registry, driver,
+            transport.termLength(), settings.crossHost(), handshakeTimeoutNs, proof, registry, driver,
             publication -> outbox(publication, transport, maxBlobLength),
             associations, rejections, direct, proxy, directRoutes,
             new WriteFailures(counters, log, transport.termLength()), log);
@@ -164,9 +172,17 @@ final class NodeAgentBuilder
             errors, tasks, heartbeatIntervalNs, transport.fragmentLimit());
     }
 
+    /**
+     * An association's outbox. Over UDP (a node of another host) it has no blob store (no memory is shared with the
+     * peer: a body travels in frames, up to the largest Aeron message) and no doorbell (the peer's is on its host).
+     */
     private Outbox outbox(final ExclusivePublication publication, final TransportSettings transport,
         final long maxBlobLength)
     {
+        if (Medium.UDP == Outbox.mediumOf(publication))
+        {
+            return new Outbox(publication, transport.outboundBatchSize(), counters);
+        }
         final Outbox outbox = new Outbox(publication, transport.outboundBatchSize(), counters, blobPool,
             settings.blob().threshold(), maxBlobLength);
         if (null != doorbells)

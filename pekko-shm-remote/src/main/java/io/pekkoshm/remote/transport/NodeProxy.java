@@ -25,8 +25,8 @@ final class NodeProxy
         /** Ends an association (the upper layer asked); the peer is told. */
         void disassociate(Association association, String reason);
 
-        /** The image of a peer's publication (session {@code sessionId}) went away. */
-        void onImageUnavailable(int sessionId);
+        /** The image of a peer's publication (session {@code sessionKey}) went away. */
+        void onImageUnavailable(long sessionKey);
     }
 
     private final ManyToOneConcurrentLinkedQueue<Runnable> queue = new ManyToOneConcurrentLinkedQueue<>();
@@ -61,9 +61,9 @@ final class NodeProxy
         enqueue(() -> commands.disassociate(association, reason));
     }
 
-    void onImageUnavailable(final int sessionId)
+    void onImageUnavailable(final long sessionKey)
     {
-        enqueue(() -> commands.onImageUnavailable(sessionId));
+        enqueue(() -> commands.onImageUnavailable(sessionKey));
     }
 
     /** The upper layer registered its reader on an association: what arrived until then is handed over. */

@@ -190,6 +190,23 @@ final class Outbox implements AutoCloseable
         return publication.sessionId();
     }
 
+    /** {@return what carries this outbox's publication} */
+    Medium medium()
+    {
+        return mediumOf(publication);
+    }
+
+    /**
+     * {@return what carries a publication: UDP for an {@code aeron:udp} channel, else IPC}
+     *
+     * @param publication a publication into a peer's stream.
+     */
+    static Medium mediumOf(final ExclusivePublication publication)
+    {
+        final String channel = publication.channel();
+        return null != channel && channel.startsWith("aeron:udp") ? Medium.UDP : Medium.IPC;
+    }
+
     /**
      * Sends or stages one classic remoting payload.
      *

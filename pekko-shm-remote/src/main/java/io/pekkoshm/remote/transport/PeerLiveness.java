@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every heartbeat-interval, for each association: a handshake past its deadline ends it; an established one ends when
  * its publication answered a terminal result, when the peer's process has exited (a {@code kill -9} is seen within
- * one interval), or when nothing was heard from the peer for {@code peer-timeout} (a paused or hung peer); otherwise
+ * one interval; only for a peer of this host, over IPC: a process of another host cannot be checked), or when nothing
+ * was heard from the peer for {@code peer-timeout} (a paused or hung peer, and a dead one of another host); otherwise
  * it sends a heartbeat if it has been silent for an interval. Peers whose process exited are reported once per
  * incarnation, after all associations were checked.
  * <p>
@@ -86,7 +87,7 @@ final class PeerLiveness
                 associations.end(association, "its publication answered " + Outbox.describe(outbox.terminalResult()),
                     false, true);
             }
-            else if (!processes.isAlive(peer.pid(), peer.processStartMillis()))
+            else if (Medium.IPC == association.medium() && !processes.isAlive(peer.pid(), peer.processStartMillis()))
             {
                 if (null == exited)
                 {

@@ -6,9 +6,17 @@ import io.aeron.Subscription;
 /** Attaches a node to a media driver again after it lost its own (implemented by {@link ShmNode}). */
 interface Reattacher
 {
-    /** A fresh driver connection's client, the node's subscription on it, and the driver's pid (0: this JVM). */
-    record Attachment(Aeron aeron, Subscription subscription, long driverPid)
+    /**
+     * A fresh driver connection's client, the node's subscription on it, the driver's pid (0: this JVM), and the
+     * node's UDP subscription on it (null when the node reaches only this host).
+     */
+    record Attachment(Aeron aeron, Subscription subscription, long driverPid, Subscription udpSubscription)
     {
+        /** An attachment of a node that reaches only this host. */
+        Attachment(final Aeron aeron, final Subscription subscription, final long driverPid)
+        {
+            this(aeron, subscription, driverPid, null);
+        }
     }
 
     /**

@@ -25,21 +25,21 @@ final class Rejections
         this.localAddress = localAddress;
     }
 
-    /** Counts a rejected frame of {@code sessionId}; the error log names the session the first time. */
-    void reject(final int sessionId, final String reason)
+    /** Counts a rejected frame of {@code sessionKey}; the error log names the session the first time. */
+    void reject(final long sessionKey, final String reason)
     {
         counters.rejected.increment();
-        errors.record(ErrorLog.Severity.WARNING, key(sessionId), () -> "Rejected frames from IPC session " +
-            sessionId + " on " + localAddress + ": " + reason + ". Counted in 'frames rejected'. (Right after " +
-            "this node started, these may be frames sent to an earlier node on the same port; otherwise a " +
-            "process that is not a node of this directory writes into its stream.)",
+        errors.record(ErrorLog.Severity.WARNING, key(sessionKey), () -> "Rejected frames from " +
+            Medium.describe(sessionKey) + " on " + localAddress + ": " + reason + ". Counted in 'frames rejected'. " +
+            "(Right after this node started, these may be frames sent to an earlier node on the same port; " +
+            "otherwise a process that is not a node of this directory writes into its stream.)",
             null);
     }
 
     /** The session's image went away: a later session with the same id is a new one. */
-    void forget(final int sessionId)
+    void forget(final long sessionKey)
     {
-        errors.forget(key(sessionId));
+        errors.forget(key(sessionKey));
     }
 
     /** The node attached to a new media driver: session ids start over. */
@@ -48,8 +48,8 @@ final class Rejections
         driverEpoch++;
     }
 
-    private String key(final int sessionId)
+    private String key(final long sessionKey)
     {
-        return "rejected-session:" + driverEpoch + ':' + sessionId;
+        return "rejected-session:" + driverEpoch + ':' + sessionKey;
     }
 }

@@ -38,6 +38,7 @@ final class SendCounts
     /** The association's peer, as its address; set once the association exists, read by any thread. */
     private volatile String peerAddress = "";
     private volatile boolean outbound;
+    private volatile String medium = Medium.IPC.label();
     private volatile long peerIncarnation;
 
     /** Under the outbox lock: whether a back-pressure episode is on, its event (null unless recorded), its start. */
@@ -45,11 +46,12 @@ final class SendCounts
     private BackPressure episode;
     private long eventsAtEpisodeStart;
 
-    /** The association these counts belong to: its peer and direction. */
-    void describe(final String peerAddress, final boolean outbound)
+    /** The association these counts belong to: its peer, direction and medium ({@link Medium#label()}). */
+    void describe(final String peerAddress, final boolean outbound, final String medium)
     {
         this.peerAddress = peerAddress;
         this.outbound = outbound;
+        this.medium = medium;
     }
 
     /** The handshake named the peer's incarnation. */
@@ -66,6 +68,11 @@ final class SendCounts
     boolean outbound()
     {
         return outbound;
+    }
+
+    String medium()
+    {
+        return medium;
     }
 
     long peerIncarnation()
@@ -92,7 +99,7 @@ final class SendCounts
         {
             inEpisode = false;
             ShmFlightRecorder.backPressureEnded(episode, peerAddress, backPressure.getPlain() - eventsAtEpisodeStart,
-                sent);
+                sent, medium);
             episode = null;
         }
     }

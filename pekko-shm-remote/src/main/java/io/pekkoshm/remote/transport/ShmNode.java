@@ -2,8 +2,10 @@ package io.pekkoshm.remote.transport;
 
 import io.aeron.Aeron;
 import io.aeron.Subscription;
+import io.pekkoshm.remote.CrossHostSettings;
 import io.pekkoshm.remote.IdleStrategies;
 import io.pekkoshm.remote.ShmAssociationSnapshot;
+import io.pekkoshm.remote.ShmConfigurationException;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.blob.BlobPool;
@@ -25,8 +27,12 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -67,6 +73,8 @@ public final class ShmNode implements AutoCloseable
     private volatile DriverConnection connection;
     private NodeRegistry.Claim claim;
     private volatile Subscription subscription;
+    /** The node's UDP endpoint for nodes of other hosts; null unless cross-host.enabled. */
+    private volatile Subscription udpSubscription;
     private TransportCounters counters;
     private BlobPool blobPool;
     private BlobReader blobReader;
@@ -127,7 +135,8 @@ public final class ShmNode implements AutoCloseable
             connection = DriverConnection.open(settings, directory, "pekko-shm " + systemName, aeronErrors());
             claim = registry.claim(settings.transport().port());
             port = claim.port();
-            secret = directory.secret();
+            secret = null == settings.crossHost().secretFile() ? directory.secret() :
+                clusterSecret(settings.crossHost().secretFile());
             if (sleeps(settings))
             {
                 // Made while the port is this node's and no sweep runs: the doorbell's file is named by the port.
@@ -140,6 +149,7 @@ public final class ShmNode implements AutoCloseable
             claim.port();
         final Aeron aeron = connection.aeron();
         subscription = subscribe(aeron);
+        udpSubscription = subscribeUdp(aeron);
         claim.describe(addressText);
         counters = new TransportCounters(aeron, addressText, context.tasks);
         directRoutes.counters(counters);
@@ -162,6 +172,7 @@ public final class ShmNode implements AutoCloseable
             .settings(settings, scheme)
             .driver(connection.aeron(), subscription, ownDriver ? 0 : connection.driverPid(),
                 ownDriver ? null : this::reattach)
+            .udp(udpSubscription)
             .node(self, address, registry, new HandshakeProof(secret))
             .counters(counters, log)
             .blobs(blobPool, blobReader)
@@ -187,9 +198,11 @@ public final class ShmNode implements AutoCloseable
             blobStore = new SharedBlobStore(log, context.blobDrops, settings, blobPool, blobReader.mappings(),
                 directory.blobsDirectory(), self.pid(), self.incarnation());
         }
-        log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {})",
-            addressText, connection.driverPid(), connection.startedDriver() ? ", started by this node" : "",
-            settings.driver().aeronDirectory());
+        final String udp = null == udpSubscription ? "" :
+            "; nodes of other hosts reach it over UDP at " + udpSubscription.channel();
+        log.info("pekko.shm node {} is listening (media driver pid {}{}, aeron directory {}{})",
+            new Object[] {addressText, connection.driverPid(),
+                connection.startedDriver() ? ", started by this node" : "", settings.driver().aeronDirectory(), udp});
     }
 
     /** Whether the node's poller sleeps on its doorbell when idle: idle-sleep-after on, and not busy-spinning. */
@@ -368,6 +381,81 @@ public final class ShmNode implements AutoCloseable
             });
     }
 
+    /**
+     * The node's UDP endpoint for nodes of other hosts, at the host and port of its address, when cross-host is on.
+     * Its images ending end their associations, as on IPC.
+     */
+    private Subscription subscribeUdp(final Aeron aeron)
+    {
+        final CrossHostSettings crossHost = settings.crossHost();
+        if (!crossHost.enabled())
+        {
+            return null;
+        }
+        final String channel = "aeron:udp?endpoint=" + settings.transport().hostname() + ":" + claim.port();
+        try
+        {
+            return aeron.addSubscription(channel, claim.port(), image -> { },
+                image ->
+                {
+                    final NodeAgent current = agent;
+                    if (null != current)
+                    {
+                        current.proxy().onImageUnavailable(Medium.UDP.sessionKey(image.sessionId()));
+                    }
+                });
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new ShmConfigurationException(ShmSettings.ROOT + ".hostname", settings.transport().hostname(),
+                "with cross-host.enabled = on the node listens on UDP at " + settings.transport().hostname() + ":" +
+                claim.port() + " (its address's host and port), and the media driver could not bind it: " +
+                ex.getMessage() + ". Use a host name or IP of an interface of this host, and a port free for UDP " +
+                "there", ex);
+        }
+    }
+
+    /**
+     * The cluster's secret ({@code cross-host.secret-file}): its bytes key every handshake's proof. Refused when it
+     * cannot be read or is shorter than {@link CrossHostSettings#MIN_SECRET_BYTES}; a file others can read is
+     * logged as a warning.
+     */
+    private byte[] clusterSecret(final Path file)
+    {
+        final String key = ShmSettings.ROOT + ".cross-host.secret-file";
+        final byte[] secret;
+        try
+        {
+            secret = Files.readAllBytes(file);
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            throw new ShmConfigurationException(key, file, "cannot be read (" + ex + "): every node of the " +
+                "cluster proves its handshakes with this file's bytes", ex);
+        }
+        if (secret.length < CrossHostSettings.MIN_SECRET_BYTES)
+        {
+            throw new ShmConfigurationException(key, file, "holds " + secret.length + " bytes, at least " +
+                CrossHostSettings.MIN_SECRET_BYTES + " are needed (for example: head -c 32 /dev/urandom > " + file +
+                ")");
+        }
+        try
+        {
+            final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.GROUP_READ) ||
+                permissions.contains(PosixFilePermission.OTHERS_READ))
+            {
+                log.warning("{} = {} can be read by other OS users (permissions {}): any process that reads it can " +
+                    "join this cluster's nodes. chmod 600 it.", key, file, permissions);
+            }
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            // not a POSIX file system: nothing to check
+        }
+        return secret;
+    }
+
     /** Whether the driver runs in this JVM (embedded): it cannot die without the node, and is not re-attached. */
     private static boolean ownDriver(final DriverConnection connection)
     {
@@ -390,14 +478,16 @@ public final class ShmNode implements AutoCloseable
         try
         {
             final Subscription freshSubscription = subscribe(fresh.aeron());
+            final Subscription freshUdp = subscribeUdp(fresh.aeron());
             counters.export(fresh.aeron());
             final DriverConnection old = connection;
             connection = fresh;
             subscription = freshSubscription;
+            udpSubscription = freshUdp;
             CloseHelper.quietClose(old);
             log.info("pekko.shm node {} attached to media driver pid {}{}", claim.port(), fresh.driverPid(),
                 fresh.startedDriver() ? ", started by this node" : "");
-            return new Reattacher.Attachment(fresh.aeron(), freshSubscription, fresh.driverPid());
+            return new Reattacher.Attachment(fresh.aeron(), freshSubscription, fresh.driverPid(), freshUdp);
         }
         catch (final RuntimeException ex)
         {
@@ -441,7 +531,7 @@ public final class ShmNode implements AutoCloseable
         CloseHelper.quietClose(runner);
         runner = null;
         agent = null;
-        CloseHelper.quietCloseAll(doorbells, doorbell, blobReader, blobPool, counters, subscription);
+        CloseHelper.quietCloseAll(doorbells, doorbell, blobReader, blobPool, counters, udpSubscription, subscription);
         sleeper = null;
         doorbells = null;
         doorbell = null;
@@ -449,6 +539,7 @@ public final class ShmNode implements AutoCloseable
         blobPool = null;
         counters = null;
         subscription = null;
+        udpSubscription = null;
         if (null == directory)
         {
             return;

@@ -273,7 +273,7 @@ public final class TransportCounters implements AutoCloseable
             if (!peer.isEmpty())
             {
                 final long[] sent = sent(counts);
-                snapshots.add(new ShmAssociationSnapshot(peer, ShmAssociationSnapshot.IPC, counts.outbound(),
+                snapshots.add(new ShmAssociationSnapshot(peer, counts.medium(), counts.outbound(),
                     counts.peerIncarnation(), sent[0], sent[1], sent[2], sent[3], sent[4], sent[5],
                     counts.dropped.get(), counts.blobBytesInUse.get()));
             }

@@ -20,7 +20,7 @@ class BackPressureEpisodeTest
         try (FlightRecordings recording = FlightRecordings.start())
         {
             final SendCounts counts = new SendCounts();
-            counts.describe(PEER, true);
+            counts.describe(PEER, true, "ipc");
             counts.messagesSent.increment();
             counts.backPressure.increment();
             counts.backPressure.increment();
@@ -48,7 +48,7 @@ class BackPressureEpisodeTest
         try (FlightRecordings recording = FlightRecordings.start())
         {
             final SendCounts counts = new SendCounts();
-            counts.describe(PEER, false);
+            counts.describe(PEER, false, "ipc");
             counts.backPressure.increment();
             counts.closed();
             counts.backPressure.increment();
@@ -67,7 +67,7 @@ class BackPressureEpisodeTest
     void shouldRecordNoEpisodeWhenNoRecordingIsOn()
     {
         final SendCounts counts = new SendCounts();
-        counts.describe(PEER, true);
+        counts.describe(PEER, true, "ipc");
         counts.backPressure.increment();
         counts.messagesSent.increment();
         assertEquals(1, counts.backPressure.get());

@@ -470,13 +470,13 @@ class InboundFramesFuzzTest
         }
 
         @Override
-        public void onHello(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        public void onHello(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
         {
             outcomes.add("hello");
         }
 
         @Override
-        public void onHelloAck(final int sessionId, final DirectBuffer buffer, final int offset, final int length)
+        public void onHelloAck(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
         {
             outcomes.add("hello-ack");
         }
@@ -516,14 +516,14 @@ class InboundFramesFuzzTest
         }
 
         @Override
-        public void onLateMessages(final int sessionId, final int count)
+        public void onLateMessages(final long sessionId, final int count)
         {
             assertTrue(count > 0, "late messages are counted only when there are some");
             outcomes.add("late " + count);
         }
 
         @Override
-        public void onLateBlob(final int sessionId, final long blockId, final long generation, final long length)
+        public void onLateBlob(final long sessionId, final long blockId, final long generation, final long length)
         {
             // the late frame was counted by onLateMessages; handing its block back is the router's business
             lateBlocks.add(blockId);
@@ -537,7 +537,7 @@ class InboundFramesFuzzTest
         }
 
         @Override
-        public void onRejected(final int sessionId, final String reason)
+        public void onRejected(final long sessionId, final String reason)
         {
             assertTrue(!reason.isEmpty());
             outcomes.add("rejected: " + reason);

@@ -150,7 +150,7 @@ class OutboxBlobTest
     @Test
     void shouldCountABlocksBytesInItsAssociationWhileItIsOutAndNoneOnceHandedBack()
     {
-        outbox.sendCounts().describe("pekko.shm://peer@localhost:1", true);
+        outbox.sendCounts().describe("pekko.shm://peer@localhost:1", true, "ipc");
 
         assertTrue(outbox.write(message(0, 0, LARGE), 0, LARGE));
 

@@ -105,8 +105,8 @@ class OutboxTest
     {
         final SendCounts toA = counters.open();
         final SendCounts toB = counters.open();
-        toA.describe("pekko.shm://a@localhost:1", true);
-        toB.describe("pekko.shm://b@localhost:2", true);
+        toA.describe("pekko.shm://a@localhost:1", true, "ipc");
+        toB.describe("pekko.shm://b@localhost:2", true, "ipc");
 
         counters.dropped(toA, 2);
         counters.dropped(null, 1);

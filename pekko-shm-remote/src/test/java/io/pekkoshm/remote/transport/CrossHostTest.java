@@ -1,0 +1,224 @@
+package io.pekkoshm.remote.transport;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.remote.ShmAssociationSnapshot;
+import io.pekkoshm.remote.pekko.ShmRemote;
+import io.pekkoshm.remote.support.Await;
+import io.pekkoshm.remote.support.EmbeddedNodes;
+import io.pekkoshm.remote.support.ShmTestDirectory;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.testkit.javadsl.TestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two simulated hosts in one JVM: each has its own shared directory and embedded media driver, its nodes bind
+ * 127.0.0.1 or 127.0.0.2. A node reaches a node of its own host over IPC and a node of the other host over UDP,
+ * chosen per peer with nothing in the code or the configuration naming which, on the direct path both ways.
+ */
+@Timeout(120)
+class CrossHostTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String HOST_A = "127.0.0.1";
+    private static final String HOST_B = "127.0.0.2";
+
+    private final Path directoryA = ShmTestDirectory.newPath("host-a");
+    private final Path directoryB = ShmTestDirectory.newPath("host-b");
+    private final List<ActorSystem> systems = new ArrayList<>();
+    @TempDir
+    private Path secrets;
+
+    @AfterEach
+    void stop()
+    {
+        for (int i = systems.size() - 1; i >= 0; i--)
+        {
+            TestKit.shutdownActorSystem(systems.get(i));
+        }
+        assertFalse(Files.exists(directoryA), ShmTestDirectory.describe(directoryA));
+        assertFalse(Files.exists(directoryB), ShmTestDirectory.describe(directoryB));
+    }
+
+    @Test
+    void shouldReachANodeOfAnotherHostOverUdpAndANodeOfItsOwnHostOverIpc() throws Exception
+    {
+        final Path secret = secret("cluster", 1);
+        final ActorSystem a1 = start("a1", directoryA, HOST_A, secret, "");
+        final ActorSystem a2 = start("a2", directoryA, HOST_A, secret, "");
+        final ActorSystem b1 = start("b1", directoryB, HOST_B, secret, "");
+        a2.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
+        b1.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
+
+        assertEquals("across", ask(a1, b1, "across"));
+        assertEquals("within", ask(a1, a2, "within"));
+
+        assertEquals(Optional.of(ShmAssociationSnapshot.UDP), mediumTo(a1, b1), "a1 -> b1 is across hosts");
+        assertEquals(Optional.of(ShmAssociationSnapshot.IPC), mediumTo(a1, a2), "a1 -> a2 is within host A");
+        // the first messages to a new peer go classic until the direct path's ordering barrier is answered
+        final ActorRef remoteEcho = a1.provider().resolveActorRef(
+            ShmRemote.get(b1).address().orElseThrow() + "/user/echo");
+        Await.until(WAIT, () ->
+            {
+                remoteEcho.tell("more", ActorRef.noSender());
+                return ShmRemote.get(a1).associations().stream()
+                    .anyMatch(s -> ShmAssociationSnapshot.UDP.equals(s.medium()) && s.directMessagesSent() > 0);
+            },
+            () -> "a1's messages to b1 went on the direct path over UDP: " + ShmRemote.get(a1).associations());
+    }
+
+    @Test
+    void shouldDeliverInOrderAcrossHosts() throws Exception
+    {
+        final Path secret = secret("cluster", 2);
+        final ActorSystem a1 = start("a1", directoryA, HOST_A, secret, "");
+        final ActorSystem b1 = start("b1", directoryB, HOST_B, secret, "");
+        final TestKit probe = new TestKit(b1);
+        final ActorRef sink = b1.actorOf(Props.create(SequenceChecker.class, probe.getRef(), 20_000), "sink");
+        final ActorRef remoteSink = resolve(a1, b1, sink);
+        for (int i = 0; i < 20_000; i++)
+        {
+            remoteSink.tell(i, ActorRef.noSender());
+        }
+        probe.expectMsg(WAIT, "in order: 20000");
+    }
+
+    @Test
+    void shouldRefuseANodeOfAnotherHostWhoseSecretDiffers() throws Exception
+    {
+        final ActorSystem a1 = start("a1", directoryA, HOST_A, secret("ours", 4), "");
+        final ActorSystem b1 = start("b1", directoryB, HOST_B, secret("theirs", 5),
+            "pekko.remote.shm.handshake-timeout = 2 s\n");
+        b1.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
+
+        final ActorRef remoteEcho = a1.provider().resolveActorRef(
+            "pekko.shm://b1@" + HOST_B + ":" + port(b1) + "/user/echo");
+        remoteEcho.tell("hello", ActorRef.noSender());
+        Await.until(WAIT, () -> ShmRemote.get(b1).counters().framesRejected() > 0,
+            () -> "b1 rejects a1's handshake: " + ShmRemote.get(b1).counters());
+        assertTrue(ShmRemote.get(a1).associations().stream().noneMatch(s -> s.peerIncarnation() != 0),
+            "no association was established: " + ShmRemote.get(a1).associations());
+    }
+
+    @Test
+    void shouldCountAMessageTooLargeForUdpAsDroppedAndKeepTheAssociation() throws Exception
+    {
+        final Path secret = secret("cluster", 6);
+        final String smallTerm = "pekko.remote.shm.cross-host.term-length = 64 KiB\n";
+        final ActorSystem a1 = start("a1", directoryA, HOST_A, secret, smallTerm);
+        final ActorSystem b1 = start("b1", directoryB, HOST_B, secret, smallTerm);
+        b1.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
+        assertEquals("before", ask(a1, b1, "before"));
+
+        final ActorRef remoteEcho = a1.provider().resolveActorRef(
+            "pekko.shm://b1@" + HOST_B + ":" + port(b1) + "/user/echo");
+        final TestKit probe = new TestKit(a1);
+        remoteEcho.tell(new byte[64 * 1024], probe.getRef());
+        Await.until(WAIT, () -> ShmRemote.get(a1).counters().messagesDropped() > 0,
+            () -> "a1 counts the 64 KiB message as dropped (UDP's largest message is 8 KiB at 64 KiB terms): " +
+                ShmRemote.get(a1).counters());
+        assertEquals("after", ask(a1, b1, "after"), "the association carries on");
+    }
+
+    private ActorSystem start(final String name, final Path directory, final String host, final Path secret,
+        final String extra)
+    {
+        final Config config = ConfigFactory.parseString(extra +
+            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"\n" +
+            "pekko.remote.shm.hostname = \"" + host + "\"\n" +
+            "pekko.remote.shm.cross-host.enabled = on\n" +
+            "pekko.remote.shm.cross-host.secret-file = \"" + secret + "\"\n")
+            .withFallback(EmbeddedNodes.config(directory, 0));
+        final ActorSystem system = ActorSystem.create(name, config);
+        systems.add(system);
+        return system;
+    }
+
+    private Path secret(final String name, final int seed) throws IOException
+    {
+        final byte[] bytes = new byte[32];
+        for (int i = 0; i < bytes.length; i++)
+        {
+            bytes[i] = (byte)(seed * 31 + i);
+        }
+        return Files.write(secrets.resolve(name), bytes);
+    }
+
+    private static int port(final ActorSystem system)
+    {
+        return (Integer)ShmRemote.get(system).address().orElseThrow().port().get();
+    }
+
+    private static ActorRef resolve(final ActorSystem from, final ActorSystem to, final ActorRef local)
+    {
+        final Address address = ShmRemote.get(to).address().orElseThrow();
+        return from.provider().resolveActorRef(local.path().toStringWithAddress(address));
+    }
+
+    private static Object ask(final ActorSystem from, final ActorSystem to, final Object message) throws Exception
+    {
+        final ActorRef echo = from.provider().resolveActorRef(
+            ShmRemote.get(to).address().orElseThrow() + "/user/echo");
+        return Patterns.ask(echo, message, WAIT).toCompletableFuture().get();
+    }
+
+    private static Optional<String> mediumTo(final ActorSystem from, final ActorSystem to)
+    {
+        final String peer = ShmRemote.get(to).address().orElseThrow().toString();
+        return ShmRemote.get(from).associations().stream()
+            .filter(s -> s.peerAddress().equals(peer))
+            .map(ShmAssociationSnapshot::medium)
+            .findFirst();
+    }
+
+    /** Tells its probe "in order: N" once it has had 0 .. N-1 in order, or the first number out of order. */
+    static final class SequenceChecker extends AbstractActor
+    {
+        private final ActorRef probe;
+        private final int expected;
+        private int next;
+
+        SequenceChecker(final ActorRef probe, final int expected)
+        {
+            this.probe = probe;
+            this.expected = expected;
+        }
+
+        @Override
+        public Receive createReceive()
+        {
+            return receiveBuilder().match(Integer.class, n ->
+            {
+                if (n != next)
+                {
+                    probe.tell("out of order: expected " + next + ", got " + n, getSelf());
+                }
+                next = n + 1;
+                if (next == expected)
+                {
+                    probe.tell("in order: " + expected, getSelf());
+                }
+            }).build();
+        }
+    }
+}
