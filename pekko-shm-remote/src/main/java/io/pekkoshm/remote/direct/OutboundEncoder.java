@@ -94,7 +94,8 @@ final class OutboundEncoder
             {
                 drops.drop(Drops.TOO_LARGE, message, sender, recipient, "its serialized size (" +
                     writer.payloadLength() + " bytes) is larger than the largest message to " + route.remoteAddress() +
-                    " (" + route.maxBodyLength() + " bytes; see pekko.remote.shm.blob.max-bytes)");
+                    " (" + route.maxBodyLength() + " bytes; see pekko.remote.shm.blob.max-bytes, or " +
+                    "cross-host.term-length for a node of another host)");
                 return DROPPED;
             }
             return DirectRoute.CLOSED == result ? CLOSED : FULL;

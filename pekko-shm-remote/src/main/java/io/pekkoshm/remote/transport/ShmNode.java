@@ -383,7 +383,8 @@ public final class ShmNode implements AutoCloseable
 
     /**
      * The node's UDP endpoint for nodes of other hosts, at the host and port of its address, when cross-host is on.
-     * Its images ending end their associations, as on IPC.
+     * A new image wakes the agent if it sleeps (nothing else would: a peer of another host has no doorbell of this
+     * node); its images ending end their associations, as on IPC.
      */
     private Subscription subscribeUdp(final Aeron aeron)
     {
@@ -395,7 +396,16 @@ public final class ShmNode implements AutoCloseable
         final String channel = "aeron:udp?endpoint=" + settings.transport().hostname() + ":" + claim.port();
         try
         {
-            return aeron.addSubscription(channel, claim.port(), image -> { },
+            return aeron.addSubscription(channel, claim.port(),
+                image ->
+                {
+                    // a node of another host rings no doorbell: its HELLO must not wait for the next periodic duty
+                    final Doorbells bells = doorbells;
+                    if (null != bells)
+                    {
+                        bells.wakeOwn();
+                    }
+                },
                 image ->
                 {
                     final NodeAgent current = agent;
