@@ -104,6 +104,27 @@ class CrossHostTest
     }
 
     @Test
+    void shouldDeliverTerminatedForAWatchedActorOfAnotherHost() throws Exception
+    {
+        final Path secret = secret("cluster", 3);
+        final ActorSystem a1 = start("a1", directoryA, HOST_A, secret, "");
+        final ActorSystem b1 = start("b1", directoryB, HOST_B, secret, "");
+        final ActorRef target = b1.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
+        assertEquals("before", ask(a1, b1, "before"));
+
+        final TestKit watcher = new TestKit(a1);
+        // with its uid, as a ref that came in a message has it (Pekko matches a death notification by path and uid)
+        final ActorRef remoteTarget = a1.provider().resolveActorRef(
+            target.path().toSerializationFormatWithAddress(ShmRemote.get(b1).address().orElseThrow()));
+        watcher.watch(remoteTarget);
+        // the watch is a system message: once an ask after it is answered, b1 has had it (same sender, same order)
+        remoteTarget.tell("after watch", watcher.getRef());
+        watcher.expectMsg(WAIT, "after watch");
+        b1.stop(target);
+        watcher.expectTerminated(WAIT, remoteTarget);
+    }
+
+    @Test
     void shouldRefuseANodeOfAnotherHostWhoseSecretDiffers() throws Exception
     {
         final ActorSystem a1 = start("a1", directoryA, HOST_A, secret("ours", 4), "");
