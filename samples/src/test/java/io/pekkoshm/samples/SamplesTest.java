@@ -1,6 +1,7 @@
 package io.pekkoshm.samples;
 
 import io.pekkoshm.samples.cluster.ClusterSample;
+import io.pekkoshm.samples.cluster.CrossHostSample;
 import io.pekkoshm.samples.demo.TwoJvmDemo;
 import io.pekkoshm.samples.marketdata.MarketData;
 import io.pekkoshm.samples.pingpong.PingPong;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -185,9 +188,38 @@ class SamplesTest
         {
             run.line("\\[" + node + "\\] typed ask answered by node-1 \\(" + Pattern.quote(first) + "\\): \"hello " +
                 node + "\"");
+            run.line("\\[" + node + "\\] association to node-1: ipc");
         }
         run.line("cluster: node-2 and node-3 found the greeter on node-1 through the receptionist and got its answer");
         run.line("shared memory: released .*");
+    }
+
+    @Test
+    void shouldReachTheGreeterOverIpcWithinAHostAndOverUdpFromTheOtherHost()
+    {
+        final Run run = run(CrossHostSample.class, List.of());
+
+        run.assertSucceeded();
+        final String secret = run.line("cross-host: shared secret: 32 random bytes in (\\S+) \\(rw-------\\)").group(1);
+        final String first = run.line("cross-host: node-1 (pekko\\.tcp://cluster-sample@127\\.0\\.0\\.1:\\d+) " +
+            "on host A hosts the greeter; shared memory in .*-host-a").group(1);
+        for (final String node : List.of("node-2", "node-3", "node-4"))
+        {
+            run.line("\\[" + node + "\\] typed ask answered by node-1 \\(" + Pattern.quote(first) + "\\): \"hello " +
+                node + "\"");
+        }
+        run.line("\\[node-2\\] association to node-1: ipc");
+        run.line("\\[node-3\\] association to node-1: udp");
+        run.line("\\[node-4\\] association to node-1: udp");
+        run.line("cross-host: node-2, node-3 and node-4 found the greeter on node-1 through the receptionist and got " +
+            "its answer");
+        run.line("cross-host: node-1 was asked by node-2 \\(host A\\) over ipc");
+        run.line("cross-host: node-1 was asked by node-3 \\(host B\\) over udp");
+        run.line("cross-host: node-1 was asked by node-4 \\(host B\\) over udp");
+        run.line("cross-host: shared secret " + Pattern.quote(secret) + " removed");
+        assertFalse(Files.exists(Path.of(secret)), secret);
+        run.line("shared memory: released .*-host-a is gone\\)");
+        run.line("shared memory: released .*-host-b is gone\\)");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.pekkoshm.samples.cluster;
 
 import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.remote.ShmAssociationSnapshot;
+import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.samples.support.SampleChild;
 import io.pekkoshm.samples.support.SampleFailure;
 import io.pekkoshm.samples.support.Samples;
@@ -25,13 +27,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A client node of the cluster sample: joins the cluster, waits for every member to be up, finds the greeter through
- * the receptionist, asks it for a greeting (typed ask), prints who answered, leaves the cluster and exits. Started by
- * {@link ClusterSample} with the first node's address, its own name and the number of members the cluster will have.
+ * the receptionist, asks it for a greeting (typed ask), prints who answered and the medium of its association to the
+ * first node, leaves the cluster and exits. Started by {@link ClusterSample} (or {@link CrossHostSample}) with the
+ * first node's address, its own name, the number of members the cluster will have and the configuration resource to
+ * load.
  */
 public final class ClusterNode
 {
@@ -116,7 +121,7 @@ public final class ClusterNode
                     {
                         Samples.say("still waiting: members up here " + up + " (of " + members + "), greeters " +
                             greeter + "; cluster state here: " + Cluster.get(context.getSystem()).state() +
-                            "; transport counters here: " + io.pekkoshm.remote.pekko.ShmRemote.get(
+                            "; transport counters here: " + ShmRemote.get(
                                 Adapter.toClassic(context.getSystem())).counters());
                     }
                     return Behaviors.same();
@@ -181,7 +186,31 @@ public final class ClusterNode
     }
 
     /**
-     * @param args the first node's address, this node's name, and how many members the cluster will have.
+     * The medium of this node's associations to a peer now, as {@link ShmRemote#associations()} tells it:
+     * {@value ShmAssociationSnapshot#IPC} (a node of this host's directory) or {@value ShmAssociationSnapshot#UDP} (a
+     * node of another host), {@code none} if no association to it is open.
+     *
+     * @param system this node.
+     * @param peer   the peer's address.
+     * @return the medium (two joined with {@code +} if its associations differ, which they should not).
+     */
+    static String mediumTo(final ActorSystem<?> system, final Address peer)
+    {
+        final String suffix = "://" + peer.hostPort();
+        final Set<String> media = new TreeSet<>();
+        for (final ShmAssociationSnapshot association : ShmRemote.get(Adapter.toClassic(system)).associations())
+        {
+            if (association.peerAddress().endsWith(suffix))
+            {
+                media.add(association.medium());
+            }
+        }
+        return media.isEmpty() ? "none" : String.join("+", media);
+    }
+
+    /**
+     * @param args the first node's address, this node's name, how many members the cluster will have, and the
+     *             configuration resource to load ({@code cluster} or {@code cross-host}).
      */
     public static void main(final String[] args)
     {
@@ -192,11 +221,13 @@ public final class ClusterNode
             final CompletableFuture<GreeterProtocol.Greeting> done = new CompletableFuture<>();
             final ActorSystem<Event> system = ActorSystem.create(client(name, Integer.parseInt(args[2]), done),
                 "cluster-sample",
-                ConfigFactory.load("cluster"));
-            Cluster.get(system).manager().tell(new JoinSeedNodes(List.of(AddressFromURIString.parse(args[0]))));
+                ConfigFactory.load(args[3]));
+            final Address first = AddressFromURIString.parse(args[0]);
+            Cluster.get(system).manager().tell(new JoinSeedNodes(List.of(first)));
             final GreeterProtocol.Greeting greeting = Samples.await(done, Duration.ofSeconds(120),
                 "answer from a greeter found through the receptionist");
             Samples.say("typed ask answered by " + greeting.answeredBy() + ": \"" + greeting.text() + "\"");
+            Samples.say("association to node-1: " + mediumTo(system, first));
 
             // Before leaving, waits until every member has seen the state in which every member is Up. Seeing them all
             // Up here is not enough: a client that has not yet seen this node Up would see it go from Joining straight

@@ -22,10 +22,13 @@ import org.apache.pekko.cluster.typed.Subscribe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A three-node Pekko Cluster over shared memory: this JVM is the first node; it hosts a typed service (the greeter)
@@ -42,8 +45,13 @@ public final class ClusterSample
     {
     }
 
-    /** Prints membership changes as this node sees them. */
-    static Behavior<ClusterEvent.MemberEvent> membershipPrinter()
+    /**
+     * Prints membership changes as this node sees them.
+     *
+     * @param sample the prefix of the lines.
+     * @return the printer.
+     */
+    static Behavior<ClusterEvent.MemberEvent> membershipPrinter(final String sample)
     {
         return Behaviors.setup(context ->
         {
@@ -52,12 +60,12 @@ public final class ClusterSample
             return Behaviors.receive(ClusterEvent.MemberEvent.class)
                 .onMessage(ClusterEvent.MemberUp.class, up ->
                 {
-                    Samples.say("cluster: member up: " + up.member().address());
+                    Samples.say(sample + ": member up: " + up.member().address());
                     return Behaviors.same();
                 })
                 .onMessage(ClusterEvent.MemberRemoved.class, removed ->
                 {
-                    Samples.say("cluster: member removed: " + removed.member().address());
+                    Samples.say(sample + ": member removed: " + removed.member().address());
                     return Behaviors.same();
                 })
                 .onAnyMessage(event -> Behaviors.same())
@@ -78,15 +86,53 @@ public final class ClusterSample
         final int clients = (int)args.number("clients", 1);
         final Config config = ConfigFactory.load("cluster");
         final ShmSettings settings = ShmSettings.fromRootConfig(config);
-        final ConcurrentLinkedQueue<String> asked = new ConcurrentLinkedQueue<>();
+        final List<Client> nodes = new ArrayList<>();
+        for (int i = 2; i < 2 + clients; i++)
+        {
+            nodes.add(new Client("node-" + i, List.of()));
+        }
+        runCluster("cluster", "cluster", config, "", nodes, asked ->
+        {
+            // one host: every association is over IPC; who asked is checked already
+        });
+        Samples.awaitSharedMemoryReleased(settings);
+    }
 
+    /**
+     * A node that node-1 starts in a JVM of its own ({@link ClusterNode}) to join the cluster and call the greeter.
+     *
+     * @param name       its name, e.g. {@code node-2}.
+     * @param jvmOptions JVM options of its own, e.g. {@code -Dpekko.remote.shm.directory=...}.
+     */
+    record Client(String name, List<String> jvmOptions)
+    {
+    }
+
+    /**
+     * Runs node-1 in this JVM with {@code config}: it hosts the greeter, joins itself, starts each client, waits for
+     * them to exit (each leaves the cluster once it got its answer), checks that each asked the greeter, hands
+     * {@code check} what node-1 saw of them, then leaves.
+     *
+     * @param sample   the sample's name, the prefix of the lines it prints.
+     * @param resource the configuration resource the clients load (the one {@code config} was loaded from).
+     * @param config   node-1's configuration.
+     * @param where    what to say about where node-1 runs, after its address (empty or starting with a space).
+     * @param clients  the other nodes.
+     * @param check    given, for each client (by name), the medium of node-1's association to it when it asked;
+     *                 prints what it found and throws a {@link SampleFailure} if that is wrong.
+     * @throws Exception if the sample failed.
+     */
+    static void runCluster(final String sample, final String resource, final Config config, final String where,
+        final List<Client> clients, final Consumer<Map<String, String>> check) throws Exception
+    {
+        final Map<String, String> asked = new ConcurrentHashMap<>();
         final ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(context ->
         {
             final String self = "node-1 (" + Cluster.get(context.getSystem()).selfMember().address() + ")";
             final ActorRef<GreeterProtocol.Greet> greeter = context.spawn(GreeterProtocol.greeter(self, asked),
                 "greeter");
             context.getSystem().receptionist().tell(Receptionist.register(GreeterProtocol.GREETER, greeter));
-            context.spawn(membershipPrinter(), "membership");
+            context.spawn(membershipPrinter(sample), "membership");
             return Behaviors.empty();
         }), "cluster-sample", config);
         final List<ChildProcess> nodes = new ArrayList<>();
@@ -94,14 +140,16 @@ public final class ClusterSample
         {
             final Cluster cluster = Cluster.get(system);
             final String address = cluster.selfMember().address().toString();
-            Samples.say("cluster: node-1 " + address + " hosts the greeter; shared memory in " +
-                settings.transport().directory());
+            Samples.say(sample + ": node-1 " + address + where + " hosts the greeter; shared memory in " +
+                ShmSettings.fromRootConfig(config).transport().directory());
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
 
-            for (int i = 2; i < 2 + clients; i++)
+            for (final Client client : clients)
             {
-                nodes.add(ChildProcess.start("node-" + i, ClusterNode.class, List.of("-Xmx256m"), address, "node-" + i,
-                    Integer.toString(1 + clients)));
+                final List<String> jvmOptions = new ArrayList<>(client.jvmOptions());
+                jvmOptions.add("-Xmx256m");
+                nodes.add(ChildProcess.start(client.name(), ClusterNode.class, jvmOptions, address, client.name(),
+                    Integer.toString(1 + clients.size()), resource));
             }
             for (final ChildProcess node : nodes)
             {
@@ -109,12 +157,14 @@ public final class ClusterSample
             }
             final Set<String> expected = new TreeSet<>();
             nodes.forEach(node -> expected.add(node.name()));
-            if (!new TreeSet<>(asked).equals(expected))
+            if (!new TreeSet<>(asked.keySet()).equals(expected))
             {
-                throw new SampleFailure("the greeter on node-1 was asked by " + asked + ", expected " + expected);
+                throw new SampleFailure("the greeter on node-1 was asked by " + asked.keySet() + ", expected " +
+                    expected);
             }
-            Samples.say("cluster: " + String.join(" and ", expected) + " found the greeter on node-1 through the " +
+            Samples.say(sample + ": " + Samples.and(expected) + " found the greeter on node-1 through the " +
                 "receptionist and got its answer");
+            check.accept(new TreeMap<>(asked));
         }
         finally
         {
@@ -122,6 +172,5 @@ public final class ClusterSample
             CoordinatedShutdown.get(Adapter.toClassic(system)).run(CoordinatedShutdown.unknownReason());
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
-        Samples.awaitSharedMemoryReleased(settings);
     }
 }

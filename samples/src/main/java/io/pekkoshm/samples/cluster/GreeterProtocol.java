@@ -6,7 +6,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
-import java.util.Collection;
+import java.util.Map;
 
 /** The cluster sample's typed service: its messages (registered in {@code cluster.conf}), its key and behaviour. */
 final class GreeterProtocol
@@ -40,15 +40,16 @@ final class GreeterProtocol
 
     /**
      * @param self  this node's name and address, for the answers.
-     * @param asked collects the names of the nodes that asked.
+     * @param asked collects the names of the nodes that asked, each with the medium of this node's association to
+     *              the asking node when it asked ({@link ClusterNode#mediumTo}).
      * @return the greeter.
      */
-    static Behavior<Greet> greeter(final String self, final Collection<String> asked)
+    static Behavior<Greet> greeter(final String self, final Map<String, String> asked)
     {
         return Behaviors.receive((context, greet) ->
         {
-            asked.add(greet.from());
             greet.replyTo().tell(new Greeting("hello " + greet.from(), self));
+            asked.put(greet.from(), ClusterNode.mediumTo(context.getSystem(), greet.replyTo().path().address()));
             return Behaviors.same();
         });
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -199,6 +200,17 @@ public final class Samples
     public static void record(final Histogram histogram, final long nanos)
     {
         histogram.recordValue(Math.max(0, Math.min(nanos, histogram.getHighestTrackableValue())));
+    }
+
+    /**
+     * @param names some names, at least one.
+     * @return them as a sentence writes them: {@code a}, {@code a and b}, {@code a, b and c}.
+     */
+    public static String and(final Collection<String> names)
+    {
+        final List<String> list = new ArrayList<>(names);
+        final int last = list.size() - 1;
+        return 0 == last ? list.get(0) : String.join(", ", list.subList(0, last)) + " and " + list.get(last);
     }
 
     /**
