@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -198,6 +200,7 @@ class SamplesTest
     void shouldReachTheGreeterOverIpcWithinAHostAndOverUdpFromTheOtherHost()
     {
         final Run run = run(CrossHostSample.class, List.of());
+        keepDriverLogsOfSimulatedHosts("host-a", "host-b");
 
         run.assertSucceeded();
         final String secret = run.line("cross-host: shared secret: 32 random bytes in (\\S+) \\(rw-------\\)").group(1);
@@ -250,6 +253,33 @@ class SamplesTest
         sample = multiJvm.start(spec);
         final int exitCode = sample.awaitExit(RUN_TIMEOUT);
         return new Run(exitCode, sample.outputLines());
+    }
+
+    /**
+     * The cross-host sample's directories are the test's with a suffix; their standalone media drivers log to
+     * {@code $TMPDIR/<directory name>-<suffix>-driver.log}, which the kit does not know of (it moves only its own
+     * directory's driver log): moved next to the sample's log ({@code media-driver-<suffix>.log}), so that the test
+     * leaves nothing in the temporary directory.
+     */
+    private void keepDriverLogsOfSimulatedHosts(final String... suffixes)
+    {
+        for (final String suffix : suffixes)
+        {
+            final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"),
+                multiJvm.shmDirectory().getFileName() + "-" + suffix + "-driver.log");
+            try
+            {
+                if (Files.exists(driverLog))
+                {
+                    Files.move(driverLog, multiJvm.logDirectory().resolve("media-driver-" + suffix + ".log"),
+                        StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            catch (final IOException ex)
+            {
+                fail("could not move " + driverLog + " to " + multiJvm.logDirectory() + ": " + ex);
+            }
+        }
     }
 
     /** Processes of this host whose command line names the directory: the sample's JVMs and its media driver. */
