@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>
  * Thread-safe: claimed on the node agent's thread, read and released on whichever thread deserializes it.
  */
-public final class ClaimedBlob
+public final class ClaimedBlob implements ReceivedBody
 {
     private final BlobMappings mappings;
     private final BlobMappings.Mapping mapping;
@@ -28,7 +28,7 @@ public final class ClaimedBlob
         this.length = length;
     }
 
-    /** {@return the payload's length in bytes} */
+    @Override
     public int length()
     {
         return length;
@@ -39,6 +39,7 @@ public final class ClaimedBlob
      *
      * @throws IllegalStateException if the claim was released: the block may hold another payload by now.
      */
+    @Override
     public DirectBuffer body()
     {
         if (released.get())
@@ -49,6 +50,7 @@ public final class ClaimedBlob
     }
 
     /** Hands the block back to its owner ({@code FREE}) and ends this use of its mapping; later calls do nothing. */
+    @Override
     public void release()
     {
         if (released.compareAndSet(false, true))

@@ -119,6 +119,25 @@ final class Drops
     }
 
     /**
+     * An inbound large body whose pieces stopped coming (its association ended before the last one): counted and
+     * reported; what waited behind it is delivered.
+     *
+     * @param from      the peer that sent it.
+     * @param recipient its resolved recipient.
+     * @param reason    why it never came whole.
+     */
+    void cutOff(final Address from, final ActorRef recipient, final String reason)
+    {
+        countNodeDrop.accept(from);
+        ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_ASSOCIATION_ENDED, 1, from, "incomplete large message");
+        count.increment();
+        countForPeer(from);
+        errors.record(ErrorLog.Severity.WARNING, "cut-off:" + from,
+            () -> "Dropped a large message from " + from + " to " + recipient + ": " + reason + ". Messages sent " +
+            "after it are delivered; the sender's side counts nothing, so resend it if it matters.", null);
+    }
+
+    /**
      * An inbound payload that could not be deserialized (on the node agent's thread): counted and reported; the
      * association goes on.
      *

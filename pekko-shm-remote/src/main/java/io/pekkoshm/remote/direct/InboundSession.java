@@ -1,6 +1,6 @@
 package io.pekkoshm.remote.direct;
 
-import io.pekkoshm.remote.blob.ClaimedBlob;
+import io.pekkoshm.remote.blob.ReceivedBody;
 import io.pekkoshm.remote.transport.DirectSession;
 import io.pekkoshm.remote.transport.LargeBodies;
 import io.pekkoshm.remote.transport.LargeBodyTask;
@@ -140,7 +140,7 @@ final class InboundSession implements DirectSession
      * messages. Other recipients are not held.
      */
     @Override
-    public void onBlobFrame(final ClaimedBlob body, final LargeBodies largeBodies)
+    public void onBlobFrame(final ReceivedBody body, final LargeBodies largeBodies)
     {
         if (quarantined)
         {
@@ -260,7 +260,11 @@ final class InboundSession implements DirectSession
 
     private void deliver(final Pending pending)
     {
-        if (null != pending.failure)
+        if (null != pending.cutOff)
+        {
+            path.dropping().cutOff(remoteAddress, pending.to, pending.cutOff);
+        }
+        else if (null != pending.failure)
         {
             path.dropping().undecodable(remoteAddress, pending.to, pending.serializerId, pending.manifest,
                 pending.failure);
@@ -391,6 +395,8 @@ final class InboundSession implements DirectSession
         /** Written by a large-body thread, read by the agent after the task's completion (published by its queue). */
         private Object message;
         private Exception failure;
+        /** Why a large body never came whole, or null. */
+        private String cutOff;
         private boolean done;
 
         /** @param message the message, or null for a large body not read yet. */
@@ -418,11 +424,11 @@ final class InboundSession implements DirectSession
     {
         private final String recipientPath;
         private final Pending pending;
-        private final ClaimedBlob body;
+        private final ReceivedBody body;
         private final DirectBuffer buffer;
         private final int payloadOffset;
 
-        private LargeBody(final String recipientPath, final Pending pending, final ClaimedBlob body,
+        private LargeBody(final String recipientPath, final Pending pending, final ReceivedBody body,
             final DirectBuffer buffer, final int payloadOffset)
         {
             this.recipientPath = recipientPath;
@@ -461,6 +467,14 @@ final class InboundSession implements DirectSession
         {
             pending.done = true;
             drainLane(recipientPath);
+        }
+
+        @Override
+        public void incomplete(final String reason)
+        {
+            body.release();
+            pending.cutOff = reason;
+            completeOnAgent();
         }
 
         @Override

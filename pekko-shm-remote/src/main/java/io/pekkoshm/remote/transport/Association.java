@@ -78,6 +78,8 @@ final class Association
     private DirectSession directSession;
     /** The order of deliveries while large bodies are read off the agent's thread; made for the first large body. */
     private InboundOrder inboundOrder;
+    /** The large bodies a peer of another host sends in pieces; made for the first piece. */
+    private InboundChunks inboundChunks;
 
     /** The upper layer's reader; until it registers, payloads (and the end, {@link #ENDED}) wait here in order. */
     private LinkReader reader;
@@ -355,12 +357,26 @@ final class Association
         this.inboundOrder = inboundOrder;
     }
 
+    /** {@return the assembly of the peer's pieced bodies, made on first use} */
+    InboundChunks inboundChunks(final long maxBodyLength)
+    {
+        if (null == inboundChunks)
+        {
+            inboundChunks = new InboundChunks(maxBodyLength);
+        }
+        return inboundChunks;
+    }
+
     /**
      * Tells the upper layer's reader the association ended, after what arrived before, including classic payloads
      * still held behind large bodies ({@link InboundOrder}).
      */
     void deliverEnded()
     {
+        if (null != inboundChunks && inboundChunks.isMidBody())
+        {
+            inboundChunks.cutOff("its association with " + remoteAddress + " ended before its last piece arrived");
+        }
         if (null == inboundOrder || !inboundOrder.holdEnd())
         {
             deliverEndedNow();

@@ -42,7 +42,7 @@ final class AssociationLink implements Link
     public boolean write(final byte[] bytes, final int length, final boolean carriesMessage)
     {
         final Outbox outbox = association.outbox();
-        if (length > outbox.maxPayloadLength() && !outbox.isBlob(length))
+        if (!outbox.isBlob(length) && length > outbox.maxBodyLength())
         {
             failures.onOversizedWrite(association, length);
             return true;

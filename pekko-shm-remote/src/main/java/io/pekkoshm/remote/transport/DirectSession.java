@@ -1,6 +1,6 @@
 package io.pekkoshm.remote.transport;
 
-import io.pekkoshm.remote.blob.ClaimedBlob;
+import io.pekkoshm.remote.blob.ReceivedBody;
 import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
 
@@ -21,17 +21,19 @@ public interface DirectSession
     void onFrame(DirectBuffer buffer, int offset, int length);
 
     /**
-     * One DIRECT body in a peer's blob block, claimed for this node: its envelope is decoded now, in stream order;
+     * One DIRECT body received whole (in a peer's blob block, claimed for this node, or from a peer of another host,
+     * whose pieces may still be arriving: only its envelope, at its start, is read now): its envelope is decoded now,
+     * in stream order;
      * the payload is deserialized off the node agent's thread through {@code largeBodies}, and delivered in order
      * with this association's later messages to the same recipient. The block is released exactly once, when the
      * payload has been read (or at once if it is not read).
      *
-     * @param body        the claimed block.
+     * @param body        the body.
      * @param largeBodies where the reading is submitted, and held messages are reported.
      * @throws MalformedFrameException if the body is not a valid envelope (thrown before anything is submitted): the
      *                                 association is ended.
      */
-    void onBlobFrame(ClaimedBlob body, LargeBodies largeBodies);
+    void onBlobFrame(ReceivedBody body, LargeBodies largeBodies);
 
     /** The association has ended; no more frames will come. */
     void close();

@@ -33,6 +33,15 @@ interface FrameHandler
      */
     void onBlob(Association association, byte bodyType, long blockId, long generation, long length);
 
+    /**
+     * One piece of a body too large for one frame (from a peer of another host).
+     *
+     * @param bodyType {@link FrameHeaderFlyweight#DATA} or {@link FrameHeaderFlyweight#DIRECT}: what the body is.
+     * @param offset   where the CHUNK frame's body ({@code ChunkFlyweight}) starts.
+     * @param length   the CHUNK frame's body length.
+     */
+    void onChunk(Association association, byte bodyType, DirectBuffer buffer, int offset, int length);
+
     /** The peer ended the association. */
     void onDisassociate(Association association);
 

@@ -4,6 +4,7 @@ import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.blob.BlobStoreException;
 import io.pekkoshm.remote.blob.ClaimedBlob;
 import io.pekkoshm.remote.jfr.ShmFlightRecorder;
+import io.pekkoshm.remote.wire.ChunkFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
@@ -12,7 +13,8 @@ import org.apache.pekko.event.LoggingAdapter;
 /**
  * Takes each decoded frame where it belongs: handshakes to the {@link Handshake}, classic payloads to the upper
  * layer (through the association's link), direct-path envelopes to the association's {@link DirectSession},
- * bodies in the peer's blob blocks out of the block first, and the end of an association to {@link Associations}.
+ * bodies in the peer's blob blocks out of the block first, bodies sent in pieces once put together
+ * ({@link InboundChunks}), and the end of an association to {@link Associations}.
  * <p>
  * Threading: the node agent's only.
  */
@@ -28,6 +30,9 @@ final class FrameRouter implements FrameHandler
     private final LargeBodyWorkers largeBodies;
     private final TransportCounters counters;
     private final LoggingAdapter log;
+    /** The largest body this node takes in pieces from a peer of another host; 0: none. */
+    private final long maxChunkedLength;
+    private final ChunkFlyweight chunk = new ChunkFlyweight();
     private long nowNs;
 
     FrameRouter(
@@ -38,8 +43,10 @@ final class FrameRouter implements FrameHandler
         final BlobReader blobReader,
         final LargeBodyWorkers largeBodies,
         final TransportCounters counters,
+        final long maxChunkedLength,
         final LoggingAdapter log)
     {
+        this.maxChunkedLength = maxChunkedLength;
         this.handshake = handshake;
         this.associations = associations;
         this.rejections = rejections;
@@ -146,6 +153,66 @@ final class FrameRouter implements FrameHandler
             return;
         }
         order.deliverClassicLarge(body);
+    }
+
+    /**
+     * One piece of a body a peer of another host sends in pieces ({@link InboundChunks}): at its first piece the body
+     * takes its place in the association's order (a DIRECT body's envelope is decoded, in its recipient's lane), and
+     * it is read off this thread once its last piece is in, as a blob body is.
+     */
+    @Override
+    public void onChunk(final Association association, final byte bodyType, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        if (null == largeBodies || maxChunkedLength <= 0)
+        {
+            throw new MalformedFrameException("a chunk, but this node reads no bodies in pieces " +
+                "(pekko.remote.shm.blob.max-bytes = 0)");
+        }
+        chunk.wrap(buffer, offset, length);
+        final InboundChunks chunks = association.inboundChunks(maxChunkedLength);
+        final AssembledBody body;
+        try
+        {
+            body = chunks.onPiece(chunk);
+        }
+        catch (final InboundChunks.BodyRefused refused)
+        {
+            counters.messagesReceived.increment();
+            counters.dropped(association.outbox().sendCounts(), 1);
+            ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_TOO_LARGE, 1,
+                Association.fullAddress(association.remoteAddress()), refused.length() + " bytes");
+            log.error("Dropped a message of {} bytes from {}: {}. Counted in 'messages dropped'; its pieces are " +
+                "passed over and the association goes on.", refused.length(), association.remoteAddress(),
+                refused.getMessage());
+            return;
+        }
+        if (null == body)
+        {
+            return;
+        }
+        counters.messagesReceived.increment();
+        counters.bytesReceived.add(body.length());
+        final InboundOrder order = orderOf(association);
+        final InboundOrder.Deferred reading = order.defer();
+        if (FrameHeaderFlyweight.DIRECT == bodyType)
+        {
+            counters.directReceived.increment();
+            try
+            {
+                direct.session(association).onBlobFrame(body, reading);
+            }
+            catch (final IndexOutOfBoundsException ex)
+            {
+                throw new MalformedFrameException("the envelope of a direct message of " + body.length() +
+                    " bytes runs past its first piece (" + body.filled() + " bytes)");
+            }
+        }
+        else
+        {
+            order.deliverClassicLarge(body, reading);
+        }
+        chunks.reading(reading);
     }
 
     private InboundOrder orderOf(final Association association)

@@ -38,6 +38,8 @@ final class Handshake
     }
 
     private final String scheme;
+    /** Handshake flags of this node besides the direct path's: {@link FrameHeaderFlyweight#FLAG_CHUNKS}. */
+    private final short flags;
     private final NodeIdentity self;
     private final Address localAddress;
     private final Path directory;
@@ -71,6 +73,7 @@ final class Handshake
         final Path directory,
         final int termLength,
         final CrossHostSettings crossHost,
+        final boolean readsPieces,
         final long handshakeTimeoutNs,
         final HandshakeProof proof,
         final NodeRegistry registry,
@@ -85,6 +88,7 @@ final class Handshake
         final LoggingAdapter log)
     {
         this.scheme = scheme;
+        this.flags = readsPieces ? FrameHeaderFlyweight.FLAG_CHUNKS : 0;
         this.self = self;
         this.localAddress = localAddress;
         this.directory = directory;
@@ -188,6 +192,7 @@ final class Handshake
         final Address remote = new Address(scheme, peer.system(), peer.host(), peer.port());
         final Association association = Association.inbound(
             outboxes.apply(publication), localAddress, remote, peer, peerDirect, sessionKey, nowNs, handshakeTimeoutNs);
+        association.outbox().peerTakesPieces(frameHeader.wrap(buffer, offset).isChunksFlagSet());
         associations.addInbound(association);
         trySend(association, nowNs);
     }
@@ -217,6 +222,7 @@ final class Handshake
                 peer.system() + "\", not the one asked for (" + asked + ")", true, false);
             return;
         }
+        association.outbox().peerTakesPieces(frameHeader.wrap(buffer, offset).isChunksFlagSet());
         association.onHelloAck(peer, frameHeader.wrap(buffer, offset).isDirectFlagSet(), sessionKey,
             newLink(association), nowNs);
         associations.established(association);
@@ -237,7 +243,7 @@ final class Handshake
         if (association.outbox().isConnected() && association.outbox().sendControl(
             outbound ? FrameHeaderFlyweight.HELLO : FrameHeaderFlyweight.HELLO_ACK,
             outbound ? 0 : Medium.sessionId(association.inboundSessionKey()), helloBody,
-            direct.acceptsDirect() ? FrameHeaderFlyweight.FLAG_DIRECT : 0))
+            (short)(flags | (direct.acceptsDirect() ? FrameHeaderFlyweight.FLAG_DIRECT : 0))))
         {
             if (outbound)
             {

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.wire.BatchRecordFlyweight;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
+import io.pekkoshm.remote.wire.ChunkFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import io.pekkoshm.remote.wire.MalformedFrameException;
 import org.agrona.DirectBuffer;
@@ -27,6 +28,7 @@ final class InboundFrames
     /** The BLOB frame inside a batch's BLOB record. */
     private final FrameHeaderFlyweight recordHeader = new FrameHeaderFlyweight();
     private final BlobDescriptorFlyweight blobDescriptor = new BlobDescriptorFlyweight();
+    private final ChunkFlyweight chunk = new ChunkFlyweight();
     private int heartbeatsRead;
 
     InboundFrames(final Associations associations, final FrameHandler handler)
@@ -147,6 +149,9 @@ final class InboundFrames
             case FrameHeaderFlyweight.BLOB:
                 onBlob(association, header, buffer, length);
                 break;
+            case FrameHeaderFlyweight.CHUNK:
+                onChunk(association, buffer, length);
+                break;
             case FrameHeaderFlyweight.HEARTBEAT:
                 heartbeatsRead++;
                 break;
@@ -239,6 +244,17 @@ final class InboundFrames
             blobDescriptor.blockId(), blobDescriptor.generation(), blobDescriptor.bodyLength());
     }
 
+    /** A CHUNK frame, whose header is wrapped: one piece of a DATA or DIRECT body. */
+    private void onChunk(final Association association, final DirectBuffer buffer, final int length)
+    {
+        final int bodyType = header.argument();
+        if (FrameHeaderFlyweight.DATA != bodyType && FrameHeaderFlyweight.DIRECT != bodyType)
+        {
+            throw new MalformedFrameException("a chunk of a body of type " + bodyType);
+        }
+        handler.onChunk(association, (byte)bodyType, buffer, header.bodyOffset(), length - FrameHeaderFlyweight.LENGTH);
+    }
+
     /**
      * A frame of an association this node has already ended: data in it is counted as dropped, and the block of a
      * BLOB frame is handed back to its owner (which would otherwise keep it until the claim timeout).
@@ -247,7 +263,7 @@ final class InboundFrames
         final long sessionKey, final DirectBuffer buffer, final int offset, final int length, final byte type)
     {
         int messages = FrameHeaderFlyweight.DATA == type || FrameHeaderFlyweight.DIRECT == type ||
-            FrameHeaderFlyweight.BLOB == type ? 1 : 0;
+            FrameHeaderFlyweight.BLOB == type || isFirstChunk(type, buffer, length) ? 1 : 0;
         if (FrameHeaderFlyweight.BATCH == type)
         {
             // the count is the sender's word: only as many as the frame can hold
@@ -272,6 +288,16 @@ final class InboundFrames
         {
             onLateBatchBlobs(sessionKey, buffer, offset, length, messages);
         }
+    }
+
+    /** A late CHUNK frame counts one message at its body's first piece (a body's later pieces are the same message). */
+    private boolean isFirstChunk(final byte type, final DirectBuffer buffer, final int length)
+    {
+        if (FrameHeaderFlyweight.CHUNK != type || length < ChunkFlyweight.FRAME_HEADER_LENGTH)
+        {
+            return false;
+        }
+        return 0 == chunk.wrap(buffer, header.bodyOffset(), length - FrameHeaderFlyweight.LENGTH).pieceStart();
     }
 
     /** The blocks named by the BLOB records of a late batch go back too; the walk stops at the first bad record. */

@@ -1,6 +1,6 @@
 package io.pekkoshm.remote.transport;
 
-import io.pekkoshm.remote.blob.ClaimedBlob;
+import io.pekkoshm.remote.blob.ReceivedBody;
 import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 
 import org.apache.pekko.event.LoggingAdapter;
@@ -111,12 +111,75 @@ final class InboundOrder implements LargeBodies
      *
      * @param body the claimed block; released by the copy, or when the node stops.
      */
-    void deliverClassicLarge(final ClaimedBlob body)
+    void deliverClassicLarge(final ReceivedBody body)
     {
-        final Ticket ticket = take();
-        final HeldPayload slot = new HeldPayload(ticket.seq, true, null);
+        deliverClassicLarge(body, this);
+    }
+
+    /**
+     * As {@link #deliverClassicLarge(ReceivedBody)}, its copy submitted through {@code via}: this order, or the
+     * {@link Deferred} of a body whose pieces are still arriving.
+     */
+    void deliverClassicLarge(final ReceivedBody body, final LargeBodies via)
+    {
+        final HeldPayload slot = new HeldPayload(lastSeq + 1, true, null); // the ticket via.submit takes next
         classic.addLast(slot);
-        workers.submit(new ClassicCopy(body, slot), this, ticket);
+        via.submit(new ClassicCopy(body, slot));
+    }
+
+    /**
+     * {@return where a large body whose pieces are still arriving (from a peer of another host) is submitted: its
+     * place in the order is taken now, at its first piece, and its reading runs once its last piece is in}
+     */
+    Deferred defer()
+    {
+        return new Deferred();
+    }
+
+    /**
+     * The reading of a large body that is still arriving: {@link #submit} takes its place in the association's order
+     * (at the body's first piece, in stream order) and holds the task; {@link #arrived} hands it to the large-body
+     * threads, {@link #cutOff} reports it lost. Exactly one of the two, once.
+     */
+    final class Deferred implements LargeBodies
+    {
+        private Ticket ticket;
+        private LargeBodyTask task;
+
+        @Override
+        public void submit(final LargeBodyTask deferredTask)
+        {
+            ticket = take();
+            task = deferredTask;
+        }
+
+        @Override
+        public void held(final int delta)
+        {
+            InboundOrder.this.held(delta);
+        }
+
+        /** The last piece is in: the body is read off the agent's thread, as a blob would be. */
+        void arrived()
+        {
+            if (null != task)
+            {
+                workers.submit(task, InboundOrder.this, ticket);
+                task = null;
+            }
+        }
+
+        /** The body will never be whole: it is reported dropped and what waited behind it goes on. */
+        void cutOff(final String reason)
+        {
+            if (null != task)
+            {
+                final LargeBodyTask lost = task;
+                task = null;
+                lost.incomplete(reason);
+                done(ticket);
+            }
+        }
     }
 
     /**
@@ -206,12 +269,12 @@ final class InboundOrder implements LargeBodies
     /** Copies a large classic payload out of its block, off the agent's thread. */
     private final class ClassicCopy implements LargeBodyTask
     {
-        private final ClaimedBlob body;
+        private final ReceivedBody body;
         private final HeldPayload slot;
         private byte[] copy;
         private OutOfMemoryError failure;
 
-        private ClassicCopy(final ClaimedBlob body, final HeldPayload slot)
+        private ClassicCopy(final ReceivedBody body, final HeldPayload slot)
         {
             this.body = body;
             this.slot = slot;
@@ -222,6 +285,11 @@ final class InboundOrder implements LargeBodies
         {
             try
             {
+                if (body instanceof AssembledBody assembled)
+                {
+                    copy = assembled.array(); // already this node's own heap copy
+                    return;
+                }
                 final byte[] bytes = new byte[body.length()];
                 body.body().getBytes(0, bytes);
                 copy = bytes;
@@ -251,6 +319,18 @@ final class InboundOrder implements LargeBodies
             log.error("Dropped a message of {} bytes from {}: the heap has no room for it ({}). Counted in " +
                 "'messages dropped'. Give the JVM a larger -Xmx, or send it through the zero-copy API (ShmBlobs).",
                 body.length(), association.remoteAddress(), failure.getMessage());
+        }
+
+        @Override
+        public void incomplete(final String reason)
+        {
+            body.release();
+            slot.skipped = true;
+            counters.dropped(association.outbox().sendCounts(), 1);
+            ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_ASSOCIATION_ENDED, 1,
+                Association.fullAddress(association.remoteAddress()), "incomplete large message");
+            log.warning("Dropped a large message of {} bytes from {}: {}. Counted in 'messages dropped'.",
+                body.length(), association.remoteAddress(), reason);
         }
 
         @Override

@@ -17,6 +17,15 @@ public interface LargeBodyTask
     void completeOnAgent();
 
     /**
+     * On the node agent's thread, instead of {@link #runOffThread} and {@link #completeOnAgent}: the body never came
+     * whole (a peer of another host sends it in pieces, and its association ended before the last one). Reports the
+     * message as dropped, releases the body, and lets what waited behind it go on.
+     *
+     * @param reason why the body is incomplete, for the log.
+     */
+    void incomplete(String reason);
+
+    /**
      * The node stops before the result is delivered (whether or not {@link #runOffThread} ran): releases the block if
      * it is still held. The transport counts the message as dropped. Called on the thread that stops the node.
      */

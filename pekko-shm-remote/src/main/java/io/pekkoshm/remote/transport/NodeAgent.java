@@ -185,9 +185,9 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
      * Whether the agent may sleep on its doorbell: nothing it must poll for without being rung. Not while detached
      * (it attaches again), a handshake is pending (it resends and times out), an outbox has staged writes (it flushes
      * them when the peer's log has room), an outbox waits to be closed, or one of its blobs is in flight (it sweeps
-     * them back when the receiver releases them), or a node of another host is connected over UDP (its frames arrive
-     * through the driver's receiver, which rings no doorbell). Large bodies being read do not keep it awake: their
-     * threads wake it. A command queued through the proxy wakes it too.
+     * them back when the receiver releases them), a large body goes out in pieces, or a node of another host is
+     * connected over UDP (its frames arrive through the driver's receiver, which rings no doorbell). Large bodies
+     * being read do not keep it awake: their threads wake it. A command queued through the proxy wakes it too.
      */
     @Override
     public boolean canSleep()
@@ -201,7 +201,8 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         for (int i = associations.size() - 1; i >= 0; i--)
         {
             final Association association = associations.get(i);
-            if (association.handshakePending() || association.outbox().hasStaged())
+            if (association.handshakePending() || association.outbox().hasStaged() ||
+                association.outbox().hasPieces())
             {
                 return false;
             }
@@ -278,9 +279,17 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
             {
                 work += handshake.trySend(association, nowNs) ? 1 : 0;
             }
-            else if (association.outbox().hasStaged() && association.outbox().flush())
+            else
             {
-                work++;
+                final Outbox outbox = association.outbox();
+                if (outbox.hasStaged() && outbox.flush())
+                {
+                    work++;
+                }
+                if (outbox.hasPieces() && outbox.sendPieces())
+                {
+                    work++;
+                }
             }
         }
         return work;

@@ -156,15 +156,18 @@ final class NodeAgentBuilder
         final Associations associations = new Associations(localAddress, counters, direct, blobReader, log);
         final Rejections rejections = new Rejections(counters, errors, localAddress);
         final Handshake handshake = new Handshake(scheme, self, localAddress, transport.directory(),
-            transport.termLength(), settings.crossHost(), handshakeTimeoutNs, proof, registry, driver,
+            transport.termLength(), settings.crossHost(), settings.crossHost().enabled() && maxBlobLength > 0,
+            handshakeTimeoutNs, proof, registry, driver,
             publication -> outbox(publication, transport, maxBlobLength),
             associations, rejections, direct, proxy, directRoutes,
             new WriteFailures(counters, log, transport.termLength()), log);
-        final LargeBodyWorkers largeBodies = null == blobReader ? null :
+        // bodies from nodes of other hosts come in pieces, up to the same bound as blobs on this host
+        final long maxChunkedLength = settings.crossHost().enabled() ? maxBlobLength : 0;
+        final LargeBodyWorkers largeBodies = null == blobReader && 0 == maxChunkedLength ? null :
             new LargeBodyWorkers(settings.blob().receiveThreads(), "pekko-shm-large-" + self.port(), counters,
                 wake);
         final FrameRouter router = new FrameRouter(handshake, associations, rejections, direct, blobReader,
-            largeBodies, counters, log);
+            largeBodies, counters, maxChunkedLength, log);
         final PeerLiveness liveness = new PeerLiveness(associations, processCheck, peerExitListener,
             heartbeatIntervalNs, transport.peerTimeout().toNanos(), handshakeTimeoutNs);
         return new NodeAgent("pekko-shm-node-" + self.port(), clock, proxy, driver, associations, rejections, handshake,
@@ -174,14 +177,15 @@ final class NodeAgentBuilder
 
     /**
      * An association's outbox. Over UDP (a node of another host) it has no blob store (no memory is shared with the
-     * peer: a body travels in frames, up to the largest Aeron message) and no doorbell (the peer's is on its host).
+     * peer: a body too large for one frame travels in pieces, up to the same bound as a blob, to a peer whose
+     * handshake says it takes them) and no doorbell (the peer's is on its host).
      */
     private Outbox outbox(final ExclusivePublication publication, final TransportSettings transport,
         final long maxBlobLength)
     {
         if (Medium.UDP == Outbox.mediumOf(publication))
         {
-            return new Outbox(publication, transport.outboundBatchSize(), counters);
+            return new Outbox(publication, transport.outboundBatchSize(), counters, null, 0, maxBlobLength);
         }
         final Outbox outbox = new Outbox(publication, transport.outboundBatchSize(), counters, blobPool,
             settings.blob().threshold(), maxBlobLength);

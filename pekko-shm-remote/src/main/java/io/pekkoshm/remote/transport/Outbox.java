@@ -32,6 +32,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * heartbeats go on meanwhile, and the lock is held only to publish the descriptor, or to stage it when the log is
  * full, like any other message.
  * <p>
+ * To a peer of another host (no blob store: nothing is shared) a body too large for one frame goes in pieces
+ * ({@link OutboundPieces}), when the peer's handshake said it takes them: serialized once on the writer's thread
+ * (before the lock), its first piece written in order like any message, the rest as the log has room, by the writer
+ * and then by the node agent's duty cycle ({@link #sendPieces}); small messages go between the pieces, and one large
+ * body is sent at a time per association (a second one answers FULL until the first is out).
+ * <p>
  * Frames are DATA (a classic remoting payload, {@link #write}) or DIRECT (a direct-path envelope written in place by
  * its {@link FrameBody}, {@link #writeFrame}); both kinds share this one ordered stream.
  * <p>
@@ -58,6 +64,8 @@ final class Outbox implements AutoCloseable
     static final int BUSY = -1;
     /** Under the lock: the body with its envelope is too large for one frame; it goes through the blob store. */
     private static final int NEEDS_BLOB = -3;
+    /** How many bytes of pieces one call of {@link #sendPieces} (or a writer after its first piece) writes at most. */
+    private static final int PIECES_PER_TURN = 256 * 1024;
 
     /** What the last failed attempt to publish answered, when it ends the association. */
     private volatile long terminalResult;
@@ -85,6 +93,10 @@ final class Outbox implements AutoCloseable
     private final StagedBatch staged;
     private final int maxClaimLength;
     private boolean closed;
+    /** The peer reassembles bodies sent in pieces (its handshake said so); set once, before the route opens. */
+    private volatile boolean peerTakesPieces;
+    /** The large body being sent in pieces, or null; written under the lock, read anywhere (a cheap pre-check). */
+    private volatile OutboundPieces pieces;
     /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
     private volatile boolean stopped;
     /** Finds the peer's doorbell and wakes this node's agent; null in tests that run an outbox alone. */
@@ -119,16 +131,37 @@ final class Outbox implements AutoCloseable
         return publication.maxMessageLength() - FrameHeaderFlyweight.LENGTH;
     }
 
-    /** The largest body this outbox can carry: through the blob store when it is on, else in one frame. */
+    /**
+     * The largest body this outbox can carry: through the blob store when it is on, in pieces to a peer of another
+     * host that takes them (the same bound), else in one frame.
+     */
     long maxBodyLength()
     {
-        return null != blobs ? maxBlobLength : maxPayloadLength();
+        return null != blobs || sendsPieces() ? maxBlobLength : maxPayloadLength();
     }
 
     /** Whether a payload of this length goes through the blob store. */
     boolean isBlob(final int length)
     {
         return null != blobs && length > blobThreshold;
+    }
+
+    /** The peer's handshake said whether it reassembles bodies sent in pieces (a node of another host). */
+    void peerTakesPieces(final boolean takes)
+    {
+        this.peerTakesPieces = takes;
+    }
+
+    /** Whether a body too large for one frame goes in pieces: no blob store, a peer that takes them, a bound. */
+    private boolean sendsPieces()
+    {
+        return null == blobs && peerTakesPieces && maxBlobLength > 0;
+    }
+
+    /** {@return whether a large body is being sent in pieces (the node agent sends more as the log has room)} */
+    boolean hasPieces()
+    {
+        return null != pieces;
     }
 
     /** Sets the receiving peer once the handshake has named it, and finds its doorbell if not found yet. */
@@ -226,6 +259,12 @@ final class Outbox implements AutoCloseable
             body.wrap(bytes, offset, length);
             return TAKEN == writeBlob(FrameHeaderFlyweight.DATA, body);
         }
+        if (length > maxPayloadLength() && sendsPieces())
+        {
+            final ClassicBody body = new ClassicBody();
+            body.wrap(bytes, offset, length);
+            return TAKEN == writePieces(FrameHeaderFlyweight.DATA, body);
+        }
         lock.lock();
         try
         {
@@ -267,7 +306,11 @@ final class Outbox implements AutoCloseable
         {
             lock.unlock();
         }
-        return NEEDS_BLOB == result ? writeBlob(type, body) : result;
+        if (NEEDS_BLOB == result)
+        {
+            return null != blobs ? writeBlob(type, body) : writePieces(type, body);
+        }
+        return result;
     }
 
     private int writeFrameLocked(final byte type, final FrameBody body)
@@ -279,7 +322,7 @@ final class Outbox implements AutoCloseable
         final int length = body.length();
         if (length > maxPayloadLength())
         {
-            return null != blobs ? NEEDS_BLOB : TOO_LARGE;
+            return null != blobs || sendsPieces() ? NEEDS_BLOB : TOO_LARGE;
         }
         if (!staged.isEmpty() && !flushStaged())
         {
@@ -530,7 +573,8 @@ final class Outbox implements AutoCloseable
         {
             bell.release(); // under the lock, which every ring holds
         }
-        final int unsent = staged.count();
+        final int unsent = staged.count() + (null != pieces ? 1 : 0);
+        pieces = null;
         counters.dropped(sent, unsent);
         for (int i = 0, blobCount = staged.blobCount(); i < blobCount; i++)
         {
@@ -545,6 +589,110 @@ final class Outbox implements AutoCloseable
     public void close()
     {
         closeAndCountUnsent();
+    }
+
+    /**
+     * A body too large for one frame, to a peer of another host: serialized once before the lock is taken (unless a
+     * large body is still going out, or messages are staged: then FULL, taking nothing, before any work), then, under
+     * the lock, its first piece written in order and as many more as the log takes now; the node agent sends the rest.
+     * Answers FULL, taking nothing, when the first piece finds no room.
+     */
+    private int writePieces(final byte type, final FrameBody body)
+    {
+        if (null != pieces || hasStaged())
+        {
+            countBackPressure();
+            return FULL;
+        }
+        final int length = body.detach();
+        if (length > maxBlobLength)
+        {
+            return TOO_LARGE;
+        }
+        final byte[] bytes;
+        try
+        {
+            bytes = new byte[length];
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new BlobStoreException("the heap has no room for its serialized copy of " + length + " bytes (" +
+                ex.getMessage() + "): give the JVM a larger -Xmx");
+        }
+        body.write(new UnsafeBuffer(bytes), 0);
+        lock.lock();
+        try
+        {
+            if (closed || stopped || 0 != terminalResult)
+            {
+                return CLOSED;
+            }
+            if (null != pieces || (!staged.isEmpty() && !flushStaged()))
+            {
+                sent.backPressure.increment();
+                return FULL;
+            }
+            final OutboundPieces next = new OutboundPieces(type, bytes);
+            final long result = next.sendFirst(publication, header);
+            if (result > 0)
+            {
+                pieces = next;
+                sendMorePieces();
+                return TAKEN;
+            }
+            return onNotSent(result) ? FULL : CLOSED;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends more pieces of the large body going out, as far as the log has room (at most a turn's worth). Never waits
+     * for the lock: a writer that holds it sends pieces as well, or soon will.
+     *
+     * @return true if a piece was sent.
+     */
+    boolean sendPieces()
+    {
+        if (null == pieces || !lock.tryLock())
+        {
+            return false;
+        }
+        try
+        {
+            return !closed && null != pieces && sendMorePieces() > 0;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: pieces until the log is full or a turn's worth is out; the last one counts the message sent. */
+    private int sendMorePieces()
+    {
+        final OutboundPieces going = pieces;
+        int written = 0;
+        while (!going.isDone() && written < PIECES_PER_TURN)
+        {
+            final long result = going.sendNext(publication, claim);
+            if (result <= 0)
+            {
+                onNotSent(result);
+                break;
+            }
+            written += maxClaimLength;
+        }
+        if (going.isDone())
+        {
+            pieces = null;
+            sent.messagesSent.increment();
+            sent.bytesSent.add(going.length());
+            countDirect(going.type(), 1);
+        }
+        return written;
     }
 
     /**

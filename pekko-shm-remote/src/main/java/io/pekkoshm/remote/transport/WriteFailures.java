@@ -32,14 +32,15 @@ final class WriteFailures
         log.error("Dropped a payload of {} bytes to {}: {}", length, association.remoteAddress(), failure.getMessage());
     }
 
-    /** A payload larger than the largest Aeron message, with the blob store off. */
+    /** A payload larger than the largest message to the peer: one Aeron message, or pieces up to the blob bound. */
     void onOversizedWrite(final Association association, final int length)
     {
         counters.dropped(association.outbox().sendCounts(), 1);
         ShmFlightRecorder.dropped(ShmFlightRecorder.DROP_TOO_LARGE, 1,
             Association.fullAddress(association.remoteAddress()), length + " bytes");
-        log.error("Dropped a payload of {} bytes to {}: larger than the largest Aeron message of this transport " +
-            "({} bytes, from pekko.remote.shm.term-length = {}).", length, association.remoteAddress(),
-            association.outbox().maxPayloadLength(), termLength);
+        log.error("Dropped a payload of {} bytes to {}: larger than the largest message to it ({} bytes: one Aeron " +
+            "message, from pekko.remote.shm.term-length = {} (cross-host.term-length across hosts), or, across hosts " +
+            "in pieces, the bound of pekko.remote.shm.blob.max-bytes).", length, association.remoteAddress(),
+            association.outbox().maxBodyLength(), termLength);
     }
 }

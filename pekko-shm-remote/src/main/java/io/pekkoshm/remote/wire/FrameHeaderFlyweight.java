@@ -27,11 +27,14 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *   DISASSOCIATE  0                         empty
  *   BLOB          type of the body          {@link BlobDescriptorFlyweight}: a DATA or DIRECT body in the
  *                 (DATA or DIRECT)          sender's blob store
+ *   CHUNK         type of the body          {@link ChunkFlyweight}: one piece of a DATA or DIRECT body too large
+ *                 (DATA or DIRECT)          for one frame, sent to a peer with no shared memory (another host)
  * </pre>
  * Flags, in HELLO and HELLO_ACK only: {@link #FLAG_DIRECT} - the sender's actor system decodes DIRECT frames (it
- * runs a direct-path provider). Other frames carry 0. The version byte is the wire version of the whole stream (see
- * the package documentation for what a node does with another one); the version and type bytes keep their place in
- * every version.
+ * runs a direct-path provider); {@link #FLAG_CHUNKS} - the sender reassembles CHUNK frames (a node sends CHUNK
+ * frames only to a peer that said so). Other frames carry 0. The version byte is the wire version of the whole
+ * stream (see the package documentation for what a node does with another one); the version and type bytes keep
+ * their place in every version.
  * <p>
  * Frames are whole Aeron messages: the poller reassembles fragments before it looks at a frame.
  * <p>
@@ -73,9 +76,13 @@ public final class FrameHeaderFlyweight
     public static final byte BLOB = 7;
     /** Type: one direct-path message, body {@link DirectEnvelopeFlyweight}. */
     public static final byte DIRECT = 8;
+    /** Type: a piece of a DATA or DIRECT body (the argument says which), body {@link ChunkFlyweight}. */
+    public static final byte CHUNK = 9;
 
     /** Handshake flag: this node's actor system decodes DIRECT frames. */
     public static final short FLAG_DIRECT = 1;
+    /** Handshake flag: this node reassembles CHUNK frames (a compatible addition to wire version 3). */
+    public static final short FLAG_CHUNKS = 2;
 
     private DirectBuffer buffer;
     private MutableDirectBuffer mutableBuffer;
@@ -202,6 +209,12 @@ public final class FrameHeaderFlyweight
         return 0 != (flags() & FLAG_DIRECT);
     }
 
+    /** {@return whether the frame's flags carry {@link #FLAG_CHUNKS}} */
+    public boolean isChunksFlagSet()
+    {
+        return 0 != (flags() & FLAG_CHUNKS);
+    }
+
     /** {@return the frame's argument, whose meaning depends on the type} */
     public int argument()
     {
@@ -235,6 +248,7 @@ public final class FrameHeaderFlyweight
             case DISASSOCIATE: return "DISASSOCIATE";
             case BLOB: return "BLOB";
             case DIRECT: return "DIRECT";
+            case CHUNK: return "CHUNK";
             default: return "UNKNOWN(" + type + ")";
         }
     }

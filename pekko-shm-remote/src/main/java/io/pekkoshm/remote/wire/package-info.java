@@ -8,6 +8,7 @@
  *     BatchRecordFlyweight        each record of a BATCH frame: length, type, body (a BLOB record: a BLOB frame)
  *     BlobDescriptorFlyweight     body of a BLOB frame: block id, generation, length
  *     DirectEnvelopeFlyweight     body of a DIRECT frame: recipient, sender, serializer, manifest, payload
+ *     ChunkFlyweight              body of a CHUNK frame: the body's length, the piece's place, the piece
  *   in shared memory files and inside messages (their own version each):
  *     BlobHeaderFlyweight         the header page of a blob block file
  *     SharedBlobDescriptorFlyweight  the serialized form of a SharedBlob
@@ -34,8 +35,10 @@
  *   another version fails the deserialization of its one message (logged and dropped by classic remoting).</li>
  *   <li><b>Upgrade a host all at once.</b> There is no negotiation down to an older version: the nodes of a host share
  *   one media driver and one directory, so they run one plugin version. Stop every node of the host (the driver exits
- *   after {@code driver.idle-timeout}), then start them on the new version. pekko.shm only reaches nodes of its own
- *   host, so this never spans hosts.</li>
+ *   after {@code driver.idle-timeout}), then start them on the new version. Across hosts (cross-host), hosts upgraded
+ *   one at a time meet nodes of the other version: keep the wire version, and add only what the next rule allows (as
+ *   CHUNK frames, sent only to a peer whose handshake carries {@link
+ *   io.pekkoshm.remote.wire.FrameHeaderFlyweight#FLAG_CHUNKS}).</li>
  *   <li><b>Compatible additions, without a new version.</b> (1) A new capability is announced by a flag bit in HELLO
  *   and HELLO_ACK, as {@link io.pekkoshm.remote.wire.FrameHeaderFlyweight#FLAG_DIRECT} announces DIRECT frames: a
  *   node ignores flag bits it does not know, and sends a new frame type, batch record type or use of reserved bytes

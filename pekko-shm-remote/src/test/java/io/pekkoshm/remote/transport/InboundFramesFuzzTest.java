@@ -510,6 +510,16 @@ class InboundFramesFuzzTest
         }
 
         @Override
+        public void onChunk(final Association association, final byte bodyType, final DirectBuffer buffer,
+            final int offset, final int length)
+        {
+            assertTrue(FrameHeaderFlyweight.DATA == bodyType || FrameHeaderFlyweight.DIRECT == bodyType,
+                "a chunk of a DATA or DIRECT body");
+            outcomes.add("chunk " + bodyType + " " + offset + "+" + length);
+            deliveries.add(new long[] { offset, length });
+        }
+
+        @Override
         public void onDisassociate(final Association association)
         {
             outcomes.add("disassociate");
