@@ -189,12 +189,13 @@ public final class ChildJvmGroup implements AutoCloseable
      * <ol>
      * <li>kills every child still running ({@code SIGKILL}; stop them gracefully in the test if that matters);</li>
      * <li>waits up to the shm removal timeout for the shared-memory directory to disappear (the media driver removes
-     * it when it exits after its idle timeout);</li>
+     * it when it exits after its idle timeout), or, when the test nested plugin directories in it (one per simulated
+     * host, each with its own driver; those holding an {@code aeron} directory when this starts), to be empty;</li>
      * <li>waits for every registered extra process to exit by itself within the same deadline (and at least
      * {@link #EXTRA_PROCESS_EXIT_GRACE}), and kills those still running;</li>
      * <li>moves the standalone media driver's log from the temporary directory to {@code media-driver.log} next to
-     * the children's logs;</li>
-     * <li>if the directory was still there at the deadline, deletes it.</li>
+     * the children's logs, and a nested directory's driver log to {@code media-driver-<name>.log};</li>
+     * <li>deletes the directory: quietly if it is empty, as a failure if it still held anything at the deadline.</li>
      * </ol>
      * Idempotent.
      *
@@ -217,9 +218,16 @@ public final class ChildJvmGroup implements AutoCloseable
             extras = List.copyOf(extraProcesses);
         }
 
-        // The media driver of the test's directory: known to the suite's final check even if no test registered it.
-        ShmDirectories.liveDriverPid(shmDirectory).ifPresent(driverPid -> ProcessHandle.of(driverPid)
-            .ifPresent(driver -> SuiteResources.recordProcess(driver, "the media driver of " + shmDirectory)));
+        // The media drivers of the test's directory and of the plugin directories nested in it (one per simulated
+        // host, say): known to the suite's final check even if no test registered them. Listed while they run.
+        final List<Path> nested = ShmDirectories.nestedPluginDirectories(shmDirectory);
+        final List<Path> pluginDirectories = new ArrayList<>(nested);
+        pluginDirectories.add(0, shmDirectory);
+        for (final Path directory : pluginDirectories)
+        {
+            ShmDirectories.liveDriverPid(directory).ifPresent(driverPid -> ProcessHandle.of(driverPid)
+                .ifPresent(driver -> SuiteResources.recordProcess(driver, "the media driver of " + directory)));
+        }
         final List<String> problems = new ArrayList<>();
         for (final ChildJvm child : toKill)
         {
@@ -234,7 +242,10 @@ public final class ChildJvmGroup implements AutoCloseable
         }
 
         final long deadline = System.nanoTime() + shmRemovalTimeout.toNanos();
-        final boolean shmGone = ShmDirectories.awaitGone(shmDirectory, shmRemovalTimeout);
+        // Nested plugin directories are removed by their drivers; the test's directory holding them is then empty
+        // (its own driver, when the test's directory is the plugin directory, removes the directory itself).
+        final boolean shmGone = nested.isEmpty() ? ShmDirectories.awaitGone(shmDirectory, shmRemovalTimeout) :
+            ShmDirectories.awaitGoneOrEmpty(shmDirectory, shmRemovalTimeout);
         final String leftover = shmGone ? "" : ShmDirectories.describe(shmDirectory);
 
         for (final ProcessHandle process : extras)
@@ -261,9 +272,25 @@ public final class ChildJvmGroup implements AutoCloseable
             }
         }
 
-        keepDriverLog().ifPresent(problems::add);
+        keepDriverLog(shmDirectory, "media-driver.log").ifPresent(problems::add);
+        for (final Path directory : nested)
+        {
+            keepDriverLog(directory, "media-driver-" + directory.getFileName() + ".log").ifPresent(problems::add);
+        }
         leftShmEntries(deadline).ifPresent(problems::add);
 
+        if (shmGone && Files.isDirectory(shmDirectory))
+        {
+            try
+            {
+                // empty: the nested plugin directories' drivers removed theirs
+                Files.deleteIfExists(shmDirectory);
+            }
+            catch (final IOException ex)
+            {
+                problems.add("Could not delete the empty " + shmDirectory + ": " + ex);
+            }
+        }
         if (!shmGone)
         {
             try
@@ -286,14 +313,16 @@ public final class ChildJvmGroup implements AutoCloseable
     }
 
     /**
-     * A standalone media driver of the test's directory logs to {@code $TMPDIR/<directory name>-driver.log}: moved
-     * next to the children's logs ({@code media-driver.log}), so runs leave nothing in the temporary directory.
+     * A standalone media driver of a plugin directory logs to {@code $TMPDIR/<directory name>-driver.log}: moved
+     * next to the children's logs, so runs leave nothing in the temporary directory.
      *
+     * @param directory the test's directory or a plugin directory nested in it.
+     * @param keptAs    the log's name in the log directory, e.g. {@code media-driver.log}.
      * @return a problem if it is there but cannot be moved.
      */
-    private Optional<String> keepDriverLog()
+    private Optional<String> keepDriverLog(final Path directory, final String keptAs)
     {
-        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), shmDirectory.getFileName() +
+        final Path driverLog = Path.of(System.getProperty("java.io.tmpdir"), directory.getFileName() +
             "-driver.log");
         if (!Files.exists(driverLog))
         {
@@ -302,7 +331,7 @@ public final class ChildJvmGroup implements AutoCloseable
         try
         {
             Files.createDirectories(logDirectory);
-            Files.move(driverLog, logDirectory.resolve("media-driver.log"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(driverLog, logDirectory.resolve(keptAs), StandardCopyOption.REPLACE_EXISTING);
             return Optional.empty();
         }
         catch (final IOException ex)

@@ -116,6 +116,58 @@ public final class ShmDirectories
     }
 
     /**
+     * The plugin directories nested in a test's directory, e.g. one per simulated host
+     * ({@code ${multijvm.shm-directory}"/host-a"}): its immediate subdirectories that hold an Aeron directory.
+     *
+     * @param directory a test's shared-memory directory.
+     * @return those subdirectories now, sorted; empty if there are none or {@code directory} does not exist.
+     */
+    public static List<Path> nestedPluginDirectories(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(directory))
+        {
+            return list.filter(sub -> Files.isDirectory(sub.resolve("aeron"))).sorted().collect(Collectors.toList());
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            return List.of();
+        }
+    }
+
+    /**
+     * Waits, polling with a short backoff, until {@code directory} does not exist or is an empty directory: what a
+     * test's directory is once the media drivers of the plugin directories nested in it removed theirs.
+     *
+     * @param directory a directory or file.
+     * @param timeout   how long to wait; this does nothing to remove it.
+     * @return true if it is gone, never existed or is an empty directory within the timeout.
+     */
+    public static boolean awaitGoneOrEmpty(final Path directory, final Duration timeout)
+    {
+        return Processes.awaitCondition(() -> !Files.exists(directory) || isEmptyDirectory(directory), timeout);
+    }
+
+    private static boolean isEmptyDirectory(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return false;
+        }
+        try (Stream<Path> list = Files.list(directory))
+        {
+            return list.findAny().isEmpty();
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
      * Waits, polling with a short backoff, until {@code directory} does not exist.
      *
      * @param directory a directory or file, e.g. a test's shared-memory directory its media driver removes.

@@ -279,6 +279,95 @@ class ChildJvmTest
         }
     }
 
+    @Test
+    void groupShouldAwaitPluginDirectoriesNestedInTheShmDirectoryAndRemoveTheEmptyParent() throws IOException
+    {
+        final ChildJvmGroup group = newGroup(AWAIT);
+        // one directory per simulated host, each with a driver of its own; unique names for their logs in $TMPDIR
+        final String suffix = "-kit-test-" + ProcessHandle.current().pid();
+        final Path hostA = group.shmDirectory().resolve("host-a" + suffix);
+        final Path hostB = group.shmDirectory().resolve("host-b" + suffix);
+        final Path driverLogA = Path.of(System.getProperty("java.io.tmpdir"), hostA.getFileName() + "-driver.log");
+        // the group's only child is the drivers' client: they remove their directories once close() killed it
+        final ChildJvm client = group.start(ChildJvmSpec.of("client", EchoNode.class));
+        client.awaitLine("^ready pid=", AWAIT);
+        final String clientPid = Long.toString(client.pid());
+        final ChildJvm driverA = ChildJvm.start(
+            ChildJvmSpec.of("driver-a", FakeMediaDriver.class).programArgs(hostA.toString(), "0", clientPid),
+            multiJvm.logDirectory().resolve("driver-a.log"));
+        final ChildJvm driverB = ChildJvm.start(
+            ChildJvmSpec.of("driver-b", FakeMediaDriver.class).programArgs(hostB.toString(), "0", clientPid),
+            multiJvm.logDirectory().resolve("driver-b.log"));
+        try
+        {
+            group.killAtEnd(driverA.pid());
+            group.killAtEnd(driverB.pid());
+            driverA.awaitLine("^created ", AWAIT);
+            driverB.awaitLine("^created ", AWAIT);
+            Files.writeString(driverLogA, "driver of host a\n");
+
+            group.close();
+
+            assertFalse(Files.exists(group.shmDirectory()), "the empty parent is removed");
+            assertEquals(0, driverA.awaitExit(AWAIT));
+            assertEquals(0, driverB.awaitExit(AWAIT));
+            assertFalse(Files.exists(driverLogA), "the nested directory's driver log leaves $TMPDIR");
+            assertEquals("driver of host a\n", Files.readString(
+                group.logDirectory().resolve("media-driver-" + hostA.getFileName() + ".log")));
+        }
+        finally
+        {
+            driverA.close();
+            driverB.close();
+            group.close();
+            Files.deleteIfExists(driverLogA);
+            ShmDirectories.deleteRecursively(group.shmDirectory());
+        }
+    }
+
+    @Test
+    void groupShouldFailWhenAPluginDirectoryNestedInTheShmDirectoryOutlivesTheDeadline() throws IOException
+    {
+        final ChildJvmGroup group = newGroup(Duration.ofMillis(200));
+        try
+        {
+            Files.createDirectories(group.shmDirectory().resolve("host-a").resolve("aeron"));
+            Files.write(group.shmDirectory().resolve("host-a").resolve("aeron").resolve("cnc.dat"), new byte[128]);
+            Files.createDirectories(group.shmDirectory().resolve("host-b"));
+
+            final AssertionError failure = assertThrows(AssertionError.class, group::close);
+
+            assertTrue(failure.getMessage().contains(group.shmDirectory() + " still existed"), failure::getMessage);
+            assertTrue(failure.getMessage().contains("host-a/aeron/cnc.dat (128 bytes)"), failure::getMessage);
+            assertTrue(failure.getMessage().contains("host-b/"), failure::getMessage);
+            assertFalse(Files.exists(group.shmDirectory()));
+        }
+        finally
+        {
+            ShmDirectories.deleteRecursively(group.shmDirectory());
+        }
+    }
+
+    @Test
+    void groupShouldFailWhenTheShmDirectoryIsLeftEmptyWithoutNestedPluginDirectories() throws IOException
+    {
+        // its own driver removes a plugin directory entirely: an empty one left behind is still a leak
+        final ChildJvmGroup group = newGroup(Duration.ofMillis(200));
+        try
+        {
+            Files.createDirectories(group.shmDirectory());
+
+            final AssertionError failure = assertThrows(AssertionError.class, group::close);
+
+            assertTrue(failure.getMessage().contains(group.shmDirectory() + " still existed"), failure::getMessage);
+            assertFalse(Files.exists(group.shmDirectory()));
+        }
+        finally
+        {
+            ShmDirectories.deleteRecursively(group.shmDirectory());
+        }
+    }
+
     private ChildJvm startEcho(final String nodeName)
     {
         final ChildJvm echo = multiJvm.start(ChildJvmSpec.of(nodeName, EchoNode.class));

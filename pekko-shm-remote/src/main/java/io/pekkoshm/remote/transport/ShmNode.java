@@ -128,13 +128,15 @@ public final class ShmNode implements AutoCloseable
         final NodeRegistry registry = new NodeRegistry(directory);
         final byte[] secret;
         // Held only for what other processes must see in one piece: which driver serves the directory (and that it
-        // has this client, so it does not exit), which port is this node's, the directory's secret. JVMs starting at
-        // once queue here, so the rest (driver round trips for the subscription and the counters) comes after.
+        // has this client, so it does not exit: the driver counts a client from its first command, the subscription),
+        // which port is this node's, the directory's secret. JVMs starting at once queue here, so the rest (driver
+        // round trips for the UDP subscription and the counters) comes after.
         try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             connection = DriverConnection.open(settings, directory, "pekko-shm " + systemName, aeronErrors());
             claim = registry.claim(settings.transport().port());
             port = claim.port();
+            subscription = subscribe(connection.aeron());
             secret = null == settings.crossHost().secretFile() ? directory.secret() :
                 clusterSecret(settings.crossHost().secretFile());
             if (sleeps(settings))
@@ -148,7 +150,6 @@ public final class ShmNode implements AutoCloseable
         addressText = "pekko." + scheme + "://" + systemName + "@" + settings.transport().hostname() + ":" +
             claim.port();
         final Aeron aeron = connection.aeron();
-        subscription = subscribe(aeron);
         udpSubscription = subscribeUdp(aeron);
         claim.describe(addressText);
         counters = new TransportCounters(aeron, addressText, context.tasks);
