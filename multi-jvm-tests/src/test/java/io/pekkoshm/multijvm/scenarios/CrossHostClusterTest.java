@@ -53,6 +53,7 @@ import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,8 +70,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>partition: host B's media driver frozen (SIGSTOP); keep-majority (2 against 2) keeps host A, whose members
  * remove host B's, and host B's members down themselves and shut down.</li>
  * </ul>
+ * It runs in the direct-path execution only (the classic one would take as long again over the same transport): the
+ * default suite stays within its time.
  */
 @Timeout(400)
+@EnabledIfSystemProperty(named = "multijvm.direct", matches = "true")
 class CrossHostClusterTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
