@@ -232,9 +232,15 @@ class CrossHostClusterTest
     /** The cluster's secret: 32 random bytes, readable by this user only. */
     private Path secret() throws IOException
     {
+        return writeSecret(secrets);
+    }
+
+    /** {@return a new secret for cross-host nodes in {@code directory}: 32 random bytes, readable by this user only} */
+    static Path writeSecret(final Path directory) throws IOException
+    {
         final byte[] bytes = new byte[32];
         ThreadLocalRandom.current().nextBytes(bytes);
-        final Path secret = secrets.resolve("cross-host-secret");
+        final Path secret = directory.resolve("cross-host-secret");
         Files.write(secret, bytes);
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         return secret;

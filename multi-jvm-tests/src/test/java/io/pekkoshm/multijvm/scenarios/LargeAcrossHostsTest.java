@@ -8,11 +8,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static io.pekkoshm.multijvm.scenarios.BlobStoreAcrossJvmsTest.MiB;
 import static io.pekkoshm.multijvm.scenarios.Nodes.run;
@@ -52,7 +49,7 @@ class LargeAcrossHostsTest
 
     private void carryAcrossHosts(final String[] jvmArgs, final int size) throws IOException
     {
-        final Path secret = secret();
+        final Path secret = CrossHostClusterTest.writeSecret(secrets);
         final Nodes.Node receiver = Nodes.start(multiJvm, jvmArgs, "receiver", "receiver", 0,
             host("host-b", "127.0.0.2", secret));
         final Nodes.Node sender = Nodes.start(multiJvm, jvmArgs, "sender", "sender", 0,
@@ -82,16 +79,5 @@ class LargeAcrossHostsTest
             "pekko.remote.shm.cross-host.enabled", "on",
             "pekko.remote.shm.cross-host.secret-file", secret.toString(),
             "pekko.remote.shm.driver.client-liveness-timeout", "60s" };
-    }
-
-    /** The secret both hosts share: 32 random bytes, readable by this user only. */
-    private Path secret() throws IOException
-    {
-        final byte[] bytes = new byte[32];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        final Path secret = secrets.resolve("cross-host-secret");
-        Files.write(secret, bytes);
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        return secret;
     }
 }
