@@ -480,15 +480,25 @@ public final class ShmNode implements AutoCloseable
     private Reattacher.Attachment reattach() throws IOException
     {
         final DriverConnection fresh;
-        // The lock only while finding or starting the driver and connecting (as in open): nodes re-attaching at once
-        // after a driver died queue here.
+        final Subscription freshSubscription;
+        // The lock only while finding or starting the driver, connecting and making the first command (as in open:
+        // the driver counts this client from it, so an idle driver cannot exit in between): nodes re-attaching at
+        // once after a driver died queue here.
         try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             fresh = DriverConnection.open(settings, directory, "pekko-shm " + systemName, aeronErrors());
+            try
+            {
+                freshSubscription = subscribe(fresh.aeron());
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(fresh);
+                throw ex;
+            }
         }
         try
         {
-            final Subscription freshSubscription = subscribe(fresh.aeron());
             final Subscription freshUdp = subscribeUdp(fresh.aeron());
             counters.export(fresh.aeron());
             final DriverConnection old = connection;
