@@ -63,6 +63,13 @@ public final class SharedBlobSerializer extends SerializerWithStringManifest
             throw new IllegalArgumentException(getClass().getName() + " serializes only SharedBlob, not " +
                 (null == o ? "null" : o.getClass().getName()));
         }
+        final org.apache.pekko.actor.Address otherHost = SendingAcrossHosts.destination();
+        if (null != otherHost)
+        {
+            throw new IllegalArgumentException("a SharedBlob lends shared memory of this host, and " + otherHost +
+                " is a node of another host, which cannot map it: send its bytes instead (a byte[] or ByteBuffer " +
+                "goes to another host in pieces, up to blob.max-bytes)");
+        }
         return ((SharedBlob)o).send();
     }
 
@@ -92,7 +99,9 @@ public final class SharedBlobSerializer extends SerializerWithStringManifest
         catch (final BlobStoreException | IllegalStateException ex)
         {
             throw new NotSerializableException("Cannot take a SharedBlob of " + descriptor.length() + " bytes from " +
-                "the node with pid " + descriptor.ownerPid() + ": " + ex.getMessage());
+                "the node with pid " + descriptor.ownerPid() + " (a SharedBlob can come only from a node of this " +
+                "host; one sent in classic mode from another host names memory this host does not have): " +
+                ex.getMessage());
         }
     }
 }

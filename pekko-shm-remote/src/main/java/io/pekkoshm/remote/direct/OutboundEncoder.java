@@ -1,6 +1,7 @@
 package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.blob.SendingAcrossHosts;
 import io.pekkoshm.remote.transport.DirectRoute;
 import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.ActorRef;
@@ -84,7 +85,7 @@ final class OutboundEncoder
             final Serializer serializer = serialization.findSerializerFor(message);
             writer.message(compression, recipient, !isTemporary(recipient), from, null != from && !isTemporary(from),
                 serializer.identifier(), Serializers.manifestFor(serializer, message));
-            serialize(state, serializer, message);
+            serializeFor(route, state, serializer, message);
             final int result = route.offer(writer);
             if (DirectRoute.TAKEN == result)
             {
@@ -114,6 +115,29 @@ final class OutboundEncoder
         {
             writer.clear();
             bridge.endSerialization(previous);
+        }
+    }
+
+    /**
+     * Serializes for a route: to a node of another host, a SharedBlob fails ({@link SendingAcrossHosts}), since it
+     * lends memory that host cannot map.
+     */
+    private static void serializeFor(final DirectRoute route, final SendState state, final Serializer serializer,
+        final Object message)
+    {
+        if (route.sharesMemory())
+        {
+            serialize(state, serializer, message);
+            return;
+        }
+        SendingAcrossHosts.begin(route.remoteAddress());
+        try
+        {
+            serialize(state, serializer, message);
+        }
+        finally
+        {
+            SendingAcrossHosts.end();
         }
     }
 

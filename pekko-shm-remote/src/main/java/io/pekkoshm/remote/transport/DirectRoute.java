@@ -83,6 +83,12 @@ public final class DirectRoute
         return peerUid;
     }
 
+    /** {@return whether the peer is a node of this host (IPC), with which blob blocks and shared blobs are shared} */
+    public boolean sharesMemory()
+    {
+        return Medium.IPC == outbox.medium();
+    }
+
     /** {@return the largest body, in bytes, a frame of this route can carry (through the blob store, when it is on)} */
     public long maxBodyLength()
     {
