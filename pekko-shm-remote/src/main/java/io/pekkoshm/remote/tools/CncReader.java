@@ -2,9 +2,11 @@ package io.pekkoshm.remote.tools;
 
 import io.aeron.AeronCounters;
 import io.aeron.CncFileDescriptor;
+import io.aeron.driver.status.StreamCounter;
 import io.pekkoshm.remote.tools.StatusReport.Counter;
 import io.pekkoshm.remote.tools.StatusReport.CounterSet;
 import io.pekkoshm.remote.tools.StatusReport.DriverState;
+import io.pekkoshm.remote.tools.StatusReport.Link;
 import io.pekkoshm.remote.transport.TransportCounters;
 import org.agrona.IoUtil;
 import org.agrona.SemanticVersion;
@@ -83,6 +85,15 @@ final class CncReader
     {
     }
 
+    /** A publication's limit ({@code pub-lmt}) or an image's position ({@code sub-pos}), by its owning client. */
+    private record Stream(boolean outbound, long ownerId, int sessionId, int streamId, String channel)
+    {
+        String medium()
+        {
+            return channel.startsWith("aeron:udp") ? "udp" : "ipc";
+        }
+    }
+
     private CncReader()
     {
     }
@@ -154,11 +165,22 @@ final class CncReader
             StandardCharsets.US_ASCII);
         final int[] clients = { 0 };
         final Map<Owner, List<Counter>> byOwner = new LinkedHashMap<>();
+        final List<Stream> streams = new ArrayList<>();
         counters.forEach((CountersReader.MetaData)(counterId, typeId, keyBuffer, label) ->
         {
             if (AeronCounters.DRIVER_HEARTBEAT_TYPE_ID == typeId)
             {
                 clients[0]++;
+                return;
+            }
+            if (AeronCounters.DRIVER_PUBLISHER_LIMIT_TYPE_ID == typeId ||
+                AeronCounters.DRIVER_SUBSCRIBER_POSITION_TYPE_ID == typeId)
+            {
+                final int channelLength = keyBuffer.getInt(StreamCounter.CHANNEL_OFFSET);
+                streams.add(new Stream(AeronCounters.DRIVER_PUBLISHER_LIMIT_TYPE_ID == typeId,
+                    counters.getCounterOwnerId(counterId), keyBuffer.getInt(StreamCounter.SESSION_ID_OFFSET),
+                    keyBuffer.getInt(StreamCounter.STREAM_ID_OFFSET), keyBuffer.getStringWithoutLengthAscii(
+                    StreamCounter.CHANNEL_OFFSET + Integer.BYTES, Math.max(0, channelLength))));
                 return;
             }
             if (typeId < FIRST_TYPE_ID || typeId > LAST_TYPE_ID || !label.startsWith(LABEL_PREFIX))
@@ -176,14 +198,68 @@ final class CncReader
                 .add(new Counter(typeId, name, counters.getCounterValue(counterId)));
         });
 
+        final Map<Long, String> addressOfClient = new LinkedHashMap<>();
+        byOwner.keySet().forEach(owner -> addressOfClient.put(owner.clientId(), owner.address()));
         final List<CounterSet> sets = new ArrayList<>();
         for (final Map.Entry<Owner, List<Counter>> entry : byOwner.entrySet())
         {
             final List<Counter> values = new ArrayList<>(entry.getValue());
             values.sort(Comparator.comparingInt(Counter::typeId));
-            sets.add(new CounterSet(entry.getKey().address(), entry.getKey().clientId(), values));
+            sets.add(new CounterSet(entry.getKey().address(), entry.getKey().clientId(), values,
+                links(entry.getKey().clientId(), streams, addressOfClient)));
         }
         return new Snapshot(DriverState.NOT_LIVE, pid, startTimestampMs, heartbeatAgeMs, clients[0],
             SemanticVersion.toString(version), "", sets);
+    }
+
+    /**
+     * A node's streams: its publications into its peers' streams, then the images it reads, each with its medium and
+     * who is at the other end, as far as this driver's counters tell (an IPC image's publication is another client
+     * of this driver; a UDP image's is on another host).
+     */
+    private static List<Link> links(final long clientId, final List<Stream> streams,
+        final Map<Long, String> addressOfClient)
+    {
+        final List<Link> links = new ArrayList<>();
+        for (final Stream stream : streams)
+        {
+            if (stream.ownerId() == clientId)
+            {
+                links.add(new Link(stream.outbound(), stream.medium(), peer(stream, streams, addressOfClient),
+                    stream.streamId(), stream.sessionId()));
+            }
+        }
+        links.sort(Comparator.comparing((Link link) -> !link.outbound()).thenComparing(Link::peer));
+        return links;
+    }
+
+    private static String peer(final Stream stream, final List<Stream> streams, final Map<Long, String> addressOfClient)
+    {
+        if (stream.outbound())
+        {
+            if ("udp".equals(stream.medium()))
+            {
+                final int at = stream.channel().indexOf("endpoint=");
+                final int end = stream.channel().indexOf('|', at);
+                return at < 0 ? "another host" :
+                    stream.channel().substring(at + "endpoint=".length(), end < 0 ? stream.channel().length() : end);
+            }
+            final String suffix = ":" + stream.streamId();
+            return addressOfClient.values().stream().filter(address -> address.endsWith(suffix)).findFirst()
+                .orElse("port " + stream.streamId());
+        }
+        if ("udp".equals(stream.medium()))
+        {
+            return "another host";
+        }
+        for (final Stream other : streams)
+        {
+            if (other.outbound() && other.sessionId() == stream.sessionId() && other.streamId() == stream.streamId())
+            {
+                final String address = addressOfClient.get(other.ownerId());
+                return null != address ? address : "a client of this driver";
+            }
+        }
+        return "a client of this driver";
     }
 }

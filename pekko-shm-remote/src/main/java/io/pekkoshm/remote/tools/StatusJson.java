@@ -17,8 +17,10 @@ import java.util.Locale;
  *  "driver": {"state": "LIVE", "live": true, "pid": 4242, "startTimestampMs": ..., "heartbeatAgeMs": 3,
  *             "clients": 2, "cncVersion": "0.2.0", "note": ""},
  *  "nodes": [{"port": 2552, "pid": 4242, "alive": true, "address": "pekko.shm://a@localhost:2552",
- *             "counters": {"messagesSent": 10, "bytesSent": 1234, ...}}],      (counters null if none)
- *  "unmatchedCounters": [{"address": "...", "ownerId": 7, "counters": {...}}],
+ *             "counters": {"messagesSent": 10, "bytesSent": 1234, ...},        (counters null if none)
+ *             "links": [{"direction": "to", "medium": "udp", "peer": "10.0.0.6:2552", "streamId": 2552,
+ *                        "sessionId": 77}, ...]}],        (publications "to" peers, images "from" them)
+ *  "unmatchedCounters": [{"address": "...", "ownerId": 7, "counters": {...}, "links": [...]}],
  *  "sharedMemory": {"files": 5, "apparentBytes": ..., "allocatedBytes": ...,       (allocated: -1 if unknown)
  *                   "publications": {"name": "aeron/publications/", "files": 2, "apparentBytes": ..., ...},
  *                   "parts": [{"name": "aeron/cnc.dat", "files": 1, ...}, ...]}}
@@ -55,10 +57,11 @@ final class StatusJson
             if (node.counters().isPresent())
             {
                 counters(out, node.counters().get());
+                links(out, node.counters().get());
             }
             else
             {
-                out.append("null");
+                out.append("null, \"links\": []");
             }
             out.append('}');
         }
@@ -72,6 +75,7 @@ final class StatusJson
                 .append(", \"ownerId\": ").append(set.ownerId())
                 .append(", \"counters\": ");
             counters(out, set);
+            links(out, set);
             out.append('}');
         }
         out.append(unmatched.isEmpty() ? "]" : "\n  ]").append(",\n  \"sharedMemory\": ");
@@ -124,6 +128,24 @@ final class StatusJson
             out.append(i == 0 ? "" : ", ").append(string(key(counter.name()))).append(": ").append(counter.value());
         }
         out.append('}');
+    }
+
+    /** The node's streams, after its counters: {@code , "links": [{"direction": "to", "medium": "udp", ...}]}. */
+    private static void links(final StringBuilder out, final CounterSet set)
+    {
+        out.append(", \"links\": [");
+        final List<StatusReport.Link> links = set.links();
+        for (int i = 0; i < links.size(); i++)
+        {
+            final StatusReport.Link link = links.get(i);
+            out.append(i == 0 ? "" : ", ")
+                .append("{\"direction\": ").append(string(link.outbound() ? "to" : "from"))
+                .append(", \"medium\": ").append(string(link.medium()))
+                .append(", \"peer\": ").append(string(link.peer()))
+                .append(", \"streamId\": ").append(link.streamId())
+                .append(", \"sessionId\": ").append(link.sessionId()).append('}');
+        }
+        out.append(']');
     }
 
     /** {@code "back-pressure events"} to {@code "backPressureEvents"}. */

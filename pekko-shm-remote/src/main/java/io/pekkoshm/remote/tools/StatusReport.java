@@ -115,24 +115,28 @@ public record StatusReport(
     }
 
     /**
-     * The counters of one node, as the transport allocates them in the driver's CnC file.
+     * The counters of one node, as the transport allocates them in the driver's CnC file, and its associations' streams
+     * as the driver counts them.
      *
      * @param address  the address their labels end with.
      * @param ownerId  the Aeron client that allocated them.
      * @param counters by type id, ascending.
+     * @param links    the node's publications to its peers and the images it reads from them, outbound first.
      */
-    public record CounterSet(String address, long ownerId, List<Counter> counters)
+    public record CounterSet(String address, long ownerId, List<Counter> counters, List<Link> links)
     {
         /**
-         * Copies the list.
+         * Copies the lists.
          *
          * @param address  the address their labels end with.
          * @param ownerId  the Aeron client that allocated them.
          * @param counters by type id, ascending.
+         * @param links    the node's streams, outbound first.
          */
         public CounterSet
         {
             counters = List.copyOf(counters);
+            links = List.copyOf(links);
         }
 
         /**
@@ -152,6 +156,21 @@ public record StatusReport(
             }
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * One direction of an association, as the media driver's stream counters show it: a publication of the node into
+     * a peer's stream ({@code pub-lmt}), or an image of a peer's publication the node reads ({@code sub-pos}).
+     *
+     * @param outbound  true for a publication to the peer, false for an image from it.
+     * @param medium    {@code ipc} (a node of this host) or {@code udp} (a node of another host).
+     * @param peer      who is at the other end: {@code port N} of this host, its address when a node of this driver
+     *                  owns the other end, {@code host:port} of a node of another host, or {@code another host}.
+     * @param streamId  the stream: the receiving node's port.
+     * @param sessionId the publication's session.
+     */
+    public record Link(boolean outbound, String medium, String peer, int streamId, int sessionId)
+    {
     }
 
     /**

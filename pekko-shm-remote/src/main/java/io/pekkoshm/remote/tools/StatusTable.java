@@ -39,6 +39,7 @@ final class StatusTable
         driver(out, report);
         nodes(out, report.nodes());
         counters(out, report);
+        associations(out, report);
         sharedMemory(out, report.sharedMemory());
         return out.toString();
     }
@@ -195,6 +196,38 @@ final class StatusTable
     }
 
     /** Left-aligned columns, or with {@code numeric} right-aligned after the first. */
+    /** Per node, its publications to its peers and the images it reads from them, with their medium. */
+    private static void associations(final StringBuilder out, final StatusReport report)
+    {
+        final List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] { "NODE", "", "MEDIUM", "PEER", "STREAM", "SESSION" });
+        for (final NodeStatus node : report.nodes())
+        {
+            node.counters().ifPresent(set -> linkRows(rows, Integer.toString(node.port()), set));
+        }
+        for (final CounterSet set : report.unmatchedCounters())
+        {
+            linkRows(rows, set.address(), set);
+        }
+        out.append("\nAssociations (the driver's stream counters; ipc: a node of this host, udp: a node of another ")
+            .append("host):\n");
+        if (1 == rows.size())
+        {
+            out.append("  none\n");
+            return;
+        }
+        table(out, rows, false);
+    }
+
+    private static void linkRows(final List<String[]> rows, final String node, final CounterSet set)
+    {
+        for (final StatusReport.Link link : set.links())
+        {
+            rows.add(new String[] { node, link.outbound() ? "to" : "from", link.medium(), link.peer(),
+                Integer.toString(link.streamId()), Integer.toString(link.sessionId()) });
+        }
+    }
+
     private static void table(final StringBuilder out, final List<String[]> rows, final boolean numeric)
     {
         final int[] widths = new int[rows.get(0).length];

@@ -131,6 +131,11 @@ class ShmStatusTest
             assertTrue(countersOfA.value(typeId).isPresent(), "type id " + typeId + " in " + countersOfA);
         }
         assertEquals(0, countersOfB.value(TransportCounters.DROPPED_TYPE_ID).orElse(-1));
+        // each node's association with the other, both ways, over IPC, the peer named by its address
+        assertTrue(countersOfA.links().stream().anyMatch(l -> l.outbound() && "ipc".equals(l.medium()) &&
+            addressOfB.toString().equals(l.peer()) && l.streamId() == portOfB), countersOfA::toString);
+        assertTrue(countersOfA.links().stream().anyMatch(l -> !l.outbound() && "ipc".equals(l.medium()) &&
+            addressOfB.toString().equals(l.peer()) && l.streamId() == portOfA), countersOfA::toString);
         assertTrue(report.unmatchedCounters().isEmpty(), report.toString());
         final StatusReport.SharedMemoryUsage usage = report.sharedMemory();
         assertTrue(usage.publications().files() >= 2, "a publication each way: " + usage);
@@ -146,11 +151,14 @@ class ShmStatusTest
         assertTrue(table.contains(addressOfA.toString()) && table.contains(addressOfB.toString()), table);
         assertTrue(table.contains("messages sent") && table.contains("frames rejected"), table);
         assertTrue(table.contains("aeron/publications/"), table);
+        assertTrue(table.contains("Associations (the driver's stream counters") && table.contains(" to    ipc"),
+            table);
 
         final String json = runStatus(0, "--directory", directory.toString(), "--json");
         assertTrue(json.contains("\"address\": \"" + addressOfA + "\""), json);
         assertTrue(json.contains("\"address\": \"" + addressOfB + "\""), json);
         assertTrue(json.contains("\"messagesSent\": ") && json.contains("\"state\": \"LIVE\""), json);
+        assertTrue(json.contains("\"links\": [{\"direction\": \"to\", \"medium\": \"ipc\""), json);
     }
 
     @Test

@@ -3,14 +3,19 @@ package io.pekkoshm.remote.transport;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmAssociationSnapshot;
+import io.pekkoshm.remote.blob.SharedBlob;
+import io.pekkoshm.remote.blob.ShmBlobs;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
+import io.pekkoshm.remote.tools.ShmStatus;
+import io.pekkoshm.remote.tools.StatusReport;
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.testkit.javadsl.TestKit;
@@ -87,6 +92,20 @@ class CrossHostTest
                     .anyMatch(s -> ShmAssociationSnapshot.UDP.equals(s.medium()) && s.directMessagesSent() > 0);
             },
             () -> "a1's messages to b1 went on the direct path over UDP: " + ShmRemote.get(a1).associations());
+
+        // the status tool of host A shows the same, from the driver's stream counters
+        final StatusReport status = ShmStatus.collect(directoryA, directoryA.resolve("aeron"), WAIT);
+        final String a1Address = ShmRemote.get(a1).address().orElseThrow().toString();
+        final List<StatusReport.Link> links = status.nodes().stream()
+            .filter(n -> n.address().equals(a1Address)).findFirst().orElseThrow()
+            .counters().orElseThrow().links();
+        final String b1Endpoint = HOST_B + ":" + port(b1);
+        assertTrue(links.stream().anyMatch(l -> l.outbound() && "udp".equals(l.medium()) &&
+            b1Endpoint.equals(l.peer())), () -> "a1 publishes to b1 over UDP: " + links);
+        assertTrue(links.stream().anyMatch(l -> l.outbound() && "ipc".equals(l.medium()) &&
+            ShmRemote.get(a2).address().orElseThrow().toString().equals(l.peer())), () -> "to a2 over IPC: " + links);
+        assertTrue(links.stream().anyMatch(l -> !l.outbound() && "udp".equals(l.medium())),
+            () -> "a1 reads an image of b1's publication over UDP: " + links);
     }
 
     @Test
@@ -166,6 +185,39 @@ class CrossHostTest
         final Object echoed = Patterns.ask(remoteEcho, pieced, WAIT).toCompletableFuture().get();
         assertTrue(echoed instanceof byte[] && java.util.Arrays.equals(pieced, (byte[])echoed),
             "a 256 KiB message goes and comes back whole in pieces");
+    }
+
+    /**
+     * A SharedBlob lends memory of its host: sent to a node of another host on the direct path it is refused at the
+     * sender (counted, published as Dropped, naming why), and stays the sender's to use or release.
+     */
+    @Test
+    void shouldRefuseToSendASharedBlobToANodeOfAnotherHost() throws Exception
+    {
+        final Path secret = secret("cluster", 8);
+        final ActorSystem a1 = start("a1", directoryA, HOST_A, secret, "");
+        final ActorSystem b1 = start("b1", directoryB, HOST_B, secret, "");
+        b1.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
+        final ActorRef remoteEcho = a1.provider().resolveActorRef(ShmRemote.get(b1).address().orElseThrow() +
+            "/user/echo");
+        assertEquals("before", ask(a1, b1, "before"));
+        Await.until(WAIT, () ->
+            {
+                remoteEcho.tell("more", ActorRef.noSender());
+                return ShmRemote.get(a1).associations().stream().anyMatch(a -> a.directMessagesSent() > 0);
+            },
+            () -> "the direct path to b1 is open: " + ShmRemote.get(a1).associations());
+        final TestKit dropped = new TestKit(a1);
+        a1.getEventStream().subscribe(dropped.getRef(), Dropped.class);
+
+        final SharedBlob blob = ShmBlobs.get(a1).allocate(64 * 1024);
+        remoteEcho.tell(blob, ActorRef.noSender());
+
+        final Dropped drop = dropped.expectMsgClass(WAIT, Dropped.class);
+        assertTrue(drop.message() instanceof SharedBlob, "the blob is the message dropped: " + drop);
+        assertTrue(drop.reason().contains("another host"), drop.reason());
+        blob.release(); // never handed over: still the sender's
+        assertEquals("after", ask(a1, b1, "after"), "the association carries on");
     }
 
     /**
