@@ -19,6 +19,7 @@ import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -48,7 +49,7 @@ public final class RawAeronDriver
         try
         {
             final NodeArgs peer = commands.peer().get(2, TimeUnit.MINUTES);
-            final CpuMeter cpu = new CpuMeter(ProcessHandle.current().pid(), peer.getLong("pid"), 0);
+            final CpuMeter cpu = new CpuMeter(ProcessHandle.current().pid(), peer.getLong("pid"), List.of());
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(peer.get("address")));
             final ExclusivePublication toPeer = aeron.addExclusivePublication(RawAeronSetup.CHANNEL,
                 RawAeronSetup.TO_PEER);

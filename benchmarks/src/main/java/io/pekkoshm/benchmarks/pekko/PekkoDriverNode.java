@@ -36,13 +36,14 @@ import java.util.concurrent.TimeoutException;
  * {@code BENCH-IDLE-READY} and does nothing until the runner says {@code shutdown} (the runner measures idle CPU
  * meanwhile); then it shuts down (while the peer still answers) and exits.
  * <pre>
- *   PekkoDriverNode config=&lt;file.conf&gt; [bulk=zero-copy] &lt;plan...&gt;
+ *   PekkoDriverNode config=&lt;file.conf&gt; [bulk=zero-copy] [medium=udp] &lt;plan...&gt;
  *   then on stdin: peer address=... pid=... sharedPid=...
  * </pre>
  * With {@code bulk=zero-copy} the bandwidth messages are the plugin's zero-copy blobs ({@link ZeroCopyBulk}) instead
- * of byte arrays. The isolation workload ({@link IsolationPhases}) also talks to the runner while it runs.
- * Messages go to {@code ActorRef}s resolved with {@code Identify} (not selections) so that Artery's large-message
- * stream applies to {@code /user/bulk}.
+ * of byte arrays. With {@code medium=udp} (the cross-host column) the node fails before its workloads unless the
+ * plugin carries its association to the peer over that medium ({@link AssociationMedium}). The isolation workload
+ * ({@link IsolationPhases}) also talks to the runner while it runs. Messages go to {@code ActorRef}s resolved with
+ * {@code Identify} (not selections) so that Artery's large-message stream applies to {@code /user/bulk}.
  */
 public final class PekkoDriverNode
 {
@@ -51,6 +52,9 @@ public final class PekkoDriverNode
     /** The argument that chooses the bandwidth messages, and its value for the zero-copy API. */
     public static final String BULK = "bulk";
     public static final String ZERO_COPY = "zero-copy";
+    /** The argument that names the medium the plugin must carry the association over, and its value across hosts. */
+    public static final String MEDIUM = "medium";
+    public static final String UDP = "udp";
 
     private PekkoDriverNode()
     {
@@ -70,10 +74,15 @@ public final class PekkoDriverNode
                 () -> new DriverActor(streamAcks, bulkAcks)), "driver");
             final NodeArgs peerInfo = commands.peer().get(PEER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             final CpuMeter cpu = new CpuMeter(ProcessHandle.current().pid(), peerInfo.getLong("pid"),
-                peerInfo.getLong("sharedPid"));
+                peerInfo.getLongs("sharedPid"));
             final String address = peerInfo.get("address");
             final ActorRef peer = resolve(system, address + PekkoNodes.PEER_PATH);
             final ActorRef bulk = resolve(system, address + PekkoNodes.BULK_PATH);
+            final String medium = arguments.get(MEDIUM, "");
+            if (!medium.isEmpty())
+            {
+                AssociationMedium.require(system, medium);
+            }
 
             if (plan.throughput())
             {

@@ -135,7 +135,7 @@ public final class PekkoMeshNode
         final int nodes = Math.toIntExact(args.getLong("nodes"));
         final String condition = args.get("condition");
         final CpuMeter cpu = new CpuMeter(ProcessHandle.current().pid(), args.getLong("pid"),
-            args.getLong("sharedPid"));
+            args.getLongs("sharedPid"));
         final ResultLine throughput = new ThroughputWorkload(m -> peer.tell(m, self),
             PekkoDriverNode.acks(streamAcks), cpu, plan).run();
         ChildOutput.result(throughput.put("workload", WorkloadPlan.meshId(nodes,

@@ -199,6 +199,21 @@ public final class BenchMain
             Sizes.pretty(PLUGIN.blob().threshold()) + " through its blob store) with driver.mode = auto. Raw Aeron: " +
             "one embedded media driver (SHARED) in the peer JVM, IPC term " + Sizes.pretty(64 * Sizes.MIB) +
             " (128 MiB for 16 MiB messages), log buffers allocated in full up front.");
+        if (settings.transports().stream().anyMatch(Transport::crossHost))
+        {
+            lines.add(String.format(Locale.ROOT, "Across hosts (the pekko-shm-remote across hosts column, issue 15): " +
+                "the two nodes on two simulated hosts of this machine, each with its own directory in /dev/shm (so " +
+                "its own standalone media driver; the two drivers' CPU is counted together as the media driver's) " +
+                "and its own address (the driver node %s, the peer %s), cross-host.enabled = on with one secret " +
+                "file per session (%d random bytes, owner-only, deleted after it), on the direct path as the " +
+                "pekko-shm-remote column. The plugin reaches the peer, absent from the driver node's directory, over " +
+                "Aeron UDP on loopback through both drivers (the driver node checks that its association is udp " +
+                "before measuring); cross-host.term-length %s and cross-host.mtu %d at their defaults, and " +
+                "driver.max-park too (%d us), except in the column labelled with driver.max-park 100 us.",
+                SessionHosts.HOST_A, SessionHosts.HOST_B, SessionHosts.SECRET_BYTES,
+                Sizes.pretty(PLUGIN.crossHost().termLength()), PLUGIN.crossHost().mtu(),
+                PLUGIN.driver().maxPark().toNanos() / 1000));
+        }
         lines.add("Zero-copy API (pekko-shm-remote zero-copy API column, bandwidth only): the same nodes and " +
             "acknowledgements as the byte[] bandwidth workload, but each message is a SharedBlob the driver fills by " +
             "one copy from a direct buffer prepared beforehand; the peer reads its first byte in place and releases " +

@@ -15,8 +15,9 @@ import java.util.TreeSet;
  * {@code -D...}):
  * <pre>
  *   bench.mode          quick | full | tiny           (default full)
- *   bench.transports    all, or ids separated by commas: shm, shm-zero-copy, artery-tcp, artery-aeron-udp,
- *                       classic-netty-tcp, raw-aeron-ipc, memcpy    (default all)
+ *   bench.transports    all, or ids separated by commas: shm-direct, shm, shm-cross-host, shm-zero-copy,
+ *                       artery-tcp, artery-aeron-udp, classic-netty-tcp, raw-aeron-ipc, memcpy, ... (the ids of
+ *                       {@link Transport}; default all)
  *   bench.results       the folder that gets a folder per run          (default results)
  *   bench.idleCpuLevel  idle-cpu-level of the plugin and of Artery Aeron-UDP   (default 3, the plugin's default)
  *   bench.arteryUdpLib  the folder holding Aeron 1.45.2 / Agrona 1.22.0 for Artery Aeron-UDP's JVMs

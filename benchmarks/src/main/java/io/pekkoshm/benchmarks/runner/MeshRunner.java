@@ -3,6 +3,7 @@ package io.pekkoshm.benchmarks.runner;
 import io.pekkoshm.benchmarks.pekko.PekkoMeshNode;
 import io.pekkoshm.benchmarks.report.Measurement;
 import io.pekkoshm.benchmarks.transports.NodeConfigs;
+import io.pekkoshm.benchmarks.transports.NodeHost;
 import io.pekkoshm.benchmarks.transports.Transport;
 import io.pekkoshm.benchmarks.workloads.ChildOutput;
 import io.pekkoshm.benchmarks.workloads.CpuMeter;
@@ -100,8 +101,9 @@ final class MeshRunner
         try
         {
             final Path conf = logs.resolve(tag + ".conf");
-            Files.writeString(conf, NodeConfigs.hocon(transport, Wire.SMALL_MESSAGE_SIZE, directories.shmDirectory(),
-                directories.aeronDirectory(tag), idleCpuLevel), StandardCharsets.UTF_8);
+            Files.writeString(conf, NodeConfigs.hocon(transport, Wire.SMALL_MESSAGE_SIZE,
+                NodeHost.local(directories.shmDirectory()), directories.aeronDirectory(tag), idleCpuLevel),
+                StandardCharsets.UTF_8);
             final List<String> args = new ArrayList<>(List.of("config=" + conf));
             args.addAll(mode.bounds().with(true, true, List.of()).toArgs());
             for (int i = 0; i < nodes; i++)

@@ -128,26 +128,44 @@ final class SessionRunner
         final List<String> jvm, final Consumer<Measurement> collect)
         throws IOException, InterruptedException, SessionFailedException
     {
-        final Path peerConf = writeConfig(transport, session, tag, "peer");
-        final Path driverConf = writeConfig(transport, session, tag, "driver");
         final List<String> bulk = transport == Transport.SHM_ZERO_COPY ?
             List.of(PekkoDriverNode.BULK + "=" + PekkoDriverNode.ZERO_COPY) : List.of();
-        final List<String> driverArgs = new ArrayList<>(List.of("config=" + driverConf));
-        driverArgs.addAll(bulk);
-        driverArgs.addAll(session.plan().toArgs());
-        final List<String> peerArgs = new ArrayList<>(List.of("config=" + peerConf));
-        peerArgs.addAll(bulk);
+        try (SessionHosts hosts = SessionHosts.open(transport, directories, tag))
+        {
+            final List<String> driverArgs = new ArrayList<>(List.of("config=" +
+                writeConfig(transport, session, tag, "driver", hosts)));
+            driverArgs.addAll(bulk);
+            if (transport.crossHost())
+            {
+                // the driver node checks that its association to the peer is the one the column is about
+                driverArgs.add(PekkoDriverNode.MEDIUM + "=" + PekkoDriverNode.UDP);
+            }
+            driverArgs.addAll(session.plan().toArgs());
+            final List<String> peerArgs = new ArrayList<>(List.of("config=" +
+                writeConfig(transport, session, tag, SessionHosts.PEER, hosts)));
+            peerArgs.addAll(bulk);
+            runPekkoNodes(transport, classpath, session, tag, jvm, hosts, driverArgs, peerArgs, collect);
+        }
+    }
+
+    /** Starts the session's nodes (the peer, the driver and, for isolation, the streamer) and drives them. */
+    private void runPekkoNodes(final Transport transport, final String classpath, final Session session,
+        final String tag, final List<String> jvm, final SessionHosts hosts, final List<String> driverArgs,
+        final List<String> peerArgs,
+        final Consumer<Measurement> collect) throws IOException, InterruptedException, SessionFailedException
+    {
         try (BenchJvm peer = BenchJvm.start(
                 ChildCommands.spec(tag + "-peer", jvmOptions(jvm, tag + "-peer"), PekkoPeerNode.class, peerArgs),
                 classpath, logs.resolve(tag + "-peer.log"));
              BenchJvm driver = BenchJvm.start(
                 ChildCommands.spec(tag + "-driver", jvmOptions(jvm, tag + "-driver"), PekkoDriverNode.class,
                     driverArgs), classpath, logs.resolve(tag + "-driver.log"));
-             BenchJvm streamer = session.streamer() ? startStreamer(transport, classpath, session, tag, jvm) : null)
+             BenchJvm streamer = session.streamer() ?
+                 startStreamer(transport, classpath, session, tag, jvm, hosts) : null)
         {
             final String address = awaitReady(peer);
-            final long mediaDriverPid = transport.isShm() ? directories.shmMediaDriverPid() : 0;
-            final String peerLine = RunnerCommands.peerLine(address, peer.pid(), mediaDriverPid);
+            final List<Long> mediaDriverPids = transport.isShm() ? awaitMediaDrivers(hosts) : List.of();
+            final String peerLine = RunnerCommands.peerLine(address, peer.pid(), mediaDriverPids);
             driver.send(peerLine);
             OtherAssociationStream other = null;
             if (null != streamer)
@@ -156,16 +174,42 @@ final class SessionRunner
                 other = new OtherAssociationStream(streamer,
                     Duration.ofMillis(2 * session.plan().bandwidthAckTimeoutMs(session.plan().isolationSize())));
             }
-            drive(session, driver, peer, mediaDriverPid, other, collect);
+            drive(session, driver, peer, mediaDriverPids, other, collect);
         }
+    }
+
+    /**
+     * The pids of the session's media drivers, one per directory of the plugin: the peer's is live once the peer
+     * listens; the driver node's, on another simulated host, may still be starting.
+     */
+    private static List<Long> awaitMediaDrivers(final SessionHosts hosts)
+        throws InterruptedException, SessionFailedException
+    {
+        final long deadline = System.nanoTime() + PEER_START_TIMEOUT.toNanos();
+        final List<Long> pids = new ArrayList<>();
+        for (final Path directory : hosts.directories())
+        {
+            long pid;
+            while ((pid = RunDirectories.mediaDriverPid(directory)) <= 0)
+            {
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new SessionFailedException("no live media driver in " + directory + " within " +
+                        PEER_START_TIMEOUT.toSeconds() + " s of the start");
+                }
+                Thread.sleep(50);
+            }
+            pids.add(pid);
+        }
+        return pids;
     }
 
     /** The isolation session's third node: streams to the peer from another association when told to. */
     private BenchJvm startStreamer(final Transport transport, final String classpath, final Session session,
-        final String tag, final List<String> jvm) throws IOException
+        final String tag, final List<String> jvm, final SessionHosts hosts) throws IOException
     {
         final long size = session.plan().isolationSize();
-        final List<String> args = List.of("config=" + writeConfig(transport, session, tag, "streamer"),
+        final List<String> args = List.of("config=" + writeConfig(transport, session, tag, "streamer", hosts),
             "size=" + size, "ackTimeoutMs=" + session.plan().bandwidthAckTimeoutMs(size));
         return BenchJvm.start(
             ChildCommands.spec(tag + "-streamer", jvmOptions(jvm, tag + "-streamer"), PekkoStreamerNode.class, args),
@@ -184,8 +228,8 @@ final class SessionRunner
                 ChildCommands.spec(tag + "-driver", jvmOptions(jvm, tag + "-driver"), RawAeronDriver.class,
                     session.plan().toArgs()), classpath, logs.resolve(tag + "-driver.log")))
         {
-            driver.send(RunnerCommands.peerLine(awaitReady(peer), peer.pid(), 0));
-            drive(session, driver, peer, 0, null, collect);
+            driver.send(RunnerCommands.peerLine(awaitReady(peer), peer.pid(), List.of()));
+            drive(session, driver, peer, List.of(), null, collect);
         }
     }
 
@@ -221,14 +265,14 @@ final class SessionRunner
      *
      * @param other the isolation session's streamer, or null.
      */
-    private void drive(final Session session, final BenchJvm driver, final BenchJvm peer, final long mediaDriverPid,
-        final OtherAssociationStream other, final Consumer<Measurement> collect)
+    private void drive(final Session session, final BenchJvm driver, final BenchJvm peer,
+        final List<Long> mediaDriverPids, final OtherAssociationStream other, final Consumer<Measurement> collect)
         throws InterruptedException, SessionFailedException
     {
         collectResults(session, driver, other, collect);
         if (session.measureIdle())
         {
-            collect.accept(Measurement.fromJson(measureIdle(driver.pid(), peer.pid(), mediaDriverPid).toJson()));
+            collect.accept(Measurement.fromJson(measureIdle(driver.pid(), peer.pid(), mediaDriverPids).toJson()));
         }
         final long exitStart = System.nanoTime();
         driver.send(RunnerCommands.SHUTDOWN);
@@ -286,10 +330,10 @@ final class SessionRunner
         }
     }
 
-    /** CPU of both nodes (and the media driver process) while associated and idle, in % of one core. */
-    private ResultLine measureIdle(final long driverPid, final long peerPid, final long mediaDriverPid)
+    /** CPU of both nodes (and the media driver processes) while associated and idle, in % of one core. */
+    private ResultLine measureIdle(final long driverPid, final long peerPid, final List<Long> mediaDriverPids)
     {
-        final CpuMeter cpu = new CpuMeter(driverPid, peerPid, mediaDriverPid);
+        final CpuMeter cpu = new CpuMeter(driverPid, peerPid, mediaDriverPids);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleSettleMs()));
         final long[] before = cpu.snapshot();
         final long start = System.nanoTime();
@@ -312,11 +356,12 @@ final class SessionRunner
         return line.substring(ChildOutput.READY.length()).trim();
     }
 
-    private Path writeConfig(final Transport transport, final Session session, final String tag, final String role)
-        throws IOException
+    /** Writes the configuration of the node of {@code role} (peer, driver, streamer), on its host. */
+    private Path writeConfig(final Transport transport, final Session session, final String tag, final String role,
+        final SessionHosts hosts) throws IOException
     {
         final Path file = logs.resolve(tag + "-" + role + ".conf");
-        Files.writeString(file, NodeConfigs.hocon(transport, session.largestPayload(), directories.shmDirectory(),
+        Files.writeString(file, NodeConfigs.hocon(transport, session.largestPayload(), hosts.of(role),
             directories.aeronDirectory(tag + "-" + role), idleCpuLevel), StandardCharsets.UTF_8);
         return file;
     }

@@ -19,9 +19,12 @@ import java.nio.file.Path;
  *   <li>classic Netty TCP: {@code maximum-frame-size} for the session's largest message.</li>
  *   <li>the plugin (byte[] messages, and its zero-copy API): a directory of this run, {@code driver.mode = auto}
  *       with a 2 s idle timeout; everything else (term length, blob store) at its defaults. Its direct-path columns
- *       (shm-direct, shm-direct-low-latency, and the zero-copy API's) are turned on by the one line a user writes,
- *       {@code include "pekko-shm-remote"}; the low-latency one also sets {@code idle-cpu-level = 9}. Only the
- *       classic-mode column (shm) runs Pekko's own provider.</li>
+ *       (shm-direct, shm-direct-low-latency, shm-cross-host, and the zero-copy API's) are turned on by the one line a
+ *       user writes, {@code include "pekko-shm-remote"}; the low-latency one also sets {@code idle-cpu-level = 9}.
+ *       Only the classic-mode column (shm) runs Pekko's own provider. The cross-host column's nodes each get the
+ *       directory and address of their simulated host ({@link NodeHost}), {@code cross-host.enabled = on} and the
+ *       session's secret file; everything else as shm-direct's (its second column also sets
+ *       {@code driver.max-park = 100 us}).</li>
  * </ul>
  */
 public final class NodeConfigs
@@ -33,6 +36,8 @@ public final class NodeConfigs
      * give each of the two nodes' pollers a whole core and starve the actors' own threads.
      */
     private static final int LOW_LATENCY_IDLE_CPU_LEVEL = 9;
+    /** The media drivers' longest park of the second cross-host column (the default is 10 ms). */
+    private static final String SHORT_DRIVER_PARK = "100 us";
 
     private NodeConfigs()
     {
@@ -45,17 +50,18 @@ public final class NodeConfigs
     public static boolean directPath(final Transport transport)
     {
         return transport == Transport.SHM_DIRECT || transport == Transport.SHM_DIRECT_LOW_LATENCY ||
-            transport == Transport.SHM_DIRECT_INLINE || transport == Transport.SHM_ZERO_COPY;
+            transport == Transport.SHM_DIRECT_INLINE || transport.crossHost() || transport == Transport.SHM_ZERO_COPY;
     }
 
     /**
      * @param transport      a Pekko transport.
      * @param largestPayload the largest payload of the session, in bytes.
-     * @param shmDirectory   the plugin's directory for this run.
+     * @param host           where the plugin's node runs: its directory (and its simulated host, for the cross-host
+     *                       column, which needs one).
      * @param aeronDirectory the Artery Aeron-UDP embedded driver's directory for this node.
      * @param idleCpuLevel   the idle-cpu-level of the plugin and of Artery Aeron-UDP.
      */
-    public static String hocon(final Transport transport, final long largestPayload, final Path shmDirectory,
+    public static String hocon(final Transport transport, final long largestPayload, final NodeHost host,
         final Path aeronDirectory, final int idleCpuLevel)
     {
         final StringBuilder conf = new StringBuilder(1024)
@@ -76,33 +82,9 @@ public final class NodeConfigs
             case SHM_DIRECT:
             case SHM_DIRECT_LOW_LATENCY:
             case SHM_DIRECT_INLINE:
-                if (directPath(transport))
-                {
-                    conf.append("include \"pekko-shm-remote\"\n"); // the one line a user writes
-                }
-                else
-                {
-                    // the compatibility mode: Pekko's own provider, every message through classic's pipeline
-                    conf.append("pekko.remote.artery.enabled = off\n")
-                        .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n");
-                }
-                conf.append("pekko.remote.shm {\n")
-                    .append("  port = 0\n")
-                    .append("  directory = \"").append(shmDirectory).append("\"\n")
-                    .append("  driver.mode = auto\n")
-                    .append("  driver.idle-timeout = 2 s\n")
-                    .append("  idle-cpu-level = ").append(transport == Transport.SHM_DIRECT_LOW_LATENCY ||
-                        transport == Transport.SHM_DIRECT_INLINE ? LOW_LATENCY_IDLE_CPU_LEVEL : idleCpuLevel)
-                    .append('\n')
-                    .append("}\n");
-                if (transport == Transport.SHM_DIRECT_INLINE)
-                {
-                    // the ping-pong's actors run on the node's thread; the bulk actors stay on the default dispatcher
-                    conf.append("pekko.actor.deployment {\n")
-                        .append("  \"/driver\".dispatcher = \"pekko.remote.shm.inline-dispatcher\"\n")
-                        .append("  \"/peer\".dispatcher = \"pekko.remote.shm.inline-dispatcher\"\n")
-                        .append("}\n");
-                }
+            case SHM_CROSS_HOST:
+            case SHM_CROSS_HOST_SHORT_PARK:
+                shm(conf, transport, host, idleCpuLevel);
                 break;
             case ARTERY_TCP:
             case ARTERY_AERON_UDP:
@@ -141,5 +123,55 @@ public final class NodeConfigs
                 throw new IllegalArgumentException(transport + " is not a Pekko transport");
         }
         return conf.toString();
+    }
+
+    /** The plugin's part of a node's configuration. */
+    private static void shm(final StringBuilder conf, final Transport transport, final NodeHost host,
+        final int idleCpuLevel)
+    {
+        if (transport.crossHost() != host.simulatedHostname().isPresent())
+        {
+            throw new IllegalArgumentException(transport.crossHost() ? transport.id() + " needs a simulated host " +
+                "(a hostname and the shared secret), not " + host : "only the cross-host column runs on a " +
+                "simulated host, not " + transport.id());
+        }
+        if (directPath(transport))
+        {
+            conf.append("include \"pekko-shm-remote\"\n"); // the one line a user writes
+        }
+        else
+        {
+            // the compatibility mode: Pekko's own provider, every message through classic's pipeline
+            conf.append("pekko.remote.artery.enabled = off\n")
+                .append("pekko.remote.classic.enabled-transports = [\"pekko.remote.shm\"]\n");
+        }
+        conf.append("pekko.remote.shm {\n")
+            .append("  port = 0\n")
+            .append("  directory = \"").append(host.directory()).append("\"\n")
+            .append("  driver.mode = auto\n")
+            .append("  driver.idle-timeout = 2 s\n")
+            .append("  idle-cpu-level = ").append(transport == Transport.SHM_DIRECT_LOW_LATENCY ||
+                transport == Transport.SHM_DIRECT_INLINE ? LOW_LATENCY_IDLE_CPU_LEVEL : idleCpuLevel)
+            .append('\n');
+        if (transport.crossHost())
+        {
+            // a simulated host: its address (the UDP endpoint's too) and the secret every host's nodes share
+            conf.append("  hostname = \"").append(host.hostname()).append("\"\n")
+                .append("  cross-host.enabled = on\n")
+                .append("  cross-host.secret-file = \"").append(host.secretFile()).append("\"\n");
+        }
+        if (transport == Transport.SHM_CROSS_HOST_SHORT_PARK)
+        {
+            conf.append("  driver.max-park = ").append(SHORT_DRIVER_PARK).append('\n');
+        }
+        conf.append("}\n");
+        if (transport == Transport.SHM_DIRECT_INLINE)
+        {
+            // the ping-pong's actors run on the node's thread; the bulk actors stay on the default dispatcher
+            conf.append("pekko.actor.deployment {\n")
+                .append("  \"/driver\".dispatcher = \"pekko.remote.shm.inline-dispatcher\"\n")
+                .append("  \"/peer\".dispatcher = \"pekko.remote.shm.inline-dispatcher\"\n")
+                .append("}\n");
+        }
     }
 }

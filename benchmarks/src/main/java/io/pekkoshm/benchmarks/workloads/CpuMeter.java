@@ -7,28 +7,40 @@ import java.util.Optional;
 
 /**
  * CPU time (user + system, all threads) of a fixed set of processes: the two nodes of a run and, where a transport
- * has one, its separate media driver process. Read from {@code /proc/<pid>/stat} through
- * {@link ProcessHandle.Info#totalCpuDuration()}, so the resolution is the kernel's clock tick (10 ms): measure over
- * seconds, not milliseconds. A process that has exited counts as the CPU it had when last seen.
+ * has them, its separate media driver processes (one per host: two for the cross-host column, counted together as
+ * the media driver). Read from {@code /proc/<pid>/stat} through {@link ProcessHandle.Info#totalCpuDuration()}, so the
+ * resolution is the kernel's clock tick (10 ms): measure over seconds, not milliseconds. A process that has exited
+ * counts as the CPU it had when last seen.
  */
 public final class CpuMeter
 {
     private final List<String> names = new ArrayList<>();
     private final List<Long> pids = new ArrayList<>();
+    /** Per pid, the index of its entry in {@link #names} (the media drivers share one). */
+    private final List<Integer> entryOf = new ArrayList<>();
     private final long[] lastSeen;
 
     /**
      * @param sender   pid of the node that sends (the driver of the workloads).
      * @param receiver pid of the node that receives and answers (the peer).
-     * @param shared   pid of a separate process both nodes use (a standalone media driver), or 0 for none.
+     * @param shared   pids of the separate processes the nodes use (standalone media drivers: one both nodes share,
+     *                 or one per host), none for none; 0 entries are left out.
      */
-    public CpuMeter(final long sender, final long receiver, final long shared)
+    public CpuMeter(final long sender, final long receiver, final List<Long> shared)
     {
         add("sender", sender);
         add("receiver", receiver);
-        if (shared > 0)
+        for (final long pid : shared)
         {
-            add("media_driver", shared);
+            if (pid > 0)
+            {
+                if (!names.contains("media_driver"))
+                {
+                    names.add("media_driver");
+                }
+                pids.add(pid);
+                entryOf.add(names.size() - 1);
+            }
         }
         lastSeen = new long[pids.size()];
     }
@@ -37,12 +49,19 @@ public final class CpuMeter
     {
         names.add(name);
         pids.add(pid);
+        entryOf.add(names.size() - 1);
     }
 
-    /** CPU nanoseconds of each process now, in the order sender, receiver[, media driver]. */
+    /** CPU nanoseconds of each entry now, in the order sender, receiver[, media driver(s) together]. */
     public long[] snapshot()
     {
-        return cpuNs(pids, lastSeen);
+        final long[] perPid = cpuNs(pids, lastSeen);
+        final long[] perEntry = new long[names.size()];
+        for (int i = 0; i < perPid.length; i++)
+        {
+            perEntry[entryOf.get(i)] += perPid[i];
+        }
+        return perEntry;
     }
 
     /**
@@ -96,7 +115,8 @@ public final class CpuMeter
      * Puts {@code cpu_pct_core_<process>} for each process (CPU time over the interval, in % of one core), the mean
      * of the two nodes ({@code cpu_pct_core_per_node}), and that plus each node's share of the media driver process
      * ({@code cpu_pct_core_per_node_with_driver_share}: the driver's CPU over the two nodes that use it; equal to
-     * the mean of the nodes where there is no such process), the figure issue 16 compares with Artery TCP's per node.
+     * the mean of the nodes where there is no such process; with a driver per host, each node's own driver on
+     * average), the figure issue 16 compares with Artery TCP's per node.
      */
     public void putPercentOfCore(final ResultLine result, final long[] before, final long[] after,
         final long intervalNs)

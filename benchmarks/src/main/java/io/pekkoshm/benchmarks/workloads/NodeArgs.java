@@ -1,6 +1,8 @@
 package io.pekkoshm.benchmarks.workloads;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +50,17 @@ public final class NodeArgs
     public long getLong(final String key)
     {
         return Long.parseLong(get(key));
+    }
+
+    /** {@return the numbers of {@code key}, separated by commas} */
+    public List<Long> getLongs(final String key)
+    {
+        final List<Long> numbers = new ArrayList<>();
+        for (final String word : get(key).split(","))
+        {
+            numbers.add(Long.parseLong(word.trim()));
+        }
+        return numbers;
     }
 
     public long getLong(final String key, final long fallback)

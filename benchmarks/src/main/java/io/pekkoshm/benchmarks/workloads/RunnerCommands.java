@@ -4,13 +4,16 @@ import io.pekkoshm.testkit.process.ChildControl;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * What the runner tells a child JVM on its standard input, one line each:
  * <pre>
- *   peer address=&lt;address&gt; pid=&lt;pid&gt; sharedPid=&lt;pid or 0&gt;
- *        to a driver node: where its peer is, once the peer listens (the driver starts meanwhile)
+ *   peer address=&lt;address&gt; pid=&lt;pid&gt; sharedPid=&lt;pids separated by commas, or 0&gt;
+ *        to a driver node: where its peer is, once the peer listens (the driver starts meanwhile), and the media
+ *        driver processes whose CPU counts with the nodes' (one per simulated host for the cross-host column)
  *   shutdown
  *        shut down and exit: first to the driver node, then, once it has gone, to the peer
  *   stream
@@ -93,10 +96,11 @@ public final class RunnerCommands
         return STREAMING + " ok=" + ok;
     }
 
-    /** The line that tells a driver node where its peer is. */
-    public static String peerLine(final String address, final long pid, final long sharedPid)
+    /** The line that tells a driver node where its peer is, and which media drivers' CPU counts (none: 0). */
+    public static String peerLine(final String address, final long pid, final List<Long> sharedPids)
     {
-        return PEER + " address=" + address + " pid=" + pid + " sharedPid=" + sharedPid;
+        return PEER + " address=" + address + " pid=" + pid + " sharedPid=" + (sharedPids.isEmpty() ? "0" :
+            sharedPids.stream().map(String::valueOf).collect(Collectors.joining(",")));
     }
 
     private void read(final ChildControl control)

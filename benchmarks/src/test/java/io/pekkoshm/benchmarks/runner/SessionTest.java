@@ -60,6 +60,31 @@ class SessionTest
         }
     }
 
+    @Test
+    void shouldRunTheCrossHostColumnOnEveryWorkloadAndSizeOfTheShmDirectColumn()
+    {
+        for (final BenchMode mode : List.of(BenchMode.tiny(), BenchMode.quick(), BenchMode.full()))
+        {
+            final List<ResultLine> crossNotRun = new ArrayList<>();
+            final List<ResultLine> directNotRun = new ArrayList<>();
+            final List<Session> cross = Session.plan(Transport.SHM_CROSS_HOST, mode, crossNotRun);
+            final List<Session> direct = Session.plan(Transport.SHM_DIRECT, mode, directNotRun);
+
+            assertEquals(direct, cross, mode.name());
+            assertEquals(directNotRun.stream().map(ResultLine::toJson).toList(),
+                crossNotRun.stream().map(ResultLine::toJson).toList(), mode.name());
+            assertTrue(cross.get(0).measureIdle() && cross.get(0).plan().throughput() &&
+                cross.get(0).plan().pingPong(), mode.name());
+
+            // its variant with the drivers' short park: the same but the isolation sessions
+            final List<ResultLine> shortParkNotRun = new ArrayList<>();
+            assertEquals(cross.stream().filter(s -> !s.streamer()).toList(),
+                Session.plan(Transport.SHM_CROSS_HOST_SHORT_PARK, mode, shortParkNotRun), mode.name());
+            assertEquals(3 * mode.allIsolationSizes().size(),
+                count(shortParkNotRun, "isolation-", "\"status\":\"not-supported\""), mode.name());
+        }
+    }
+
     private static long count(final List<ResultLine> lines, final String workloadPrefix, final String contains)
     {
         return lines.stream().map(ResultLine::toJson)
