@@ -79,6 +79,8 @@ final class Outbox implements AutoCloseable
     /** The receiving peer, once known (blocks in flight are reclaimed if its process dies). */
     private volatile NodeIdentity peer;
     private final ExclusivePublication publication;
+    /** What carries the publication (read on the direct path's send, per message: decided once). */
+    private final Medium medium;
     private final TransportCounters counters;
     /** What this outbox sent; written under {@link #lock} only. */
     private final SendCounts sent;
@@ -117,6 +119,7 @@ final class Outbox implements AutoCloseable
     {
         this.maxBlobLength = maxBlobLength;
         this.publication = publication;
+        this.medium = mediumOf(publication);
         this.counters = counters;
         this.sent = counters.open();
         this.blobs = blobs;
@@ -226,7 +229,7 @@ final class Outbox implements AutoCloseable
     /** {@return what carries this outbox's publication} */
     Medium medium()
     {
-        return mediumOf(publication);
+        return medium;
     }
 
     /**

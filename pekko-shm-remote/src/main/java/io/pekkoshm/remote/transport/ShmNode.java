@@ -363,7 +363,16 @@ public final class ShmNode implements AutoCloseable
      */
     private Subscription subscribe(final Aeron aeron)
     {
-        return aeron.addSubscription("aeron:ipc", claim.port(),
+        return addSubscription(aeron, "aeron:ipc", Medium.IPC);
+    }
+
+    /**
+     * A subscription to this node's stream on {@code channel}: a new image wakes the agent, an image going away ends
+     * its association, named by its session key on that medium.
+     */
+    private Subscription addSubscription(final Aeron aeron, final String channel, final Medium medium)
+    {
+        return aeron.addSubscription(channel, claim.port(),
             image ->
             {
                 final Doorbells bells = doorbells;
@@ -377,7 +386,7 @@ public final class ShmNode implements AutoCloseable
                 final NodeAgent current = agent;
                 if (null != current)
                 {
-                    current.proxy().onImageUnavailable(image.sessionId());
+                    current.proxy().onImageUnavailable(medium.sessionKey(image.sessionId()));
                 }
             });
     }
@@ -397,24 +406,8 @@ public final class ShmNode implements AutoCloseable
         final String channel = "aeron:udp?endpoint=" + settings.transport().hostname() + ":" + claim.port();
         try
         {
-            return aeron.addSubscription(channel, claim.port(),
-                image ->
-                {
-                    // a node of another host rings no doorbell: its HELLO must not wait for the next periodic duty
-                    final Doorbells bells = doorbells;
-                    if (null != bells)
-                    {
-                        bells.wakeOwn();
-                    }
-                },
-                image ->
-                {
-                    final NodeAgent current = agent;
-                    if (null != current)
-                    {
-                        current.proxy().onImageUnavailable(Medium.UDP.sessionKey(image.sessionId()));
-                    }
-                });
+            // a node of another host rings no doorbell: the new image's wake-up is what its HELLO must not wait without
+            return addSubscription(aeron, channel, Medium.UDP);
         }
         catch (final RuntimeException ex)
         {
