@@ -17,13 +17,18 @@ import java.nio.file.Path;
  *                   drivers); a power of two, 64 KiB to 1 GiB.
  * @param mtu        {@code cross-host.mtu}: the largest UDP datagram Aeron sends, header included; a multiple of 32,
  *                   576 to 65504.
+ * @param socketBuffer {@code cross-host.socket-buffer}: the UDP socket buffers asked for (a sender's SO_SNDBUF, a
+ *                   receiver's SO_RCVBUF), and the receiver window (bytes a sender may have unacknowledged) as far as
+ *                   the kernel grants them; 64 KiB to 64 MiB.
  */
-public record CrossHostSettings(boolean enabled, Path secretFile, int termLength, int mtu)
+public record CrossHostSettings(boolean enabled, Path secretFile, int termLength, int mtu, int socketBuffer)
 {
     /** The shortest secret accepted, in bytes. */
     public static final int MIN_SECRET_BYTES = 16;
     private static final long MIN_TERM_LENGTH = 64 * 1024;
     private static final long MAX_TERM_LENGTH = 1024L * 1024 * 1024;
+    private static final long MIN_SOCKET_BUFFER = 64 * 1024;
+    private static final long MAX_SOCKET_BUFFER = 64 * 1024 * 1024;
 
     /**
      * Reads and validates the cross-host settings.
@@ -54,7 +59,44 @@ public record CrossHostSettings(boolean enabled, Path secretFile, int termLength
         {
             throw r.reject("cross-host.mtu", mtu, "must be a multiple of 32 (Aeron's frame alignment)");
         }
-        return new CrossHostSettings(enabled, file.isEmpty() ? null : Path.of(file).toAbsolutePath(), (int)term, mtu);
+        final long socketBuffer = r.bytesInRange("cross-host.socket-buffer", MIN_SOCKET_BUFFER, MAX_SOCKET_BUFFER);
+        return new CrossHostSettings(enabled, file.isEmpty() ? null : Path.of(file).toAbsolutePath(), (int)term, mtu,
+            (int)socketBuffer);
+    }
+
+    /**
+     * {@return the parameters of a UDP publication's channel to a node of another host, each starting with '|'}: its
+     * term length, MTU and send buffer.
+     */
+    public String publicationParameters()
+    {
+        return "|term-length=" + termLength + "|mtu=" + mtu + "|so-sndbuf=" + socketBuffer;
+    }
+
+    /**
+     * The parameters of this node's UDP subscription, each starting with '|': its receive buffer, and a receiver
+     * window no larger than what the kernel grants the buffer (Aeron checks the window only against the size asked
+     * for; a window larger than the real buffer loses datagrams in bursts, which then cost NAKs and retransmits).
+     *
+     * @param kernelMaxReceiveBuffer the largest SO_RCVBUF the kernel grants ({@code net.core.rmem_max}), or 0 when
+     *                               not known.
+     * @return the parameters.
+     */
+    public String subscriptionParameters(final long kernelMaxReceiveBuffer)
+    {
+        return "|so-rcvbuf=" + socketBuffer + "|rcv-wnd=" + receiverWindow(kernelMaxReceiveBuffer);
+    }
+
+    /**
+     * {@return the receiver window: the socket buffer, or the kernel's largest receive buffer if that is smaller, and
+     * never less than one datagram}
+     *
+     * @param kernelMaxReceiveBuffer see {@link #subscriptionParameters}.
+     */
+    public int receiverWindow(final long kernelMaxReceiveBuffer)
+    {
+        final long granted = kernelMaxReceiveBuffer > 0 ? Math.min(socketBuffer, kernelMaxReceiveBuffer) : socketBuffer;
+        return (int)Math.max(granted, mtu);
     }
 
     /** {@return the largest message a UDP association carries in one frame: Aeron's rule for the term length} */

@@ -84,6 +84,23 @@ class ShmSettingsTest
         assertRejected("pekko.remote.shm.cross-host.term-length = 100 KiB", "cross-host.term-length", "102400");
         assertRejected("pekko.remote.shm.cross-host.mtu = 1400", "cross-host.mtu", "1400");
         assertRejected("pekko.remote.shm.cross-host.mtu = 100", "cross-host.mtu", "100");
+        assertRejected("pekko.remote.shm.cross-host.socket-buffer = 1 KiB", "cross-host.socket-buffer", "1024");
+        assertRejected("pekko.remote.shm.cross-host.socket-buffer = 1 GiB", "cross-host.socket-buffer", "1073741824");
+        assertRejected("pekko.remote.shm.cross-host.socket-buffer = lots", "cross-host.socket-buffer", "lots");
+    }
+
+    @Test
+    void shouldAskForTheSocketBuffersAndCutTheReceiverWindowToWhatTheKernelGrants()
+    {
+        final CrossHostSettings crossHost = settings("pekko.remote.shm.cross-host.socket-buffer = 4 MiB\n" +
+            "pekko.remote.shm.cross-host.mtu = 8192").crossHost();
+        assertEquals("|term-length=4194304|mtu=8192|so-sndbuf=4194304", crossHost.publicationParameters());
+        assertEquals("|so-rcvbuf=4194304|rcv-wnd=4194304", crossHost.subscriptionParameters(0),
+            "limits not known: the window is the buffer asked for");
+        assertEquals("|so-rcvbuf=4194304|rcv-wnd=212992", crossHost.subscriptionParameters(212_992),
+            "the kernel grants 208 KiB: a larger window would lose datagrams in bursts");
+        assertEquals(8192, crossHost.receiverWindow(4096), "never less than one datagram");
+        assertEquals(2 * 1024 * 1024, settings("").crossHost().socketBuffer(), "2 MiB by default");
     }
 
     @Test

@@ -95,8 +95,7 @@ final class Handshake
         this.publicationChannel = "aeron:ipc?term-length=" + termLength;
         this.secretSource = null == crossHost.secretFile() ? "the secret of " + directory :
             "the secret of pekko.remote.shm.cross-host.secret-file (" + crossHost.secretFile() + ")";
-        this.udpParameters = crossHost.enabled() ?
-            "|term-length=" + crossHost.termLength() + "|mtu=" + crossHost.mtu() : null;
+        this.udpParameters = crossHost.enabled() ? crossHost.publicationParameters() : null;
         this.handshakeTimeoutNs = handshakeTimeoutNs;
         this.proof = proof;
         this.helloBody = proof.sign(self.helloBody());

@@ -16,6 +16,7 @@ import io.pekkoshm.remote.host.LockFile;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.host.ShmDirectory;
+import io.pekkoshm.remote.host.SocketBufferLimits;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -394,7 +395,9 @@ public final class ShmNode implements AutoCloseable
     /**
      * The node's UDP endpoint for nodes of other hosts, at the host and port of its address, when cross-host is on.
      * A new image wakes the agent if it sleeps (nothing else would: a peer of another host has no doorbell of this
-     * node); its images ending end their associations, as on IPC.
+     * node); its images ending end their associations, as on IPC. Its receive buffer and window come from
+     * {@code cross-host.socket-buffer}, the window cut to what the kernel grants (with a warning saying which sysctl
+     * to raise).
      */
     private Subscription subscribeUdp(final Aeron aeron)
     {
@@ -403,7 +406,15 @@ public final class ShmNode implements AutoCloseable
         {
             return null;
         }
-        final String channel = "aeron:udp?endpoint=" + settings.transport().hostname() + ":" + claim.port();
+        final SocketBufferLimits limits = SocketBufferLimits.ofThisHost();
+        final String shortfall =
+            limits.shortfall(crossHost.socketBuffer(), ShmSettings.ROOT + ".cross-host.socket-buffer");
+        if (null != shortfall)
+        {
+            log.warning("pekko.shm node {}: {}", claim.port(), shortfall);
+        }
+        final String channel = "aeron:udp?endpoint=" + settings.transport().hostname() + ":" + claim.port() +
+            crossHost.subscriptionParameters(limits.receive());
         try
         {
             // a node of another host rings no doorbell: the new image's wake-up is what its HELLO must not wait without
