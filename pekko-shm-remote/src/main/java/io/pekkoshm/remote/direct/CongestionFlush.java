@@ -42,6 +42,7 @@ final class CongestionFlush
     }
 
     private final Runnable schedule;
+    private final Runnable flushNow;
     /** Links holding messages for a full log. */
     private final Set<Link> congestedLinks = ConcurrentHashMap.newKeySet();
     /** Whether a flush is scheduled. */
@@ -55,13 +56,31 @@ final class CongestionFlush
     CongestionFlush(final Scheduler scheduler, final ExecutionContext dispatcher, final ActorRef barrierActor)
     {
         this(() -> scheduler.scheduleOnce(FLUSH_INTERVAL, barrierActor, BarrierActor.FLUSH, dispatcher,
-            ActorRef.noSender()));
+            ActorRef.noSender()), () -> barrierActor.tell(BarrierActor.FLUSH, ActorRef.noSender()));
     }
 
-    /** @param schedule makes {@link #onFlush} run once, soon, on the flushing thread. */
-    CongestionFlush(final Runnable schedule)
+    /**
+     * @param schedule makes {@link #onFlush} run once, at the next tick, on the flushing thread.
+     * @param flushNow makes {@link #onFlush} run once, now, on the flushing thread.
+     */
+    CongestionFlush(final Runnable schedule, final Runnable flushNow)
     {
         this.schedule = schedule;
+        this.flushNow = flushNow;
+    }
+
+    /**
+     * The transport has room again for what a link holds (a large body's last piece is out, see
+     * {@code DirectRoutes.roomListener}): the congested links are flushed now rather than at the next tick, which is
+     * 10 ms away at Pekko's default and would leave the association idle until then. The scheduled flush still comes
+     * (it finds less or nothing to do). Any thread; only hands the news on.
+     */
+    void roomMade()
+    {
+        if (!congestedLinks.isEmpty())
+        {
+            flushNow.run();
+        }
     }
 
     /**

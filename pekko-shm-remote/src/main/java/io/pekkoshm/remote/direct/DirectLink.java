@@ -267,6 +267,11 @@ public final class DirectLink implements CongestionFlush.Link
         parked = current;
         state = CONGESTED;
         hold(ref, message, sender);
+        final Held first = held.peekFirst();
+        if (null != first && first.message == message)
+        {
+            first.waitsForRoom = current.route.refusesLargeBody();
+        }
         path.congestion().congested(this);
         recordSwitch("the peer's log is full: messages held");
         return true;
@@ -282,10 +287,15 @@ public final class DirectLink implements CongestionFlush.Link
         Held next;
         while (null != (next = held.peekFirst()))
         {
+            if (next.waitsForRoom && parked.route.refusesLargeBody())
+            {
+                return false; // it would be refused again: serializing it again would be for nothing
+            }
             final int result =
                 path.encoder().write(parked.route, parked.compression, next.ref, next.message, next.sender);
             if (OutboundEncoder.FULL == result)
             {
+                next.waitsForRoom = parked.route.refusesLargeBody();
                 return false;
             }
             if (OutboundEncoder.CLOSED == result)
@@ -406,8 +416,24 @@ public final class DirectLink implements CongestionFlush.Link
         parked = null;
     }
 
-    private record Held(DirectRef ref, Object message, ActorRef sender)
+    /** A message held in order; {@link #waitsForRoom} is written under the link's monitor. */
+    private static final class Held
     {
+        private final DirectRef ref;
+        private final Object message;
+        private final ActorRef sender;
+        /**
+         * Its last write was refused while the route refused large bodies (one going out in pieces, or no room for a
+         * first piece): it is not serialized again, for nothing, while the route still does.
+         */
+        private boolean waitsForRoom;
+
+        Held(final DirectRef ref, final Object message, final ActorRef sender)
+        {
+            this.ref = ref;
+            this.message = message;
+            this.sender = sender;
+        }
     }
 
     private record Channel(DirectRoute route, OutboundCompression compression)

@@ -104,6 +104,7 @@ public final class DirectPath implements DirectInbound
     {
         final DirectPath path = new DirectPath(system, settings, routes, bridge);
         routes.inbound(path);
+        routes.roomListener(path.congestion::roomMade);
         return path;
     }
 

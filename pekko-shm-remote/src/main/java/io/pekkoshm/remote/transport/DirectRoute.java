@@ -65,6 +65,16 @@ public final class DirectRoute
         return current;
     }
 
+    /**
+     * {@return whether a body too large for one frame would be refused (FULL) now, to a node of another host} One is
+     * going out in pieces (the route's room listener tells when it is out), or the log has no room for a first piece.
+     * Always false on one host.
+     */
+    public boolean refusesLargeBody()
+    {
+        return outbox.refusesLargeBody();
+    }
+
     /** {@return the peer's address, with the full protocol} */
     public Address remoteAddress()
     {

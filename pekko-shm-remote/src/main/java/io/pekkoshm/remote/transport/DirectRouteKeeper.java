@@ -41,6 +41,7 @@ final class DirectRouteKeeper
         if (routes.acceptsDirect() && association.peerAcceptsDirect())
         {
             association.directRoute(new DirectRoute(association.outbox(), fullAddress(peer), peer.pekkoUid()));
+            association.outbox().roomListener(routes::roomMade);
         }
         else if (routes.acceptsDirect())
         {

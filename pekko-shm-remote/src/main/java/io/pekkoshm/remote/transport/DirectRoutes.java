@@ -26,6 +26,7 @@ public final class DirectRoutes
     private final String directProvider;
     private final ConcurrentHashMap<Address, DirectRoute> routes = new ConcurrentHashMap<>();
     private volatile DirectInbound inbound;
+    private volatile Runnable roomListener;
     private volatile TransportCounters counters;
 
     /**
@@ -76,6 +77,28 @@ public final class DirectRoutes
     DirectInbound inbound()
     {
         return inbound;
+    }
+
+    /**
+     * Installs what the direct path does when a route has room again for a message it refused (FULL) because a large
+     * body was going out in pieces: flush what it holds now, not at its next scheduler tick. Once, when the direct
+     * path starts.
+     *
+     * @param listener runs on the transport's threads (the node agent, a writer): it must only hand the news on.
+     */
+    public void roomListener(final Runnable listener)
+    {
+        this.roomListener = listener;
+    }
+
+    /** A route has room again for messages it refused: tells the direct path, if it runs. */
+    void roomMade()
+    {
+        final Runnable listener = roomListener;
+        if (null != listener)
+        {
+            listener.run();
+        }
     }
 
     /** Counts a message the direct path had to drop in the node's 'messages dropped'. */

@@ -99,6 +99,15 @@ final class Outbox implements AutoCloseable
     private volatile boolean peerTakesPieces;
     /** The large body being sent in pieces, or null; written under the lock, read anywhere (a cheap pre-check). */
     private volatile OutboundPieces pieces;
+    /**
+     * A writer was refused (FULL) because a large body was going out in pieces: the last piece runs
+     * {@link #roomListener}. Set before the writer looks at {@link #pieces} and taken after the last piece cleared it
+     * (both volatile), so a writer refused for pieces that just ended is never missed (at worst one listener call
+     * is spare).
+     */
+    private volatile boolean writerWaitsForPieces;
+    /** Told when a large body's last piece is out and a writer was refused for it; null for none. */
+    private volatile Runnable roomListener;
     /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
     private volatile boolean stopped;
     /** Finds the peer's doorbell and wakes this node's agent; null in tests that run an outbox alone. */
@@ -159,6 +168,29 @@ final class Outbox implements AutoCloseable
     private boolean sendsPieces()
     {
         return null == blobs && peerTakesPieces && maxBlobLength > 0;
+    }
+
+    /**
+     * Tells {@code listener} when the last piece of a large body is out and a writer was refused (FULL) while it went
+     * out, so that what the writer holds goes out now rather than when it next tries. It runs on the thread that sent
+     * the last piece (the node agent, or a writer), under the outbox's lock: it must only hand the news on.
+     *
+     * @param listener what to tell, or null for nobody.
+     */
+    void roomListener(final Runnable listener)
+    {
+        this.roomListener = listener;
+    }
+
+    /**
+     * {@return whether a body too large for one frame, to a peer of another host, would be refused (FULL) now} A large
+     * body is going out in pieces, messages are staged, or the log has no room for a first piece. The direct path
+     * asks before it serializes a large message it holds again. Any thread.
+     */
+    boolean refusesLargeBody()
+    {
+        return sendsPieces() &&
+            (null != pieces || hasStaged() || publication.availableWindow() < publication.maxMessageLength());
     }
 
     /** {@return whether a large body is being sent in pieces (the node agent sends more as the log has room)} */
@@ -602,7 +634,7 @@ final class Outbox implements AutoCloseable
      */
     private int writePieces(final byte type, final FrameBody body)
     {
-        if (null != pieces || hasStaged())
+        if (refusedForPieces() || hasStaged())
         {
             countBackPressure();
             return FULL;
@@ -632,6 +664,10 @@ final class Outbox implements AutoCloseable
             }
             if (null != pieces || (!staged.isEmpty() && !flushStaged()))
             {
+                if (null != pieces)
+                {
+                    writerWaitsForPieces = true; // under the lock, which the last piece holds
+                }
                 sent.backPressure.increment();
                 return FULL;
             }
@@ -649,6 +685,21 @@ final class Outbox implements AutoCloseable
         {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether a large body is going out in pieces, so a writer of another must wait: then {@link #writerWaitsForPieces}
+     * is set before the second look at {@link #pieces}, so that either the writer sees the last piece out, or the last
+     * piece sees the writer waiting.
+     */
+    private boolean refusedForPieces()
+    {
+        if (null == pieces)
+        {
+            return false;
+        }
+        writerWaitsForPieces = true;
+        return null != pieces;
     }
 
     /**
@@ -694,6 +745,12 @@ final class Outbox implements AutoCloseable
             sent.messagesSent.increment();
             sent.bytesSent.add(going.length());
             countDirect(going.type(), 1);
+            final Runnable listener = roomListener;
+            if (writerWaitsForPieces && null != listener)
+            {
+                writerWaitsForPieces = false;
+                listener.run();
+            }
         }
         return written;
     }

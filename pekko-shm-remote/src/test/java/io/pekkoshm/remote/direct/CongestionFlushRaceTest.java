@@ -63,7 +63,7 @@ class CongestionFlushRaceTest
     private static void runRound(final int round) throws Exception
     {
         final AtomicInteger scheduled = new AtomicInteger();
-        final CongestionFlush flush = new CongestionFlush(scheduled::incrementAndGet);
+        final CongestionFlush flush = new CongestionFlush(scheduled::incrementAndGet, scheduled::incrementAndGet);
         final List<FakeLink> links = new ArrayList<>();
         for (int i = 0; i < LINKS; i++)
         {

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -185,6 +186,102 @@ class CrossHostTest
         final Object echoed = Patterns.ask(remoteEcho, pieced, WAIT).toCompletableFuture().get();
         assertTrue(echoed instanceof byte[] && java.util.Arrays.equals(pieced, (byte[])echoed),
             "a 256 KiB message goes and comes back whole in pieces");
+    }
+
+    /**
+     * A large message refused because the one before it is still going out in pieces is held by the direct path, and
+     * not serialized again for every later send or flush while it waits: each is serialized at most twice (the try
+     * that was refused, the one that went), give or take one that a piece ended under. Every message arrives, in
+     * order, whole.
+     */
+    @Test
+    void shouldNotSerializeAHeldLargeMessageAgainWhileTheOneAheadGoesOutInPieces() throws Exception
+    {
+        final Path secret = secret("cluster", 9);
+        final String counted = "pekko.actor.serializers.counted = \"" + CountingSerializer.class.getName() + "\"\n" +
+            "pekko.actor.serialization-bindings { \"" + Counted.class.getName() + "\" = counted }\n";
+        final ActorSystem a1 = start("a1", directoryA, HOST_A, secret, counted);
+        final ActorSystem b1 = start("b1", directoryB, HOST_B, secret, counted);
+        final ActorRef checker = b1.actorOf(Props.create(CountedChecker.class), "checker");
+        final ActorRef remoteChecker = resolve(a1, b1, checker);
+        final TestKit probe = new TestKit(a1);
+        Await.until(WAIT, () ->
+            {
+                remoteChecker.tell("warm", probe.getRef());
+                probe.expectMsg(WAIT, "warm");
+                return ShmRemote.get(a1).associations().stream().anyMatch(s -> s.directMessagesSent() > 0);
+            },
+            () -> "the direct path to b1 opened: " + ShmRemote.get(a1).associations());
+        final int messages = 16;
+        CountingSerializer.SERIALIZED.set(0);
+
+        for (int i = 0; i < messages; i++)
+        {
+            remoteChecker.tell(new Counted(i, pattern(0, i, 2 * 1024 * 1024)), probe.getRef());
+        }
+        for (int i = 0; i < messages; i++)
+        {
+            probe.expectMsg(WAIT, "whole " + i);
+        }
+        final int serialized = CountingSerializer.SERIALIZED.get();
+        assertTrue(serialized <= 2 * messages + messages / 4, () -> serialized + " serializations of " + messages +
+            " large messages held behind each other: a held one was serialized again while it could not go");
+    }
+
+    /** Answers "whole i" for a {@link Counted} whose bytes are whole, and echoes anything else. */
+    static final class CountedChecker extends AbstractActor
+    {
+        @Override
+        public Receive createReceive()
+        {
+            return receiveBuilder()
+                .match(Counted.class, c -> getSender().tell((java.util.Arrays.equals(pattern(0, c.index(),
+                    c.bytes().length), c.bytes()) ? "whole " : "corrupt ") + c.index(), getSelf()))
+                .matchAny(o -> getSender().tell(o, getSelf()))
+                .build();
+        }
+    }
+
+    /** A large message that counts its serializations. */
+    public record Counted(int index, byte[] bytes)
+    {
+    }
+
+    /** Serializes {@link Counted}, counting each time. */
+    public static final class CountingSerializer extends org.apache.pekko.serialization.JSerializer
+    {
+        static final AtomicInteger SERIALIZED = new AtomicInteger();
+
+        @Override
+        public int identifier()
+        {
+            return 917_305;
+        }
+
+        @Override
+        public boolean includeManifest()
+        {
+            return false;
+        }
+
+        @Override
+        public byte[] toBinary(final Object o)
+        {
+            SERIALIZED.incrementAndGet();
+            final Counted counted = (Counted)o;
+            return java.nio.ByteBuffer.allocate(4 + counted.bytes().length).putInt(counted.index())
+                .put(counted.bytes()).array();
+        }
+
+        @Override
+        public Object fromBinaryJava(final byte[] bytes, final Class<?> manifest)
+        {
+            final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            final int index = buffer.getInt();
+            final byte[] body = new byte[bytes.length - 4];
+            buffer.get(body);
+            return new Counted(index, body);
+        }
     }
 
     /**

@@ -149,6 +149,49 @@ class OutboxTest
     }
 
     /**
+     * A writer refused because a large body is still going out in pieces is what the direct path then holds: the
+     * last piece tells the outbox's room listener (once), so the direct path flushes it at once instead of at its
+     * next scheduler tick. Without a refused writer the listener is not told.
+     */
+    @Test
+    void shouldTellTheRoomListenerOnceWhenTheLastPieceIsOutAfterAWriterWasRefused()
+    {
+        final Outbox pieces = new Outbox(log.publication, 64 * 1024, counters, null, 0, 1024 * 1024);
+        pieces.peerTakesPieces(true);
+        final java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        pieces.roomListener(told::incrementAndGet);
+        final byte[] large = new byte[256 * 1024];
+        final FragmentAssembler ignore = new FragmentAssembler((buffer, offset, length, header) -> { });
+
+        assertTrue(pieces.write(large, 0, large.length), "the first piece fits the empty log");
+        assertTrue(pieces.hasPieces(), "256 KiB do not fit a log of 64 KiB terms at once");
+        drainPieces(pieces, ignore);
+        assertEquals(0, told.get(), "nobody was refused: nobody to tell");
+
+        assertTrue(pieces.write(large, 0, large.length));
+        assertTrue(pieces.hasPieces());
+        assertFalse(pieces.write(large, 0, large.length), "one large body at a time: the second is refused");
+        assertFalse(pieces.write(large, 0, large.length), "and again");
+        assertEquals(0, told.get(), "not before the last piece");
+        drainPieces(pieces, ignore);
+        assertEquals(1, told.get(), "told once when the last piece of the body that refused them was out");
+        assertTrue(pieces.write(large, 0, large.length), "room for the refused body now");
+        drainPieces(pieces, ignore);
+        assertEquals(1, told.get(), "nobody refused since");
+        pieces.close();
+    }
+
+    private void drainPieces(final Outbox pieces, final FragmentAssembler handler)
+    {
+        Await.until(Duration.ofSeconds(30), () ->
+        {
+            log.subscription.poll(handler, 256);
+            pieces.sendPieces();
+            return !pieces.hasPieces();
+        }, () -> "the pieces never all went out");
+    }
+
+    /**
      * Sends are counted per outbox under its lock and summed by the node: with several threads writing into two
      * outboxes while a third thread takes snapshots and one outbox closes mid-way, every snapshot is at least the one
      * before (none counts an outbox twice or misses one), and the final count is exactly what was taken.
