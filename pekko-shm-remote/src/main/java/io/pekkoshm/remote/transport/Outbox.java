@@ -66,6 +66,12 @@ final class Outbox implements AutoCloseable
     private static final int NEEDS_BLOB = -3;
     /** How many bytes of pieces one call of {@link #sendPieces} (or a writer after its first piece) writes at most. */
     private static final int PIECES_PER_TURN = 256 * 1024;
+    /**
+     * How many bytes of pieces may wait in the log for the driver to send them: a small message written between
+     * pieces goes out behind them, so this bounds how long it waits (about 1 ms at 250 MB/s), where the publication's
+     * whole window (half a term) would make it wait for megabytes.
+     */
+    static final int PIECES_AHEAD = 256 * 1024;
 
     /** What the last failed attempt to publish answered, when it ends the association. */
     private volatile long terminalResult;
@@ -729,7 +735,8 @@ final class Outbox implements AutoCloseable
     {
         final OutboundPieces going = pieces;
         int written = 0;
-        while (!going.isDone() && written < PIECES_PER_TURN)
+        final long window = publication.termBufferLength() / 2; // Aeron's window of a network publication
+        while (!going.isDone() && written < PIECES_PER_TURN && window - publication.availableWindow() < PIECES_AHEAD)
         {
             final long result = going.sendNext(publication, claim);
             if (result <= 0)
