@@ -24,7 +24,7 @@ import java.nio.file.Path;
  *       Only the classic-mode column (shm) runs Pekko's own provider. The cross-host column's nodes each get the
  *       directory and address of their simulated host ({@link NodeHost}), {@code cross-host.enabled = on} and the
  *       session's secret file; everything else as shm-direct's (its second column also sets
- *       {@code driver.max-park = 100 us}).</li>
+ *       {@code driver.max-park = 100 us}, its third {@code cross-host.mtu = 8192}).</li>
  * </ul>
  */
 public final class NodeConfigs
@@ -38,6 +38,8 @@ public final class NodeConfigs
     private static final int LOW_LATENCY_IDLE_CPU_LEVEL = 9;
     /** The media drivers' longest park of the second cross-host column (the default is 10 ms). */
     private static final String SHORT_DRIVER_PARK = "100 us";
+    /** The datagram size of the jumbo-frames cross-host column (the default is 1408). */
+    private static final int JUMBO_MTU = 8192;
 
     private NodeConfigs()
     {
@@ -84,6 +86,7 @@ public final class NodeConfigs
             case SHM_DIRECT_INLINE:
             case SHM_CROSS_HOST:
             case SHM_CROSS_HOST_SHORT_PARK:
+            case SHM_CROSS_HOST_JUMBO:
                 shm(conf, transport, host, idleCpuLevel);
                 break;
             case ARTERY_TCP:
@@ -163,6 +166,10 @@ public final class NodeConfigs
         if (transport == Transport.SHM_CROSS_HOST_SHORT_PARK)
         {
             conf.append("  driver.max-park = ").append(SHORT_DRIVER_PARK).append('\n');
+        }
+        if (transport == Transport.SHM_CROSS_HOST_JUMBO)
+        {
+            conf.append("  cross-host.mtu = ").append(JUMBO_MTU).append('\n');
         }
         conf.append("}\n");
         if (transport == Transport.SHM_DIRECT_INLINE)

@@ -85,6 +85,16 @@ class NodeConfigsTest
         assertFalse(hocon(Transport.SHM_DIRECT).contains("max-park"));
     }
 
+    @Test
+    void shouldRaiseOnlyTheJumboCrossHostColumnsMtu()
+    {
+        final ShmSettings reference = ShmSettings.fromRootConfig(ConfigFactory.defaultReference());
+        assertEquals(reference.crossHost().mtu(), crossHost(Transport.SHM_CROSS_HOST).crossHost().mtu(),
+            "the default column measures the defaults");
+        assertEquals(8192, crossHost(Transport.SHM_CROSS_HOST_JUMBO).crossHost().mtu());
+        assertEquals(reference.driver().maxPark(), crossHost(Transport.SHM_CROSS_HOST_JUMBO).driver().maxPark());
+    }
+
     private static ShmSettings crossHost(final Transport transport)
     {
         return ShmSettings.fromRootConfig(ConfigFactory.parseString(hocon(transport))
