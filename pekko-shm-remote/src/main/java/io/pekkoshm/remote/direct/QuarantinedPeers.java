@@ -1,12 +1,14 @@
 package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.jfr.ShmFlightRecorder;
+import io.pekkoshm.remote.transport.DirectRoutes;
 import org.apache.pekko.actor.Address;
 
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The peer incarnations (address and Pekko system uid) that classic remoting has quarantined, as far as the direct
@@ -31,6 +33,7 @@ public final class QuarantinedPeers
     /** Incarnation to when it was recorded (System.nanoTime), oldest first. */
     private final LinkedHashMap<Incarnation, Long> quarantined = new LinkedHashMap<>();
     private final Set<InboundSession> open = new HashSet<>();
+    private final Function<Address, String> mediumOf;
 
     /**
      * @param retentionNs how long an entry is kept, in nanoseconds (classic's quarantine duration).
@@ -38,6 +41,17 @@ public final class QuarantinedPeers
      */
     public QuarantinedPeers(final long retentionNs, final int capacity)
     {
+        this(retentionNs, capacity, address -> DirectRoutes.UNKNOWN_MEDIUM);
+    }
+
+    /**
+     * @param retentionNs how long an entry is kept, in nanoseconds (classic's quarantine duration).
+     * @param capacity    how many entries are kept at most.
+     * @param mediumOf    what carried a peer's association ("ipc", "udp"), for the flight recorder's event.
+     */
+    public QuarantinedPeers(final long retentionNs, final int capacity, final Function<Address, String> mediumOf)
+    {
+        this.mediumOf = mediumOf;
         if (retentionNs <= 0 || capacity <= 0)
         {
             throw new IllegalArgumentException("retention " + retentionNs + " ns and capacity " + capacity +
@@ -60,7 +74,7 @@ public final class QuarantinedPeers
         final Incarnation incarnation = new Incarnation(address, uid);
         quarantined.remove(incarnation);
         quarantined.put(incarnation, nowNs);
-        ShmFlightRecorder.quarantined(address, uid);
+        ShmFlightRecorder.quarantined(address, uid, mediumOf.apply(address));
         if (quarantined.size() > capacity)
         {
             final Iterator<Incarnation> oldest = quarantined.keySet().iterator();

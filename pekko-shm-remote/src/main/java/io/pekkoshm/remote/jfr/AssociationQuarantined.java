@@ -15,6 +15,7 @@ final class AssociationQuarantined extends ShmEvent
     String peerAddress;
 
     @Label("Medium")
+    @Description("What carried the peer's direct route, now or last: ipc, udp, or unknown if it never had one")
     String medium;
 
     @Label("Peer Pekko uid")

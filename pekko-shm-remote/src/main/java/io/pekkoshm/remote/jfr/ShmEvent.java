@@ -12,9 +12,4 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 abstract class ShmEvent extends Event
 {
-    /**
-     * The medium named by events raised where the association is not known (a quarantine, decided by classic
-     * remoting for an address): Aeron IPC.
-     */
-    static final String IPC = "ipc";
 }

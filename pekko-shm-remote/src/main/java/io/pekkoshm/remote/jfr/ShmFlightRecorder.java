@@ -116,14 +116,15 @@ public final class ShmFlightRecorder
      *
      * @param peerAddress the peer's address.
      * @param pekkoUid    the quarantined incarnation's Pekko system uid.
+     * @param medium      what carried its association: "ipc", "udp", or "unknown" if it never had a direct route.
      */
-    public static void quarantined(final Object peerAddress, final long pekkoUid)
+    public static void quarantined(final Object peerAddress, final long pekkoUid, final String medium)
     {
         final AssociationQuarantined event = new AssociationQuarantined();
         if (event.isEnabled())
         {
             event.peerAddress = String.valueOf(peerAddress);
-            event.medium = ShmEvent.IPC;
+            event.medium = medium;
             event.pekkoUid = pekkoUid;
             event.commit();
         }

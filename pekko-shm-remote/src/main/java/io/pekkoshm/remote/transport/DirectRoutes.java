@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.ShmAssociationSnapshot;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.apache.pekko.actor.Address;
 
@@ -22,9 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DirectRoutes
 {
+    /** {@link #mediumOf} for a peer that never had a route. */
+    public static final String UNKNOWN_MEDIUM = "unknown";
+
     private final boolean acceptsDirect;
     private final String directProvider;
     private final ConcurrentHashMap<Address, DirectRoute> routes = new ConcurrentHashMap<>();
+    /** What carried each peer's route last ("ipc" or "udp"), kept after the route ends (one entry per address). */
+    private final ConcurrentHashMap<Address, String> media = new ConcurrentHashMap<>();
     private volatile DirectInbound inbound;
     private volatile Runnable roomListener;
     private volatile TransportCounters counters;
@@ -61,6 +67,18 @@ public final class DirectRoutes
     public DirectRoute route(final Address remoteAddress)
     {
         return routes.get(remoteAddress);
+    }
+
+    /**
+     * What carried the peer's route, now or last: {@code "ipc"} or {@code "udp"}, or {@code "unknown"} if it never had
+     * one. Any thread.
+     *
+     * @param remoteAddress the peer's address, with the full protocol.
+     * @return the medium.
+     */
+    public String mediumOf(final Address remoteAddress)
+    {
+        return media.getOrDefault(remoteAddress, UNKNOWN_MEDIUM);
     }
 
     /**
@@ -168,6 +186,8 @@ public final class DirectRoutes
             {
                 return; // a classic write that raced with the end of its association
             }
+            media.put(route.remoteAddress(), route.sharesMemory() ? ShmAssociationSnapshot.IPC :
+                ShmAssociationSnapshot.UDP);
             final DirectRoute previous = routes.put(route.remoteAddress(), route);
             if (null != previous && previous != route)
             {

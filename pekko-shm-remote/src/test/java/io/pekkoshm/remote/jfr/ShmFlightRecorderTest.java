@@ -147,14 +147,15 @@ class ShmFlightRecorderTest
         try (FlightRecordings recording = FlightRecordings.start())
         {
             final Address peer = new Address("pekko.shm", "peer", "localhost", 25521);
-            new QuarantinedPeers(TimeUnit.MINUTES.toNanos(1), 16).quarantine(peer, 42L);
+            new QuarantinedPeers(TimeUnit.MINUTES.toNanos(1), 16, address -> peer.equals(address) ? "udp" : "ipc")
+                .quarantine(peer, 42L);
 
             recording.stop();
             final List<RecordedEvent> quarantined = recording.events("AssociationQuarantined",
                 e -> peer.toString().equals(e.getString("peerAddress")));
             assertEquals(1, quarantined.size(), recording.describe());
             assertEquals(42L, quarantined.get(0).getLong("pekkoUid"));
-            assertEquals("ipc", quarantined.get(0).getString("medium"));
+            assertEquals("udp", quarantined.get(0).getString("medium"), "the medium of the peer's association");
         }
     }
 }

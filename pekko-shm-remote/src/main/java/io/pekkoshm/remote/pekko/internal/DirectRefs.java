@@ -98,7 +98,7 @@ public final class DirectRefs implements PekkoBridge
         this.transportInformation = new Serialization.Information(localAddress, system);
         this.untrusted = provider.remoteSettings().UntrustedMode();
         this.quarantinedPeers = new QuarantinedPeers(provider.remoteSettings().QuarantineDuration().toNanos(),
-            QUARANTINED_PEERS_CAPACITY);
+            QUARANTINED_PEERS_CAPACITY, listening::mediumOf);
         QuarantineListener.start(system, quarantinedPeers);
         this.direct = DirectPath.start(system, settings, listening, this);
         log.info("pekko.shm direct path is on for {}", localAddress);
