@@ -109,7 +109,7 @@ public final class DirectLink implements CongestionFlush.Link
                     ref.sendClassic(message, sender); // no order to keep: classic sends it ahead of its queue
                     return true;
                 }
-                if (congest(current, ref, message, sender))
+                if (congest(current, ref, message, sender, OutboundEncoder.FULL_LARGE == result))
                 {
                     return true;
                 }
@@ -254,10 +254,11 @@ public final class DirectLink implements CongestionFlush.Link
     /**
      * The peer's log was full for a message written directly: the link holds it, and what follows, in order.
      *
+     * @param large the route refused it as a body too large for one frame ({@link OutboundEncoder#FULL_LARGE}).
      * @return false if the link had left DIRECT meanwhile (the caller goes round again).
      */
     private synchronized boolean congest(final Channel current, final DirectRef ref, final Object message,
-        final ActorRef sender)
+        final ActorRef sender, final boolean large)
     {
         if (channel != current)
         {
@@ -268,7 +269,7 @@ public final class DirectLink implements CongestionFlush.Link
         state = CONGESTED;
         hold(ref, message, sender);
         final Held first = held.peekFirst();
-        if (null != first && first.message == message)
+        if (large && null != first && first.message == message)
         {
             first.waitsForRoom = current.route.refusesLargeBody();
         }
@@ -293,9 +294,10 @@ public final class DirectLink implements CongestionFlush.Link
             }
             final int result =
                 path.encoder().write(parked.route, parked.compression, next.ref, next.message, next.sender);
-            if (OutboundEncoder.FULL == result)
+            if (OutboundEncoder.FULL == result || OutboundEncoder.FULL_LARGE == result)
             {
-                next.waitsForRoom = parked.route.refusesLargeBody();
+                // only a large one waits for the route to take large bodies again; a small one goes between pieces
+                next.waitsForRoom = OutboundEncoder.FULL_LARGE == result && parked.route.refusesLargeBody();
                 return false;
             }
             if (OutboundEncoder.CLOSED == result)
@@ -423,8 +425,9 @@ public final class DirectLink implements CongestionFlush.Link
         private final Object message;
         private final ActorRef sender;
         /**
-         * Its last write was refused while the route refused large bodies (one going out in pieces, or no room for a
-         * first piece): it is not serialized again, for nothing, while the route still does.
+         * It is too large for one frame and its last write was refused while the route refused such bodies (one going
+         * out in pieces, or no room for a first piece): it is not serialized again, for nothing, while the route
+         * still does. Never set for a message that fits a frame, which may go between another's pieces.
          */
         private boolean waitsForRoom;
 

@@ -34,6 +34,11 @@ final class OutboundEncoder
     static final int CLOSED = -1;
     /** {@link #write} answers: the peer's log and the association's staging are full; nothing was taken. */
     static final int FULL = 2;
+    /**
+     * {@link #write} answers: like {@link #FULL}, for a message too large for one frame to a node of another host,
+     * which the route takes again only once {@code DirectRoute.refusesLargeBody} is false; nothing was taken.
+     */
+    static final int FULL_LARGE = 3;
 
     private static final int INITIAL_SERIALIZATION_BUFFER = 64 * 1024;
     /** Serialization buffers grow up to this; larger messages are serialized into arrays of their own. */
@@ -98,6 +103,10 @@ final class OutboundEncoder
                     " (" + route.maxBodyLength() + " bytes; see pekko.remote.shm.blob.max-bytes, or " +
                     "cross-host.term-length for a node of another host)");
                 return DROPPED;
+            }
+            if (DirectRoute.FULL_LARGE == result)
+            {
+                return FULL_LARGE;
             }
             return DirectRoute.CLOSED == result ? CLOSED : FULL;
         }

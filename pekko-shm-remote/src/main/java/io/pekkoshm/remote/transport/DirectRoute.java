@@ -13,6 +13,11 @@ public final class DirectRoute
     public static final int TAKEN = Outbox.TAKEN;
     /** {@link #offer} answers: back-pressured (the log and staging are full, or the blob cap is reached). */
     public static final int FULL = Outbox.FULL;
+    /**
+     * {@link #offer} answers: back-pressured for a body too large for one frame, to a node of another host (it goes in
+     * pieces, and the route takes one such body at a time); {@link #refusesLargeBody()} says when to try again.
+     */
+    public static final int FULL_LARGE = Outbox.FULL_LARGE;
     /** {@link #offer} answers: the association has ended; this route is dead. */
     public static final int CLOSED = Outbox.CLOSED;
     /** {@link #offer} answers: larger than {@link #maxBodyLength()}. */
@@ -39,7 +44,7 @@ public final class DirectRoute
      *
      * @param body the envelope and payload; asked for its length, then written straight into the log buffer, the
      * staging buffer or a blob block.
-     * @return {@link #TAKEN}, {@link #FULL} (back-pressured: nothing taken, try again),
+     * @return {@link #TAKEN}, {@link #FULL} or {@link #FULL_LARGE} (back-pressured: nothing taken, try again),
      * {@link #CLOSED} (the association has ended, or classic remoting writes to the peer on another association now:
      * this route is dead) or {@link #TOO_LARGE}.
      * @throws io.pekkoshm.remote.blob.BlobStoreException if the body belongs in the blob store and can never be

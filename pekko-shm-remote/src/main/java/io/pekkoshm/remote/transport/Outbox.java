@@ -56,6 +56,12 @@ final class Outbox implements AutoCloseable
     static final int TAKEN = 1;
     /** {@link #writeFrame} answers: no room now (log and staging full, or the blob cap reached); nothing taken. */
     static final int FULL = 0;
+    /**
+     * {@link #writeFrame} answers: no room now for a body too large for one frame that goes in pieces (another is going
+     * out, messages are staged, or the log has no room for its first piece); nothing taken.
+     * {@link #refusesLargeBody} tells when it would be taken again.
+     */
+    static final int FULL_LARGE = 2;
     /** {@link #writeFrame} answers: the association is over. */
     static final int CLOSED = -1;
     /** {@link #writeFrame} answers: larger than the largest frame or blob this outbox can carry. */
@@ -71,7 +77,7 @@ final class Outbox implements AutoCloseable
      * pieces goes out behind them, so this bounds how long it waits (about 1 ms at 250 MB/s), where the publication's
      * whole window (half a term) would make it wait for megabytes.
      */
-    static final int PIECES_AHEAD = 256 * 1024;
+    private static final int PIECES_AHEAD = 256 * 1024;
 
     /** What the last failed attempt to publish answered, when it ends the association. */
     private volatile long terminalResult;
@@ -634,16 +640,16 @@ final class Outbox implements AutoCloseable
 
     /**
      * A body too large for one frame, to a peer of another host: serialized once before the lock is taken (unless a
-     * large body is still going out, or messages are staged: then FULL, taking nothing, before any work), then, under
-     * the lock, its first piece written in order and as many more as the log takes now; the node agent sends the rest.
-     * Answers FULL, taking nothing, when the first piece finds no room.
+     * large body is still going out, or messages are staged: then FULL_LARGE, taking nothing, before any work), then,
+     * under the lock, its first piece written in order and as many more as the log takes now; the node agent sends the
+     * rest. Answers FULL_LARGE, taking nothing, when the first piece finds no room.
      */
     private int writePieces(final byte type, final FrameBody body)
     {
         if (refusedForPieces() || hasStaged())
         {
             countBackPressure();
-            return FULL;
+            return FULL_LARGE;
         }
         final int length = body.detach();
         if (length > maxBlobLength)
@@ -675,7 +681,7 @@ final class Outbox implements AutoCloseable
                     writerWaitsForPieces = true; // under the lock, which the last piece holds
                 }
                 sent.backPressure.increment();
-                return FULL;
+                return FULL_LARGE;
             }
             final OutboundPieces next = new OutboundPieces(type, bytes);
             final long result = next.sendFirst(publication, header);
@@ -685,7 +691,7 @@ final class Outbox implements AutoCloseable
                 sendMorePieces();
                 return TAKEN;
             }
-            return onNotSent(result) ? FULL : CLOSED;
+            return onNotSent(result) ? FULL_LARGE : CLOSED;
         }
         finally
         {

@@ -171,10 +171,25 @@ class OutboxTest
         assertTrue(pieces.write(large, 0, large.length));
         assertTrue(pieces.hasPieces());
         assertFalse(pieces.write(large, 0, large.length), "one large body at a time: the second is refused");
-        assertFalse(pieces.write(large, 0, large.length), "and again");
+        final ClassicBody second = new ClassicBody();
+        second.wrap(large, 0, large.length);
+        assertEquals(Outbox.FULL_LARGE, pieces.writeFrame(FrameHeaderFlyweight.DATA, second),
+            "refused as a large body, which the direct path holds without serializing it again");
+        assertTrue(pieces.refusesLargeBody());
+        final ClassicBody small = new ClassicBody();
+        small.wrap(message(7), 0, MESSAGE_LENGTH);
+        assertEquals(Outbox.TAKEN, pieces.writeFrame(FrameHeaderFlyweight.DATA, small),
+            "a small message goes between the pieces");
         assertEquals(0, told.get(), "not before the last piece");
         drainPieces(pieces, ignore);
         assertEquals(1, told.get(), "told once when the last piece of the body that refused them was out");
+        Await.until(Duration.ofSeconds(30), () ->
+            {
+                log.subscription.poll(ignore, 256);
+                pieces.flush(); // the small message may be staged
+                return !pieces.refusesLargeBody();
+            },
+            () -> "once what is staged is out and the reader has read the log, a large body is taken again");
         assertTrue(pieces.write(large, 0, large.length), "room for the refused body now");
         drainPieces(pieces, ignore);
         assertEquals(1, told.get(), "nobody refused since");
