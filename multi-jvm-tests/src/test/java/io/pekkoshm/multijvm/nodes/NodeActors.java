@@ -209,6 +209,9 @@ final class NodeActors
         {
             cluster.subscribe(getSelf(), ClusterEvent.initialStateAsEvents(), ClusterEvent.MemberEvent.class,
                 ClusterEvent.ReachabilityEvent.class);
+            // Printed here, before this actor handles any event: every MEMBER_UP line comes after it, so a test that
+            // awaits this line and then the MEMBER_UP lines does not skip one (awaits consume the lines they pass).
+            ChildControl.report("OK cluster-listener");
         }
 
         @Override

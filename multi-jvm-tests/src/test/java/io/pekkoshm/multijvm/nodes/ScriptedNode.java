@@ -128,8 +128,7 @@ public final class ScriptedNode
                 ChildControl.report("OK typed-service");
                 break;
             case "cluster-listener":
-                system.actorOf(Props.create(NodeActors.ClusterListener.class), "cluster-listener");
-                ChildControl.report("OK cluster-listener");
+                system.actorOf(Props.create(NodeActors.ClusterListener.class), "cluster-listener"); // it prints OK
                 break;
             case "sink":
                 system.actorOf(NodeActors.Sink.props(Long.parseLong(words[1])), "sink");
