@@ -11,19 +11,22 @@ import java.io.IOException;
 
 /**
  * A node's connection to the host's media driver: the Aeron client, and for {@code embedded} mode the share of the
- * in-JVM driver. Closing closes the client, then the share (reverse order of creation).
+ * in-JVM driver, and the driver's doorbell ({@link DriverBell}), which its commands and back-pressured publications
+ * ring. Closing closes the client, the doorbell, then the share.
  */
 public final class DriverConnection implements AutoCloseable
 {
     private final Aeron aeron;
+    private final DriverBell bell;
     private final AutoCloseable embedded;
     private final long driverPid;
     private final boolean startedDriver;
 
-    private DriverConnection(final Aeron aeron, final AutoCloseable embedded, final long driverPid,
-        final boolean startedDriver)
+    private DriverConnection(final Aeron aeron, final DriverBell bell, final AutoCloseable embedded,
+        final long driverPid, final boolean startedDriver)
     {
         this.aeron = aeron;
+        this.bell = bell;
         this.embedded = embedded;
         this.driverPid = driverPid;
         this.startedDriver = startedDriver;
@@ -69,20 +72,21 @@ public final class DriverConnection implements AutoCloseable
                 }
                 break;
         }
+        final DriverBell bell = new DriverBell(directory.aeronDirectory(), pid);
         try
         {
-            final Aeron aeron = Aeron.connect(DriverContexts.client(settings, clientName, errors));
-            return new DriverConnection(aeron, embedded, pid, started);
+            final Aeron aeron = Aeron.connect(DriverContexts.client(settings, clientName, errors, bell));
+            return new DriverConnection(aeron, bell, embedded, pid, started);
         }
         catch (final DriverTimeoutException ex)
         {
-            CloseHelper.quietClose(embedded);
+            CloseHelper.quietCloseAll(bell, embedded);
             throw new IOException("The media driver in " + directory.aeronDirectory() + " did not answer within " +
                 settings.driver().timeout().toMillis() + " ms (pekko.remote.shm.driver.timeout)", ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(embedded);
+            CloseHelper.quietCloseAll(bell, embedded);
             throw ex;
         }
     }
@@ -105,9 +109,25 @@ public final class DriverConnection implements AutoCloseable
         return startedDriver;
     }
 
+    /**
+     * A publication of this client was back-pressured: wakes the driver if it sleeps, so that it moves the limit as
+     * the reader advances (see {@link DriverBell}). Any thread; after close it does nothing.
+     */
+    public void ringDriver()
+    {
+        bell.ring();
+    }
+
+    /** {@return the driver's doorbell as this client rings it} */
+    public DriverBell driverBell()
+    {
+        return bell;
+    }
+
+    /** Closes the client (no command awaits an answer after it), then the driver's doorbell, then the share. */
     @Override
     public void close()
     {
-        CloseHelper.closeAll(aeron, embedded);
+        CloseHelper.closeAll(aeron, bell, embedded);
     }
 }

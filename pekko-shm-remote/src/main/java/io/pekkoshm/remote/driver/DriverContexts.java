@@ -6,6 +6,7 @@ import io.aeron.driver.ThreadingMode;
 import io.pekkoshm.remote.IdleStrategies;
 import io.pekkoshm.remote.ShmSettings;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.nio.file.Path;
@@ -55,10 +56,25 @@ public final class DriverContexts
     public static MediaDriver.Context mediaDriver(final Path aeronDirectory, final long clientLivenessTimeoutNs,
         final int idleCpuLevel, final long maxParkNs)
     {
+        return mediaDriver(aeronDirectory, clientLivenessTimeoutNs, IdleStrategies.forDriver(idleCpuLevel, maxParkNs));
+    }
+
+    /**
+     * As {@link #mediaDriver(Path, long, int, long)}, with the driver thread's idle strategy given (a standalone
+     * driver that sleeps on its doorbell, {@link DriverSleep}).
+     *
+     * @param aeronDirectory          the driver's Aeron directory.
+     * @param clientLivenessTimeoutNs how long the driver keeps a silent client's resources, in nanoseconds.
+     * @param idleStrategy            the driver thread's idle strategy (SHARED threading mode: one thread).
+     * @return a context ready for {@code MediaDriver.launch}.
+     */
+    public static MediaDriver.Context mediaDriver(final Path aeronDirectory, final long clientLivenessTimeoutNs,
+        final IdleStrategy idleStrategy)
+    {
         return new MediaDriver.Context()
             .aeronDirectoryName(aeronDirectory.toString())
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(IdleStrategies.forDriver(idleCpuLevel, maxParkNs))
+            .sharedIdleStrategy(idleStrategy)
             // its executor only resolves names of UDP channels (cross-host), which the conductor then does itself; it
             // would wake every millisecond for nothing
             .asyncExecutorEnabled(false)
@@ -77,9 +93,12 @@ public final class DriverContexts
      * @param settings   the node's settings (Aeron directory, driver timeout).
      * @param clientName the client's name, shown by AeronStat.
      * @param errors     receives the client's asynchronous errors and those of its subscriptions.
+     * @param driverBell the driver's doorbell, rung after each command the client awaits (a sleeping driver answers
+     *                   at once).
      * @return a context ready for {@code Aeron.connect}.
      */
-    public static Aeron.Context client(final ShmSettings settings, final String clientName, final ErrorHandler errors)
+    public static Aeron.Context client(final ShmSettings settings, final String clientName, final ErrorHandler errors,
+        final DriverBell driverBell)
     {
         return new Aeron.Context()
             .aeronDirectoryName(settings.driver().aeronDirectory().toString())
@@ -88,6 +107,7 @@ public final class DriverContexts
             // its conductor thread only keeps the client alive (every 500 ms) and watches the driver (timeout 20 s):
             // Aeron's 16 ms sleep wakes it 60 times a second for nothing on an idle node
             .idleStrategy(new SleepingMillisIdleStrategy(CLIENT_CONDUCTOR_SLEEP_MS))
+            .awaitingIdleStrategy(new RingingAwaitStrategy(driverBell))
             .errorHandler(errors)
             .subscriberErrorHandler(errors);
     }

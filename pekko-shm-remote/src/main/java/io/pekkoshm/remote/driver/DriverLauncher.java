@@ -56,13 +56,7 @@ final class DriverLauncher
         command.addAll(JavaCommand.of(StandaloneDriver.class.getName())
             .jvmOptions(settings.driver().jvmOptions())
             .classPath(classPath())
-            .arguments(
-                "--directory", directory.root().toString(),
-                "--aeron-dir", directory.aeronDirectory().toString(),
-                "--idle-timeout-ms", Long.toString(settings.driver().idleTimeout().toMillis()),
-                "--client-liveness-timeout-ms", Long.toString(settings.driver().clientLivenessTimeout().toMillis()),
-                "--idle-cpu-level", Integer.toString(settings.transport().idleCpuLevel()),
-                "--max-park-us", Long.toString(TimeUnit.NANOSECONDS.toMicros(settings.driver().maxPark().toNanos())))
+            .arguments(arguments(settings, directory))
             .build());
 
         final Process process = new ProcessBuilder(command)
@@ -96,6 +90,24 @@ final class DriverLauncher
             LockSupport.parkNanos(parkNs);
             parkNs = Math.min(parkNs * 2, TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    /** The driver's arguments: its directories, timeouts, how it idles ({@code idle-sleep-after} off: never sleeps). */
+    static String[] arguments(final ShmSettings settings, final ShmDirectory directory)
+    {
+        final List<String> arguments = new ArrayList<>(List.of(
+            "--directory", directory.root().toString(),
+            "--aeron-dir", directory.aeronDirectory().toString(),
+            "--idle-timeout-ms", Long.toString(settings.driver().idleTimeout().toMillis()),
+            "--client-liveness-timeout-ms", Long.toString(settings.driver().clientLivenessTimeout().toMillis()),
+            "--idle-cpu-level", Integer.toString(settings.transport().idleCpuLevel()),
+            "--max-park-us", Long.toString(TimeUnit.NANOSECONDS.toMicros(settings.driver().maxPark().toNanos()))));
+        if (null != settings.transport().idleSleepAfter())
+        {
+            arguments.add("--sleep-after-us");
+            arguments.add(Long.toString(settings.transport().idleSleepAfter().toNanos() / 1000));
+        }
+        return arguments.toArray(new String[0]);
     }
 
     static Path logFile(final ShmDirectory directory)

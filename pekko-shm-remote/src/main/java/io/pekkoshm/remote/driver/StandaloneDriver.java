@@ -2,9 +2,11 @@ package io.pekkoshm.remote.driver;
 
 import io.aeron.AeronCounters;
 import io.aeron.driver.MediaDriver;
+import io.pekkoshm.remote.IdleStrategies;
 import io.pekkoshm.remote.host.LockFile;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.host.ShmDirectory;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
@@ -33,7 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class StandaloneDriver
 {
-    private static final long CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** The main thread counts clients at most this often... */
+    private static final long MIN_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** ...and at least this often: a quarter of the idle timeout in between. */
+    private static final long MAX_CHECK_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private StandaloneDriver()
     {
@@ -46,7 +51,9 @@ public final class StandaloneDriver
      * @param args {@code --directory DIR} (required), and optionally {@code --aeron-dir DIR} (default
      *             {@code DIR/aeron}), {@code --idle-timeout-ms N} (10000; 0 = never),
      *             {@code --client-liveness-timeout-ms N} (5000), {@code --idle-cpu-level N} (1 to 10, default 3) and
-     *             {@code --max-park-us N} (the driver thread's longest park when idle, default 10000).
+     *             {@code --max-park-us N} (the driver thread's longest park when idle, default 10000) and
+     *             {@code --sleep-after-us N} (sleep on its doorbell after that long without work, at least 10 ms;
+     *             absent: never sleep, see {@link DriverSleep}).
      */
     public static void main(final String[] args)
     {
@@ -61,18 +68,27 @@ public final class StandaloneDriver
         final long maxParkNs = TimeUnit.MICROSECONDS.toNanos(
             Long.parseLong(options.getOrDefault("--max-park-us", "10000")));
 
+        final long sleepAfterNs = options.containsKey("--sleep-after-us") ?
+            TimeUnit.MICROSECONDS.toNanos(Long.parseLong(options.get("--sleep-after-us"))) : -1;
+
         final ShmDirectory directory = new ShmDirectory(root, aeronDir);
+        final DriverSleep sleep = openSleep(idleCpuLevel, maxParkNs, sleepAfterNs);
         final MediaDriver driver = MediaDriver.launch(
-            DriverContexts.mediaDriver(aeronDir, livenessNs, idleCpuLevel, maxParkNs)
+            DriverContexts.mediaDriver(aeronDir, livenessNs,
+                null == sleep ? IdleStrategies.forDriver(idleCpuLevel, maxParkNs) : sleep.idleStrategy())
                 .errorHandler(ex -> log("error in media driver: " + ex)));
+        final Running running = new Running(driver, publishSleep(sleep, driver), directory);
         // the hook before the word "started": whoever waits for it may signal at once, and must find the hook there
         final Shutdown shutdown = new Shutdown(Thread.currentThread());
         Runtime.getRuntime().addShutdownHook(shutdown.hook);
         log("started: pid " + ProcessLiveness.currentPid() + ", aeron directory " + aeronDir + ", idle timeout " +
-            TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms");
+            TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms, " + (null == running.sleep ? "never sleeps" :
+            "sleeps after " + TimeUnit.NANOSECONDS.toMillis(Math.max(DriverSleep.MIN_SLEEP_AFTER_NS, sleepAfterNs)) +
+            " ms without work (nodes ring it; at most " + DriverSleep.SLEEP_LIMIT_MS +
+            " ms; never with a UDP channel)"));
         try
         {
-            watchClients(driver, directory, idleTimeoutNs, shutdown);
+            watchClients(running, idleTimeoutNs, shutdown);
         }
         catch (final Throwable ex)
         {
@@ -80,7 +96,7 @@ public final class StandaloneDriver
             ex.printStackTrace(System.out);
             try
             {
-                stop(driver, directory);
+                running.stop();
             }
             finally
             {
@@ -139,14 +155,83 @@ public final class StandaloneDriver
         }
     }
 
-    /** Runs on the main thread only: the single reader of the CnC file and the single closer of the driver. */
-    private static void watchClients(final MediaDriver driver, final ShmDirectory directory, final long idleTimeoutNs,
-        final Shutdown shutdown) throws IOException
+    /** The driver while it runs, with its sleep (null when it never sleeps) and the directory it serves. */
+    private record Running(MediaDriver driver, DriverSleep sleep, ShmDirectory directory)
     {
+        /** Stops the driver's thread (waking it if it sleeps), closes the driver, then its doorbell. */
+        void closeDriver()
+        {
+            if (null != sleep)
+            {
+                sleep.stopping();
+            }
+            try
+            {
+                driver.close();
+            }
+            finally
+            {
+                CloseHelper.quietClose(sleep);
+            }
+        }
+
+        void stop()
+        {
+            closeDriver();
+            try (LockFile ignored = directory.lockStartup(java.time.Duration.ofSeconds(2)))
+            {
+                directory.removeIfUnused();
+            }
+            catch (final IOException ex)
+            {
+                log("could not tidy " + directory.root() + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    private static DriverSleep openSleep(final int idleCpuLevel, final long maxParkNs, final long sleepAfterNs)
+    {
+        try
+        {
+            return DriverSleep.open(idleCpuLevel, maxParkNs, sleepAfterNs);
+        }
+        catch (final IOException ex)
+        {
+            log("never sleeps: its doorbell could not be opened (" + ex + ")");
+            return null;
+        }
+    }
+
+    /** Publishes the sleep's bell file in the launched driver's directory; without it the driver never sleeps. */
+    private static DriverSleep publishSleep(final DriverSleep sleep, final MediaDriver driver)
+    {
+        if (null == sleep)
+        {
+            return null;
+        }
+        try
+        {
+            sleep.publish(driver);
+            return sleep;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            log("never sleeps: its bell file could not be made (" + ex + ")");
+            return sleep; // unpublished: it cannot sleep, and is closed with the driver
+        }
+    }
+
+    /** Runs on the main thread only: the single reader of the CnC file and the single closer of the driver. */
+    private static void watchClients(final Running running, final long idleTimeoutNs, final Shutdown shutdown)
+        throws IOException
+    {
+        final MediaDriver driver = running.driver();
+        final long checkIntervalNs = Math.max(MIN_CHECK_INTERVAL_NS,
+            Math.min(MAX_CHECK_INTERVAL_NS, idleTimeoutNs > 0 ? idleTimeoutNs / 4 : MAX_CHECK_INTERVAL_NS));
         long idleSince = System.nanoTime();
         while (!shutdown.requested.get())
         {
-            LockSupport.parkNanos(CHECK_INTERVAL_NS);
+            LockSupport.parkNanos(checkIntervalNs);
             if (shutdown.requested.get())
             {
                 break;
@@ -156,7 +241,7 @@ public final class StandaloneDriver
             {
                 idleSince = now;
             }
-            else if (idleTimeoutNs > 0 && now - idleSince >= idleTimeoutNs && exitIfStillIdle(driver, directory))
+            else if (idleTimeoutNs > 0 && now - idleSince >= idleTimeoutNs && exitIfStillIdle(running))
             {
                 log("exited after " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms without clients");
                 shutdown.removeHook();
@@ -164,7 +249,7 @@ public final class StandaloneDriver
                 return;
             }
         }
-        stop(driver, directory);
+        running.stop();
         shutdown.closed.countDown();
     }
 
@@ -173,13 +258,12 @@ public final class StandaloneDriver
      *         process is starting (it will be our client).
      * @throws IOException if the directory cannot be tidied after the driver was closed.
      */
-    private static boolean exitIfStillIdle(final MediaDriver driver, final ShmDirectory directory)
-        throws IOException
+    private static boolean exitIfStillIdle(final Running running) throws IOException
     {
         final LockFile lock;
         try
         {
-            lock = directory.lockStartup(java.time.Duration.ofMillis(100));
+            lock = running.directory().lockStartup(java.time.Duration.ofMillis(100));
         }
         catch (final IOException ex)
         {
@@ -187,26 +271,13 @@ public final class StandaloneDriver
         }
         try (LockFile ignored = lock)
         {
-            if (clientCount(driver.context().countersManager()) > 0)
+            if (clientCount(running.driver().context().countersManager()) > 0)
             {
                 return false;
             }
-            driver.close();
-            directory.removeIfUnused();
+            running.closeDriver();
+            running.directory().removeIfUnused();
             return true;
-        }
-    }
-
-    private static void stop(final MediaDriver driver, final ShmDirectory directory)
-    {
-        driver.close();
-        try (LockFile ignored = directory.lockStartup(java.time.Duration.ofSeconds(2)))
-        {
-            directory.removeIfUnused();
-        }
-        catch (final IOException ex)
-        {
-            log("could not tidy " + directory.root() + ": " + ex.getMessage());
         }
     }
 
@@ -233,7 +304,7 @@ public final class StandaloneDriver
             {
                 throw new IllegalArgumentException("usage: StandaloneDriver --directory DIR [--aeron-dir DIR] " +
                     "[--idle-timeout-ms N] [--client-liveness-timeout-ms N] [--idle-cpu-level 1..10] " +
-                    "[--max-park-us N]; bad argument " + args[i]);
+                    "[--max-park-us N] [--sleep-after-us N]; bad argument " + args[i]);
             }
             options.put(args[i], args[++i]);
         }

@@ -4,6 +4,9 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,6 +40,10 @@ import java.util.Set;
  *    |                     layout version (int)                      |
  *    +---------------------------------------------------------------+
  * </pre>
+ * The media driver the plugin starts has one too, {@code <aeron directory>/}{@value #DRIVER_FILE_NAME} (port 0),
+ * made when it starts and gone with its Aeron directory: nodes ring it when they need the sleeping driver (a command,
+ * a back-pressured publication).
+ * <p>
  * Life: the node writes the file under another name and renames it into place while it holds its port and the
  * start-up lock, so a reader sees a whole file or none, and a node that takes the port later replaces it with a new
  * file (whoever still maps the old one sees the old pid). The node deletes it on close, before it frees the port; a
@@ -66,7 +73,10 @@ public final class BellFile
     public static final int LENGTH = 64;
     /** Suffix of a bell file in the {@code nodes/} folder. */
     public static final String SUFFIX = ".bell";
-    private static final String WRITING_SUFFIX = ".bell.writing";
+    /** The media driver's bell file, in its Aeron directory (which the driver makes and deletes with it). */
+    public static final String DRIVER_FILE_NAME = "pekko-shm-driver" + SUFFIX;
+    private static final String WRITING_EXTENSION = ".writing";
+    private static final String WRITING_SUFFIX = SUFFIX + WRITING_EXTENSION;
 
     private BellFile()
     {
@@ -97,7 +107,25 @@ public final class BellFile
     public static UnsafeBuffer publish(final Path nodes, final int port, final int wakePort, final long pid,
         final long processStartMillis) throws IOException
     {
-        final Path writing = nodes.resolve(port + WRITING_SUFFIX);
+        return publishAt(of(nodes, port), port, wakePort, pid, processStartMillis);
+    }
+
+    /**
+     * Writes and maps a bell file at {@code file}, its state word 0: a node's ({@link #of}) or the media driver's
+     * ({@link #DRIVER_FILE_NAME} in its Aeron directory, port 0).
+     *
+     * @param file               where the file goes; the folder exists.
+     * @param port               the owner's port, 0 for the media driver.
+     * @param wakePort           the UDP port on 127.0.0.1 its wake-ups go to.
+     * @param pid                the owner's pid.
+     * @param processStartMillis the owner's process start time (epoch ms), which tells a reused pid apart.
+     * @return the mapping.
+     * @throws IOException if the file cannot be made.
+     */
+    public static UnsafeBuffer publishAt(final Path file, final int port, final int wakePort, final long pid,
+        final long processStartMillis) throws IOException
+    {
+        final Path writing = file.resolveSibling(file.getFileName() + WRITING_EXTENSION);
         Files.deleteIfExists(writing);
         final UnsafeBuffer mapped;
         try (FileChannel channel = FileChannel.open(writing, Set.of(StandardOpenOption.CREATE_NEW,
@@ -111,7 +139,7 @@ public final class BellFile
         mapped.putLong(START_OFFSET, processStartMillis);
         mapped.putInt(VERSION_OFFSET, VERSION);
         mapped.putLongVolatile(STATE_OFFSET, 0);
-        Files.move(writing, of(nodes, port), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(writing, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return mapped;
     }
 
@@ -126,15 +154,32 @@ public final class BellFile
      */
     public static UnsafeBuffer map(final Path nodes, final int port) throws IOException
     {
-        try (FileChannel channel = FileChannel.open(of(nodes, port), StandardOpenOption.READ,
-            StandardOpenOption.WRITE))
+        return mapAt(of(nodes, port), port);
+    }
+
+    /**
+     * Maps the bell file at {@code file} for ringing.
+     *
+     * @param file a node's bell file ({@link #of}) or the media driver's ({@link #DRIVER_FILE_NAME}).
+     * @param port the port it must name: the node's, 0 for the media driver's.
+     * @return the mapping, or null when there is no such file or it is not of this layout.
+     * @throws IOException if the file exists but cannot be mapped.
+     */
+    public static UnsafeBuffer mapAt(final Path file, final int port) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             if (channel.size() < LENGTH)
             {
                 return null;
             }
             final UnsafeBuffer mapped = new UnsafeBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, LENGTH));
-            return VERSION == mapped.getInt(VERSION_OFFSET) && port == mapped.getInt(PORT_OFFSET) ? mapped : null;
+            if (VERSION == mapped.getInt(VERSION_OFFSET) && port == mapped.getInt(PORT_OFFSET))
+            {
+                return mapped;
+            }
+            unmap(mapped);
+            return null;
         }
         catch (final NoSuchFileException ex)
         {
@@ -143,7 +188,33 @@ public final class BellFile
     }
 
     /**
-     * Unmaps a mapping made by {@link #publish} or {@link #map}. The caller guarantees no thread touches it again.
+     * A writer's side of a ring: the caller has just made work visible to the bell's owner (a log write, a command).
+     * A full fence (that write before the read of the state word), then, only if the owner sleeps, one CAS to awake;
+     * the writer that wins it sends the one wake-up datagram. The common case, an owner that polls, costs the fence and
+     * one read.
+     *
+     * @param bell a mapping made by {@link #map} or {@link #mapAt}.
+     * @return whether the caller must send the wake-up (the owner was asleep and this caller woke it).
+     */
+    public static boolean claimWakeUp(final UnsafeBuffer bell)
+    {
+        VarHandle.fullFence();
+        return Doorbell.SLEEPING == bell.getLongVolatile(STATE_OFFSET) &&
+            bell.compareAndSetLong(STATE_OFFSET, Doorbell.SLEEPING, Doorbell.AWAKE);
+    }
+
+    /**
+     * @param bell a mapping made by {@link #map} or {@link #mapAt}.
+     * @return the address the owner's wake-ups go to.
+     */
+    public static InetSocketAddress wakeAddress(final UnsafeBuffer bell)
+    {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), bell.getInt(WAKE_PORT_OFFSET));
+    }
+
+    /**
+     * Unmaps a mapping made by {@link #publish}, {@link #publishAt}, {@link #map} or {@link #mapAt}. The caller
+     * guarantees no thread touches it again.
      *
      * @param mapping the mapping.
      */

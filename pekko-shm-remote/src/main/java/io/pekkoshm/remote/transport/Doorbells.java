@@ -1,19 +1,18 @@
 package io.pekkoshm.remote.transport;
 
 import io.pekkoshm.remote.host.BellFile;
-import org.agrona.CloseHelper;
+import io.pekkoshm.remote.host.Doorbell;
+import io.pekkoshm.remote.host.WakeUpSender;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 
 /**
  * The node's side of the host's doorbells: finds a peer's {@link Doorbell} by its {@link BellFile} ({@link #find}),
- * sends the wake-up datagrams of its writers' rings, counts the rings that failed, and wakes this node's own agent
- * for its other threads ({@link #wakeOwn}).
+ * sends the wake-up datagrams of its writers' rings, counts the rings that failed, wakes this node's own agent
+ * for its other threads ({@link #wakeOwn}), and the media driver for a back-pressured writer ({@link #ringDriver}).
  * <p>
  * Threading: any thread. {@link #find} opens and maps a file, so it runs when an outbox learns its peer, never per
  * write.
@@ -25,15 +24,19 @@ final class Doorbells implements AutoCloseable
     private final Doorbell own;
     private final Count failedRings;
     private final Count wakeUps;
-    private volatile DatagramChannel sender;
+    private final WakeUpSender sender = new WakeUpSender();
+    /** Rings the media driver the node is attached to now (see {@link io.pekkoshm.remote.driver.DriverBell}). */
+    private final Runnable ringDriver;
 
     /**
-     * @param nodes    the {@code nodes/} folder of the host's directory, where bell files are.
-     * @param own      this node's doorbell, or null when it never sleeps.
-     * @param counters the node's counters: wake-ups sent and rings failed are counted there.
+     * @param nodes      the {@code nodes/} folder of the host's directory, where bell files are.
+     * @param own        this node's doorbell, or null when it never sleeps.
+     * @param counters   the node's counters: wake-ups sent and rings failed are counted there.
+     * @param ringDriver rings the media driver the node is attached to now.
      */
-    Doorbells(final Path nodes, final Doorbell own, final TransportCounters counters)
+    Doorbells(final Path nodes, final Doorbell own, final TransportCounters counters, final Runnable ringDriver)
     {
+        this.ringDriver = ringDriver;
         this.nodes = nodes;
         this.own = own;
         this.failedRings = counters.doorbellRingsFailed;
@@ -79,37 +82,23 @@ final class Doorbells implements AutoCloseable
     /** Sends one wake-up datagram; a failure is counted, never thrown. */
     void send(final InetSocketAddress wakeAddress)
     {
-        try
+        if (sender.send(wakeAddress))
         {
-            DatagramChannel channel = sender;
-            if (null == channel)
-            {
-                channel = openSender();
-            }
-            if (0 == channel.send(ByteBuffer.allocate(1), wakeAddress))
-            {
-                failedRings.increment(); // the peer's socket buffer is full of wake-ups already
-            }
-            else
-            {
-                wakeUps.increment();
-            }
+            wakeUps.increment();
         }
-        catch (final IOException | RuntimeException ex)
+        else
         {
-            failedRings.increment();
+            failedRings.increment(); // the socket failed, or the peer's buffer is full of wake-ups already
         }
     }
 
-    private synchronized DatagramChannel openSender() throws IOException
+    /**
+     * A publication was back-pressured (or the driver is busy with an admin action): wakes the media driver if it
+     * sleeps, so that it moves the publication's limit as its reader advances.
+     */
+    void ringDriver()
     {
-        if (null == sender)
-        {
-            final DatagramChannel channel = DatagramChannel.open();
-            channel.configureBlocking(false);
-            sender = channel;
-        }
-        return sender;
+        ringDriver.run();
     }
 
     /** {@return how many rings could not be delivered} */
@@ -128,6 +117,6 @@ final class Doorbells implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.quietClose(sender);
+        sender.close();
     }
 }

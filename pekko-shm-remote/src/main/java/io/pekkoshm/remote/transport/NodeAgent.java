@@ -4,6 +4,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.host.DoorbellIdleStrategy;
 import org.agrona.CloseHelper;
 import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.concurrent.Agent;

@@ -7,6 +7,7 @@ import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.TransportSettings;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
+import io.pekkoshm.remote.host.DoorbellIdleStrategy;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.log.ErrorLog;
 import io.pekkoshm.remote.log.LoggingAdapterSink;

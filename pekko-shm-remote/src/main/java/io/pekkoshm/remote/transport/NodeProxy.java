@@ -1,5 +1,6 @@
 package io.pekkoshm.remote.transport;
 
+import io.pekkoshm.remote.host.DoorbellIdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.apache.pekko.actor.Address;
 

@@ -6,6 +6,7 @@ import io.aeron.logbuffer.BufferClaim;
 import io.pekkoshm.remote.blob.BlobBlock;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobStoreException;
+import io.pekkoshm.remote.host.DoorbellIdleStrategy;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.BufferUtil;
@@ -977,6 +978,11 @@ final class Outbox implements AutoCloseable
         if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION)
         {
             sent.backPressure.increment();
+            final Doorbells bells = doorbells;
+            if (null != bells)
+            {
+                bells.ringDriver(); // only the driver moves the limit; a sleeping one would move it at its deadline
+            }
             return true;
         }
         if (result == Publication.NOT_CONNECTED)

@@ -3,15 +3,12 @@ package io.pekkoshm.remote.transport;
 import io.pekkoshm.remote.host.BellFile;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.lang.invoke.VarHandle;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
  * A peer's {@link Doorbell} as its writers see it: the state word in the peer's {@link BellFile}, mapped by this
- * node, and the address of its wake-up channel. {@link #ring} after every publish into the peer's log: a full fence
- * (the log write before the read of the state word), then, only if the peer sleeps, one CAS to AWAKE and, for the
- * writer that won it, one datagram. The common case, a peer that polls, costs the fence and one read.
+ * node, and the address of its wake-up channel. {@link #ring} after every publish into the peer's log
+ * ({@link BellFile#claimWakeUp}: a fence and a read, a CAS and a datagram only when the peer sleeps).
  * <p>
  * The mapping is of one incarnation's file: a node that takes the port later writes a new file, so this one never
  * starts naming another node. After the peer has gone its word is read by nobody, and a ring of it costs a datagram
@@ -33,8 +30,7 @@ final class PeerDoorbell
         this.bell = bell;
         this.port = bell.getInt(BellFile.PORT_OFFSET);
         this.pid = bell.getLong(BellFile.PID_OFFSET);
-        this.wakeAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(),
-            bell.getInt(BellFile.WAKE_PORT_OFFSET));
+        this.wakeAddress = BellFile.wakeAddress(bell);
         this.doorbells = doorbells;
     }
 
@@ -53,16 +49,7 @@ final class PeerDoorbell
     /** The caller has just published into the peer's log: wakes the peer if it sleeps. */
     void ring()
     {
-        VarHandle.fullFence();
-        if (Doorbell.SLEEPING == bell.getLongVolatile(BellFile.STATE_OFFSET))
-        {
-            ringSleeping();
-        }
-    }
-
-    private void ringSleeping()
-    {
-        if (bell.compareAndSetLong(BellFile.STATE_OFFSET, Doorbell.SLEEPING, Doorbell.AWAKE))
+        if (BellFile.claimWakeUp(bell))
         {
             doorbells.send(wakeAddress);
         }

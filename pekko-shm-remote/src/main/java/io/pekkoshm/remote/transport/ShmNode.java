@@ -12,6 +12,8 @@ import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
 import io.pekkoshm.remote.blob.SharedBlobStore;
 import io.pekkoshm.remote.driver.DriverConnection;
+import io.pekkoshm.remote.host.Doorbell;
+import io.pekkoshm.remote.host.DoorbellIdleStrategy;
 import io.pekkoshm.remote.host.LockFile;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
@@ -155,7 +157,7 @@ public final class ShmNode implements AutoCloseable
         claim.describe(addressText);
         counters = new TransportCounters(aeron, addressText, context.tasks);
         directRoutes.counters(counters);
-        doorbells = new Doorbells(directory.nodesDirectory(), doorbell, counters);
+        doorbells = new Doorbells(directory.nodesDirectory(), doorbell, counters, this::ringDriver);
         context.tasks.waker(doorbells::wakeOwn);
 
         final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
@@ -469,6 +471,16 @@ public final class ShmNode implements AutoCloseable
             // not a POSIX file system: nothing to check
         }
         return secret;
+    }
+
+    /** Rings the media driver the node is attached to now (a publication was back-pressured). Any thread. */
+    private void ringDriver()
+    {
+        final DriverConnection attached = connection;
+        if (null != attached)
+        {
+            attached.ringDriver();
+        }
     }
 
     /** Whether the driver runs in this JVM (embedded): it cannot die without the node, and is not re-attached. */

@@ -1,4 +1,4 @@
-package io.pekkoshm.remote.transport;
+package io.pekkoshm.remote.host;
 
 import io.pekkoshm.remote.support.Await;
 import org.agrona.concurrent.NoOpIdleStrategy;
@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class DoorbellIdleStrategyTest
     private boolean canSleep = true;
     private Doorbell doorbell;
     private DoorbellIdleStrategy strategy;
-    private final Count sleeps = new Count();
+    private final AtomicLong sleeps = new AtomicLong();
     private Thread agent;
 
     @BeforeEach
@@ -220,6 +221,59 @@ class DoorbellIdleStrategyTest
         assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, periodic.state(),
             "no idle-sleep-after (an hour here) after a periodic wake-up");
         periodic.idle(1);
+    }
+
+    /**
+     * The media driver's strategy: its timers count as work in the duty cycle after a block that ended at its
+     * deadline; that much work (and no more) is taken as none, so the driver sleeps again at once instead of backing
+     * off for sleep-after every second. Work after a ring always wakes it.
+     */
+    @Test
+    void shouldTakeTheQuietWorkOfTheCycleAfterATimedOutBlockAsNoWork() throws Exception
+    {
+        final long sleepAfterNs = TimeUnit.HOURS.toNanos(1);
+        final long[] skewNs = { 0 };
+        final long[] deadlineNs = { 0 };
+        final DoorbellIdleStrategy driver = new DoorbellIdleStrategy(new NoOpIdleStrategy(), doorbell,
+            () -> System.nanoTime() + skewNs[0], sleepAfterNs, new DoorbellIdleStrategy.Sleeper()
+            {
+                @Override
+                public boolean canSleep()
+                {
+                    return true;
+                }
+
+                @Override
+                public long wakeDeadlineNs()
+                {
+                    return deadlineNs[0];
+                }
+            }, sleeps, 2);
+        driver.idle(0);
+        skewNs[0] += sleepAfterNs;
+        driver.idle(0);
+        assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, driver.state());
+
+        for (int round = 0; round < 3; round++)
+        {
+            deadlineNs[0] = System.nanoTime() + skewNs[0] + TimeUnit.MILLISECONDS.toNanos(1);
+            driver.idle(0); // blocks until the deadline, a millisecond from now
+            assertEquals(DoorbellIdleStrategy.State.AWAKE, driver.state());
+            deadlineNs[0] = System.nanoTime() + skewNs[0] + TimeUnit.HOURS.toNanos(1);
+            driver.idle(2); // the timers' work
+            assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, driver.state(),
+                "the timers' work after a timed-out block should not keep it awake for sleep-after");
+            assertTrue(doorbell.isSleeping());
+        }
+
+        deadlineNs[0] = System.nanoTime() + skewNs[0] + TimeUnit.MILLISECONDS.toNanos(1);
+        driver.idle(0);
+        driver.idle(3);
+        assertEquals(DoorbellIdleStrategy.State.AWAKE, driver.state(), "more work than the timers' is work");
+        assertFalse(doorbell.isSleeping());
+        driver.idle(2);
+        assertEquals(DoorbellIdleStrategy.State.AWAKE, driver.state(),
+            "only the cycle right after a timed-out block is quiet");
     }
 
     @Test

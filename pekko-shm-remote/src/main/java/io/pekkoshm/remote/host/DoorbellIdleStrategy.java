@@ -1,15 +1,17 @@
-package io.pekkoshm.remote.transport;
+package io.pekkoshm.remote.host;
 
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The node agent's idle strategy when {@code idle-sleep-after} is on: the back-off of {@code idle-cpu-level} while
- * the node has had work in the last {@code idle-sleep-after}; after that, it sleeps on its {@link Doorbell} until a
- * peer writes to it, another thread of the JVM gives it work, or its next periodic duty is due.
+ * The idle strategy of a node's agent (and of a media driver the plugin starts) when {@code idle-sleep-after} is on:
+ * the back-off of {@code idle-cpu-level} while the node has had work in the last {@code idle-sleep-after}; after that,
+ * it sleeps on its {@link Doorbell} until a peer writes to it, another thread of the JVM gives it work, or its next
+ * periodic duty is due.
  * <pre>
  *   AWAKE ──no work for sleep-after, canSleep──▶ LAST_CYCLE ──no work, canSleep──▶ BLOCKED ──woken──▶ AWAKE
  *     ▲         (SLEEPING stored, full fence)      │ work found                    (AWAKE stored, channel drained)
@@ -25,10 +27,10 @@ import java.io.UncheckedIOException;
  * <p>
  * Threading: the agent's thread, except {@link #close} (any thread).
  */
-final class DoorbellIdleStrategy implements IdleStrategy
+public final class DoorbellIdleStrategy implements IdleStrategy
 {
     /** What the strategy asks the agent. */
-    interface Sleeper
+    public interface Sleeper
     {
         /** {@return whether nothing but a peer's write, a local wake-up or the periodic duty can give work} */
         boolean canSleep();
@@ -38,7 +40,7 @@ final class DoorbellIdleStrategy implements IdleStrategy
     }
 
     /** Where the strategy is. */
-    enum State
+    public enum State
     {
         /** Polling, backing off when idle. */
         AWAKE,
@@ -53,7 +55,10 @@ final class DoorbellIdleStrategy implements IdleStrategy
     private final NanoClock clock;
     private final long sleepAfterNs;
     private final Sleeper sleeper;
-    private final Count sleeps;
+    private final AtomicLong sleeps;
+    private final int quietWorkAfterTimeout;
+    /** The duty cycle after a block that ended at its deadline: its work up to quietWorkAfterTimeout is not work. */
+    private boolean afterTimeout;
     private volatile State state = State.AWAKE;
     private volatile boolean closing;
     private boolean idling;
@@ -61,14 +66,28 @@ final class DoorbellIdleStrategy implements IdleStrategy
 
     /**
      * @param backOff      the strategy of {@code idle-cpu-level}, used while awake.
-     * @param doorbell     the node's doorbell.
+     * @param doorbell     the owner's doorbell.
      * @param clock        the agent's clock.
      * @param sleepAfterNs how long without work before the agent sleeps; 0: at the first idle duty cycle.
      * @param sleeper      the agent.
      * @param sleeps       counts each time the agent blocks (the node's 'idle sleeps'; agent thread only).
      */
-    DoorbellIdleStrategy(final IdleStrategy backOff, final Doorbell doorbell, final NanoClock clock,
-        final long sleepAfterNs, final Sleeper sleeper, final Count sleeps)
+    public DoorbellIdleStrategy(final IdleStrategy backOff, final Doorbell doorbell, final NanoClock clock,
+        final long sleepAfterNs, final Sleeper sleeper, final AtomicLong sleeps)
+    {
+        this(backOff, doorbell, clock, sleepAfterNs, sleeper, sleeps, 0);
+    }
+
+    /**
+     * As the other constructor, for an agent whose duty cycle reports periodic work of its own that needs no
+     * wake-up after it: the media driver's timers, checked when its block ends at the deadline, count as work.
+     *
+     * @param quietWorkAfterTimeout the duty cycle right after a block that ended at its deadline: a work count up to
+     *                              this is taken as no work (the agent sleeps again at once, as after its own
+     *                              periodic duty); 0 for none.
+     */
+    public DoorbellIdleStrategy(final IdleStrategy backOff, final Doorbell doorbell, final NanoClock clock,
+        final long sleepAfterNs, final Sleeper sleeper, final AtomicLong sleeps, final int quietWorkAfterTimeout)
     {
         this.backOff = backOff;
         this.doorbell = doorbell;
@@ -76,10 +95,11 @@ final class DoorbellIdleStrategy implements IdleStrategy
         this.sleepAfterNs = sleepAfterNs;
         this.sleeper = sleeper;
         this.sleeps = sleeps;
+        this.quietWorkAfterTimeout = quietWorkAfterTimeout;
     }
 
     /** {@return where the strategy is (tests and diagnostics)} */
-    State state()
+    public State state()
     {
         return state;
     }
@@ -87,7 +107,9 @@ final class DoorbellIdleStrategy implements IdleStrategy
     @Override
     public void idle(final int workCount)
     {
-        if (workCount > 0)
+        final boolean quiet = afterTimeout && workCount <= quietWorkAfterTimeout;
+        afterTimeout = false;
+        if (workCount > 0 && !quiet)
         {
             if (State.AWAKE != state)
             {
@@ -133,7 +155,7 @@ final class DoorbellIdleStrategy implements IdleStrategy
             final long timeoutNs = deadlineNs - clock.nanoTime();
             if (timeoutNs > 0 && !closing && sleeper.canSleep())
             {
-                sleeps.increment(); // before BLOCKED is stored: whoever sees BLOCKED sees the sleep counted
+                sleeps.incrementAndGet(); // before BLOCKED is stored: whoever sees BLOCKED sees the sleep counted
                 state = State.BLOCKED;
                 doorbell.block(timeoutNs);
                 timedOut = clock.nanoTime() - deadlineNs >= 0;
@@ -149,6 +171,7 @@ final class DoorbellIdleStrategy implements IdleStrategy
             doorbell.awake();
             state = State.AWAKE;
             idling = timedOut;
+            afterTimeout = timedOut;
             idleSinceNs = clock.nanoTime() - sleepAfterNs;
             backOff.reset();
         }
@@ -173,7 +196,7 @@ final class DoorbellIdleStrategy implements IdleStrategy
     }
 
     /** The node stops: the agent never blocks again, and is woken if it does now. Any thread. */
-    void close()
+    public void close()
     {
         closing = true;
         doorbell.wakeLocal();
