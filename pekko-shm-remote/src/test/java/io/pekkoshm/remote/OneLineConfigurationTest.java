@@ -100,6 +100,17 @@ class OneLineConfigurationTest
             assertTrue(piggyback.multipliedBy(3).dividedBy(2).compareTo(
                 config.getDuration("pekko.remote.classic.resend-interval")) < 0,
                 include + ": an ack (at most 1.5 x the timeout late) must come before the resend");
+            final Config reference = ConfigFactory.defaultReference();
+            for (final String timer : List.of("pekko.remote.classic.resend-interval",
+                "pekko.remote.classic.transport-failure-detector.heartbeat-interval"))
+            {
+                assertTrue(config.getDuration(timer).compareTo(reference.getDuration(timer)) > 0,
+                    include + ": " + timer + " should tick less often than Pekko's default on an idle node");
+            }
+            assertTrue(config.getDuration("pekko.remote.classic.transport-failure-detector.heartbeat-interval")
+                .multipliedBy(3).compareTo(config.getDuration(
+                "pekko.remote.classic.transport-failure-detector.acceptable-heartbeat-pause")) < 0,
+                include + ": classic's transport failure detector must still tolerate missed heartbeats");
             assertTrue(config.getDuration("pekko.remote.classic.startup-timeout").compareTo(
                 config.getDuration("pekko.remote.shm.driver.start-timeout")) > 0,
                 include + ": Pekko must wait for the transport longer than the transport waits for its driver");
