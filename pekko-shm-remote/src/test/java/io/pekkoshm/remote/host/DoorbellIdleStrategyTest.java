@@ -186,14 +186,15 @@ class DoorbellIdleStrategyTest
         assertWokenAndAwake();
     }
 
-    @Test
-    void shouldSleepAgainAtOnceAfterThePeriodicDutyWokeIt() throws Exception
+    /**
+     * A strategy on the real clock shifted by {@code skewNs[0]}, whose agent can always sleep and whose periodic duty
+     * is due at {@code deadlineNs[0]} (both moved by the test).
+     */
+    private DoorbellIdleStrategy onRealClock(final long sleepAfterNs, final long[] skewNs, final long[] deadlineNs,
+        final int quietWorkAfterTimeout)
     {
-        final long sleepAfterNs = TimeUnit.HOURS.toNanos(1);
-        final long[] skewNs = { 0 };
-        final long[] deadlineNs = { 0 };
-        final DoorbellIdleStrategy periodic = new DoorbellIdleStrategy(new NoOpIdleStrategy(), doorbell,
-            () -> System.nanoTime() + skewNs[0], sleepAfterNs, new DoorbellIdleStrategy.Sleeper()
+        return new DoorbellIdleStrategy(new NoOpIdleStrategy(), doorbell, () -> System.nanoTime() + skewNs[0],
+            sleepAfterNs, new DoorbellIdleStrategy.Sleeper()
             {
                 @Override
                 public boolean canSleep()
@@ -206,11 +207,27 @@ class DoorbellIdleStrategyTest
                 {
                     return deadlineNs[0];
                 }
-            }, sleeps);
-        periodic.idle(0);
+            }, sleeps, quietWorkAfterTimeout);
+    }
+
+    /** Idle duty cycles on {@link #onRealClock} until sleep-after has passed: SLEEPING stored, one more cycle due. */
+    private static void idleForSleepAfter(final DoorbellIdleStrategy strategy, final long[] skewNs,
+        final long sleepAfterNs)
+    {
+        strategy.idle(0);
         skewNs[0] += sleepAfterNs;
-        periodic.idle(0);
-        assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, periodic.state());
+        strategy.idle(0);
+        assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, strategy.state());
+    }
+
+    @Test
+    void shouldSleepAgainAtOnceAfterThePeriodicDutyWokeIt() throws Exception
+    {
+        final long sleepAfterNs = TimeUnit.HOURS.toNanos(1);
+        final long[] skewNs = { 0 };
+        final long[] deadlineNs = { 0 };
+        final DoorbellIdleStrategy periodic = onRealClock(sleepAfterNs, skewNs, deadlineNs, 0);
+        idleForSleepAfter(periodic, skewNs, sleepAfterNs);
         deadlineNs[0] = System.nanoTime() + skewNs[0] + TimeUnit.MILLISECONDS.toNanos(1);
 
         periodic.idle(0); // blocks until the periodic duty is due, a millisecond from now
@@ -234,25 +251,8 @@ class DoorbellIdleStrategyTest
         final long sleepAfterNs = TimeUnit.HOURS.toNanos(1);
         final long[] skewNs = { 0 };
         final long[] deadlineNs = { 0 };
-        final DoorbellIdleStrategy driver = new DoorbellIdleStrategy(new NoOpIdleStrategy(), doorbell,
-            () -> System.nanoTime() + skewNs[0], sleepAfterNs, new DoorbellIdleStrategy.Sleeper()
-            {
-                @Override
-                public boolean canSleep()
-                {
-                    return true;
-                }
-
-                @Override
-                public long wakeDeadlineNs()
-                {
-                    return deadlineNs[0];
-                }
-            }, sleeps, 2);
-        driver.idle(0);
-        skewNs[0] += sleepAfterNs;
-        driver.idle(0);
-        assertEquals(DoorbellIdleStrategy.State.LAST_CYCLE, driver.state());
+        final DoorbellIdleStrategy driver = onRealClock(sleepAfterNs, skewNs, deadlineNs, 2);
+        idleForSleepAfter(driver, skewNs, sleepAfterNs);
 
         for (int round = 0; round < 3; round++)
         {
