@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The doorbell of the media driver a node is attached to, as the node sees it. A driver the plugin starts sleeps when
  * it has had nothing to do for a while ({@link StandaloneDriver}); what would otherwise wait for its next timed
- * wake-up (up to {@link StandaloneDriver#SLEEP_LIMIT_MS} ms) rings it: every command the node's Aeron client awaits
+ * wake-up (up to 500 ms) rings it: every command the node's Aeron client awaits
  * (through the client's awaiting idle strategy, {@link DriverContexts#client}), and a publication found
  * back-pressured, whose limit only the driver moves. A ring is a fence and a read of the driver's state word; a
  * datagram only when the driver sleeps.

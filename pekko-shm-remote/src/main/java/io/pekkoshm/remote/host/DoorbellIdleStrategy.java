@@ -82,6 +82,12 @@ public final class DoorbellIdleStrategy implements IdleStrategy
      * As the other constructor, for an agent whose duty cycle reports periodic work of its own that needs no
      * wake-up after it: the media driver's timers, checked when its block ends at the deadline, count as work.
      *
+     * @param backOff               the strategy of {@code idle-cpu-level}, used while awake.
+     * @param doorbell              the owner's doorbell.
+     * @param clock                 the agent's clock.
+     * @param sleepAfterNs          how long without work before the agent sleeps; 0: at the first idle duty cycle.
+     * @param sleeper               the agent.
+     * @param sleeps                counts each time the agent blocks (agent thread only).
      * @param quietWorkAfterTimeout the duty cycle right after a block that ended at its deadline: a work count up to
      *                              this is taken as no work (the agent sleeps again at once, as after its own
      *                              periodic duty); 0 for none.
