@@ -18,17 +18,15 @@ public final class DriverConnection implements AutoCloseable
 {
     private final Aeron aeron;
     private final DriverBell bell;
-    private final ClientConductorSleep conductor;
     private final AutoCloseable embedded;
     private final long driverPid;
     private final boolean startedDriver;
 
-    private DriverConnection(final Aeron aeron, final DriverBell bell, final ClientConductorSleep conductor,
-        final AutoCloseable embedded, final long driverPid, final boolean startedDriver)
+    private DriverConnection(final Aeron aeron, final DriverBell bell, final AutoCloseable embedded,
+        final long driverPid, final boolean startedDriver)
     {
         this.aeron = aeron;
         this.bell = bell;
-        this.conductor = conductor;
         this.embedded = embedded;
         this.driverPid = driverPid;
         this.startedDriver = startedDriver;
@@ -75,11 +73,10 @@ public final class DriverConnection implements AutoCloseable
                 break;
         }
         final DriverBell bell = new DriverBell(directory.aeronDirectory(), pid);
-        final ClientConductorSleep conductor = new ClientConductorSleep();
         try
         {
-            final Aeron aeron = Aeron.connect(DriverContexts.client(settings, clientName, errors, bell, conductor));
-            return new DriverConnection(aeron, bell, conductor, embedded, pid, started);
+            final Aeron aeron = Aeron.connect(DriverContexts.client(settings, clientName, errors, bell));
+            return new DriverConnection(aeron, bell, embedded, pid, started);
         }
         catch (final DriverTimeoutException ex)
         {
@@ -131,7 +128,6 @@ public final class DriverConnection implements AutoCloseable
     @Override
     public void close()
     {
-        conductor.closing(); // its runner waits for the conductor thread, which must not park long from now on
         CloseHelper.closeAll(aeron, bell, embedded);
     }
 }

@@ -7,6 +7,7 @@ import io.pekkoshm.remote.IdleStrategies;
 import io.pekkoshm.remote.ShmSettings;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Drivers run in {@link ThreadingMode#SHARED} mode (one thread: IPC needs no sender or receiver, and the machine may
  * have two cores, and Aeron's executor thread, which only resolves UDP names, is off), backing off as
  * {@code idle-cpu-level} says up to a park of {@code driver.max-park}, with sparse term files, and a directory that
- * is deleted when the driver stops. A client's conductor thread parks up to a second between duty cycles, woken by
- * its node ({@link ClientConductorSleep}). What each costs an idle host is in docs/performance.md.
+ * is deleted when the driver stops. A client's conductor thread sleeps {@link #CLIENT_CONDUCTOR_SLEEP_MS} between
+ * duty cycles. What each costs an idle host is in docs/performance.md.
  * <p>
  * Its CnC file is sized for this plugin rather than with Aeron's default of 8 MiB of counter values (whose metadata
  * takes four times that: 46 MiB of {@code /dev/shm} for the whole file, all of it allocated): with
@@ -30,6 +31,12 @@ public final class DriverContexts
 {
     /** The driver's counter values buffer: 16384 counters of 128 bytes (their metadata takes 4 x this). */
     public static final int COUNTER_VALUES_LENGTH = 2 * 1024 * 1024;
+    /**
+     * How long a client's conductor thread sleeps between duty cycles (Aeron's default: 16): well inside its
+     * keep-alive interval (500 ms) and driver timeout, and never on a message's path (adding a publication is done
+     * by the calling thread).
+     */
+    static final long CLIENT_CONDUCTOR_SLEEP_MS = 50;
 
     private DriverContexts()
     {
@@ -88,19 +95,18 @@ public final class DriverContexts
      * @param errors     receives the client's asynchronous errors and those of its subscriptions.
      * @param driverBell the driver's doorbell, rung after each command the client awaits (a sleeping driver answers
      *                   at once).
-     * @param conductor  the idle strategy of the client's conductor thread, which the node nudges.
      * @return a context ready for {@code Aeron.connect}.
      */
     public static Aeron.Context client(final ShmSettings settings, final String clientName, final ErrorHandler errors,
-        final DriverBell driverBell, final ClientConductorSleep conductor)
+        final DriverBell driverBell)
     {
         return new Aeron.Context()
             .aeronDirectoryName(settings.driver().aeronDirectory().toString())
             .driverTimeoutMs(settings.driver().timeout().toMillis())
             .clientName(clientName)
-            // its conductor thread keeps the client alive (every 500 ms), watches the driver (timeout 20 s) and adds
-            // new images: Aeron's 16 ms sleep woke it 60 times a second for nothing on an idle node; the node nudges it
-            .idleStrategy(conductor)
+            // its conductor thread only keeps the client alive (every 500 ms) and watches the driver (timeout 20 s):
+            // Aeron's 16 ms sleep wakes it 60 times a second for nothing on an idle node
+            .idleStrategy(new SleepingMillisIdleStrategy(CLIENT_CONDUCTOR_SLEEP_MS))
             .awaitingIdleStrategy(new RingingAwaitStrategy(driverBell))
             .errorHandler(errors)
             .subscriberErrorHandler(errors);

@@ -3,7 +3,6 @@ package io.pekkoshm.remote.transport;
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.pekkoshm.remote.driver.ClientConductorSleep;
 import io.pekkoshm.remote.driver.DriverMode;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.host.RecheckedProcesses;
@@ -34,8 +33,6 @@ import java.util.concurrent.TimeUnit;
 final class DriverAttachment
 {
     private static final long ATTACH_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
-    /** A gap between two duty cycles longer than any back-off park: the agent slept on its doorbell in between. */
-    private static final long WOKEN_GAP_NS = TimeUnit.MILLISECONDS.toNanos(5);
     /** The error-log key of the failed attempts to attach again, forgotten once one works. */
     private static final String REATTACH_FAILED_KEY = "reattach-failed";
 
@@ -57,8 +54,6 @@ final class DriverAttachment
     private volatile long driverPid;
     private volatile boolean detached;
     private long nextAttachNs;
-    private long nextNudgeNs;
-    private long lastCycleNs;
     private int failedAttaches;
 
     DriverAttachment(
@@ -118,29 +113,6 @@ final class DriverAttachment
     Subscription udpSubscription()
     {
         return udpSubscription;
-    }
-
-    /**
-     * Wakes the Aeron client's conductor: it adds a new peer's image to the node's subscription, which the node needs
-     * before it can read the peer's HELLO. Called by the agent in each duty cycle; it nudges in the first cycle after
-     * the agent slept (a peer's ring, the periodic duty) and otherwise at most every
-     * {@link ClientConductorSleep#NUDGE_INTERVAL_NS}, so a busy node's conductor runs 20 times a second and a
-     * sleeping node's only when the node is woken.
-     *
-     * @param nowNs the agent's clock now.
-     */
-    void nudgeClient(final long nowNs)
-    {
-        final boolean afterSleep = nowNs - lastCycleNs > WOKEN_GAP_NS;
-        lastCycleNs = nowNs;
-        if (afterSleep || nowNs - nextNudgeNs >= 0)
-        {
-            nextNudgeNs = nowNs + ClientConductorSleep.NUDGE_INTERVAL_NS;
-            if (aeron.context().idleStrategy() instanceof ClientConductorSleep conductor)
-            {
-                conductor.nudge();
-            }
-        }
     }
 
     /** A new exclusive publication into stream {@code streamId} (a peer's port) on the current driver. */

@@ -134,7 +134,6 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
     {
         nowNs = clock.nanoTime();
         int work = 0;
-        driver.nudgeClient(nowNs);
         final String clientLost = driver.clientLost();
         if (null != clientLost)
         {

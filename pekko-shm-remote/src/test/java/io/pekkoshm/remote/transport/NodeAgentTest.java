@@ -12,7 +12,6 @@ import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.blob.BlobBlock;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobReader;
-import io.pekkoshm.remote.driver.ClientConductorSleep;
 import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.support.FlightRecordings;
@@ -43,7 +42,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -134,36 +132,6 @@ class NodeAgentTest
     void tearDown()
     {
         counters.close();
-    }
-
-    /**
-     * The Aeron client's conductor parks up to a second; the agent nudges it so that a new peer's image (its HELLO)
-     * reaches the subscription: in the first duty cycle after the agent slept, and otherwise at most every 50 ms, so
-     * a busy agent does not keep the conductor spinning.
-     */
-    @Test
-    void shouldNudgeTheClientConductorAfterASleepAndOtherwiseAtMostEveryFiftyMilliseconds()
-    {
-        final ClientConductorSleep conductor = new ClientConductorSleep();
-        when(aeron.context()).thenReturn(new Aeron.Context().clientLock(new ReentrantLock()).idleStrategy(conductor));
-        clock.advance(TimeUnit.SECONDS.toNanos(10));
-        agent.doWork();
-        assertEquals(1, conductor.nudges(), "the first duty cycle");
-        for (int ms = 1; ms < 50; ms++)
-        {
-            clock.advance(TimeUnit.MILLISECONDS.toNanos(1));
-            agent.doWork();
-        }
-        assertEquals(1, conductor.nudges(), "a busy agent (a cycle every millisecond) within 50 ms");
-        clock.advance(TimeUnit.MILLISECONDS.toNanos(1));
-        agent.doWork();
-        assertEquals(2, conductor.nudges(), "a busy agent after 50 ms");
-        clock.advance(TimeUnit.MILLISECONDS.toNanos(20));
-        agent.doWork();
-        assertEquals(3, conductor.nudges(), "the first cycle after the agent slept 20 ms (a peer's ring)");
-        clock.advance(TimeUnit.MILLISECONDS.toNanos(1));
-        agent.doWork();
-        assertEquals(3, conductor.nudges(), "the cycles right after it");
     }
 
     @Test
