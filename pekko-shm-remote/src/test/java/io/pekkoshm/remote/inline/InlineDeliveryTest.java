@@ -3,6 +3,7 @@ package io.pekkoshm.remote.inline;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmCountersSnapshot;
+import io.pekkoshm.remote.ShmNodeState;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.EmbeddedNodes;
@@ -250,6 +251,37 @@ class InlineDeliveryTest
         assertEquals(0, ShmRemote.get(b).counters().inlineTasksFailed());
     }
 
+    /**
+     * On one host the node's thread runs its Aeron client's conductor; an inline actor that holds that thread for
+     * three of the driver's client liveness timeouts must not cost the node its client (the driver would drop it and
+     * every association would end; with an embedded driver the node would stay detached): the transport's watchdog
+     * runs the conductor meanwhile. After the actor returns, the node is still attached, serves again and dropped
+     * nothing. The actor blocks for a set time: that is the case tested, not a wait for something to happen.
+     */
+    @Test
+    void shouldKeepTheNodesAssociationsWhileAnInlineActorHoldsItsThreadPastTheDriversClientTimeout() throws Exception
+    {
+        final String liveness = "pekko.remote.shm.driver.client-liveness-timeout = 2 s\n";
+        final ActorSystem a = start("a", liveness);
+        final ActorSystem b = start("b", liveness + "pekko.remote.shm.inline-task-stuck = 20 ms\n");
+        final ActorRef blocker = b.actorOf(Props.create(Blocker.class).withDispatcher(INLINE), "blocker");
+        b.actorOf(Props.create(ThreadName.class).withDispatcher(INLINE), "other");
+        final ActorRef other = identify(a, address(b) + "/user/other");
+        assertEquals(nodeThread(b), ask(other, "up?"));
+
+        Blocker.entered = new CountDownLatch(1);
+        Blocker.release = new CountDownLatch(1);
+        Blocker.heldMillis = 6_000;
+        blocker.tell("hold", ActorRef.noSender());
+        assertTrue(Blocker.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+        Await.until(WAIT, () -> ShmRemote.get(b).counters().inlineTasksSlow() >= 1,
+            () -> "the held task should have returned and been counted slow: " + ShmRemote.get(b).counters());
+
+        assertEquals(nodeThread(b), ask(other, "served again?"));
+        assertEquals(ShmNodeState.ATTACHED, ShmRemote.get(b).state(), "b should still be attached");
+        assertEquals(0, ShmRemote.get(a).counters().messagesDropped() + ShmRemote.get(b).counters().messagesDropped());
+    }
+
     /** A typed actor selects the inline dispatcher with DispatcherSelector.fromConfig and runs on the node's thread. */
     @Test
     void shouldRunATypedActorOnTheNodesThreadWhenItSelectsTheInlineDispatcher()
@@ -363,6 +395,7 @@ class InlineDeliveryTest
     {
         static volatile CountDownLatch entered;
         static volatile CountDownLatch release;
+        static volatile long heldMillis;
 
         @Override
         public Receive createReceive()
@@ -371,6 +404,10 @@ class InlineDeliveryTest
             {
                 entered.countDown();
                 release.await();
+            }).matchEquals("hold", m ->
+            {
+                entered.countDown();
+                assertFalse(release.await(heldMillis, TimeUnit.MILLISECONDS), "nothing releases a held actor");
             }).build();
         }
     }
