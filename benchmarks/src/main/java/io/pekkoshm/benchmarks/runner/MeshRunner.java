@@ -36,6 +36,8 @@ import java.util.function.Consumer;
 final class MeshRunner
 {
     static final String OTHERS_IDLE = "others-idle";
+    /** How long after the first idle window the second starts: the mesh at rest rather than just after its pings. */
+    static final Duration SETTLED_AFTER = Duration.ofSeconds(20);
     static final String OTHERS_BUSY = "others-busy";
     private static final String HEAP = "-Xmx512m";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -271,13 +273,38 @@ final class MeshRunner
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleMeasureMs()));
         final long[] after = CpuMeter.cpuNs(pids, lastSeen);
         final long elapsed = System.nanoTime() - start;
+        // the same window again once the JIT and the warm-up's after-effects have settled: the mesh at rest
+        LockSupport.parkNanos(SETTLED_AFTER.toNanos());
+        final long[] settledBefore = CpuMeter.cpuNs(pids, lastSeen);
+        final long settledStart = System.nanoTime();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleMeasureMs()));
+        final long[] settledAfter = CpuMeter.cpuNs(pids, lastSeen);
+        final long settledElapsed = System.nanoTime() - settledStart;
         final long[] rssKiB = new long[nodes];
         for (int i = 0; i < nodes; i++)
         {
             rssKiB[i] = ProcStats.residentKiB(jvms.get(i).pid());
         }
-        return idleResult(nodes, before, after, elapsed, rssKiB,
-            transport.isShm() ? ProcStats.allocatedKiB(directories.shmDirectory()) : -1);
+        return settled(idleResult(nodes, before, after, elapsed, rssKiB,
+            transport.isShm() ? ProcStats.allocatedKiB(directories.shmDirectory()) : -1),
+            nodes, settledBefore, settledAfter, settledElapsed);
+    }
+
+    /**
+     * Adds the second idle window ({@link #SETTLED_AFTER} after the first ended) to an idle line: CPU in % of one
+     * core of the whole mesh and per node with its share of the driver, keys ending in {@code _settled}.
+     */
+    static ResultLine settled(final ResultLine idle, final int nodes, final long[] before, final long[] after,
+        final long intervalNs)
+    {
+        long totalNs = 0;
+        for (int i = 0; i < before.length; i++)
+        {
+            totalNs += after[i] - before[i];
+        }
+        return idle.put("settled_after_s", SETTLED_AFTER.toSeconds())
+            .put("cpu_pct_core_mesh_settled", 100.0 * totalNs / intervalNs)
+            .put("cpu_pct_core_per_node_with_driver_share_settled", 100.0 * totalNs / nodes / intervalNs);
     }
 
     /**

@@ -44,9 +44,10 @@ class MarkdownReportMeshTest
     {
         final List<Measurement> measurements = new ArrayList<>();
         measurements.add(line(Transport.SHM_DIRECT, new ResultLine("mesh-4-idle").put("nodes", 4)
-            .put("shm_mib", 36.0).put("rss_mib_median", 180.0).put("cpu_pct_core_mesh", 2.0)));
+            .put("shm_mib", 36.0).put("rss_mib_median", 180.0).put("cpu_pct_core_mesh", 2.0)
+            .put("cpu_pct_core_mesh_settled", 3.0)));
         measurements.add(line(Transport.ARTERY_TCP, new ResultLine("mesh-4-idle").put("nodes", 4)
-            .put("rss_mib_median", 200.0).put("cpu_pct_core_mesh", 4.0)));
+            .put("rss_mib_median", 200.0).put("cpu_pct_core_mesh", 4.0).put("cpu_pct_core_mesh_settled", 2.0)));
         measurements.add(line(Transport.SHM_DIRECT, new ResultLine("mesh-4-pingpong-64B-others-busy")
             .put("nodes", 4).put("p99_us", 250.0).put("background_msgs_per_s", 4000)));
         measurements.add(line(Transport.ARTERY_TCP, new ResultLine("mesh-4-pingpong-64B-others-busy")
@@ -63,6 +64,8 @@ class MarkdownReportMeshTest
         assertTrue(md.contains("| resident memory per node (VmRSS), median, MiB | 180 | 200 |"), md);
         assertTrue(md.contains("| **idle CPU of the whole mesh (4 nodes + media driver), ratio to Artery TCP " +
             "(target ≤ 1×)** | **0.50×** | **1.00×** |"), md);
+        assertTrue(md.contains("| **idle CPU of the whole mesh at rest (4 nodes + media driver, 20 s later), % of a " +
+            "core, ratio to Artery TCP (target ≤ 1×)** | **1.50×** | **1.00×** |"), md);
         assertTrue(md.contains("| ping-pong RTT p99 of one pair, µs, the others busy | 250 | failed [1] |"), md);
         assertTrue(md.contains("| background streams during the busy pair, msgs/s acknowledged in total | 4,000 |"),
             md);

@@ -1,6 +1,7 @@
 package io.pekkoshm.benchmarks.runner;
 
 import io.pekkoshm.benchmarks.report.Measurement;
+import io.pekkoshm.benchmarks.workloads.ResultLine;
 import io.pekkoshm.benchmarks.transports.Transport;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,20 @@ class MeshSettingsTest
         assertEquals(250.0, idle.number("rss_mib_median").getAsDouble());
         assertEquals(400.0, idle.number("rss_mib_max").getAsDouble());
         assertEquals(3.0, idle.number("shm_mib").getAsDouble());
+    }
+
+    @Test
+    void shouldReadTheSettledWindowOfTheWholeMeshWithTheDriverSharedOverTheNodes()
+    {
+        // 2 nodes used 5 and 15 ms, the driver 10 ms, over one second of the settled window
+        final ResultLine first = MeshRunner.idleResult(2, new long[] {0, 0, 0}, new long[] {1, 1, 1},
+            1_000_000_000L, new long[] {1024, 1024}, -1);
+        final Measurement idle = Measurement.fromJson(MeshRunner.settled(first, 2, new long[] {100, 100, 100},
+            new long[] {5_000_100, 15_000_100, 10_000_100}, 1_000_000_000L).toJson());
+
+        assertEquals(3.0, idle.number("cpu_pct_core_mesh_settled").getAsDouble(), 1e-9);
+        assertEquals(1.5, idle.number("cpu_pct_core_per_node_with_driver_share_settled").getAsDouble(), 1e-9);
+        assertEquals(20.0, idle.number("settled_after_s").getAsDouble());
     }
 
     @Test

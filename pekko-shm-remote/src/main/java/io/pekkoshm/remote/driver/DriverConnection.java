@@ -39,7 +39,7 @@ public final class DriverConnection implements AutoCloseable
      * @param settings   the node's settings ({@code driver.*}, {@code directory}).
      * @param directory  the host's shared-memory directory, whose start-up lock the caller holds.
      * @param clientName the Aeron client's name, shown by AeronStat (the node's address).
-     * @param errors     receives the Aeron client's asynchronous errors (from its conductor thread).
+     * @param errors     receives the Aeron client's asynchronous errors (from whichever thread runs its conductor).
      * @return an open connection; the caller closes it.
      * @throws IOException with what to do, if no driver can be had.
      */
