@@ -1,18 +1,12 @@
 package io.pekkoshm.remote.transport;
 
-import com.typesafe.config.ConfigFactory;
-import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.support.Await;
-import io.pekkoshm.remote.support.EmbeddedNodes;
-import io.pekkoshm.remote.support.ShmTestDirectory;
-import org.apache.pekko.event.NoLogging$;
+import io.pekkoshm.remote.support.BareNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,45 +34,22 @@ class ClientOnNodeThreadTest
     /** Short, so an idle node sleeps past it several times (its client then keeps alive every 0.5 s). */
     private static final String CLIENT_LIVENESS = "2 s";
 
-    private final Path directory = ShmTestDirectory.newPath("client-thread");
-    private final List<ShmNode> nodes = new ArrayList<>();
+    private final BareNodes nodes = new BareNodes("client-thread");
 
     @AfterEach
     void closeAndCheckNothingRemains()
     {
-        try
-        {
-            for (int i = nodes.size() - 1; i >= 0; i--)
-            {
-                nodes.get(i).close();
-            }
-            assertFalse(Files.exists(directory),
-                "after every node closed the directory should be gone: " + ShmTestDirectory.describe(directory));
-        }
-        finally
-        {
-            ShmTestDirectory.deleteRecursively(directory);
-        }
+        nodes.close();
     }
 
     /** A node that sleeps as soon as a duty cycle finds nothing and whose periodic duty is an hour away. */
     private ShmNode start(final String system) throws IOException
     {
-        final ShmSettings settings = ShmSettings.fromConfig(ConfigFactory.parseString(
+        return nodes.start(system, 0,
             "pekko.remote.shm.idle-sleep-after = 0\n" +
             "pekko.remote.shm.heartbeat-interval = 1 h\n" +
             "pekko.remote.shm.peer-timeout = 3 h\n" +
-            "pekko.remote.shm.driver.client-liveness-timeout = " + CLIENT_LIVENESS + "\n")
-            .withFallback(EmbeddedNodes.config(directory, 0)).getConfig("pekko.remote.shm"));
-        final ShmNode node = ShmNode.start(new ShmNodeContext()
-            .settings(settings)
-            .scheme("shm")
-            .system(system, 42)
-            .directPath(false, "classic")
-            .log(NoLogging$.MODULE$)
-            .peerExit((address, pekkoUid, pid) -> { }));
-        nodes.add(node);
-        return node;
+            "pekko.remote.shm.driver.client-liveness-timeout = " + CLIENT_LIVENESS + "\n");
     }
 
     @Test

@@ -1,10 +1,6 @@
 package io.pekkoshm.remote.transport;
 
-import com.typesafe.config.ConfigFactory;
-import io.pekkoshm.remote.ShmSettings;
-import io.pekkoshm.remote.support.EmbeddedNodes;
-import io.pekkoshm.remote.support.ShmTestDirectory;
-import org.apache.pekko.event.NoLogging$;
+import io.pekkoshm.remote.support.BareNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,8 +8,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,14 +33,12 @@ class DoorbellRaceTest
     private static final int ROUND_TRIPS = 2_000;
     private static final int MAX_PAUSE_SPINS = 50;
 
-    private Path directory;
-    private final List<ShmNode> nodes = new ArrayList<>();
+    private final BareNodes nodes = new BareNodes("doorbell");
     private ExecutorService requesters;
 
     @BeforeEach
-    void newDirectory()
+    void newRequesters()
     {
-        directory = ShmTestDirectory.newPath("doorbell");
         requesters = Executors.newFixedThreadPool(THREADS);
     }
 
@@ -58,16 +49,10 @@ class DoorbellRaceTest
         {
             requesters.shutdownNow();
             assertTrue(requesters.awaitTermination(30, TimeUnit.SECONDS), "the requesting threads should stop");
-            for (int i = nodes.size() - 1; i >= 0; i--)
-            {
-                nodes.get(i).close();
-            }
-            assertFalse(Files.exists(directory),
-                "after every node closed the directory should be gone: " + ShmTestDirectory.describe(directory));
         }
         finally
         {
-            ShmTestDirectory.deleteRecursively(directory);
+            nodes.close();
         }
     }
 
@@ -78,21 +63,11 @@ class DoorbellRaceTest
 
     private ShmNode start(final String system, final int idleCpuLevel) throws IOException
     {
-        final ShmSettings settings = ShmSettings.fromConfig(ConfigFactory.parseString(
+        return nodes.start(system, 0,
             "pekko.remote.shm.idle-sleep-after = 0\n" +
             "pekko.remote.shm.idle-cpu-level = " + idleCpuLevel + "\n" +
             "pekko.remote.shm.heartbeat-interval = 1 h\n" +
-            "pekko.remote.shm.peer-timeout = 3 h\n")
-            .withFallback(EmbeddedNodes.config(directory, 0)).getConfig("pekko.remote.shm"));
-        final ShmNode node = ShmNode.start(new ShmNodeContext()
-            .settings(settings)
-            .scheme("shm")
-            .system(system, 42)
-            .directPath(false, "classic")
-            .log(NoLogging$.MODULE$)
-            .peerExit((address, pekkoUid, pid) -> { }));
-        nodes.add(node);
-        return node;
+            "pekko.remote.shm.peer-timeout = 3 h\n");
     }
 
     /**

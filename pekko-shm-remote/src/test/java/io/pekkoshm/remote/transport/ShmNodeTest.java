@@ -1,20 +1,15 @@
 package io.pekkoshm.remote.transport;
 
-import io.pekkoshm.remote.ShmSettings;
 import io.pekkoshm.remote.host.NodeRegistry;
-import io.pekkoshm.remote.support.EmbeddedNodes;
 import io.pekkoshm.remote.support.ShmTestDirectory;
-import org.apache.pekko.event.NoLogging$;
+import io.pekkoshm.remote.support.BareNodes;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,46 +20,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class ShmNodeTest
 {
-    private Path directory;
-    private final List<ShmNode> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void newDirectory()
-    {
-        directory = ShmTestDirectory.newPath("node");
-    }
+    private final BareNodes nodes = new BareNodes("node");
+    private final Path directory = nodes.directory();
 
     @AfterEach
     void closeAndCheckNothingRemains()
     {
-        try
-        {
-            for (int i = nodes.size() - 1; i >= 0; i--)
-            {
-                nodes.get(i).close();
-            }
-            assertFalse(Files.exists(directory),
-                "after every node closed the directory should be gone: " + ShmTestDirectory.describe(directory));
-        }
-        finally
-        {
-            ShmTestDirectory.deleteRecursively(directory);
-        }
+        nodes.close();
     }
 
     private ShmNode start(final int port) throws IOException
     {
-        final ShmSettings settings =
-            ShmSettings.fromConfig(EmbeddedNodes.config(directory, port).getConfig("pekko.remote.shm"));
-        final ShmNode node = ShmNode.start(new ShmNodeContext()
-            .settings(settings)
-            .scheme("shm")
-            .system("node", 42)
-            .directPath(false, "classic")
-            .log(NoLogging$.MODULE$)
-            .peerExit((address, pekkoUid, pid) -> { }));
-        nodes.add(node);
-        return node;
+        return nodes.start("node", port, "");
     }
 
     private static boolean agentThreadRuns(final int port)
