@@ -59,7 +59,7 @@ final class DriverSleep implements DoorbellIdleStrategy.Sleeper, AutoCloseable
     {
         this.doorbell = doorbell;
         this.strategy = new DoorbellIdleStrategy(backOff, doorbell, SystemNanoClock.INSTANCE,
-            Math.max(MIN_SLEEP_AFTER_NS, sleepAfterNs), this, sleeps, Integer.MAX_VALUE);
+            Math.max(MIN_SLEEP_AFTER_NS, sleepAfterNs), this, sleeps, true);
     }
 
     /**
@@ -98,6 +98,12 @@ final class DriverSleep implements DoorbellIdleStrategy.Sleeper, AutoCloseable
         counters = driver.context().countersManager();
         doorbell.publish(Path.of(driver.aeronDirectoryName()).resolve(BellFile.DRIVER_FILE_NAME), 0,
             ProcessLiveness.currentPid(), ProcessLiveness.currentStartMillis());
+    }
+
+    /** {@return whether its bell file is published, so nodes can ring it: without it the driver never sleeps} */
+    boolean published()
+    {
+        return doorbell.isPublished();
     }
 
     /** {@return how many times the driver has blocked} */

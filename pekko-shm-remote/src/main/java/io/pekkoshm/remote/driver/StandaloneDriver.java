@@ -81,8 +81,9 @@ public final class StandaloneDriver
         // the hook before the word "started": whoever waits for it may signal at once, and must find the hook there
         final Shutdown shutdown = new Shutdown(Thread.currentThread());
         Runtime.getRuntime().addShutdownHook(shutdown.hook);
+        final boolean sleeps = null != running.sleep && running.sleep.published();
         log("started: pid " + ProcessLiveness.currentPid() + ", aeron directory " + aeronDir + ", idle timeout " +
-            TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms, " + (null == running.sleep ? "never sleeps" :
+            TimeUnit.NANOSECONDS.toMillis(idleTimeoutNs) + " ms, " + (!sleeps ? "never sleeps" :
             "sleeps after " + TimeUnit.NANOSECONDS.toMillis(Math.max(DriverSleep.MIN_SLEEP_AFTER_NS, sleepAfterNs)) +
             " ms without work (nodes ring it; at most " + DriverSleep.SLEEP_LIMIT_MS +
             " ms; never with a UDP channel)"));

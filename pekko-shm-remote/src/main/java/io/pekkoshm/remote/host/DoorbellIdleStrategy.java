@@ -56,8 +56,8 @@ public final class DoorbellIdleStrategy implements IdleStrategy
     private final long sleepAfterNs;
     private final Sleeper sleeper;
     private final AtomicLong sleeps;
-    private final int quietWorkAfterTimeout;
-    /** The duty cycle after a block that ended at its deadline: its work up to quietWorkAfterTimeout is not work. */
+    private final boolean quietAfterTimeout;
+    /** The duty cycle after a block that ended at its deadline: with quietAfterTimeout its work is not work. */
     private boolean afterTimeout;
     private volatile State state = State.AWAKE;
     private volatile boolean closing;
@@ -75,25 +75,25 @@ public final class DoorbellIdleStrategy implements IdleStrategy
     public DoorbellIdleStrategy(final IdleStrategy backOff, final Doorbell doorbell, final NanoClock clock,
         final long sleepAfterNs, final Sleeper sleeper, final AtomicLong sleeps)
     {
-        this(backOff, doorbell, clock, sleepAfterNs, sleeper, sleeps, 0);
+        this(backOff, doorbell, clock, sleepAfterNs, sleeper, sleeps, false);
     }
 
     /**
      * As the other constructor, for an agent whose duty cycle reports periodic work of its own that needs no
      * wake-up after it: the media driver's timers, checked when its block ends at the deadline, count as work.
      *
-     * @param backOff               the strategy of {@code idle-cpu-level}, used while awake.
-     * @param doorbell              the owner's doorbell.
-     * @param clock                 the agent's clock.
-     * @param sleepAfterNs          how long without work before the agent sleeps; 0: at the first idle duty cycle.
-     * @param sleeper               the agent.
-     * @param sleeps                counts each time the agent blocks (agent thread only).
-     * @param quietWorkAfterTimeout the duty cycle right after a block that ended at its deadline: a work count up to
-     *                              this is taken as no work (the agent sleeps again at once, as after its own
-     *                              periodic duty); 0 for none.
+     * @param backOff           the strategy of {@code idle-cpu-level}, used while awake.
+     * @param doorbell          the owner's doorbell.
+     * @param clock             the agent's clock.
+     * @param sleepAfterNs      how long without work before the agent sleeps; 0: at the first idle duty cycle.
+     * @param sleeper           the agent.
+     * @param sleeps            counts each time the agent blocks (agent thread only).
+     * @param quietAfterTimeout whether the work of the duty cycle right after a block that ended at its deadline is
+     *                          taken as no work (the agent sleeps again at once, as after its own periodic duty):
+     *                          what it does then was due anyway, and whatever needs it sooner rings it.
      */
     public DoorbellIdleStrategy(final IdleStrategy backOff, final Doorbell doorbell, final NanoClock clock,
-        final long sleepAfterNs, final Sleeper sleeper, final AtomicLong sleeps, final int quietWorkAfterTimeout)
+        final long sleepAfterNs, final Sleeper sleeper, final AtomicLong sleeps, final boolean quietAfterTimeout)
     {
         this.backOff = backOff;
         this.doorbell = doorbell;
@@ -101,7 +101,7 @@ public final class DoorbellIdleStrategy implements IdleStrategy
         this.sleepAfterNs = sleepAfterNs;
         this.sleeper = sleeper;
         this.sleeps = sleeps;
-        this.quietWorkAfterTimeout = quietWorkAfterTimeout;
+        this.quietAfterTimeout = quietAfterTimeout;
     }
 
     /** {@return where the strategy is (tests and diagnostics)} */
@@ -113,7 +113,7 @@ public final class DoorbellIdleStrategy implements IdleStrategy
     @Override
     public void idle(final int workCount)
     {
-        final boolean quiet = afterTimeout && workCount <= quietWorkAfterTimeout;
+        final boolean quiet = afterTimeout && quietAfterTimeout;
         afterTimeout = false;
         if (workCount > 0 && !quiet)
         {
