@@ -51,7 +51,11 @@ public final class ShmTransport implements Transport
     /** A bad setting or environment found at construction, reported by listen(). */
     private final RuntimeException startupProblem;
     private final Promise<AssociationEventListener> listenerPromise = Promise$.MODULE$.apply();
-    /** The watchdog runs at least this often: a quarter of the shortest sensible client liveness timeout. */
+    /**
+     * The watchdog runs at least this often. It runs the client's conductor once the node's thread has not for half
+     * the driver's client liveness timeout, so with a timeout of 4 s or more (20 s by default) the client is kept
+     * alive however long an inline actor holds that thread.
+     */
     private static final Duration MAX_WATCHDOG_PERIOD = Duration.ofSeconds(1);
     private volatile ShmNode node;
     /**
