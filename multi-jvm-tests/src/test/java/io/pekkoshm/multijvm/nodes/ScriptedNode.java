@@ -259,7 +259,6 @@ public final class ScriptedNode
         }
     }
 
-    /** Resolves a remote path to a ref with Identify, retrying while the peer is not reachable yet. */
     /** The ref resolved for this path before, if any (send-blobs to a peer that no longer answers Identify). */
     private ActorRef resolveCached(final String path) throws Exception
     {
@@ -267,6 +266,7 @@ public final class ScriptedNode
         return null != known ? known : resolve(path);
     }
 
+    /** Resolves a remote path to a ref with Identify, retrying while the peer is not reachable yet. */
     private ActorRef resolve(final String path) throws Exception
     {
         final ActorRef ref = identify(path);

@@ -35,9 +35,11 @@ public final class NodeRegistry
      * @param port               the node's port.
      * @param pid                the owning process.
      * @param processStartMillis that process's start time (epoch ms; 0 if unknown), which guards against pid reuse.
+     * @param incarnation        the node's transport incarnation, new for every start of a node (0 if unknown): a
+     *                           handshake names it, so a node that replaced another on the port is told apart.
      * @param address            the node's address, empty while the node is still starting.
      */
-    public record NodeInfo(int port, long pid, long processStartMillis, String address)
+    public record NodeInfo(int port, long pid, long processStartMillis, long incarnation, String address)
     {
         /** {@return whether the owning process is still running (see {@link ProcessLiveness#isAlive})} */
         public boolean isAlive()
@@ -56,11 +58,13 @@ public final class NodeRegistry
     public static final class Claim implements AutoCloseable
     {
         private final int port;
+        private final long incarnation;
         private final LockFile lock;
 
-        Claim(final int port, final LockFile lock)
+        Claim(final int port, final long incarnation, final LockFile lock)
         {
             this.port = port;
+            this.incarnation = incarnation;
             this.lock = lock;
         }
 
@@ -78,7 +82,7 @@ public final class NodeRegistry
          */
         public void describe(final String address) throws IOException
         {
-            lock.write(render(port, address));
+            lock.write(render(port, incarnation, address));
         }
 
         /** Frees the port and removes its file. Call holding the start-up lock. */
@@ -103,16 +107,17 @@ public final class NodeRegistry
     /**
      * Claims {@code port}, or any free port if it is 0. Call holding the start-up lock.
      *
-     * @param port the port, or 0 for any free one between 20000 and 60999.
+     * @param port        the port, or 0 for any free one between 20000 and 60999.
+     * @param incarnation the claiming node's incarnation, which the node file names from the start.
      * @return the claim, held until closed (or until this process dies).
      * @throws PortTakenException naming the port and its owner when the port is held by a live node.
      */
-    public Claim claim(final int port) throws IOException
+    public Claim claim(final int port, final long incarnation) throws IOException
     {
         Permissions.createOwnerOnlyDirectory(nodes);
         if (0 != port)
         {
-            final Claim claim = tryClaim(port);
+            final Claim claim = tryClaim(port, incarnation);
             if (null == claim)
             {
                 final String owner = lookup(port).map(NodeInfo::toString).orElse("another process of this host");
@@ -126,7 +131,7 @@ public final class NodeRegistry
         final int start = ThreadLocalRandom.current().nextInt(range);
         for (int i = 0; i < range; i++)
         {
-            final Claim claim = tryClaim(EPHEMERAL_FIRST + (start + i) % range);
+            final Claim claim = tryClaim(EPHEMERAL_FIRST + (start + i) % range, incarnation);
             if (null != claim)
             {
                 return claim;
@@ -176,21 +181,22 @@ public final class NodeRegistry
         }
     }
 
-    private Claim tryClaim(final int port) throws IOException
+    private Claim tryClaim(final int port, final long incarnation) throws IOException
     {
         final LockFile lock = LockFile.tryAcquire(nodes.resolve(port + SUFFIX));
         if (null == lock)
         {
             return null;
         }
-        lock.write(render(port, ""));
-        return new Claim(port, lock);
+        lock.write(render(port, incarnation, ""));
+        return new Claim(port, incarnation, lock);
     }
 
-    private static String render(final int port, final String address)
+    private static String render(final int port, final long incarnation, final String address)
     {
         return "port=" + port + "\npid=" + ProcessLiveness.currentPid() + "\nstart=" +
-            ProcessLiveness.currentStartMillis() + "\naddress=" + address + "\n";
+            ProcessLiveness.currentStartMillis() + "\nincarnation=" + Long.toHexString(incarnation) +
+            "\naddress=" + address + "\n";
     }
 
     private static Optional<NodeInfo> read(final Path file)
@@ -210,6 +216,7 @@ public final class NodeRegistry
                 Integer.parseInt(props.getProperty("port", "0")),
                 Long.parseLong(pid),
                 Long.parseLong(props.getProperty("start", "0")),
+                Long.parseUnsignedLong(props.getProperty("incarnation", "0"), 16),
                 props.getProperty("address", "")));
         }
         catch (final IOException | NumberFormatException ex)

@@ -60,6 +60,11 @@ final class Association
     /** The initiator's promise of a link, completed when established or failed when it ends before. */
     private final CompletableFuture<Link> associatePromise;
     private final long handshakeDeadlineNs;
+    /**
+     * Initiator: the peer's incarnation as the host's node registry named it when the association began (0 for a node
+     * of another host), which HELLO names so that a successor on the port does not take it for its own.
+     */
+    private final long addresseeIncarnation;
     private State state;
     private NodeIdentity peer;
     private long inboundSessionKey = NO_SESSION;
@@ -91,10 +96,12 @@ final class Association
         final Address localAddress,
         final Address remoteAddress,
         final CompletableFuture<Link> associatePromise,
+        final long addresseeIncarnation,
         final long nowNs,
         final long handshakeTimeoutNs)
     {
         this.outbound = outbound;
+        this.addresseeIncarnation = addresseeIncarnation;
         this.outbox = outbox;
         this.localAddress = localAddress;
         this.remoteAddress = remoteAddress;
@@ -114,11 +121,12 @@ final class Association
         final Address localAddress,
         final Address remoteAddress,
         final CompletableFuture<Link> promise,
+        final long addresseeIncarnation,
         final long nowNs,
         final long handshakeTimeoutNs)
     {
-        final Association association =
-            new Association(true, outbox, localAddress, remoteAddress, promise, nowNs, handshakeTimeoutNs);
+        final Association association = new Association(
+            true, outbox, localAddress, remoteAddress, promise, addresseeIncarnation, nowNs, handshakeTimeoutNs);
         association.recordStarted();
         return association;
     }
@@ -135,7 +143,7 @@ final class Association
         final long handshakeTimeoutNs)
     {
         final Association association = new Association(
-            false, outbox, localAddress, remoteAddress, null, nowNs, handshakeTimeoutNs);
+            false, outbox, localAddress, remoteAddress, null, peer.incarnation(), nowNs, handshakeTimeoutNs);
         association.knowPeer(peer, peerAcceptsDirect, inboundSessionKey);
         association.recordStarted();
         return association;
@@ -186,6 +194,15 @@ final class Association
     Address remoteAddress()
     {
         return remoteAddress;
+    }
+
+    /**
+     * {@return the incarnation of the peer the handshake is for: as the node registry named it for an initiator
+     * (0 if not known), as its HELLO did for an acceptor}
+     */
+    long addresseeIncarnation()
+    {
+        return addresseeIncarnation;
     }
 
     /** The peer as its handshake named it; null until then (an initiator before HELLO_ACK). */

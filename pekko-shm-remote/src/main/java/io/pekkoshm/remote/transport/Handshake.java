@@ -51,7 +51,6 @@ final class Handshake
     private final long handshakeTimeoutNs;
     private final HandshakeProof proof;
     /** This node's HELLO / HELLO_ACK body: its identity and the proof, made once. */
-    private final byte[] helloBody;
     private final NodeRegistry registry;
     private final DriverAttachment driver;
     private final OutboxFactory outboxes;
@@ -98,7 +97,6 @@ final class Handshake
         this.udpParameters = crossHost.enabled() ? crossHost.publicationParameters() : null;
         this.handshakeTimeoutNs = handshakeTimeoutNs;
         this.proof = proof;
-        this.helloBody = proof.sign(self.helloBody());
         this.registry = registry;
         this.driver = driver;
         this.outboxes = outboxes;
@@ -153,8 +151,8 @@ final class Handshake
                 "Could not open a publication to " + remote + ": " + ex, ex));
             return;
         }
-        final Association association = Association.outbound(
-            outboxes.apply(publication), localAddress, remote, promise, nowNs, handshakeTimeoutNs);
+        final Association association = Association.outbound(outboxes.apply(publication), localAddress, remote,
+            promise, node.map(NodeRegistry.NodeInfo::incarnation).orElse(0L), nowNs, handshakeTimeoutNs);
         associations.addOutbound(association);
         trySend(association, nowNs);
     }
@@ -166,6 +164,14 @@ final class Handshake
         final NodeIdentity peer = verifiedIdentity(sessionKey, buffer, offset, length);
         if (null == peer)
         {
+            return;
+        }
+        if (!isForThisNode(length))
+        {
+            rejections.reject(sessionKey, "a HELLO for " + Long.toHexString(hello.addresseeIncarnation(
+                identityLength(length))) + ", the incarnation of the node this one (" +
+                Long.toHexString(self.incarnation()) + ") replaced on port " + self.port() + ", from " + peer +
+                ": its publication to that node, read from where that node stopped (ignored, as is the rest of it)");
             return;
         }
         final boolean peerDirect = frameHeader.wrap(buffer, offset).isDirectFlagSet();
@@ -209,9 +215,14 @@ final class Handshake
             return;
         }
         final NodeIdentity peer = verifiedIdentity(sessionKey, buffer, offset, length);
-        if (null == peer)
+        if (null == peer || !isForThisNode(length))
         {
             associations.keepAwaitingAck(initiatorSession, association); // a forged reply does not end the real one
+            if (null != peer)
+            {
+                rejections.reject(sessionKey, "a HELLO_ACK for incarnation " + Long.toHexString(
+                    hello.addresseeIncarnation(identityLength(length))) + ", not this node's");
+            }
             return;
         }
         final Address asked = association.remoteAddress();
@@ -241,7 +252,8 @@ final class Handshake
         final boolean outbound = association.isOutbound();
         if (association.outbox().isConnected() && association.outbox().sendControl(
             outbound ? FrameHeaderFlyweight.HELLO : FrameHeaderFlyweight.HELLO_ACK,
-            outbound ? 0 : Medium.sessionId(association.inboundSessionKey()), helloBody,
+            outbound ? 0 : Medium.sessionId(association.inboundSessionKey()),
+            proof.sign(self.helloBody(association.addresseeIncarnation())),
             (short)(flags | (direct.acceptsDirect() ? FrameHeaderFlyweight.FLAG_DIRECT : 0))))
         {
             if (outbound)
@@ -280,6 +292,23 @@ final class Handshake
         return null;
     }
 
+    /**
+     * Whether the handshake just verified is for this node: it names this node's incarnation, or none (a node of
+     * another host, or of an earlier release). One naming another is in a publication to the node this one replaced on
+     * its port: Aeron lets a new subscription join such a publication where the dead node's stopped reading.
+     */
+    private boolean isForThisNode(final int frameLength)
+    {
+        final long addressee = hello.addresseeIncarnation(identityLength(frameLength));
+        return 0 == addressee || self.incarnation() == addressee;
+    }
+
+    /** The length of a handshake frame's identity body: the frame less its header and the proof. */
+    private static int identityLength(final int frameLength)
+    {
+        return frameLength - FrameHeaderFlyweight.LENGTH - HandshakeProof.LENGTH;
+    }
+
     /** The identity in a handshake body, if its proof holds; null (the session rejected) if not. */
     private NodeIdentity verifiedIdentity(final long sessionKey, final DirectBuffer buffer, final int offset,
         final int length)
@@ -293,7 +322,7 @@ final class Handshake
             return null;
         }
         hello.wrap(buffer, offset + FrameHeaderFlyweight.LENGTH);
-        final String malformed = hello.validate(bodyLength - HandshakeProof.LENGTH);
+        final String malformed = hello.validate(identityLength(length));
         if (null != malformed)
         {
             throw new MalformedFrameException(malformed);

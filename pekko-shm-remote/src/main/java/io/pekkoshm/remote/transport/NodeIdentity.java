@@ -37,11 +37,12 @@ public record NodeIdentity(
     /**
      * Writes this identity as a HELLO or HELLO_ACK body.
      *
-     * @param hello wrapped where the body goes, with {@link #helloLength()} bytes of room.
+     * @param hello                wrapped where the body goes, with {@link #helloLength()} bytes of room.
+     * @param addresseeIncarnation the incarnation of the node the frame is for, 0 if not known.
      * @return the body's length in bytes.
      * @throws IllegalArgumentException if a name is longer than {@link HelloFlyweight#MAX_NAME_LENGTH} bytes.
      */
-    public int writeTo(final HelloFlyweight hello)
+    public int writeTo(final HelloFlyweight hello, final long addresseeIncarnation)
     {
         return hello
             .incarnation(incarnation)
@@ -50,6 +51,7 @@ public record NodeIdentity(
             .processStartMillis(processStartMillis)
             .port(port)
             .names(system, host)
+            .addresseeIncarnation(addresseeIncarnation)
             .length();
     }
 
@@ -59,11 +61,15 @@ public record NodeIdentity(
         return HelloFlyweight.length(system, host);
     }
 
-    /** {@return this identity's HELLO body, without the proof, as a new array} */
-    byte[] helloBody()
+    /**
+     * {@return this identity's HELLO body for a node, without the proof, as a new array}
+     *
+     * @param addresseeIncarnation the incarnation of the node the frame is for, 0 if not known.
+     */
+    byte[] helloBody(final long addresseeIncarnation)
     {
         final byte[] body = new byte[helloLength()];
-        writeTo(new HelloFlyweight().wrap(new UnsafeBuffer(body), 0));
+        writeTo(new HelloFlyweight().wrap(new UnsafeBuffer(body), 0), addresseeIncarnation);
         return body;
     }
 

@@ -130,6 +130,7 @@ public final class ShmNode implements AutoCloseable
         directory = new ShmDirectory(settings.transport().directory(), settings.driver().aeronDirectory());
         final NodeRegistry registry = new NodeRegistry(directory);
         final byte[] secret;
+        final long incarnation = new SecureRandom().nextLong();
         // Held only for what other processes must see in one piece: which driver serves the directory (and that it
         // has this client, so it does not exit: the driver counts a client from its first command, the subscription),
         // which port is this node's, the directory's secret. JVMs starting at once queue here, so the rest (driver
@@ -137,7 +138,7 @@ public final class ShmNode implements AutoCloseable
         try (LockFile ignored = directory.lockStartup(settings.driver().startTimeout()))
         {
             connection = DriverConnection.open(settings, directory, "pekko-shm " + systemName, aeronErrors());
-            claim = registry.claim(settings.transport().port());
+            claim = registry.claim(settings.transport().port(), incarnation);
             port = claim.port();
             subscription = subscribe(connection.aeron());
             secret = null == settings.crossHost().secretFile() ? directory.secret() :
@@ -161,7 +162,7 @@ public final class ShmNode implements AutoCloseable
         context.tasks.waker(doorbells::wakeOwn);
 
         final NodeIdentity self = new NodeIdentity(systemName, settings.transport().hostname(), claim.port(),
-            new SecureRandom().nextLong(), context.pekkoUid, ProcessLiveness.currentPid(),
+            incarnation, context.pekkoUid, ProcessLiveness.currentPid(),
             ProcessLiveness.currentStartMillis());
         if (settings.blob().maxBytes() > 0)
         {

@@ -28,12 +28,20 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  *   +-------------------------------+-------------------------------+
  *   |   host name, UTF-8 ...
  *   +---------------------------------------------------------------+
+ *   |         addressee's incarnation (int64, optional)             |
+ *   +---------------------------------------------------------------+
  * </pre>
+ * The addressee's incarnation, right after the host name, is the incarnation of the node the frame is for as its
+ * sender knows it, 0 if it does not (a node of another host). A node reads a handshake only if it names this node's
+ * incarnation or none: a publication to a node that has since died can be joined by the node that replaced it on the
+ * same port, and a HELLO in it is then told apart. The field was added after the host name without a new wire version
+ * (a node of an earlier release ignores it; a body without it names no addressee).
  * Names are at most {@link #MAX_NAME_LENGTH} bytes. The bytes come from a peer and are not trusted: a reader calls
  * {@link #validate(int)} before any getter past the fixed part.
  * <p>
  * Writing: {@link #wrap(MutableDirectBuffer, int)}, the fixed fields in any order, then {@link #names} (which places
- * the host name after the system name); {@link #length()} then says how long the body is. An instance is a view over
+ * the host name after the system name), then {@link #addresseeIncarnation(long)}; {@link #length()} then says how
+ * long the body is. An instance is a view over
  * one body at a time; not thread-safe.
  */
 public final class HelloFlyweight
@@ -54,6 +62,8 @@ public final class HelloFlyweight
     public static final int SYSTEM_OFFSET = 40;
     /** Length of a name's length field, int32. */
     public static final int NAME_LENGTH_FIELD = 4;
+    /** Length of the addressee's incarnation after the host name, int64. */
+    public static final int ADDRESSEE_INCARNATION_LENGTH = 8;
     /** The shortest body: both names empty. */
     public static final int MIN_LENGTH = SYSTEM_OFFSET + NAME_LENGTH_FIELD;
     /** The longest system or host name, in UTF-8 bytes. */
@@ -71,7 +81,7 @@ public final class HelloFlyweight
      */
     public static int length(final String system, final String host)
     {
-        return MIN_LENGTH + utf8(system).length + utf8(host).length;
+        return MIN_LENGTH + utf8(system).length + utf8(host).length + ADDRESSEE_INCARNATION_LENGTH;
     }
 
     /**
@@ -134,10 +144,34 @@ public final class HelloFlyweight
         return null;
     }
 
-    /** {@return the body's length in bytes, from the name lengths in it} */
+    /** {@return the body's length in bytes as this node writes it: the names' lengths, then the addressee} */
     public int length()
     {
-        return hostOffset() + hostLength() - offset;
+        return addresseeOffset() + ADDRESSEE_INCARNATION_LENGTH - offset;
+    }
+
+    /**
+     * The incarnation of the node the frame is for, as its sender knows it; call after {@link #validate(int)}.
+     *
+     * @param length the bytes from the wrapped offset that belong to the body (the proof excluded).
+     * @return the addressee's incarnation, or 0 if the sender did not know it or its body has no such field.
+     */
+    public long addresseeIncarnation(final int length)
+    {
+        final int at = addresseeOffset();
+        return at + ADDRESSEE_INCARNATION_LENGTH - offset <= length ? buffer.getLong(at, LITTLE_ENDIAN) : 0;
+    }
+
+    /**
+     * Writes the addressee's incarnation after the host name; call after {@link #names}.
+     *
+     * @param incarnation the incarnation of the node the frame is for, or 0 if the sender does not know it.
+     * @return this flyweight.
+     */
+    public HelloFlyweight addresseeIncarnation(final long incarnation)
+    {
+        mutableBuffer.putLong(addresseeOffset(), incarnation, LITTLE_ENDIAN);
+        return this;
     }
 
     /** {@return the node's incarnation} */
@@ -267,6 +301,11 @@ public final class HelloFlyweight
     private int hostOffset()
     {
         return offset + SYSTEM_OFFSET + systemLength() + NAME_LENGTH_FIELD;
+    }
+
+    private int addresseeOffset()
+    {
+        return hostOffset() + hostLength();
     }
 
     private static byte[] utf8(final String s)

@@ -30,7 +30,7 @@ public final class HostChild
                 final NodeRegistry.Claim claim;
                 try
                 {
-                    claim = registry.claim(Integer.parseInt(args[2]));
+                    claim = registry.claim(Integer.parseInt(args[2]), 1);
                 }
                 catch (final NodeRegistry.PortTakenException ex)
                 {

@@ -60,7 +60,7 @@ class NodeRegistryTest
 
     private NodeRegistry.Claim claim(final int port) throws IOException
     {
-        final NodeRegistry.Claim claim = registry.claim(port);
+        final NodeRegistry.Claim claim = registry.claim(port, 1);
         toClose.add(claim);
         return claim;
     }
@@ -103,10 +103,13 @@ class NodeRegistryTest
     @Test
     void shouldFindTheClaimerAsLiveAndForgetItAfterClose() throws IOException
     {
-        final NodeRegistry.Claim claim = registry.claim(PORT);
+        final NodeRegistry.Claim claim = registry.claim(PORT, 0x8765432112345678L);
         assertEquals(PORT, claim.port());
+        assertEquals(0x8765432112345678L, registry.lookupLive(PORT).orElseThrow().incarnation(),
+            "the incarnation is known from the claim, before the address");
         claim.describe("pekko.shm://sys@localhost:" + PORT);
         final NodeRegistry.NodeInfo info = registry.lookupLive(PORT).orElseThrow();
+        assertEquals(0x8765432112345678L, info.incarnation());
         assertEquals(PORT, info.port());
         assertEquals(ProcessLiveness.currentPid(), info.pid());
         assertEquals(ProcessLiveness.currentStartMillis(), info.processStartMillis());
@@ -123,7 +126,7 @@ class NodeRegistryTest
     {
         claim(PORT).describe("pekko.shm://first@localhost:" + PORT);
         final NodeRegistry.PortTakenException ex =
-            assertThrows(NodeRegistry.PortTakenException.class, () -> registry.claim(PORT));
+            assertThrows(NodeRegistry.PortTakenException.class, () -> registry.claim(PORT, 1));
         final String message = ex.getMessage();
         assertTrue(message.contains(Integer.toString(PORT)), message);
         assertTrue(message.contains("already taken"), message);
@@ -134,7 +137,7 @@ class NodeRegistryTest
     @Test
     void shouldLetAClosedPortBeClaimedAgain() throws IOException
     {
-        registry.claim(PORT).close();
+        registry.claim(PORT, 1).close();
         assertEquals(PORT, claim(PORT).port());
     }
 
@@ -212,7 +215,7 @@ class NodeRegistryTest
         final ChildJvm child = childClaiming(PORT);
         assertEquals("CLAIMED " + PORT, child.awaitLineStartingWith(CHILD_TIMEOUT, "CLAIMED", "TAKEN"));
         final NodeRegistry.PortTakenException ex =
-            assertThrows(NodeRegistry.PortTakenException.class, () -> registry.claim(PORT));
+            assertThrows(NodeRegistry.PortTakenException.class, () -> registry.claim(PORT, 1));
         assertTrue(ex.getMessage().contains("port " + PORT), ex.getMessage());
         assertTrue(ex.getMessage().contains("pid " + child.pid()), ex.getMessage());
         assertEquals(child.pid(), registry.lookupLive(PORT).orElseThrow().pid());
@@ -246,7 +249,7 @@ class NodeRegistryTest
     void shouldRefuseAPortHeldByThisProcessToAnotherProcessAfterARefusedClaimHere() throws Exception
     {
         claim(PORT);
-        assertThrows(NodeRegistry.PortTakenException.class, () -> registry.claim(PORT));
+        assertThrows(NodeRegistry.PortTakenException.class, () -> registry.claim(PORT, 1));
         final ChildJvm child = childClaiming(PORT);
         final String status = child.awaitLineStartingWith(CHILD_TIMEOUT, "CLAIMED", "TAKEN");
         assertTrue(status.startsWith("TAKEN"), "two processes hold port " + PORT + ": child says " + status);

@@ -33,7 +33,7 @@ class HandshakeProofTest
         final byte[] secret = new byte[32];
         secret[0] = 1;
         final byte[] other = new byte[32];
-        final byte[] signed = new HandshakeProof(secret).sign(IDENTITY.helloBody());
+        final byte[] signed = new HandshakeProof(secret).sign(IDENTITY.helloBody(0));
         assertTrue(new HandshakeProof(secret).verify(new UnsafeBuffer(signed), 0, signed.length));
         assertFalse(new HandshakeProof(other).verify(new UnsafeBuffer(signed), 0, signed.length), "another secret");
         signed[5] ^= 1;
@@ -55,7 +55,7 @@ class HandshakeProofTest
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secretFile)));
             final int port = (Integer)ShmRemote.get(node).address().orElseThrow().port().get();
             final byte[] forged = new HandshakeProof(new byte[32]).sign(
-                new NodeIdentity("intruder", "localhost", 4242, 7, 8, ProcessHandle.current().pid(), 0).helloBody());
+                new NodeIdentity("intruder", "localhost", 4242, 7, 8, ProcessHandle.current().pid(), 0).helloBody(0));
             final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeaderFlyweight.LENGTH + forged.length]);
             new FrameHeaderFlyweight().wrap(frame, 0)
                 .write(FrameHeaderFlyweight.HELLO, 0, FrameHeaderFlyweight.FLAG_DIRECT);

@@ -386,7 +386,7 @@ class InboundFramesFuzzTest
         final FrameHeaderFlyweight header = new FrameHeaderFlyweight().wrap(buffer, 0);
         header.write(random.nextBoolean() ? FrameHeaderFlyweight.HELLO : FrameHeaderFlyweight.HELLO_ACK,
             random.nextInt(), FrameHeaderFlyweight.FLAG_DIRECT);
-        identity.writeTo(new HelloFlyweight().wrap(buffer, header.bodyOffset()));
+        identity.writeTo(new HelloFlyweight().wrap(buffer, header.bodyOffset()), 0);
         return frame;
     }
 

@@ -18,6 +18,7 @@ import io.pekkoshm.remote.support.FlightRecordings;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
+import io.pekkoshm.remote.wire.HelloFlyweight;
 import jdk.jfr.consumer.RecordedEvent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
@@ -145,9 +146,35 @@ class NodeAgentTest
         assertNotNull(back, "a publication back into the peer's stream");
         assertEquals(List.of(FrameHeaderFlyweight.HELLO_ACK), back.types());
         assertEquals(PEER_SESSION, new FrameHeaderFlyweight().wrap(back.frames.get(0), 0).argument());
+        assertEquals(peer.incarnation(), addressee(back.frames.get(0)),
+            "HELLO_ACK names the incarnation the initiator's HELLO gave");
         assertEquals(1, inboundLinks.size());
         assertEquals(new Address("shm", SYSTEM, HOST, PEER_PORT), inboundLinks.get(0).remoteAddress());
         assertEquals(1, counters.associations.get());
+    }
+
+    /**
+     * A node killed while a peer's publication to it held unread frames: Aeron lets the subscription of the node that
+     * replaces it on the port join that publication where the dead one stopped, so its HELLO may be read again by the
+     * wrong node. It names the dead node's incarnation: refused with everything after it, so the new node never
+     * acknowledges system messages classic remoting sent to the old one (which quarantined the restarted node).
+     */
+    @Test
+    void shouldRefuseAHelloForTheNodeThisOneReplacedOnItsPortAndTheFramesAfterIt()
+    {
+        inbound.add(hello(PEER_SESSION, peer, self.incarnation() + 1, SECRET));
+        inbound.add(data(PEER_SESSION, "a message for the node before this one"));
+
+        agent.doWork();
+
+        assertTrue(logsByStream.isEmpty(), "no publication back for a HELLO meant for another incarnation");
+        assertTrue(inboundLinks.isEmpty());
+        assertEquals(2, counters.rejected.get());
+
+        inbound.add(hello(PEER_SESSION + 1, peer, self.incarnation(), SECRET));
+        agent.doWork();
+        assertEquals(List.of(FrameHeaderFlyweight.HELLO_ACK), logsByStream.get(PEER_PORT).types());
+        assertEquals(1, inboundLinks.size(), "a HELLO naming this node's incarnation is answered");
     }
 
     @Test
@@ -296,6 +323,8 @@ class NodeAgentTest
         final CompletableFuture<Link> promise = associate();
         final FakeLog out = logsByStream.get(PEER_PORT);
         assertEquals(List.of(FrameHeaderFlyweight.HELLO), out.types());
+        assertEquals(peer.incarnation(), addressee(out.frames.get(0)),
+            "HELLO names the incarnation the node registry gives for the port");
 
         inbound.add(helloAck(PEER_SESSION, out.sessionId + 1, peer, SECRET));
         agent.doWork();
@@ -467,8 +496,8 @@ class NodeAgentTest
 
     private CompletableFuture<Link> associate()
     {
-        when(registry.lookupLive(PEER_PORT)).thenReturn(
-            Optional.of(new NodeRegistry.NodeInfo(PEER_PORT, 2, 0, "pekko.shm://" + SYSTEM + "@" + HOST)));
+        when(registry.lookupLive(PEER_PORT)).thenReturn(Optional.of(
+            new NodeRegistry.NodeInfo(PEER_PORT, 2, 0, peer.incarnation(), "pekko.shm://" + SYSTEM + "@" + HOST)));
         final CompletableFuture<Link> promise = new CompletableFuture<>();
         agent.proxy().associate(new Address("shm", SYSTEM, HOST, PEER_PORT), promise);
         agent.doWork();
@@ -482,23 +511,36 @@ class NodeAgentTest
 
     private static InboundFrame hello(final int sessionId, final NodeIdentity from, final byte[] secret)
     {
-        return handshake(sessionId, FrameHeaderFlyweight.HELLO, 0, from, secret);
+        return hello(sessionId, from, 0, secret);
+    }
+
+    private static InboundFrame hello(final int sessionId, final NodeIdentity from, final long addressee,
+        final byte[] secret)
+    {
+        return handshake(sessionId, FrameHeaderFlyweight.HELLO, 0, from, addressee, secret);
     }
 
     private static InboundFrame helloAck(final int sessionId, final int initiatorSession, final NodeIdentity from,
         final byte[] secret)
     {
-        return handshake(sessionId, FrameHeaderFlyweight.HELLO_ACK, initiatorSession, from, secret);
+        return handshake(sessionId, FrameHeaderFlyweight.HELLO_ACK, initiatorSession, from, 0, secret);
     }
 
     private static InboundFrame handshake(final int sessionId, final byte type, final int argument,
-        final NodeIdentity from, final byte[] secret)
+        final NodeIdentity from, final long addressee, final byte[] secret)
     {
-        final byte[] body = new HandshakeProof(secret).sign(from.helloBody());
+        final byte[] body = new HandshakeProof(secret).sign(from.helloBody(addressee));
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[FrameHeaderFlyweight.LENGTH + body.length]);
         new FrameHeaderFlyweight().wrap(frame, 0).write(type, argument);
         frame.putBytes(FrameHeaderFlyweight.LENGTH, body);
         return new InboundFrame(sessionId, frame.byteArray());
+    }
+
+    /** The addressee's incarnation in a handshake frame the agent wrote. */
+    private static long addressee(final UnsafeBuffer frame)
+    {
+        return new HelloFlyweight().wrap(frame, FrameHeaderFlyweight.LENGTH)
+            .addresseeIncarnation(frame.capacity() - FrameHeaderFlyweight.LENGTH - HandshakeProof.LENGTH);
     }
 
     private static InboundFrame data(final int sessionId, final String payload)

@@ -24,7 +24,7 @@ class HelloFlyweightTest
 
     private static int write(final UnsafeBuffer buffer, final int offset, final NodeIdentity identity)
     {
-        return identity.writeTo(new HelloFlyweight().wrap(buffer, offset));
+        return identity.writeTo(new HelloFlyweight().wrap(buffer, offset), identity.incarnation() ^ 1);
     }
 
     /** Reads as the handshake does: validated first, then the identity. */
@@ -125,7 +125,8 @@ class HelloFlyweightTest
         assertEquals("orders", new String(bytes, 40, 6, StandardCharsets.UTF_8));
         assertEquals("localhost".length(), view.getInt(46));
         assertEquals("localhost", new String(bytes, 50, 9, StandardCharsets.UTF_8));
-        assertEquals(59, bytes.length);
+        assertEquals(ASCII.incarnation() ^ 1, view.getLong(59), "the addressee's incarnation after the host name");
+        assertEquals(67, bytes.length);
     }
 
     /** The version policy: a later version may add identity fields after the host name; this one ignores them. */
@@ -134,11 +135,39 @@ class HelloFlyweightTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ASCII.helloLength() + 16]);
         final HelloFlyweight hello = new HelloFlyweight().wrap(buffer, 0);
-        ASCII.writeTo(hello);
+        ASCII.writeTo(hello, 77L);
         buffer.putLong(ASCII.helloLength(), 0x1122334455667788L);
         assertNull(hello.validate(buffer.capacity()));
         assertEquals(ASCII, NodeIdentity.from(hello));
+        assertEquals(77L, hello.addresseeIncarnation(buffer.capacity()));
         assertEquals(ASCII.helloLength(), hello.length());
+    }
+
+    @Test
+    void shouldCarryTheIncarnationOfTheNodeTheHandshakeIsFor()
+    {
+        final UnsafeBuffer buffer = bufferFor(UTF8, 3);
+        final int length = UTF8.writeTo(new HelloFlyweight().wrap(buffer, 3), 0x0102030405060708L);
+        final HelloFlyweight hello = new HelloFlyweight().wrap(buffer, 3);
+        assertNull(hello.validate(length));
+        assertEquals(0x0102030405060708L, hello.addresseeIncarnation(length));
+    }
+
+    /** A node of an earlier release ends its body with the host name: it names no addressee, which is not an error. */
+    @Test
+    void shouldReadNoAddresseeFromABodyThatEndsAfterTheHostName()
+    {
+        final UnsafeBuffer buffer = bufferFor(ASCII, 0);
+        final int written = write(buffer, 0, ASCII);
+        final int earlierRelease = written - HelloFlyweight.ADDRESSEE_INCARNATION_LENGTH;
+        final HelloFlyweight hello = new HelloFlyweight().wrap(buffer, 0);
+        for (int length = earlierRelease; length < written; length++)
+        {
+            assertNull(hello.validate(length), "a body cut inside the optional field is still an identity");
+            assertEquals(0L, hello.addresseeIncarnation(length), "no addressee in " + length + " bytes");
+            assertEquals(ASCII, NodeIdentity.from(hello));
+        }
+        assertEquals(ASCII.incarnation() ^ 1, hello.addresseeIncarnation(written));
     }
 
     @Test
@@ -147,7 +176,7 @@ class HelloFlyweightTest
         for (final NodeIdentity identity : new NodeIdentity[] { ASCII, UTF8, EMPTY_NAMES })
         {
             final UnsafeBuffer buffer = bufferFor(identity, 0);
-            final int written = write(buffer, 0, identity);
+            final int written = write(buffer, 0, identity) - HelloFlyweight.ADDRESSEE_INCARNATION_LENGTH;
             for (int length = 0; length < written; length++)
             {
                 final int truncated = length;
@@ -203,7 +232,8 @@ class HelloFlyweightTest
         final UnsafeBuffer buffer = bufferFor(ASCII, 0);
         final int written = write(buffer, 0, ASCII);
         final int hostLengthOffset = HelloFlyweight.SYSTEM_OFFSET + buffer.getInt(HelloFlyweight.SYSTEM_LENGTH_OFFSET);
-        buffer.putInt(hostLengthOffset, buffer.getInt(hostLengthOffset) + 1);
+        final int pastTheBody = HelloFlyweight.ADDRESSEE_INCARNATION_LENGTH + 1;
+        buffer.putInt(hostLengthOffset, buffer.getInt(hostLengthOffset) + pastTheBody);
         refusal(buffer, 0, written);
     }
 
