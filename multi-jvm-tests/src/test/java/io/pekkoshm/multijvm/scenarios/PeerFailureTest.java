@@ -1,11 +1,13 @@
 package io.pekkoshm.multijvm.scenarios;
 
+import io.pekkoshm.remote.tools.ShmStatus;
 import io.pekkoshm.testkit.process.ChildJvm;
 import io.pekkoshm.testkit.MultiJvmExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -29,6 +31,9 @@ class PeerFailureTest
      */
     private static final Duration TERMINATED_WITHIN = Duration.ofSeconds(5);
 
+    /** 16-byte messages: several megabytes on the wire, over the direct path or classic remoting. */
+    private static final int STREAM_AFTER_RESTART = 100_000;
+
     @RegisterExtension
     final MultiJvmExtension multiJvm = new MultiJvmExtension();
 
@@ -51,6 +56,44 @@ class PeerFailureTest
         assertEquals(victim.address(), restarted.address());
         run(restarted, "echo", "^OK echo$", AWAIT);
         assertEquals("after", run(survivor, "ask " + echoPath + " after", "^REPLY (.*)$", AWAIT).group(1));
+    }
+
+    /**
+     * A node killed with kill -9 leaves its Aeron subscription in the media driver until the driver's client liveness
+     * timeout, and Aeron's flow control waits for every subscription a publication is linked to. A peer's stream to
+     * the node restarted on that port, several times Aeron's publication window (half the 4 MiB term of these tests),
+     * is not held back by the dead subscription: all of it arrives, in order, while the driver still counts the killed
+     * JVM's client (a stream that waited for the dead subscription could only end after the driver dropped it). The
+     * liveness timeout is 25 s here, so that the restart and the stream fit well within it.
+     */
+    @Test
+    void shouldStreamToAPeerRestartedOnTheSamePortWithoutWaitingForTheDriverToDropTheKilledOne()
+    {
+        final String[] config = { "pekko.remote.shm.driver.client-liveness-timeout", "25 s" };
+        final Nodes.Node sender = Nodes.start(multiJvm, "sender", "sender", 0, config);
+        final Nodes.Node victim = Nodes.start(multiJvm, "victim", "victim", 0, config);
+        run(victim, "sink 1000", "^OK sink$", AWAIT);
+        final String sinkPath = victim.address() + "/user/sink";
+        run(sender, "stream " + sinkPath + " 1000", "^STREAMED 1000$", AWAIT);
+        final Path directory = multiJvm.shmDirectory();
+        final int clientsBeforeTheKill = driverClients(directory);
+
+        victim.jvm().kill();
+        final Nodes.Node restarted = Nodes.start(multiJvm, "victim-restarted", "victim", victim.port(), config);
+        run(restarted, "sink " + STREAM_AFTER_RESTART, "^OK sink$", AWAIT);
+        run(sender, "stream " + sinkPath + " " + STREAM_AFTER_RESTART, "^STREAMED " + STREAM_AFTER_RESTART + "$",
+            AWAIT);
+        final Matcher sink = restarted.jvm().awaitLine("^SINK received=(\\d+) outOfOrder=(\\d+)$", AWAIT);
+
+        assertEquals(Integer.toString(STREAM_AFTER_RESTART), sink.group(1));
+        assertEquals("0", sink.group(2), "messages arrived out of order");
+        assertEquals(clientsBeforeTheKill + 1, driverClients(directory),
+            "the driver still counts the killed JVM's client beside the two live ones when the stream has arrived");
+    }
+
+    private static int driverClients(final Path directory)
+    {
+        return ShmStatus.collect(directory, directory.resolve("aeron"), Duration.ofSeconds(30)).driver().clients();
     }
 
     /**

@@ -138,6 +138,23 @@ public final class LockFile implements AutoCloseable
     }
 
     /**
+     * Reads the file's content through the held channel: right after {@link #tryAcquire}, what its previous holder
+     * wrote (a holder that died leaves its file behind).
+     *
+     * @return the content, decoded as UTF-8 (at most 64 KiB).
+     * @throws IOException if the file cannot be read.
+     */
+    public String content() throws IOException
+    {
+        final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int)Math.min(channel.size(), 64 * 1024));
+        while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) > 0)
+        {
+            // reads until the buffer is full or the file ends
+        }
+        return new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
      * Replaces the file's content (used to record who holds the lock) and forces it to the file system; readers
      * in this JVM see it at once through {@link #read}.
      *

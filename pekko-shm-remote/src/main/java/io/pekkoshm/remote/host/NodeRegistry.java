@@ -9,17 +9,26 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Which node holds which port on this host: one file per port under {@code <directory>/nodes}, locked by the owning
- * node for its whole life and describing it (pid, process start, address).
+ * node for its whole life and describing it (pid, process start, incarnation, stream id, address).
  * <p>
  * Claiming a port is taking that file's lock, so a port can have only one owner and a crashed owner frees it at
  * once (the kernel drops the lock). Lookups of other nodes read the description and check the owner's process is
  * alive, without touching the lock. Callers hold the directory's start-up lock while claiming and freeing.
+ * <p>
+ * Each claim also picks the node's IPC stream id: the port in the low 16 bits, a generation (1 to 32767) above,
+ * never the generation of the previous owner whose file it finds. A node killed with {@code kill -9} leaves its
+ * subscription in the media driver until the driver's client liveness timeout, and Aeron links every publication
+ * of the stream to it: its successor on the port, on another stream, neither joins the publications written to the
+ * dead node nor has its own held back by the dead subscription's flow control.
  */
 public final class NodeRegistry
 {
     private static final String SUFFIX = ".node";
     private static final int EPHEMERAL_FIRST = 20000;
     private static final int EPHEMERAL_LAST = 60999;
+    private static final int PORT_BITS = 16;
+    private static final int PORT_MASK = (1 << PORT_BITS) - 1;
+    private static final int MAX_GENERATION = Short.MAX_VALUE;
 
     private final Path nodes;
 
@@ -37,9 +46,11 @@ public final class NodeRegistry
      * @param processStartMillis that process's start time (epoch ms; 0 if unknown), which guards against pid reuse.
      * @param incarnation        the node's transport incarnation, new for every start of a node (0 if unknown): a
      *                           handshake names it, so a node that replaced another on the port is told apart.
+     * @param streamId           the node's IPC stream id (the port for a node of an earlier release).
      * @param address            the node's address, empty while the node is still starting.
      */
-    public record NodeInfo(int port, long pid, long processStartMillis, long incarnation, String address)
+    public record NodeInfo(int port, long pid, long processStartMillis, long incarnation, int streamId,
+        String address)
     {
         /** {@return whether the owning process is still running (see {@link ProcessLiveness#isAlive})} */
         public boolean isAlive()
@@ -59,12 +70,14 @@ public final class NodeRegistry
     {
         private final int port;
         private final long incarnation;
+        private final int streamId;
         private final LockFile lock;
 
-        Claim(final int port, final long incarnation, final LockFile lock)
+        Claim(final int port, final long incarnation, final int streamId, final LockFile lock)
         {
             this.port = port;
             this.incarnation = incarnation;
+            this.streamId = streamId;
             this.lock = lock;
         }
 
@@ -72,6 +85,12 @@ public final class NodeRegistry
         public int port()
         {
             return port;
+        }
+
+        /** {@return the node's IPC stream id: the port, and a generation other than the previous owner's} */
+        public int streamId()
+        {
+            return streamId;
         }
 
         /**
@@ -82,7 +101,7 @@ public final class NodeRegistry
          */
         public void describe(final String address) throws IOException
         {
-            lock.write(render(port, incarnation, address));
+            lock.write(render(port, incarnation, streamId, address));
         }
 
         /** Frees the port and removes its file. Call holding the start-up lock. */
@@ -181,6 +200,15 @@ public final class NodeRegistry
         }
     }
 
+    /**
+     * @param streamId an IPC stream id of a node, or a UDP stream id (the port).
+     * @return the port of the node whose stream it is.
+     */
+    public static int portOfStream(final int streamId)
+    {
+        return streamId & PORT_MASK;
+    }
+
     private Claim tryClaim(final int port, final long incarnation) throws IOException
     {
         final LockFile lock = LockFile.tryAcquire(nodes.resolve(port + SUFFIX));
@@ -188,15 +216,40 @@ public final class NodeRegistry
         {
             return null;
         }
-        lock.write(render(port, incarnation, ""));
-        return new Claim(port, incarnation, lock);
+        final int streamId = nextStreamId(port, lock.content());
+        lock.write(render(port, incarnation, streamId, ""));
+        return new Claim(port, incarnation, streamId, lock);
     }
 
-    private static String render(final int port, final long incarnation, final String address)
+    /** A random generation for the port, not the one of the stream id a previous owner's file names, if any. */
+    private static int nextStreamId(final int port, final String previousOwner) throws IOException
+    {
+        final Properties props = new Properties();
+        props.load(new java.io.StringReader(previousOwner));
+        final String previous = props.getProperty("stream");
+        final int previousGeneration = null == previous ? 0 : parseStream(previous, port) >>> PORT_BITS;
+        final int drawn = 1 + ThreadLocalRandom.current().nextInt(MAX_GENERATION - 1);
+        final int generation = previousGeneration > 0 && drawn >= previousGeneration ? drawn + 1 : drawn;
+        return generation << PORT_BITS | port;
+    }
+
+    private static int parseStream(final String text, final int port)
+    {
+        try
+        {
+            return Integer.parseInt(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return port;
+        }
+    }
+
+    private static String render(final int port, final long incarnation, final int streamId, final String address)
     {
         return "port=" + port + "\npid=" + ProcessLiveness.currentPid() + "\nstart=" +
             ProcessLiveness.currentStartMillis() + "\nincarnation=" + Long.toHexString(incarnation) +
-            "\naddress=" + address + "\n";
+            "\nstream=" + streamId + "\naddress=" + address + "\n";
     }
 
     private static Optional<NodeInfo> read(final Path file)
@@ -212,11 +265,13 @@ public final class NodeRegistry
             {
                 return Optional.empty();
             }
+            final int port = Integer.parseInt(props.getProperty("port", "0"));
             return Optional.of(new NodeInfo(
-                Integer.parseInt(props.getProperty("port", "0")),
+                port,
                 Long.parseLong(pid),
                 Long.parseLong(props.getProperty("start", "0")),
                 Long.parseUnsignedLong(props.getProperty("incarnation", "0"), 16),
+                Integer.parseInt(props.getProperty("stream", Integer.toString(port))),
                 props.getProperty("address", "")));
         }
         catch (final IOException | NumberFormatException ex)

@@ -3,6 +3,7 @@ package io.pekkoshm.remote.tools;
 import io.aeron.AeronCounters;
 import io.aeron.CncFileDescriptor;
 import io.aeron.driver.status.StreamCounter;
+import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.tools.StatusReport.Counter;
 import io.pekkoshm.remote.tools.StatusReport.CounterSet;
 import io.pekkoshm.remote.tools.StatusReport.DriverState;
@@ -244,9 +245,10 @@ final class CncReader
                 return at < 0 ? "another host" :
                     stream.channel().substring(at + "endpoint=".length(), end < 0 ? stream.channel().length() : end);
             }
-            final String suffix = ":" + stream.streamId();
+            final int port = NodeRegistry.portOfStream(stream.streamId());
+            final String suffix = ":" + port;
             return addressOfClient.values().stream().filter(address -> address.endsWith(suffix)).findFirst()
-                .orElse("port " + stream.streamId());
+                .orElse("port " + port);
         }
         if ("udp".equals(stream.medium()))
         {

@@ -166,7 +166,7 @@ public record StatusReport(
      * @param medium    {@code ipc} (a node of this host) or {@code udp} (a node of another host).
      * @param peer      who is at the other end: {@code port N} of this host, its address when a node of this driver
      *                  owns the other end, {@code host:port} of a node of another host, or {@code another host}.
-     * @param streamId  the stream: the receiving node's port.
+     * @param streamId  the stream: the receiving node's (its port in the low 16 bits, over IPC a generation above).
      * @param sessionId the publication's session.
      */
     public record Link(boolean outbound, String medium, String peer, int streamId, int sessionId)

@@ -143,7 +143,8 @@ final class Handshake
         final ExclusivePublication publication;
         try
         {
-            publication = driver.addPublication(node.isPresent() ? publicationChannel : udpChannel(host, port), port);
+            publication = node.isPresent() ? driver.addPublication(publicationChannel, node.get().streamId()) :
+                driver.addPublication(udpChannel(host, port), port);
         }
         catch (final RuntimeException ex)
         {
@@ -186,8 +187,8 @@ final class Handshake
         final ExclusivePublication publication;
         try
         {
-            publication = driver.addPublication(
-                overIpc ? publicationChannel : udpChannel(peer.host(), peer.port()), peer.port());
+            publication = overIpc ? driver.addPublication(publicationChannel, ipcStreamOf(peer)) :
+                driver.addPublication(udpChannel(peer.host(), peer.port()), peer.port());
         }
         catch (final RuntimeException ex)
         {
@@ -328,6 +329,18 @@ final class Handshake
             throw new MalformedFrameException(malformed);
         }
         return NodeIdentity.from(hello);
+    }
+
+    /**
+     * The IPC stream of a node of this host that sent a HELLO, as its node file names it; its port if the file names
+     * another incarnation or is gone (a node of an earlier release has no generation, so its stream is its port).
+     */
+    private int ipcStreamOf(final NodeIdentity peer)
+    {
+        return registry.lookupLive(peer.port())
+            .filter(node -> node.incarnation() == peer.incarnation())
+            .map(NodeRegistry.NodeInfo::streamId)
+            .orElse(peer.port());
     }
 
     /** A UDP publication's channel to a node of another host, at the host and port of its address. */

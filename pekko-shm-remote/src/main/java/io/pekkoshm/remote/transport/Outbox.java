@@ -7,6 +7,7 @@ import io.pekkoshm.remote.blob.BlobBlock;
 import io.pekkoshm.remote.blob.BlobPool;
 import io.pekkoshm.remote.blob.BlobStoreException;
 import io.pekkoshm.remote.host.DoorbellIdleStrategy;
+import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.wire.BlobDescriptorFlyweight;
 import io.pekkoshm.remote.wire.FrameHeaderFlyweight;
 import org.agrona.BufferUtil;
@@ -220,18 +221,18 @@ final class Outbox implements AutoCloseable
         final PeerDoorbell known = peerDoorbell;
         if (null != bells && (null == known || known.pid() != peer.pid()))
         {
-            replaceDoorbell(bells.find(publication.streamId(), peer.pid()));
+            replaceDoorbell(bells.find(NodeRegistry.portOfStream(publication.streamId()), peer.pid()));
         }
     }
 
     /**
      * Rings the peer after each publish and wakes this node after each staged write from now on; looks up the peer's
-     * doorbell by its port (the publication's stream id). Once, when the outbox is made, on the agent's thread.
+     * doorbell by its port (in the publication's stream id). Once, when the outbox is made, on the agent's thread.
      */
     void doorbells(final Doorbells doorbells)
     {
         this.doorbells = doorbells;
-        replaceDoorbell(doorbells.find(publication.streamId(), 0));
+        replaceDoorbell(doorbells.find(NodeRegistry.portOfStream(publication.streamId()), 0));
     }
 
     /** Under the lock, so that no ring holds the doorbell it releases. A closed outbox keeps none. */

@@ -44,9 +44,10 @@ import java.util.function.Supplier;
  * remoting type in sight (the Pekko seam's {@code ShmTransport}, classic's adapter, translates).
  * <p>
  * {@link #start(ShmNodeContext)}, under the shared directory's start-up lock: find or start the media driver, connect,
- * claim the port, subscribe to the node's stream (stream id = port), publish its counters; then the blob store, the
- * {@link NodeAgent} on its own thread, and a JVM-exit hook. {@link #close()} undoes it in reverse order. The work is
- * done by the agent and, for writes, on the caller's thread by each association's {@link Outbox}.
+ * claim the port, subscribe to the node's stream (the claim's stream id: the port and a generation), publish its
+ * counters; then the blob store, the {@link NodeAgent} on its own thread, and a JVM-exit hook. {@link #close()}
+ * undoes it in reverse order. The work is done by the agent and, for writes, on the caller's thread by each
+ * association's {@link Outbox}.
  * <p>
  * Threading: {@link #start} and {@link #close} on any thread (close also runs from the JVM-exit hook); the accessors,
  * {@link #associate} and {@link #listen} on any thread.
@@ -259,10 +260,16 @@ public final class ShmNode implements AutoCloseable
         return addressText;
     }
 
-    /** @return the port the node claimed (its stream id). */
+    /** @return the port the node claimed (its stream id over UDP). */
     public int port()
     {
         return port;
+    }
+
+    /** @return the node's IPC stream id: its port, and a generation that is not its predecessor's on the port. */
+    public int streamId()
+    {
+        return claim.streamId();
     }
 
     /**
@@ -361,9 +368,9 @@ public final class ShmNode implements AutoCloseable
     }
 
     /**
-     * The node's stream: stream id = port; an image going away ends its association. A new image wakes the agent if
-     * it sleeps: a peer's HELLO may have rung it before the image was added to the subscription, and that ring found
-     * nothing to read.
+     * The node's IPC stream ({@link NodeRegistry.Claim#streamId()}); an image going away ends its association. A
+     * new image wakes the agent if it sleeps: a peer's HELLO may have rung it before the image was added to the
+     * subscription, and that ring found nothing to read.
      */
     private Subscription subscribe(final Aeron aeron)
     {
@@ -376,7 +383,7 @@ public final class ShmNode implements AutoCloseable
      */
     private Subscription addSubscription(final Aeron aeron, final String channel, final Medium medium)
     {
-        return aeron.addSubscription(channel, claim.port(),
+        return aeron.addSubscription(channel, Medium.IPC == medium ? claim.streamId() : claim.port(),
             image ->
             {
                 final Doorbells bells = doorbells;

@@ -74,7 +74,7 @@ class InboundDecoderFuzzTest
     private Path directory;
     private ActorSystem target;
     private RawPeer peer;
-    private int targetPort;
+    private int targetStream;
     private Path fakeBlobs;
 
     /** Counts whatever reaches it. */
@@ -95,7 +95,8 @@ class InboundDecoderFuzzTest
         target = ActorSystem.create("target", EmbeddedNodes.config(directory, 0));
         target.actorOf(Props.create(Recorder.class), "recorder");
         target.actorOf(Props.create(EmbeddedNodes.Echo.class), "echo");
-        targetPort = (Integer)ShmRemote.get(target).address().orElseThrow().port().get();
+        targetStream = EmbeddedNodes.streamOf(directory,
+            (Integer)ShmRemote.get(target).address().orElseThrow().port().get());
         fakeBlobs = layOutFakeBlobs();
         peer = new RawPeer(directory.resolve("aeron"), RAW_PEER_PORT, AWAIT);
     }
@@ -132,7 +133,7 @@ class InboundDecoderFuzzTest
         // real handshake, whose reply proves the node has read every frame before it (one session, read in order).
         final long rejectedBefore = counters().framesRejected();
         final List<String> kinds = new ArrayList<>();
-        try (ExclusivePublication stranger = peer.openSession(targetPort))
+        try (ExclusivePublication stranger = peer.openSession(targetStream))
         {
             for (int i = 0; i < frames; i++)
             {
@@ -154,7 +155,7 @@ class InboundDecoderFuzzTest
         for (int round = 0; round < rounds; round++)
         {
             final long rejected = counters().framesRejected();
-            try (ExclusivePublication session = peer.openSession(targetPort))
+            try (ExclusivePublication session = peer.openSession(targetStream))
             {
                 handshake(session, random);
                 final List<String> sent = new ArrayList<>();
@@ -179,7 +180,7 @@ class InboundDecoderFuzzTest
         final int soupRounds = Math.max(1, rounds / 3);
         for (int round = 0; round < soupRounds; round++)
         {
-            try (ExclusivePublication session = peer.openSession(targetPort))
+            try (ExclusivePublication session = peer.openSession(targetStream))
             {
                 handshake(session, random);
                 final List<String> sent = new ArrayList<>();
@@ -231,7 +232,7 @@ class InboundDecoderFuzzTest
     void shouldCountAMalformedHandshakeFromAStrangerOnce()
     {
         final long before = counters().framesRejected();
-        try (ExclusivePublication stranger = peer.openSession(targetPort))
+        try (ExclusivePublication stranger = peer.openSession(targetStream))
         {
             // A HELLO whose system name length is negative.
             final byte[] hello = FuzzFrames.hello("fuzzer", "localhost", RAW_PEER_PORT, 1, 2, 3, 4);
@@ -254,7 +255,7 @@ class InboundDecoderFuzzTest
     void shouldNotLetALateBatchFrameFalsifyTheDroppedCounter()
     {
         final SplittableRandom random = new SplittableRandom(DEFAULT_SEED);
-        try (ExclusivePublication session = peer.openSession(targetPort))
+        try (ExclusivePublication session = peer.openSession(targetStream))
         {
             handshake(session, random);
             peer.send(session, new byte[] { FrameHeaderFlyweight.VERSION });

@@ -17,8 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A process that is not a node of the plugin, talking to a node only through Aeron, as any client of the host's media
- * driver could: it opens exclusive publications into the node's IPC stream (stream id = the node's port), one IPC
- * session each, writes whatever bytes it likes as frames, and reads what the node sends back on a stream of its own
+ * driver could: it opens exclusive publications into the node's IPC stream (the stream id its node file names), one
+ * IPC session each, writes whatever bytes it likes as frames, and reads what the node sends back on a stream of its own
  * (the port its HELLO names). It knows only the wire format documented in {@code FrameHeaderFlyweight} and
  * {@code HelloFlyweight}.
  * <p>
@@ -69,16 +69,16 @@ final class RawPeer implements AutoCloseable
     }
 
     /** A new IPC session into the node's stream, once it is connected. */
-    ExclusivePublication openSession(final int nodePort)
+    ExclusivePublication openSession(final int nodeStream)
     {
-        final ExclusivePublication publication = aeron.addExclusivePublication(CHANNEL, nodePort);
+        final ExclusivePublication publication = aeron.addExclusivePublication(CHANNEL, nodeStream);
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!publication.isConnected())
         {
             if (System.nanoTime() - deadline > 0)
             {
                 publication.close();
-                throw new AssertionError("no subscriber on stream " + nodePort + " within " + timeout);
+                throw new AssertionError("no subscriber on stream " + nodeStream + " within " + timeout);
             }
             pause();
         }

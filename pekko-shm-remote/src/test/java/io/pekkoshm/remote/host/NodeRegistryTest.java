@@ -227,11 +227,17 @@ class NodeRegistryTest
     {
         final ChildJvm child = childClaiming(PORT);
         assertEquals("CLAIMED " + PORT, child.awaitLineStartingWith(CHILD_TIMEOUT, "CLAIMED", "TAKEN"));
-        assertTrue(registry.lookupLive(PORT).isPresent());
+        final int deadStream = registry.lookupLive(PORT).orElseThrow().streamId();
         child.kill();
         assertEquals(Optional.empty(), registry.lookupLive(PORT), "a killed owner is not live");
-        assertEquals(PORT, claim(PORT).port(), "the kernel freed the port's lock");
+        final NodeRegistry.Claim successor = claim(PORT);
+        assertEquals(PORT, successor.port(), "the kernel freed the port's lock");
         assertEquals(ProcessLiveness.currentPid(), registry.lookupLive(PORT).orElseThrow().pid());
+        assertEquals(PORT, NodeRegistry.portOfStream(deadStream));
+        assertEquals(PORT, NodeRegistry.portOfStream(successor.streamId()));
+        assertNotEquals(deadStream, successor.streamId(),
+            "the successor's stream is not the killed owner's, whose subscription the driver still holds");
+        assertEquals(successor.streamId(), registry.lookupLive(PORT).orElseThrow().streamId());
         child.deleteLog();
     }
 

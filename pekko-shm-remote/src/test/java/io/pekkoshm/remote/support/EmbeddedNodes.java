@@ -2,6 +2,8 @@ package io.pekkoshm.remote.support;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.pekkoshm.remote.host.NodeRegistry;
+import io.pekkoshm.remote.host.ShmDirectory;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.testkit.javadsl.TestKit;
@@ -29,6 +31,20 @@ public final class EmbeddedNodes
             "pekko.remote.shm.driver.mode = embedded\n" +
             "pekko.remote.shm.term-length = 1 MiB\n")
             .withFallback(ConfigFactory.load());
+    }
+
+    /**
+     * {@return the IPC stream id of the node at {@code port}, as its node file names it}: where a raw Aeron client
+     * writes to reach it.
+     *
+     * @param directory the nodes' shared-memory directory (its media driver's directory is {@code aeron} in it).
+     * @param port      the node's port.
+     */
+    public static int streamOf(final Path directory, final int port)
+    {
+        return new NodeRegistry(new ShmDirectory(directory, directory.resolve("aeron"))).lookup(port)
+            .orElseThrow(() -> new IllegalStateException("no node file for port " + port + " in " + directory))
+            .streamId();
     }
 
     /** Shuts the systems down in the order given, waiting for each; a null (never started) is skipped. */

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.tools;
 
 import io.pekkoshm.remote.support.EmbeddedNodes;
 import com.typesafe.config.Config;
+import io.pekkoshm.remote.host.NodeRegistry;
 import io.pekkoshm.remote.host.ProcessLiveness;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
@@ -133,9 +134,11 @@ class ShmStatusTest
         assertEquals(0, countersOfB.value(TransportCounters.DROPPED_TYPE_ID).orElse(-1));
         // each node's association with the other, both ways, over IPC, the peer named by its address
         assertTrue(countersOfA.links().stream().anyMatch(l -> l.outbound() && "ipc".equals(l.medium()) &&
-            addressOfB.toString().equals(l.peer()) && l.streamId() == portOfB), countersOfA::toString);
+            addressOfB.toString().equals(l.peer()) && NodeRegistry.portOfStream(l.streamId()) == portOfB),
+            countersOfA::toString);
         assertTrue(countersOfA.links().stream().anyMatch(l -> !l.outbound() && "ipc".equals(l.medium()) &&
-            addressOfB.toString().equals(l.peer()) && l.streamId() == portOfA), countersOfA::toString);
+            addressOfB.toString().equals(l.peer()) && NodeRegistry.portOfStream(l.streamId()) == portOfA),
+            countersOfA::toString);
         assertTrue(report.unmatchedCounters().isEmpty(), report.toString());
         final StatusReport.SharedMemoryUsage usage = report.sharedMemory();
         assertTrue(usage.publications().files() >= 2, "a publication each way: " + usage);

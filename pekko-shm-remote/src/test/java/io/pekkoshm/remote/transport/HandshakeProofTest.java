@@ -62,7 +62,8 @@ class HandshakeProofTest
             frame.putBytes(FrameHeaderFlyweight.LENGTH, forged);
             try (Aeron aeron = Aeron.connect(
                 new Aeron.Context().aeronDirectoryName(directory.resolve("aeron").toString()));
-                 ExclusivePublication publication = aeron.addExclusivePublication("aeron:ipc", port))
+                 ExclusivePublication publication = aeron.addExclusivePublication("aeron:ipc",
+                     EmbeddedNodes.streamOf(directory, port)))
             {
                 Await.until(Duration.ofSeconds(10), publication::isConnected,
                     () -> "publication to the node connected");

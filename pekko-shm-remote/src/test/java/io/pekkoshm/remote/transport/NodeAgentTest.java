@@ -177,6 +177,26 @@ class NodeAgentTest
         assertEquals(1, inboundLinks.size(), "a HELLO naming this node's incarnation is answered");
     }
 
+    /**
+     * Over IPC a node's stream is the one its node file names (its port, and a generation that differs from its
+     * predecessor's on the port): the reply to a HELLO and a new association both publish into it.
+     */
+    @Test
+    void shouldPublishIntoTheStreamThePeersNodeFileNames()
+    {
+        final int peerStream = 7 << 16 | PEER_PORT;
+        when(registry.lookupLive(PEER_PORT)).thenReturn(Optional.of(new NodeRegistry.NodeInfo(
+            PEER_PORT, 2, 0, peer.incarnation(), peerStream, "pekko.shm://" + SYSTEM + "@" + HOST)));
+        inbound.add(hello(PEER_SESSION, peer, SECRET));
+        agent.doWork();
+        assertEquals(List.of(FrameHeaderFlyweight.HELLO_ACK), logsByStream.get(peerStream).types());
+
+        agent.proxy().associate(new Address("shm", SYSTEM, HOST, PEER_PORT), new CompletableFuture<>());
+        agent.doWork();
+        assertEquals(List.of(FrameHeaderFlyweight.HELLO), logsByStream.get(peerStream).types());
+        assertFalse(logsByStream.containsKey(PEER_PORT), "nothing into the bare port's stream");
+    }
+
     @Test
     void shouldRejectAHelloThatDoesNotProveTheDirectorysSecret()
     {
@@ -496,8 +516,8 @@ class NodeAgentTest
 
     private CompletableFuture<Link> associate()
     {
-        when(registry.lookupLive(PEER_PORT)).thenReturn(Optional.of(
-            new NodeRegistry.NodeInfo(PEER_PORT, 2, 0, peer.incarnation(), "pekko.shm://" + SYSTEM + "@" + HOST)));
+        when(registry.lookupLive(PEER_PORT)).thenReturn(Optional.of(new NodeRegistry.NodeInfo(
+            PEER_PORT, 2, 0, peer.incarnation(), PEER_PORT, "pekko.shm://" + SYSTEM + "@" + HOST)));
         final CompletableFuture<Link> promise = new CompletableFuture<>();
         agent.proxy().associate(new Address("shm", SYSTEM, HOST, PEER_PORT), promise);
         agent.doWork();
