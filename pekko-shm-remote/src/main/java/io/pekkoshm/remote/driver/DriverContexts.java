@@ -18,8 +18,11 @@ import java.util.concurrent.TimeUnit;
  * Drivers run in {@link ThreadingMode#SHARED} mode (one thread: IPC needs no sender or receiver, and the machine may
  * have two cores, and Aeron's executor thread, which only resolves UDP names, is off), backing off as
  * {@code idle-cpu-level} says up to a park of {@code driver.max-park}, with sparse term files, and a directory that
- * is deleted when the driver stops. A client's conductor thread sleeps {@link #CLIENT_CONDUCTOR_SLEEP_MS} between
- * duty cycles. What each costs an idle host is in docs/performance.md.
+ * is deleted when the driver stops. A client on one host has no conductor thread: the node's agent runs the client's
+ * conductor in its own duty cycle ({@code useConductorAgentInvoker}), so it sleeps when the node sleeps. With
+ * cross-host on, the client keeps its own thread, sleeping {@link #CLIENT_CONDUCTOR_SLEEP_MS} between duty cycles: a
+ * peer of another host rings no doorbell, so only that thread would add its image while the node sleeps. What each
+ * costs an idle host is in docs/performance.md.
  * <p>
  * Its CnC file is sized for this plugin rather than with Aeron's default of 8 MiB of counter values (whose metadata
  * takes four times that: 46 MiB of {@code /dev/shm} for the whole file, all of it allocated): with
@@ -32,7 +35,7 @@ public final class DriverContexts
     /** The driver's counter values buffer: 16384 counters of 128 bytes (their metadata takes 4 x this). */
     public static final int COUNTER_VALUES_LENGTH = 2 * 1024 * 1024;
     /**
-     * How long a client's conductor thread sleeps between duty cycles (Aeron's default: 16): well inside its
+     * How long a cross-host client's conductor thread sleeps between duty cycles (Aeron's default: 16): well inside its
      * keep-alive interval (500 ms) and driver timeout, and never on a message's path (adding a publication is done
      * by the calling thread).
      */
@@ -90,7 +93,8 @@ public final class DriverContexts
     /**
      * An Aeron client context for a node of this plugin.
      *
-     * @param settings   the node's settings (Aeron directory, driver timeout).
+     * @param settings   the node's settings (Aeron directory, driver timeout, whether cross-host is on: if not, the
+     *                   client has no conductor thread and its owner runs {@code conductorAgentInvoker()}).
      * @param clientName the client's name, shown by AeronStat.
      * @param errors     receives the client's asynchronous errors and those of its subscriptions.
      * @param driverBell the driver's doorbell, rung after each command the client awaits (a sleeping driver answers
@@ -104,8 +108,11 @@ public final class DriverContexts
             .aeronDirectoryName(settings.driver().aeronDirectory().toString())
             .driverTimeoutMs(settings.driver().timeout().toMillis())
             .clientName(clientName)
-            // its conductor thread only keeps the client alive (every 500 ms) and watches the driver (timeout 20 s):
-            // Aeron's 16 ms sleep wakes it 60 times a second for nothing on an idle node
+            // on one host the node's agent runs the conductor: every peer that needs it (a new image before its
+            // HELLO can be read) rings the node. Across hosts nothing rings for a peer's image, so the client keeps
+            // its thread; it only keeps the client alive (every 500 ms) and watches the driver (timeout 20 s), and
+            // Aeron's 16 ms sleep would wake it 60 times a second for nothing on an idle node
+            .useConductorAgentInvoker(!settings.crossHost().enabled())
             .idleStrategy(new SleepingMillisIdleStrategy(CLIENT_CONDUCTOR_SLEEP_MS))
             .awaitingIdleStrategy(new RingingAwaitStrategy(driverBell))
             .errorHandler(errors)

@@ -26,6 +26,7 @@ import scala.concurrent.Promise;
 import scala.concurrent.Promise$;
 import scala.runtime.BoxedUnit;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -50,9 +51,18 @@ public final class ShmTransport implements Transport
     /** A bad setting or environment found at construction, reported by listen(). */
     private final RuntimeException startupProblem;
     private final Promise<AssociationEventListener> listenerPromise = Promise$.MODULE$.apply();
+    /**
+     * The watchdog runs at least this often. It runs the client's conductor once the node's thread has not for half
+     * the driver's client liveness timeout, so with a timeout of 4 s or more (20 s by default) the client is kept
+     * alive however long an inline actor holds that thread.
+     */
+    private static final Duration MAX_WATCHDOG_PERIOD = Duration.ofSeconds(1);
     private volatile ShmNode node;
-    /** The watchdog of the inline actors running on the node's thread; null while the node does not run. */
-    private Cancellable inlineWatchdog;
+    /**
+     * The watchdog of the node's thread (inline actors stuck on it; the Aeron client it runs); null while the node
+     * does not run.
+     */
+    private Cancellable watchdog;
 
     /**
      * The constructor classic remoting calls, with the config at {@code pekko.remote.shm}.
@@ -155,9 +165,16 @@ public final class ShmTransport implements Transport
                     new Dropped(what, why, ActorRef.noSender(), system.deadLetters())))
                 .tasks(inline));
             node = started;
-            final java.time.Duration watchdogPeriod = settings.inline().taskStuck().dividedBy(2);
-            inlineWatchdog = system.scheduler().scheduleWithFixedDelay(watchdogPeriod, watchdogPeriod,
-                () -> inline.checkStuck(System.nanoTime()), system.dispatcher());
+            // reports an inline actor stuck on the node's thread, and meanwhile runs the Aeron client's conductor,
+            // which that thread runs on one host, so the driver keeps the node's client
+            final Duration halfStuck = settings.inline().taskStuck().dividedBy(2);
+            final Duration watchdogPeriod =
+                halfStuck.compareTo(MAX_WATCHDOG_PERIOD) < 0 ? halfStuck : MAX_WATCHDOG_PERIOD;
+            watchdog = system.scheduler().scheduleWithFixedDelay(watchdogPeriod, watchdogPeriod, () ->
+            {
+                inline.checkStuck(System.nanoTime());
+                started.keepClientAlive();
+            }, system.dispatcher());
             listenerPromise.future().onComplete(result ->
             {
                 if (result.isSuccess())
@@ -226,10 +243,10 @@ public final class ShmTransport implements Transport
             return;
         }
         ShmRemote.get(system).unregister();
-        if (null != inlineWatchdog)
+        if (null != watchdog)
         {
-            inlineWatchdog.cancel();
-            inlineWatchdog = null;
+            watchdog.cancel();
+            watchdog = null;
         }
         final ShmNode current = node;
         node = null;

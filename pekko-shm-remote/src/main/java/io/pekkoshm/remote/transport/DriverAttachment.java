@@ -9,11 +9,13 @@ import io.pekkoshm.remote.host.RecheckedProcesses;
 import io.pekkoshm.remote.jfr.ShmFlightRecorder;
 import io.pekkoshm.remote.log.ErrorLog;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentInvoker;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.event.LoggingAdapter;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's connection to its media driver as the node agent sees it: the Aeron client and the node's subscription
@@ -26,13 +28,20 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Nothing of a lost client is touched again.
  * <p>
- * Threading: the node agent's only, except {@link #attachedToLiveDriver()}, which any thread may call: the agent is
+ * On one host the client has no conductor thread: the agent runs its conductor in each duty cycle
+ * ({@link #serviceClient}), so the client sleeps when the node sleeps. While the agent is held up (an inline actor
+ * that blocks) a watchdog runs it instead ({@link #serviceClientIfStalled}), so the driver keeps the client.
+ * <p>
+ * Threading: the node agent's only, except {@link #attachedToLiveDriver()} and {@link #serviceClientIfStalled}, which
+ * any thread may call: the agent is
  * the single writer of the client, the driver's pid and the detached flag, and publishes them through volatile fields
  * (the flag last when it attaches, first when it detaches).
  */
 final class DriverAttachment
 {
     private static final long ATTACH_RETRY_NS = TimeUnit.SECONDS.toNanos(1);
+    /** The most runs of the client's conductor (each reads at most one of the driver's broadcasts) per duty cycle. */
+    static final int CLIENT_EVENTS_PER_CYCLE = 64;
     /** The error-log key of the failed attempts to attach again, forgotten once one works. */
     private static final String REATTACH_FAILED_KEY = "reattach-failed";
 
@@ -55,6 +64,8 @@ final class DriverAttachment
     private volatile boolean detached;
     private long nextAttachNs;
     private int failedAttaches;
+    /** When the agent last ran the client's conductor, on {@link System#nanoTime()}'s clock (ordered writes). */
+    private final AtomicLong lastServicedNs = new AtomicLong(System.nanoTime());
 
     DriverAttachment(
         final Aeron aeron,
@@ -101,6 +112,74 @@ final class DriverAttachment
         final Aeron client = aeron;
         final long pid = driverPid;
         return !client.isClosed() && (pid <= 0 || ProcessLiveness.isAlive(pid, 0));
+    }
+
+    /**
+     * Runs the Aeron client's conductor, when the node runs it (one host), until it has nothing more to do: it adds
+     * the images of new peers to the node's subscription, sends the client's keep-alive every 500 ms, and notices a
+     * lost driver. Each run reads one of the driver's broadcasts, which carry every client's events, so it runs until
+     * none is left ({@link #CLIENT_EVENTS_PER_CYCLE} at most). Its work is not the agent's: a keep-alive must not keep
+     * the node awake, and a new image comes with the peer's ring anyway. Agent thread, first thing in each duty cycle,
+     * so the last duty cycle before the agent blocks adds an image whose HELLO is already written.
+     *
+     * @return 1 if broadcasts may be left (the agent must not sleep yet), else 0.
+     */
+    int serviceClient()
+    {
+        final AgentInvoker conductor = aeron.conductorAgentInvoker();
+        if (null == conductor)
+        {
+            return 0;
+        }
+        final int runs = drain(conductor);
+        lastServicedNs.lazySet(System.nanoTime());
+        return runs < CLIENT_EVENTS_PER_CYCLE ? 0 : 1;
+    }
+
+    private static int drain(final AgentInvoker conductor)
+    {
+        int runs = 0;
+        while (runs < CLIENT_EVENTS_PER_CYCLE && conductor.invoke() > 0)
+        {
+            runs++;
+        }
+        return runs;
+    }
+
+    /**
+     * How long the agent may go without running the client's conductor: a quarter of the driver's client liveness
+     * timeout (5 s at the default 20 s), so an idle node sleeping on its doorbell still keeps its client alive; no
+     * limit when the client has its own thread (cross-host).
+     *
+     * @return the longest the agent may sleep for the client's sake, in nanoseconds.
+     */
+    long clientServiceIntervalNs()
+    {
+        final Aeron client = aeron;
+        return null == client.conductorAgentInvoker() ? Long.MAX_VALUE : client.context().interServiceTimeoutNs() / 4;
+    }
+
+    /**
+     * Runs the client's conductor on the caller's thread if the agent has not run it for two
+     * {@link #clientServiceIntervalNs() service intervals}: the agent is held up (an inline actor that blocks its
+     * thread), and the driver would otherwise drop the client after its client liveness timeout, ending every
+     * association. The conductor runs under the client's lock, so this and the agent never run it at once; its image
+     * callbacks only queue work for the agent. Any thread.
+     *
+     * @param nowNs {@link System#nanoTime()} now.
+     * @return true if it ran the conductor.
+     */
+    boolean serviceClientIfStalled(final long nowNs)
+    {
+        final Aeron client = aeron;
+        final AgentInvoker conductor = client.conductorAgentInvoker();
+        if (detached || null == conductor || client.isClosed() ||
+            nowNs - lastServicedNs.get() < 2 * (client.context().interServiceTimeoutNs() / 4))
+        {
+            return false;
+        }
+        drain(conductor);
+        return true;
     }
 
     /** The node's subscription on the current driver (only while attached). */

@@ -14,11 +14,12 @@ import org.apache.pekko.actor.Address;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The node's one thread. Each duty cycle: runs the commands other threads queued ({@link NodeProxy}), polls the
- * node's stream ({@link InboundFrames} decodes, {@link FrameRouter} delivers), runs the tasks of the layer above that
- * belong on this thread ({@link AgentTasks}: inline actors, so a message the poll delivered to one is handled in the
- * same cycle, and still while the driver is lost), sends pending handshakes and flushes
- * staged writes, closes outboxes whose writers were busy when their association ended, sweeps the blob pool; and
+ * The node's one thread. Each duty cycle: runs the Aeron client's conductor (on one host the client has no thread of
+ * its own; see {@link DriverAttachment#serviceClient}), runs the commands other threads queued ({@link NodeProxy}),
+ * polls the node's stream ({@link InboundFrames} decodes, {@link FrameRouter} delivers), runs the tasks of the layer
+ * above that belong on this thread ({@link AgentTasks}: inline actors, so a message the poll delivered to one is
+ * handled in the same cycle, and still while the driver is lost), sends pending handshakes and flushes staged writes,
+ * closes outboxes whose writers were busy when their association ended, sweeps the blob pool; and
  * every heartbeat-interval checks its media driver ({@link DriverAttachment}) and its peers ({@link PeerLiveness}),
  * publishes the counters and sweeps the peers' blobs.
  * <p>
@@ -133,7 +134,7 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        int work = 0;
+        int work = driver.serviceClient();
         final String clientLost = driver.clientLost();
         if (null != clientLost)
         {
@@ -211,11 +212,27 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
         return true;
     }
 
-    /** {@return when the next periodic duty (heartbeats, liveness, sweeps) is due} */
+    /**
+     * {@return when the next periodic duty (heartbeats, liveness, sweeps) is due, or sooner if the Aeron client's
+     * conductor, which this agent runs, must run before then to keep the client alive}
+     */
     @Override
     public long wakeDeadlineNs()
     {
-        return nextPeriodicNs;
+        final long serviceIntervalNs = driver.clientServiceIntervalNs();
+        return serviceIntervalNs < nextPeriodicNs - nowNs ? nowNs + serviceIntervalNs : nextPeriodicNs;
+    }
+
+    /**
+     * Any thread: runs the Aeron client's conductor if this agent is held up (see
+     * {@link DriverAttachment#serviceClientIfStalled}).
+     *
+     * @param nowNs {@link System#nanoTime()} now.
+     * @return true if it ran the conductor.
+     */
+    boolean keepClientAlive(final long nowNs)
+    {
+        return driver.serviceClientIfStalled(nowNs);
     }
 
     /**

@@ -287,6 +287,20 @@ public final class ShmNode implements AutoCloseable
     }
 
     /**
+     * Keeps the node's Aeron client alive while the node's thread is held up (an inline actor that blocks it): on one
+     * host that thread runs the client's conductor, and a driver drops a client it has not heard from for its client
+     * liveness timeout. Call every second or so from any thread (the transport's watchdog does); it does nothing
+     * while the node's thread runs.
+     *
+     * @return true if it ran the client's conductor on this thread.
+     */
+    public boolean keepClientAlive()
+    {
+        final NodeAgent current = agent;
+        return null != current && current.keepClientAlive(System.nanoTime());
+    }
+
+    /**
      * Whether the node is listening on a live media driver: started and not closed, attached to its driver (not
      * detached after losing it), and the driver's process, when it runs outside this JVM, alive now. Any thread; what
      * health checks read.

@@ -252,9 +252,10 @@ class InlineDeliveryTest
     }
 
     /**
-     * An inline actor that holds the node's thread for three of the driver's client liveness timeouts must not cost
-     * the node its Aeron client (the driver would drop it and every association would end; with an embedded driver
-     * the node would stay detached). After the actor returns, the node is still attached, serves again and dropped
+     * On one host the node's thread runs its Aeron client's conductor; an inline actor that holds that thread for
+     * three of the driver's client liveness timeouts must not cost the node its client (the driver would drop it and
+     * every association would end; with an embedded driver the node would stay detached): the transport's watchdog
+     * runs the conductor meanwhile. After the actor returns, the node is still attached, serves again and dropped
      * nothing. The actor blocks for a set time: that is the case tested, not a wait for something to happen.
      */
     @Test
