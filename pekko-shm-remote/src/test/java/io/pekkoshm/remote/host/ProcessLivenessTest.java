@@ -87,8 +87,11 @@ class ProcessLivenessTest
     @Test
     void shouldSeeAZombieAsDead() throws Exception
     {
-        // sh starts "sleep 0" in the background, prints its pid, then becomes "sleep 60", which never reaps it.
-        final Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 60").start();
+        // sh starts a subshell in the background, prints its pid, then becomes "sleep 60", which never reaps it. The
+        // subshell exits only once its parent is "sleep": had it exited before the exec, sh might have reaped it.
+        final Process parent = new ProcessBuilder("sh", "-c",
+            "p=$$; (while [ \"$(cat /proc/$p/comm)\" != sleep ]; do sleep 0.01; done) & echo $!; exec sleep 60")
+            .start();
         try
         {
             final long zombie;

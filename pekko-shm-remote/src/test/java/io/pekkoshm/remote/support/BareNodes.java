@@ -2,6 +2,7 @@ package io.pekkoshm.remote.support;
 
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmSettings;
+import io.pekkoshm.remote.transport.LinkReader;
 import io.pekkoshm.remote.transport.ShmNode;
 import io.pekkoshm.remote.transport.ShmNodeContext;
 import org.apache.pekko.event.NoLogging$;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link ShmNode}s without an actor system, in a directory of the test's own with an embedded driver (classic only,
@@ -52,6 +54,29 @@ public final class BareNodes implements AutoCloseable
             .peerExit((address, pekkoUid, pid) -> { }));
         nodes.add(node);
         return node;
+    }
+
+    /**
+     * Makes {@code server} echo every payload back on the link it came on (each echo must be taken).
+     *
+     * @param onEnded run when a link of the server ends.
+     */
+    public static void echo(final ShmNode server, final Runnable onEnded)
+    {
+        server.listen(link -> link.reader(new LinkReader()
+        {
+            @Override
+            public void onPayload(final byte[] payload)
+            {
+                assertTrue(link.write(payload, payload.length, false), "the echo should be taken");
+            }
+
+            @Override
+            public void onEnded()
+            {
+                onEnded.run();
+            }
+        }));
     }
 
     /** Closes every node, last started first; then the directory must be gone (it is deleted either way). */

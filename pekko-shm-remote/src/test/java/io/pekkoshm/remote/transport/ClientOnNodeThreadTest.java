@@ -80,20 +80,7 @@ class ClientOnNodeThreadTest
         final ShmNode client = start("client");
         final AtomicBoolean ended = new AtomicBoolean();
         final AtomicReference<CompletableFuture<byte[]>> reply = new AtomicReference<>();
-        server.listen(link -> link.reader(new LinkReader()
-        {
-            @Override
-            public void onPayload(final byte[] payload)
-            {
-                assertTrue(link.write(payload, payload.length, false), "the echo should be taken");
-            }
-
-            @Override
-            public void onEnded()
-            {
-                ended.set(true);
-            }
-        }));
+        BareNodes.echo(server, () -> ended.set(true));
         client.listen(link -> { });
         final Link toServer = client.associate(server.address()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         toServer.reader(new LinkReader()

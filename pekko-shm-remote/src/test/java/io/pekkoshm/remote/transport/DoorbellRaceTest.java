@@ -138,19 +138,7 @@ class DoorbellRaceTest
     private static Link echoPair(final ShmNode client, final ShmNode server,
         final AtomicReferenceArray<CompletableFuture<Integer>> replies) throws Exception
     {
-        server.listen(link -> link.reader(new LinkReader()
-        {
-            @Override
-            public void onPayload(final byte[] payload)
-            {
-                assertTrue(link.write(payload, payload.length, false), "the echo should be taken");
-            }
-
-            @Override
-            public void onEnded()
-            {
-            }
-        }));
+        BareNodes.echo(server, () -> { });
         client.listen(link -> { });
         final Link toServer = client.associate(server.address()).get(60, TimeUnit.SECONDS);
         toServer.reader(new LinkReader()
