@@ -167,10 +167,11 @@ final class Handshake
         {
             return;
         }
-        if (!isForThisNode(length))
+        final long addressee = addresseeOf(length);
+        if (!isForThisNode(addressee))
         {
-            rejections.reject(sessionKey, "a HELLO for " + Long.toHexString(hello.addresseeIncarnation(
-                identityLength(length))) + ", the incarnation of the node this one (" +
+            rejections.reject(sessionKey, "a HELLO for " + Long.toHexString(addressee) +
+                ", the incarnation of the node this one (" +
                 Long.toHexString(self.incarnation()) + ") replaced on port " + self.port() + ", from " + peer +
                 ": its publication to that node, read from where that node stopped (ignored, as is the rest of it)");
             return;
@@ -216,13 +217,14 @@ final class Handshake
             return;
         }
         final NodeIdentity peer = verifiedIdentity(sessionKey, buffer, offset, length);
-        if (null == peer || !isForThisNode(length))
+        final long addressee = null == peer ? 0 : addresseeOf(length);
+        if (null == peer || !isForThisNode(addressee))
         {
             associations.keepAwaitingAck(initiatorSession, association); // a forged reply does not end the real one
             if (null != peer)
             {
-                rejections.reject(sessionKey, "a HELLO_ACK for incarnation " + Long.toHexString(
-                    hello.addresseeIncarnation(identityLength(length))) + ", not this node's");
+                rejections.reject(sessionKey, "a HELLO_ACK for incarnation " + Long.toHexString(addressee) +
+                    ", not this node's");
             }
             return;
         }
@@ -293,14 +295,20 @@ final class Handshake
         return null;
     }
 
-    /**
-     * Whether the handshake just verified is for this node: it names this node's incarnation, or none (a node of
-     * another host, or of an earlier release). One naming another is in a publication to the node this one replaced on
-     * its port: Aeron lets a new subscription join such a publication where the dead node's stopped reading.
-     */
-    private boolean isForThisNode(final int frameLength)
+    /** {@return the incarnation the handshake just verified names as its addressee (0: none)} */
+    private long addresseeOf(final int frameLength)
     {
-        final long addressee = hello.addresseeIncarnation(identityLength(frameLength));
+        return hello.addresseeIncarnation(identityLength(frameLength));
+    }
+
+    /**
+     * Whether a handshake naming {@code addressee} is for this node: it names this node's incarnation, or none (a
+     * node of another host, or of an earlier release). One naming another is in a publication to the node this one
+     * replaced on its port: Aeron lets a new subscription join such a publication where the dead node's stopped
+     * reading.
+     */
+    private boolean isForThisNode(final long addressee)
+    {
         return 0 == addressee || self.incarnation() == addressee;
     }
 
