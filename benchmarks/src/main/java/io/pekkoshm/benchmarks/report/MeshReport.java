@@ -44,7 +44,8 @@ final class MeshReport
             false, false));
         rows.add(new Metric("idle CPU per node including its share of the media driver, % of a core", idle,
             "cpu_pct_core_per_node_with_driver_share", false, false));
-        rows.add(new Metric("idle CPU of the whole mesh at rest (" + nodes + " nodes + media driver, 20 s later), " +
+        rows.add(new Metric("idle CPU of the whole mesh at rest (" + nodes + " nodes + media driver, every node " +
+            WorkloadPlan.MESH_AT_REST_AGE.toSeconds() + " s old or more), " +
             "% of a core", idle, "cpu_pct_core_mesh_settled", false, true));
         rows.add(new Metric("idle CPU per node including its share of the media driver, at rest, % of a core", idle,
             "cpu_pct_core_per_node_with_driver_share_settled", false, false));
@@ -95,7 +96,9 @@ final class MeshReport
                 "is the comparison), resident memory per node, and idle CPU of the whole mesh (all nodes and the " +
                 "media driver process). Then one pair (node 0 to node 1): 64 B throughput and ping-pong while the " +
                 "others are idle, and while each other node streams 64 B messages to the next other one at a fixed " +
-                "rate. Idle CPU is read twice: right after the warm-up, and again 20 s later, at rest (the JIT done " +
+                "rate. Idle CPU is read twice: right after the warm-up, and again at rest, at least 20 s later and " +
+                "once every node JVM is " + WorkloadPlan.MESH_AT_REST_AGE.toSeconds() + " s old, the same age for " +
+                "every transport (the JIT done " +
                 "compiling what the warm-up ran). Targets: idle CPU of the whole mesh at or below Artery TCP's (the " +
                 "ratio rows); the pair's " +
                 "figures no worse than the same benchmark's earlier runs.\n\n");

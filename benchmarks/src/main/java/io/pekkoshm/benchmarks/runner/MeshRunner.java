@@ -36,7 +36,7 @@ import java.util.function.Consumer;
 final class MeshRunner
 {
     static final String OTHERS_IDLE = "others-idle";
-    /** How long after the first idle window the second starts: the mesh at rest rather than just after its pings. */
+    /** How long after the first idle window the second starts, at the least. */
     static final Duration SETTLED_AFTER = Duration.ofSeconds(20);
     static final String OTHERS_BUSY = "others-busy";
     private static final String HEAP = "-Xmx512m";
@@ -115,7 +115,7 @@ final class MeshRunner
                     "-Xlog:gc:file=" + logs.resolve(name + "-gc.log")), PekkoMeshNode.class, args),
                     classpath, logs.resolve(name + ".log")));
             }
-            drive(transport, jvms, nodes, collect);
+            drive(transport, jvms, System.nanoTime(), nodes, collect);
         }
         catch (final SessionRunner.SessionFailedException | IOException ex)
         {
@@ -141,8 +141,8 @@ final class MeshRunner
         }
     }
 
-    private void drive(final Transport transport, final List<BenchJvm> jvms, final int nodes,
-        final Consumer<Measurement> collect)
+    private void drive(final Transport transport, final List<BenchJvm> jvms, final long lastStartedNs,
+        final int nodes, final Consumer<Measurement> collect)
         throws InterruptedException, SessionRunner.SessionFailedException, IOException
     {
         final long startDeadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -164,7 +164,8 @@ final class MeshRunner
             awaitLine(jvm, ChildOutput.IDLE_READY, associateDeadline, "associate with every other node");
         }
         final long mediaDriverPid = transport.isShm() ? directories.shmMediaDriverPid() : 0;
-        collect.accept(Measurement.fromJson(measureIdle(transport, jvms, mediaDriverPid, nodes).toJson()));
+        collect.accept(Measurement.fromJson(measureIdle(transport, jvms, lastStartedNs, mediaDriverPid,
+            nodes).toJson()));
 
         pair(jvms, addresses, nodes, mediaDriverPid, OTHERS_IDLE, Map.of(), collect);
         if (nodes < 3)
@@ -255,10 +256,10 @@ final class MeshRunner
 
     /**
      * CPU of all nodes and the media driver over the mode's idle window, after it the shared memory and each node's
-     * resident memory.
+     * resident memory; then the same window again at rest (see {@link #atRestStartNs}).
      */
-    private ResultLine measureIdle(final Transport transport, final List<BenchJvm> jvms, final long mediaDriverPid,
-        final int nodes) throws IOException, InterruptedException
+    private ResultLine measureIdle(final Transport transport, final List<BenchJvm> jvms, final long lastStartedNs,
+        final long mediaDriverPid, final int nodes) throws IOException, InterruptedException
     {
         final List<Long> pids = new ArrayList<>();
         jvms.forEach(j -> pids.add(j.pid()));
@@ -274,7 +275,11 @@ final class MeshRunner
         final long[] after = CpuMeter.cpuNs(pids, lastSeen);
         final long elapsed = System.nanoTime() - start;
         // the same window again once the JIT and the warm-up's after-effects have settled: the mesh at rest
-        LockSupport.parkNanos(SETTLED_AFTER.toNanos());
+        final long restStartNs = atRestStartNs(System.nanoTime(), lastStartedNs);
+        for (long waitNs; (waitNs = restStartNs - System.nanoTime()) > 0; )
+        {
+            LockSupport.parkNanos(waitNs);
+        }
         final long[] settledBefore = CpuMeter.cpuNs(pids, lastSeen);
         final long settledStart = System.nanoTime();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleMeasureMs()));
@@ -287,22 +292,37 @@ final class MeshRunner
         }
         return settled(idleResult(nodes, before, after, elapsed, rssKiB,
             transport.isShm() ? ProcStats.allocatedKiB(directories.shmDirectory()) : -1),
-            nodes, settledBefore, settledAfter, settledElapsed);
+            nodes, settledBefore, settledAfter, settledElapsed, settledStart - lastStartedNs);
     }
 
     /**
-     * Adds the second idle window ({@link #SETTLED_AFTER} after the first ended) to an idle line: CPU in % of one
-     * core of the whole mesh and per node with its share of the driver, keys ending in {@code _settled}.
+     * When the window at rest starts: {@link #SETTLED_AFTER} after the first window ended, and not before the
+     * youngest node JVM is {@link WorkloadPlan#MESH_AT_REST_AGE} old.
+     *
+     * @param firstEndedNs  when the first window ended ({@link System#nanoTime()}).
+     * @param lastStartedNs when the last node JVM was started.
+     */
+    static long atRestStartNs(final long firstEndedNs, final long lastStartedNs)
+    {
+        final long settled = firstEndedNs + SETTLED_AFTER.toNanos();
+        final long aged = lastStartedNs + WorkloadPlan.MESH_AT_REST_AGE.toNanos();
+        return settled - aged >= 0 ? settled : aged;
+    }
+
+    /**
+     * Adds the second idle window (see {@link #atRestStartNs}) to an idle line: CPU in % of one core of the whole
+     * mesh and per node with its share of the driver, keys ending in {@code _settled}, and the youngest node's age
+     * when the window started ({@code settled_age_s}).
      */
     static ResultLine settled(final ResultLine idle, final int nodes, final long[] before, final long[] after,
-        final long intervalNs)
+        final long intervalNs, final long youngestAgeNs)
     {
         long totalNs = 0;
         for (int i = 0; i < before.length; i++)
         {
             totalNs += after[i] - before[i];
         }
-        return idle.put("settled_after_s", SETTLED_AFTER.toSeconds())
+        return idle.put("settled_age_s", Math.round(youngestAgeNs / 1e9))
             .put("cpu_pct_core_mesh_settled", 100.0 * totalNs / intervalNs)
             .put("cpu_pct_core_per_node_with_driver_share_settled", 100.0 * totalNs / nodes / intervalNs);
     }

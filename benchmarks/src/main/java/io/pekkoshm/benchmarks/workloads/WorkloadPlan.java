@@ -1,5 +1,6 @@
 package io.pekkoshm.benchmarks.workloads;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -152,6 +153,14 @@ public record WorkloadPlan(
     {
         return "first-after-idle-" + Wire.SMALL_MESSAGE_SIZE + "B";
     }
+
+    /**
+     * How old the youngest node JVM of a mesh is, at the least, when its idle CPU is read the second time, at rest:
+     * the same age for every transport, so that the window finds each mesh at rest whatever its start-up took (an
+     * 8-node Artery TCP mesh associates in about 100 s on 2 cores, the plugin's in about 15), with the JIT done with
+     * what the start-up and the warm-up ran (code that runs once a second is compiled only after minutes).
+     */
+    public static final Duration MESH_AT_REST_AGE = Duration.ofSeconds(120);
 
     /**
      * The id of one part of a mesh session of {@code nodes} nodes (issue 19): e.g. {@code mesh-4-idle}, or

@@ -98,11 +98,24 @@ class MeshSettingsTest
         final ResultLine first = MeshRunner.idleResult(2, new long[] {0, 0, 0}, new long[] {1, 1, 1},
             1_000_000_000L, new long[] {1024, 1024}, -1);
         final Measurement idle = Measurement.fromJson(MeshRunner.settled(first, 2, new long[] {100, 100, 100},
-            new long[] {5_000_100, 15_000_100, 10_000_100}, 1_000_000_000L).toJson());
+            new long[] {5_000_100, 15_000_100, 10_000_100}, 1_000_000_000L, 121_400_000_000L).toJson());
 
         assertEquals(3.0, idle.number("cpu_pct_core_mesh_settled").getAsDouble(), 1e-9);
         assertEquals(1.5, idle.number("cpu_pct_core_per_node_with_driver_share_settled").getAsDouble(), 1e-9);
-        assertEquals(20.0, idle.number("settled_after_s").getAsDouble());
+        assertEquals(121.0, idle.number("settled_age_s").getAsDouble());
+    }
+
+    @Test
+    void shouldReadTheMeshAtRestOnlyOnceTheYoungestNodeIsOldEnough()
+    {
+        final long started = 1_000_000_000L;
+        final long age = WorkloadPlan.MESH_AT_REST_AGE.toNanos();
+        // a mesh that associated quickly waits for its nodes to age
+        assertEquals(started + age, MeshRunner.atRestStartNs(started + 15_000_000_000L, started));
+        // one whose start-up took longer than the age waits only the settling time after its first window
+        final long lateFirstEnd = started + age + 5_000_000_000L;
+        assertEquals(lateFirstEnd + MeshRunner.SETTLED_AFTER.toNanos(),
+            MeshRunner.atRestStartNs(lateFirstEnd, started));
     }
 
     @Test
