@@ -19,8 +19,8 @@ import java.util.ArrayDeque;
  *              (after a timeout, the next barrier is tried once barrier-timeout has passed again)
  *   DIRECT --- route closed (association ended, or classic writes on another one) ------> CLASSIC
  *   DIRECT --- the peer's log (and the association's staging) is full: held ------------> CONGESTED
- *   CONGESTED  held messages written, in order, by later senders and a flush every
- *              scheduler tick; once none is left -------------------------------------> DIRECT
+ *   CONGESTED  held messages written, in order, by later senders, by a flush when the
+ *              route has room again and every scheduler tick; once none is left ------> DIRECT
  *   BARRIER or CONGESTED -- a system message: held messages go classic, then it -------> CLASSIC
  * </pre>
  * Every classic send is made under this link's monitor, so a barrier can never slip in between a decision to go
@@ -29,6 +29,9 @@ import java.util.ArrayDeque;
  * them in the same ordered stream; while messages are held they go classic behind them. Heartbeats (Pekko's
  * {@code PriorityMessage}s, which classic sends ahead of its queue) are never held: when they cannot be written
  * directly at once they go classic, so a slow receiver cannot starve failure detection.
+ * <p>
+ * While the route says it is full ({@link DirectRoute#isFull}) a held message is not serialized again only to be
+ * refused: a message is serialized once more at most each time the staging fills, however long the log stays full.
  * <p>
  * Held messages (while the association comes up, or while the peer's log is full) are bounded by
  * {@code direct.pending-limit} per peer: memory stays bounded, senders never block, and a message beyond the bound
@@ -288,6 +291,10 @@ public final class DirectLink implements CongestionFlush.Link
         Held next;
         while (null != (next = held.peekFirst()))
         {
+            if (parked.route.isFull())
+            {
+                return false; // it would be refused unread: the route's room listener says when its staging is out
+            }
             if (next.waitsForRoom && parked.route.refusesLargeBody())
             {
                 return false; // it would be refused again: serializing it again would be for nothing

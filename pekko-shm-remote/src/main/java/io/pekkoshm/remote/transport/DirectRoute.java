@@ -80,6 +80,17 @@ public final class DirectRoute
         return outbox.refusesLargeBody();
     }
 
+    /**
+     * {@return whether a message would be refused (FULL) now: a writer found the staging full, and the staged batch
+     * has not gone out since} The direct path asks before it serializes a message it holds again (which would be for
+     * nothing); when the batch goes out, the route's room listener tells it. False once the route is dead (a write
+     * then answers CLOSED). A cheap pre-check on any thread, not a promise.
+     */
+    public boolean isFull()
+    {
+        return current && outbox.isFull();
+    }
+
     /** {@return the peer's address, with the full protocol} */
     public Address remoteAddress()
     {

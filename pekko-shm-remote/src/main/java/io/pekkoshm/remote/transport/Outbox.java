@@ -120,7 +120,16 @@ final class Outbox implements AutoCloseable
      * is spare).
      */
     private volatile boolean writerWaitsForPieces;
-    /** Told when a large body's last piece is out and a writer was refused for it; null for none. */
+    /**
+     * A writer was refused (FULL) because the staging batch was full and the log had no room for it: set under the
+     * lock when a write is refused so, cleared under the lock when the staged batch goes out, which then runs
+     * {@link #roomListener}. Every refusal of that kind is followed by one such call; read anywhere ({@link #isFull}).
+     */
+    private volatile boolean stagingFull;
+    /**
+     * Told when a large body's last piece is out and a writer was refused for it, or when a staged batch a writer
+     * was refused behind is out; null for none.
+     */
     private volatile Runnable roomListener;
     /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
     private volatile boolean stopped;
@@ -186,8 +195,9 @@ final class Outbox implements AutoCloseable
 
     /**
      * Tells {@code listener} when the last piece of a large body is out and a writer was refused (FULL) while it went
-     * out, so that what the writer holds goes out now rather than when it next tries. It runs on the thread that sent
-     * the last piece (the node agent, or a writer), under the outbox's lock: it must only hand the news on.
+     * out, or when the staged batch is out that a writer was refused behind (the staging was full), so that what the
+     * writer holds goes out now rather than when it next tries. It runs on the thread that sent the last piece or the
+     * batch (the node agent, or a writer), under the outbox's lock: it must only hand the news on.
      *
      * @param listener what to tell, or null for nobody.
      */
@@ -205,6 +215,17 @@ final class Outbox implements AutoCloseable
     {
         return sendsPieces() &&
             (null != pieces || hasStaged() || publication.availableWindow() < publication.maxMessageLength());
+    }
+
+    /**
+     * {@return whether a write would be refused (FULL) now} A writer was refused because the staging was full, and
+     * the staged batch has not gone out since (when it does, the {@link #roomListener} is told). The direct path asks
+     * before it serializes a message it holds again, which would be for nothing. Any thread; a cheap pre-check, not a
+     * promise: a write it lets through may still be refused.
+     */
+    boolean isFull()
+    {
+        return stagingFull && !stopped;
     }
 
     /** {@return whether a large body is being sent in pieces (the node agent sends more as the log has room)} */
@@ -630,6 +651,7 @@ final class Outbox implements AutoCloseable
             blobs.abandon(staged.block(i));
         }
         staged.clear();
+        stagingFull = false; // a closed outbox answers CLOSED, which the direct path must get to see
         counters.close(sent);
         return unsent;
     }
@@ -760,11 +782,10 @@ final class Outbox implements AutoCloseable
             sent.messagesSent.increment();
             sent.bytesSent.add(going.length());
             countDirect(going.type(), 1);
-            final Runnable listener = roomListener;
-            if (writerWaitsForPieces && null != listener)
+            if (writerWaitsForPieces)
             {
                 writerWaitsForPieces = false;
-                listener.run();
+                tellRoomMade();
             }
         }
         return written;
@@ -851,6 +872,7 @@ final class Outbox implements AutoCloseable
             wakeOwnNode();
             return TAKEN;
         }
+        stagingFull = true;
         sent.backPressure.increment();
         return FULL;
     }
@@ -907,7 +929,18 @@ final class Outbox implements AutoCloseable
             wakeOwnNode();
             return TAKEN;
         }
+        stagingFull = true;
         return FULL;
+    }
+
+    /** Under the lock: a writer refused before may write now; the room listener hands the news on. */
+    private void tellRoomMade()
+    {
+        final Runnable listener = roomListener;
+        if (null != listener)
+        {
+            listener.run();
+        }
     }
 
     /** After a publish: the fence and read of the peer's doorbell, and a wake-up if it sleeps. */
@@ -955,6 +988,11 @@ final class Outbox implements AutoCloseable
             sent.directSent.add(staged.directCount());
             sent.blobsSent.add(blobCount);
             staged.clear();
+            if (stagingFull)
+            {
+                stagingFull = false;
+                tellRoomMade();
+            }
             return true;
         }
         for (int i = 0; i < blobCount; i++)

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,11 +86,7 @@ class OutboxTest
     @Test
     void shouldCountStagedMessagesAsDroppedWhenClosed()
     {
-        long next = 0;
-        while (outbox.write(message(next), 0, MESSAGE_LENGTH))
-        {
-            next++;
-        }
+        final long next = writeUntilRefused();
         assertTrue(outbox.hasStaged());
 
         final int unsent = outbox.closeAndCountUnsent();
@@ -98,6 +95,43 @@ class OutboxTest
         assertEquals(unsent, counters.dropped.get());
         assertEquals(unsent, outbox.sendCounts().dropped.get(), "the association counts its own drops too");
         assertFalse(outbox.write(message(next), 0, MESSAGE_LENGTH), "a closed outbox takes nothing");
+    }
+
+    /**
+     * A writer refused because the staging is full makes the outbox say it is full (the direct path then holds what it
+     * would write without serializing it again) until the staged batch goes out, which tells the room listener once,
+     * so that what the direct path holds goes out then rather than at its next scheduler tick.
+     */
+    @Test
+    void shouldSayItIsFullFromARefusalUntilTheStagedBatchIsOutAndThenTellTheRoomListener()
+    {
+        final AtomicInteger told = new AtomicInteger();
+        outbox.roomListener(told::incrementAndGet);
+
+        final long refused = writeUntilRefused();
+        assertTrue(outbox.isFull(), "a write was refused with the staging full");
+        assertFalse(outbox.write(message(refused), 0, MESSAGE_LENGTH), "still refused");
+        assertEquals(0, told.get(), "nothing has gone out yet");
+
+        drainUntil(refused);
+        assertFalse(outbox.isFull(), "the staged batch is out");
+        assertEquals(1, told.get(), "told once, when the batch the writers were refused behind went out");
+        assertTrue(outbox.write(message(refused), 0, MESSAGE_LENGTH), "the refused message is taken now");
+        drainUntil(refused + 1);
+        assertInOrder(refused + 1);
+        assertEquals(1, told.get(), "nobody refused since");
+    }
+
+    /** A closed outbox is not full: a writer must get to see CLOSED (the direct path then sends the classic way). */
+    @Test
+    void shouldNotSayItIsFullOnceClosed()
+    {
+        writeUntilRefused();
+        assertTrue(outbox.isFull());
+
+        outbox.closeAndCountUnsent();
+
+        assertFalse(outbox.isFull());
     }
 
     @Test
@@ -279,6 +313,18 @@ class OutboxTest
         assertEquals(taken.get() - counters.dropped.get(), counters.messagesSent());
         assertEquals(counters.messagesSent(), counters.snapshot().messagesSent());
         assertTrue(counters.snapshot().messagesSent() >= previous);
+    }
+
+    /** Writes numbered messages until one is refused (the log and the staging are full); returns its number. */
+    private long writeUntilRefused()
+    {
+        long next = 0;
+        while (outbox.write(message(next), 0, MESSAGE_LENGTH))
+        {
+            assertFalse(outbox.isFull(), "not full while writes are taken");
+            next++;
+        }
+        return next;
     }
 
     private void drainUntil(final long count)
