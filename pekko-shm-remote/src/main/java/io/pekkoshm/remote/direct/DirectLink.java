@@ -31,7 +31,8 @@ import java.util.ArrayDeque;
  * directly at once they go classic, so a slow receiver cannot starve failure detection.
  * <p>
  * While the route says it is full ({@link DirectRoute#isFull}) a held message is not serialized again only to be
- * refused: a message is serialized once more at most each time the staging fills, however long the log stays full.
+ * refused: the flush only offers the route's staged batch, and serializes the message once that has gone out. A
+ * message is serialized once more at most each time the staging fills, however long the log stays full.
  * <p>
  * Held messages (while the association comes up, or while the peer's log is full) are bounded by
  * {@code direct.pending-limit} per peer: memory stays bounded, senders never block, and a message beyond the bound
@@ -291,7 +292,7 @@ public final class DirectLink implements CongestionFlush.Link
         Held next;
         while (null != (next = held.peekFirst()))
         {
-            if (parked.route.isFull())
+            if (parked.route.isFull() && !parked.route.flushStaged())
             {
                 return false; // it would be refused unread: the route's room listener says when its staging is out
             }

@@ -91,6 +91,18 @@ public final class DirectRoute
         return current && outbox.isFull();
     }
 
+    /**
+     * Offers the staged batch of the route's association, if the log has room; never waits for the outbox's lock (a
+     * writer that holds it flushes anyway). What a held message's flush tries while the route {@link #isFull is full},
+     * instead of serializing the message only to be refused; the route's room listener is not told of this batch.
+     *
+     * @return true if a batch went out.
+     */
+    public boolean flushStaged()
+    {
+        return outbox.flushForHeld();
+    }
+
     /** {@return the peer's address, with the full protocol} */
     public Address remoteAddress()
     {

@@ -418,11 +418,28 @@ final class Outbox implements AutoCloseable
      */
     boolean flush()
     {
+        return flush(true);
+    }
+
+    /**
+     * As {@link #flush()}, for the direct path flushing what it holds itself while the outbox {@link #isFull is full}:
+     * the room listener is not told when the batch goes out (the news would only send the direct path a flush of
+     * what its caller is flushing now).
+     *
+     * @return true if a batch was sent.
+     */
+    boolean flushForHeld()
+    {
+        return flush(false);
+    }
+
+    private boolean flush(final boolean tellRoomListener)
+    {
         if (!staged.isEmpty() && lock.tryLock())
         {
             try
             {
-                return !closed && !staged.isEmpty() && flushStaged();
+                return !closed && !staged.isEmpty() && flushStaged(tellRoomListener);
             }
             finally
             {
@@ -969,6 +986,12 @@ final class Outbox implements AutoCloseable
      */
     private boolean flushStaged()
     {
+        return flushStaged(true);
+    }
+
+    /** As {@link #flushStaged()}; {@code tellRoomListener} false when the caller is the one the news is for. */
+    private boolean flushStaged(final boolean tellRoomListener)
+    {
         final int blobCount = staged.blobCount();
         if (blobCount > 0)
         {
@@ -991,7 +1014,10 @@ final class Outbox implements AutoCloseable
             if (stagingFull)
             {
                 stagingFull = false;
-                tellRoomMade();
+                if (tellRoomListener)
+                {
+                    tellRoomMade();
+                }
             }
             return true;
         }

@@ -122,6 +122,30 @@ class OutboxTest
         assertEquals(1, told.get(), "nobody refused since");
     }
 
+    /**
+     * The direct path flushing what it holds offers the staged batch itself: once that is out the outbox is not full,
+     * and the room listener, whose news would only be that flush, is not told.
+     */
+    @Test
+    void shouldNotTellTheRoomListenerOfABatchTheDirectPathFlushedItself()
+    {
+        final AtomicInteger told = new AtomicInteger();
+        outbox.roomListener(told::incrementAndGet);
+        final long refused = writeUntilRefused();
+        final FragmentAssembler reader = new FragmentAssembler(this::onFrame);
+
+        Await.until(Duration.ofSeconds(30), () ->
+            {
+                log.subscription.poll(reader, 256);
+                return outbox.flushForHeld();
+            }, () -> "the staged batch never went out");
+
+        assertFalse(outbox.isFull());
+        assertEquals(0, told.get());
+        drainUntil(refused);
+        assertInOrder(refused);
+    }
+
     /** A closed outbox is not full: a writer must get to see CLOSED (the direct path then sends the classic way). */
     @Test
     void shouldNotSayItIsFullOnceClosed()
