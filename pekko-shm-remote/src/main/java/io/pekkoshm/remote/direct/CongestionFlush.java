@@ -70,9 +70,8 @@ final class CongestionFlush
     }
 
     /**
-     * The transport has room again for what a link holds (a large body's last piece is out, or the staged batch a
-     * writer was refused behind, see {@code DirectRoutes.roomListener}): the congested links are flushed now rather
-     * than at the next tick, which is
+     * The transport has room again for what a link holds (a large body's last piece is out, see
+     * {@code DirectRoutes.roomListener}): the congested links are flushed now rather than at the next tick, which is
      * 10 ms away at Pekko's default and would leave the association idle until then. The scheduled flush still comes
      * (it finds less or nothing to do). Any thread; only hands the news on.
      */

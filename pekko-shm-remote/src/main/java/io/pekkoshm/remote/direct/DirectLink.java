@@ -19,8 +19,8 @@ import java.util.ArrayDeque;
  *              (after a timeout, the next barrier is tried once barrier-timeout has passed again)
  *   DIRECT --- route closed (association ended, or classic writes on another one) ------> CLASSIC
  *   DIRECT --- the peer's log (and the association's staging) is full: held ------------> CONGESTED
- *   CONGESTED  held messages written, in order, by later senders, by a flush when the
- *              route has room again and every scheduler tick; once none is left ------> DIRECT
+ *   CONGESTED  held messages written, in order, by later senders and a flush every
+ *              scheduler tick; once none is left -------------------------------------> DIRECT
  *   BARRIER or CONGESTED -- a system message: held messages go classic, then it -------> CLASSIC
  * </pre>
  * Every classic send is made under this link's monitor, so a barrier can never slip in between a decision to go
@@ -294,7 +294,7 @@ public final class DirectLink implements CongestionFlush.Link
         {
             if (parked.route.isFull() && !parked.route.flushStaged())
             {
-                return false; // it would be refused unread: the route's room listener says when its staging is out
+                return false; // it would be refused: the log has no room yet for the staged batch ahead of it
             }
             if (next.waitsForRoom && parked.route.refusesLargeBody())
             {

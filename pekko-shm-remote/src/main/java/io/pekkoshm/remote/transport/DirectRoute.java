@@ -83,8 +83,8 @@ public final class DirectRoute
     /**
      * {@return whether a message would be refused (FULL) now: a writer found the staging full, and the staged batch
      * has not gone out since} The direct path asks before it serializes a message it holds again (which would be for
-     * nothing); when the batch goes out, the route's room listener tells it. False once the route is dead (a write
-     * then answers CLOSED). A cheap pre-check on any thread, not a promise.
+     * nothing), and then only {@link #flushStaged flushes} the batch. False once the route is dead (a write then
+     * answers CLOSED). A cheap pre-check on any thread, not a promise.
      */
     public boolean isFull()
     {
@@ -94,13 +94,13 @@ public final class DirectRoute
     /**
      * Offers the staged batch of the route's association, if the log has room; never waits for the outbox's lock (a
      * writer that holds it flushes anyway). What a held message's flush tries while the route {@link #isFull is full},
-     * instead of serializing the message only to be refused; the route's room listener is not told of this batch.
+     * instead of serializing the message only to be refused.
      *
      * @return true if a batch went out.
      */
     public boolean flushStaged()
     {
-        return outbox.flushForHeld();
+        return outbox.flush();
     }
 
     /** {@return the peer's address, with the full protocol} */

@@ -98,9 +98,9 @@ public final class DirectRoutes
     }
 
     /**
-     * Installs what the direct path does when a route has room again for a message it refused (FULL): a large body
-     * that was going out in pieces is out, or the staged batch a writer found full has gone into the log. The direct
-     * path flushes what it holds now, not at its next scheduler tick. Once, when the direct path starts.
+     * Installs what the direct path does when a route has room again for a message it refused (FULL) because a large
+     * body was going out in pieces: flush what it holds now, not at its next scheduler tick. Once, when the direct
+     * path starts.
      *
      * @param listener runs on the transport's threads (the node agent, a writer): it must only hand the news on.
      */

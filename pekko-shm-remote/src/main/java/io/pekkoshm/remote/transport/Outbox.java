@@ -122,14 +122,11 @@ final class Outbox implements AutoCloseable
     private volatile boolean writerWaitsForPieces;
     /**
      * A writer was refused (FULL) because the staging batch was full and the log had no room for it: set under the
-     * lock when a write is refused so, cleared under the lock when the staged batch goes out, which then runs
-     * {@link #roomListener}. Every refusal of that kind is followed by one such call; read anywhere ({@link #isFull}).
+     * lock when a write is refused so, cleared under the lock when the staged batch goes out. Read anywhere
+     * ({@link #isFull}).
      */
     private volatile boolean stagingFull;
-    /**
-     * Told when a large body's last piece is out and a writer was refused for it, or when a staged batch a writer
-     * was refused behind is out; null for none.
-     */
+    /** Told when a large body's last piece is out and a writer was refused for it; null for none. */
     private volatile Runnable roomListener;
     /** Set by the node agent when the association ends: writes answer CLOSED from now on, without the lock. */
     private volatile boolean stopped;
@@ -195,9 +192,8 @@ final class Outbox implements AutoCloseable
 
     /**
      * Tells {@code listener} when the last piece of a large body is out and a writer was refused (FULL) while it went
-     * out, or when the staged batch is out that a writer was refused behind (the staging was full), so that what the
-     * writer holds goes out now rather than when it next tries. It runs on the thread that sent the last piece or the
-     * batch (the node agent, or a writer), under the outbox's lock: it must only hand the news on.
+     * out, so that what the writer holds goes out now rather than when it next tries. It runs on the thread that sent
+     * the last piece (the node agent, or a writer), under the outbox's lock: it must only hand the news on.
      *
      * @param listener what to tell, or null for nobody.
      */
@@ -219,9 +215,9 @@ final class Outbox implements AutoCloseable
 
     /**
      * {@return whether a write would be refused (FULL) now} A writer was refused because the staging was full, and
-     * the staged batch has not gone out since (when it does, the {@link #roomListener} is told). The direct path asks
-     * before it serializes a message it holds again, which would be for nothing. Any thread; a cheap pre-check, not a
-     * promise: a write it lets through may still be refused.
+     * the staged batch has not gone out since. The direct path asks before it serializes a message it holds again,
+     * which would be for nothing, and then only {@link #flush flushes} the batch. Any thread; a cheap pre-check, not
+     * a promise: a write it lets through may still be refused.
      */
     boolean isFull()
     {
@@ -418,28 +414,11 @@ final class Outbox implements AutoCloseable
      */
     boolean flush()
     {
-        return flush(true);
-    }
-
-    /**
-     * As {@link #flush()}, for the direct path flushing what it holds itself while the outbox {@link #isFull is full}:
-     * the room listener is not told when the batch goes out (the news would only send the direct path a flush of
-     * what its caller is flushing now).
-     *
-     * @return true if a batch was sent.
-     */
-    boolean flushForHeld()
-    {
-        return flush(false);
-    }
-
-    private boolean flush(final boolean tellRoomListener)
-    {
         if (!staged.isEmpty() && lock.tryLock())
         {
             try
             {
-                return !closed && !staged.isEmpty() && flushStaged(tellRoomListener);
+                return !closed && !staged.isEmpty() && flushStaged();
             }
             finally
             {
@@ -799,10 +778,11 @@ final class Outbox implements AutoCloseable
             sent.messagesSent.increment();
             sent.bytesSent.add(going.length());
             countDirect(going.type(), 1);
-            if (writerWaitsForPieces)
+            final Runnable listener = roomListener;
+            if (writerWaitsForPieces && null != listener)
             {
                 writerWaitsForPieces = false;
-                tellRoomMade();
+                listener.run();
             }
         }
         return written;
@@ -950,16 +930,6 @@ final class Outbox implements AutoCloseable
         return FULL;
     }
 
-    /** Under the lock: a writer refused before may write now; the room listener hands the news on. */
-    private void tellRoomMade()
-    {
-        final Runnable listener = roomListener;
-        if (null != listener)
-        {
-            listener.run();
-        }
-    }
-
     /** After a publish: the fence and read of the peer's doorbell, and a wake-up if it sleeps. */
     private void ringPeer()
     {
@@ -986,12 +956,6 @@ final class Outbox implements AutoCloseable
      */
     private boolean flushStaged()
     {
-        return flushStaged(true);
-    }
-
-    /** As {@link #flushStaged()}; {@code tellRoomListener} false when the caller is the one the news is for. */
-    private boolean flushStaged(final boolean tellRoomListener)
-    {
         final int blobCount = staged.blobCount();
         if (blobCount > 0)
         {
@@ -1011,14 +975,7 @@ final class Outbox implements AutoCloseable
             sent.directSent.add(staged.directCount());
             sent.blobsSent.add(blobCount);
             staged.clear();
-            if (stagingFull)
-            {
-                stagingFull = false;
-                if (tellRoomListener)
-                {
-                    tellRoomMade();
-                }
-            }
+            stagingFull = false;
             return true;
         }
         for (int i = 0; i < blobCount; i++)

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,51 +98,21 @@ class OutboxTest
 
     /**
      * A writer refused because the staging is full makes the outbox say it is full (the direct path then holds what it
-     * would write without serializing it again) until the staged batch goes out, which tells the room listener once,
-     * so that what the direct path holds goes out then rather than at its next scheduler tick.
+     * would write without serializing it again, and only flushes the staged batch) until the staged batch goes out.
      */
     @Test
-    void shouldSayItIsFullFromARefusalUntilTheStagedBatchIsOutAndThenTellTheRoomListener()
+    void shouldSayItIsFullFromARefusalUntilTheStagedBatchIsOut()
     {
-        final AtomicInteger told = new AtomicInteger();
-        outbox.roomListener(told::incrementAndGet);
-
         final long refused = writeUntilRefused();
         assertTrue(outbox.isFull(), "a write was refused with the staging full");
         assertFalse(outbox.write(message(refused), 0, MESSAGE_LENGTH), "still refused");
-        assertEquals(0, told.get(), "nothing has gone out yet");
+        assertTrue(outbox.isFull());
 
         drainUntil(refused);
         assertFalse(outbox.isFull(), "the staged batch is out");
-        assertEquals(1, told.get(), "told once, when the batch the writers were refused behind went out");
         assertTrue(outbox.write(message(refused), 0, MESSAGE_LENGTH), "the refused message is taken now");
         drainUntil(refused + 1);
         assertInOrder(refused + 1);
-        assertEquals(1, told.get(), "nobody refused since");
-    }
-
-    /**
-     * The direct path flushing what it holds offers the staged batch itself: once that is out the outbox is not full,
-     * and the room listener, whose news would only be that flush, is not told.
-     */
-    @Test
-    void shouldNotTellTheRoomListenerOfABatchTheDirectPathFlushedItself()
-    {
-        final AtomicInteger told = new AtomicInteger();
-        outbox.roomListener(told::incrementAndGet);
-        final long refused = writeUntilRefused();
-        final FragmentAssembler reader = new FragmentAssembler(this::onFrame);
-
-        Await.until(Duration.ofSeconds(30), () ->
-            {
-                log.subscription.poll(reader, 256);
-                return outbox.flushForHeld();
-            }, () -> "the staged batch never went out");
-
-        assertFalse(outbox.isFull());
-        assertEquals(0, told.get());
-        drainUntil(refused);
-        assertInOrder(refused);
     }
 
     /** A closed outbox is not full: a writer must get to see CLOSED (the direct path then sends the classic way). */
