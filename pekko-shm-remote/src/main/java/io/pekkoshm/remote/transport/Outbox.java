@@ -866,7 +866,7 @@ final class Outbox implements AutoCloseable
         }
         if (staged.addBlob(type, block, length))
         {
-            wakeOwnNode();
+            onStaged();
             return TAKEN;
         }
         stagingFull = true;
@@ -923,7 +923,7 @@ final class Outbox implements AutoCloseable
     {
         if (staged.add(type, body, length))
         {
-            wakeOwnNode();
+            onStaged();
             return TAKEN;
         }
         stagingFull = true;
@@ -940,11 +940,16 @@ final class Outbox implements AutoCloseable
         }
     }
 
-    /** After a write was staged: this node's agent must not sleep past it (it flushes staged writes). */
-    private void wakeOwnNode()
+    /**
+     * Under the lock, after a write was staged: this node's agent must not sleep past it (it flushes staged writes).
+     * Only the first of a batch wakes it: the agent never goes to sleep while anything is staged
+     * ({@code NodeAgent.canSleep}), so a later one finds it awake, or woken by the first. A wake-up per staged write
+     * cost a congested sender 13 % of its time in the selector's wake-up, against the agent waking from it.
+     */
+    private void onStaged()
     {
         final Doorbells bells = doorbells;
-        if (null != bells)
+        if (null != bells && 1 == staged.count())
         {
             bells.wakeOwn();
         }
