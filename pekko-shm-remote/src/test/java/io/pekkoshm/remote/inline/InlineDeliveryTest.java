@@ -1,13 +1,11 @@
 package io.pekkoshm.remote.inline;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.ShmNodeState;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
-import io.pekkoshm.remote.support.EmbeddedNodes;
-import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
@@ -24,8 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,27 +47,17 @@ class InlineDeliveryTest
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String INLINE = "pekko.remote.shm.inline-dispatcher";
 
-    private final Path directory = ShmTestDirectory.newPath("inline");
-    private final List<ActorSystem> systems = new ArrayList<>();
+    private final EmbeddedSystems systems = new EmbeddedSystems("inline");
 
     private ActorSystem start(final String name, final String extra)
     {
-        final Config config = ConfigFactory.parseString(
-            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"\n" + extra)
-            .withFallback(EmbeddedNodes.config(directory, 0));
-        final ActorSystem system = ActorSystem.create(name, config);
-        systems.add(system);
-        return system;
+        return systems.start(name, extra);
     }
 
     @AfterEach
     void stop()
     {
-        for (int i = systems.size() - 1; i >= 0; i--)
-        {
-            TestKit.shutdownActorSystem(systems.get(i));
-        }
-        assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));
+        systems.close();
     }
 
     private static Address address(final ActorSystem system)

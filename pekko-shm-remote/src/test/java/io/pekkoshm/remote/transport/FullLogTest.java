@@ -1,11 +1,8 @@
 package io.pekkoshm.remote.transport;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
-import io.pekkoshm.remote.support.EmbeddedNodes;
-import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
@@ -18,16 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,32 +35,22 @@ class FullLogTest
     /** Far more than a 256 KiB term and a 16 KiB staging batch hold (about 1,500 of these), well below the bound. */
     private static final int MESSAGES = 20_000;
 
-    private final Path directory = ShmTestDirectory.newPath("full-log");
-    private final List<ActorSystem> systems = new ArrayList<>();
+    private final EmbeddedSystems systems = new EmbeddedSystems("full-log");
 
     private ActorSystem start(final String name)
     {
-        final Config config = ConfigFactory.parseString(String.join("\n",
-            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"",
+        return systems.start(name, String.join("\n",
             "pekko.remote.shm.term-length = 256 KiB",
             "pekko.remote.shm.outbound-batch-size = 16 KiB",
             "pekko.remote.shm.inline-task-stuck = 60 s",
             "pekko.actor.serializers.counted = \"" + CrossHostTest.CountingSerializer.class.getName() + "\"",
-            "pekko.actor.serialization-bindings { \"" + CrossHostTest.Counted.class.getName() + "\" = counted }"))
-            .withFallback(EmbeddedNodes.config(directory, 0));
-        final ActorSystem system = ActorSystem.create(name, config);
-        systems.add(system);
-        return system;
+            "pekko.actor.serialization-bindings { \"" + CrossHostTest.Counted.class.getName() + "\" = counted }"));
     }
 
     @AfterEach
     void stop()
     {
-        for (int i = systems.size() - 1; i >= 0; i--)
-        {
-            TestKit.shutdownActorSystem(systems.get(i));
-        }
-        assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));
+        systems.close();
     }
 
     @Test
