@@ -61,6 +61,12 @@ final class InboundSession implements DirectSession
     private final DirectEnvelopeFlyweight envelope = new DirectEnvelopeFlyweight();
     /** Reusable views over the log buffers the frames arrive in (one per mapped log). */
     private final IdentityHashMap<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
+    /**
+     * The log buffer of the last frame and its view: frames come a term at a time, so this spares the map's lookup
+     * (6 % of the node thread's samples in a 64 B throughput run) for all but a term's first frame.
+     */
+    private ByteBuffer lastUnderlying;
+    private ByteBuffer lastView;
     private boolean closed;
 
     /**
@@ -284,6 +290,8 @@ final class InboundSession implements DirectSession
     {
         closed = true;
         views.clear();
+        lastUnderlying = null;
+        lastView = null;
         quarantinedPeers.closed(this);
     }
 
@@ -312,11 +320,17 @@ final class InboundSession implements DirectSession
         final int at = buffer.wrapAdjustment() + offset;
         if (null != underlying)
         {
-            ByteBuffer view = views.get(underlying);
-            if (null == view)
+            ByteBuffer view = lastView;
+            if (underlying != lastUnderlying)
             {
-                view = underlying.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-                views.put(underlying, view);
+                view = views.get(underlying);
+                if (null == view)
+                {
+                    view = underlying.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+                    views.put(underlying, view);
+                }
+                lastUnderlying = underlying;
+                lastView = view;
             }
             view.clear();
             view.limit(at + length).position(at);
