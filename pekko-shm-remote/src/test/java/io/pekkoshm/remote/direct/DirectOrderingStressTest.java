@@ -3,7 +3,7 @@ package io.pekkoshm.remote.direct;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
-import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,17 +48,12 @@ class DirectOrderingStressTest
     private static final String EXTRA = "pekko.remote.use-unsafe-remote-features-outside-cluster = on\n" +
         System.getProperty("stress.extra", "");
 
-    private final Path directory = ShmTestDirectory.newPath("direct-stress");
-    private final List<ActorSystem> systems = new ArrayList<>();
+    private final EmbeddedSystems systems = new EmbeddedSystems("direct-stress");
 
     @AfterEach
     void stop()
     {
-        for (int i = systems.size() - 1; i >= 0; i--)
-        {
-            TestKit.shutdownActorSystem(systems.get(i));
-        }
-        assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));
+        systems.close();
     }
 
     /**
@@ -144,8 +136,7 @@ class DirectOrderingStressTest
 
     private void endRound(final ActorSystem fresh)
     {
-        systems.remove(fresh);
-        TestKit.shutdownActorSystem(fresh);
+        systems.stop(fresh);
     }
 
     private static void assertWentDirect(final ActorSystem stable)
@@ -158,9 +149,7 @@ class DirectOrderingStressTest
 
     private ActorSystem start(final String name)
     {
-        final ActorSystem system = ActorSystem.create(name, DirectPathTest.directConfig(directory, EXTRA));
-        systems.add(system);
-        return system;
+        return systems.start(name, EXTRA);
     }
 
     /** What one receiver saw: empty violations when every sender's messages came in order, then its Terminated. */

@@ -1,12 +1,10 @@
 package io.pekkoshm.remote.direct;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.pekkoshm.remote.ShmAssociationSnapshot;
 import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.EmbeddedNodes;
-import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
@@ -24,16 +22,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two actor systems of one JVM on the direct path (ShmRemoteProvider). */
@@ -42,31 +35,17 @@ class DirectPathTest
 {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final Path directory = ShmTestDirectory.newPath("direct");
-    private final List<ActorSystem> systems = new ArrayList<>();
-
-    static Config directConfig(final Path directory, final String extra)
-    {
-        return ConfigFactory.parseString(
-            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"\n" + extra)
-            .withFallback(EmbeddedNodes.config(directory, 0));
-    }
+    private final EmbeddedSystems systems = new EmbeddedSystems("direct");
 
     private ActorSystem start(final String name, final String extra)
     {
-        final ActorSystem system = ActorSystem.create(name, directConfig(directory, extra));
-        systems.add(system);
-        return system;
+        return systems.start(name, extra);
     }
 
     @AfterEach
     void stop()
     {
-        for (int i = systems.size() - 1; i >= 0; i--)
-        {
-            TestKit.shutdownActorSystem(systems.get(i));
-        }
-        assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));
+        systems.close();
     }
 
     private static Address address(final ActorSystem system)

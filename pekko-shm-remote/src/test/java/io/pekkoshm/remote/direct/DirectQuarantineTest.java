@@ -2,7 +2,7 @@ package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
-import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -15,11 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,24 +40,17 @@ class DirectQuarantineTest
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final int AFTER_QUARANTINE = 50;
 
-    private final Path directory = ShmTestDirectory.newPath("quarantine");
-    private final List<ActorSystem> systems = new ArrayList<>();
+    private final EmbeddedSystems systems = new EmbeddedSystems("quarantine");
 
     private ActorSystem start(final String name, final String extra)
     {
-        final ActorSystem system = ActorSystem.create(name, DirectPathTest.directConfig(directory, extra));
-        systems.add(system);
-        return system;
+        return systems.start(name, extra);
     }
 
     @AfterEach
     void stop()
     {
-        for (int i = systems.size() - 1; i >= 0; i--)
-        {
-            TestKit.shutdownActorSystem(systems.get(i));
-        }
-        assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));
+        systems.close();
     }
 
     private static Address address(final ActorSystem system)
@@ -148,8 +137,7 @@ class DirectQuarantineTest
         assertDroppedNotDelivered(a, sink, sinkFromB);
 
         // the node restarts on the same port: a new incarnation, delivered
-        TestKit.shutdownActorSystem(b);
-        systems.remove(b);
+        systems.stop(b);
         final ActorSystem restarted = start("b", "pekko.remote.shm.port = " + addressOfB.getPort().get());
         assertEquals(addressOfB, address(restarted));
         assertNotEquals(oldUid, uid(restarted));

@@ -3,7 +3,7 @@ package io.pekkoshm.remote.direct;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.Await;
 import io.pekkoshm.remote.support.EmbeddedNodes;
-import io.pekkoshm.remote.support.ShmTestDirectory;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
@@ -18,14 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,24 +33,17 @@ class DirectRemoteDeploymentTest
 {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final Path directory = ShmTestDirectory.newPath("deploy");
-    private final List<ActorSystem> systems = new ArrayList<>();
+    private final EmbeddedSystems systems = new EmbeddedSystems("deploy");
 
     private ActorSystem start(final String name)
     {
-        final ActorSystem system = ActorSystem.create(name, DirectPathTest.directConfig(directory, ""));
-        systems.add(system);
-        return system;
+        return systems.start(name, "");
     }
 
     @AfterEach
     void stop()
     {
-        for (int i = systems.size() - 1; i >= 0; i--)
-        {
-            TestKit.shutdownActorSystem(systems.get(i));
-        }
-        assertFalse(Files.exists(directory), ShmTestDirectory.describe(directory));
+        systems.close();
     }
 
     private static Address address(final ActorSystem system)

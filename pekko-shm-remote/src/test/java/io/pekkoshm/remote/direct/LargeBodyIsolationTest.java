@@ -4,6 +4,7 @@ import io.pekkoshm.remote.ShmCountersSnapshot;
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.pekko.internal.DirectPathProvider;
 import io.pekkoshm.remote.support.Await;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorIdentity;
@@ -198,7 +199,7 @@ class LargeBodyIsolationTest
 
     private ActorSystem start(final String name, final String extra)
     {
-        final ActorSystem system = ActorSystem.create(name, DirectPathTest.directConfig(directory, CONFIG + extra));
+        final ActorSystem system = ActorSystem.create(name, EmbeddedSystems.config(directory, CONFIG + extra));
         systems.add(system);
         return system;
     }

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.direct;
 
 import io.pekkoshm.remote.pekko.ShmRemote;
 import io.pekkoshm.remote.support.EmbeddedNodes;
+import io.pekkoshm.remote.support.EmbeddedSystems;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.apache.pekko.actor.ActorIdentity;
 import org.apache.pekko.actor.ActorRef;
@@ -77,7 +78,7 @@ class MixedProvidersTest
     @Test
     void shouldTalkClassicBothWaysAndLogOnceWhichPeerLacksTheDirectPath()
     {
-        final ActorSystem direct = ActorSystem.create("direct", DirectPathTest.directConfig(directory, ""));
+        final ActorSystem direct = ActorSystem.create("direct", EmbeddedSystems.config(directory, ""));
         systems.add(direct);
         final List<String> warnings = new CopyOnWriteArrayList<>();
         final ActorRef listener = direct.actorOf(Props.create(LogCollector.class, warnings));

@@ -37,12 +37,28 @@ public final class EmbeddedSystems implements AutoCloseable
      */
     public ActorSystem start(final String name, final String extra)
     {
-        final Config config = ConfigFactory.parseString(
-            "pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"\n" + extra)
-            .withFallback(EmbeddedNodes.config(directory, 0));
-        final ActorSystem system = ActorSystem.create(name, config);
+        final ActorSystem system = ActorSystem.create(name, config(directory, extra));
         systems.add(system);
         return system;
+    }
+
+    /**
+     * The configuration of a system on the plugin's provider with the direct path, in {@code directory}, on a port of
+     * its own.
+     *
+     * @param extra settings over the directory's and the provider's (HOCON, may be empty).
+     */
+    public static Config config(final Path directory, final String extra)
+    {
+        return ConfigFactory.parseString("pekko.actor.provider = \"io.pekkoshm.remote.ShmRemoteProvider\"\n" + extra)
+            .withFallback(EmbeddedNodes.config(directory, 0));
+    }
+
+    /** Shuts {@code system} down now (a node the test stops, or restarts on its port) and forgets it. */
+    public void stop(final ActorSystem system)
+    {
+        systems.remove(system);
+        TestKit.shutdownActorSystem(system);
     }
 
     /** Shuts {@code system} (started elsewhere) down with the others. */
