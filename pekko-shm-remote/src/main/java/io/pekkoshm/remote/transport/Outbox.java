@@ -122,8 +122,8 @@ final class Outbox implements AutoCloseable
     private volatile boolean writerWaitsForPieces;
     /**
      * A writer was refused (FULL) because the staging batch was full and the log had no room for it: set under the
-     * lock when a write is refused so, cleared under the lock when the staged batch goes out. Read anywhere
-     * ({@link #isFull}).
+     * lock when a write is refused while something is staged, cleared under the lock when the staged batch goes out
+     * (so it is never set with nothing staged, which nothing would clear). Read anywhere ({@link #isFull}).
      */
     private volatile boolean stagingFull;
     /** Told when a large body's last piece is out and a writer was refused for it; null for none. */
@@ -926,7 +926,9 @@ final class Outbox implements AutoCloseable
             onStaged();
             return TAKEN;
         }
-        stagingFull = true;
+        // A body larger than the whole batch, refused with nothing staged, is refused by the log alone: no batch will
+        // go out to say there is room, so the writer must keep trying it.
+        stagingFull = !staged.isEmpty();
         return FULL;
     }
 

@@ -115,6 +115,41 @@ class OutboxTest
         assertInOrder(refused + 1);
     }
 
+    /**
+     * A message too large for the staging batch, refused while the log is full and nothing is staged, does not make
+     * the outbox say it is full: no staged batch would ever go out to clear it, and the direct path would hold the
+     * message (and every later one) for good. Once the log has room it is taken.
+     */
+    @Test
+    void shouldNotSayItIsFullWhenARefusedMessageIsLargerThanTheStagingAndNothingIsStaged()
+    {
+        final int large = 2 * 1024;
+        final Outbox smallStaging = new Outbox(log.publication, 1024, counters);
+        try
+        {
+            long next = 0;
+            while (smallStaging.write(message(next, large), 0, large))
+            {
+                next++;
+            }
+            assertFalse(smallStaging.hasStaged(), "too large to stage: refused by the full log alone");
+            assertFalse(smallStaging.isFull(), "nothing staged whose going out would say there is room");
+
+            final long refused = next;
+            // the writer keeps trying it (what the direct path does when the outbox is not full) as the log drains:
+            // taken once the driver has moved the log's limit
+            final byte[] again = message(refused, large);
+            log.drainUntil(outbox, this::onFrame, () -> smallStaging.write(again, 0, large),
+                () -> "the refused message was never taken; received " + received.size());
+            drainUntil(refused + 1);
+            assertInOrder(refused + 1);
+        }
+        finally
+        {
+            smallStaging.close();
+        }
+    }
+
     /** A closed outbox is not full: a writer must get to see CLOSED (the direct path then sends the classic way). */
     @Test
     void shouldNotSayItIsFullOnceClosed()
@@ -360,6 +395,11 @@ class OutboxTest
 
     private static byte[] message(final long sequence)
     {
-        return ByteBuffer.allocate(MESSAGE_LENGTH).putLong(sequence).array();
+        return message(sequence, MESSAGE_LENGTH);
+    }
+
+    private static byte[] message(final long sequence, final int length)
+    {
+        return ByteBuffer.allocate(length).putLong(sequence).array();
     }
 }
