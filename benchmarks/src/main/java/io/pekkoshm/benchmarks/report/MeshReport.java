@@ -2,6 +2,7 @@ package io.pekkoshm.benchmarks.report;
 
 import io.pekkoshm.benchmarks.transports.Transport;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
+import io.pekkoshm.benchmarks.workloads.ThreadKinds;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ final class MeshReport
             "% of a core", idle, "cpu_pct_core_mesh_settled", false, true));
         rows.add(new Metric("idle CPU per node including its share of the media driver, at rest, % of a core", idle,
             "cpu_pct_core_per_node_with_driver_share_settled", false, false));
+        for (final ThreadKinds.Kind kind : ThreadKinds.Kind.values())
+        {
+            rows.add(new Metric("at rest, the whole mesh: " + kind.label() + ", % of a core", idle,
+                kind.settledKey(), false, false));
+        }
         for (final String condition : List.of("others-idle", "others-busy"))
         {
             final String others = "others-idle".equals(condition) ? "the others idle" : "the others busy";

@@ -9,6 +9,7 @@ import io.pekkoshm.benchmarks.workloads.ChildOutput;
 import io.pekkoshm.benchmarks.workloads.CpuMeter;
 import io.pekkoshm.benchmarks.workloads.PacedStream;
 import io.pekkoshm.benchmarks.workloads.ResultLine;
+import io.pekkoshm.benchmarks.workloads.ThreadKinds;
 import io.pekkoshm.benchmarks.workloads.Wire;
 import io.pekkoshm.benchmarks.workloads.WorkloadPlan;
 
@@ -280,19 +281,36 @@ final class MeshRunner
         {
             LockSupport.parkNanos(waitNs);
         }
+        final List<Long> nodePids = pids.subList(0, nodes);
+        final long[] kindsBefore = ThreadKinds.cpuNs(nodePids, mediaDriverPid);
         final long[] settledBefore = CpuMeter.cpuNs(pids, lastSeen);
         final long settledStart = System.nanoTime();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleMeasureMs()));
         final long[] settledAfter = CpuMeter.cpuNs(pids, lastSeen);
         final long settledElapsed = System.nanoTime() - settledStart;
+        final long[] kindsAfter = ThreadKinds.cpuNs(nodePids, mediaDriverPid);
         final long[] rssKiB = new long[nodes];
         for (int i = 0; i < nodes; i++)
         {
             rssKiB[i] = ProcStats.residentKiB(jvms.get(i).pid());
         }
-        return settled(idleResult(nodes, before, after, elapsed, rssKiB,
+        return byKind(settled(idleResult(nodes, before, after, elapsed, rssKiB,
             transport.isShm() ? ProcStats.allocatedKiB(directories.shmDirectory()) : -1),
-            nodes, settledBefore, settledAfter, settledElapsed, settledStart - lastStartedNs);
+            nodes, settledBefore, settledAfter, settledElapsed, settledStart - lastStartedNs),
+            kindsBefore, kindsAfter, settledElapsed);
+    }
+
+    /**
+     * Adds where the CPU of the window at rest went, by kind of thread over the whole mesh ({@link ThreadKinds}):
+     * keys {@code cpu_pct_core_settled_<kind>}, in % of one core.
+     */
+    static ResultLine byKind(final ResultLine idle, final long[] before, final long[] after, final long intervalNs)
+    {
+        for (final ThreadKinds.Kind kind : ThreadKinds.Kind.values())
+        {
+            idle.put(kind.settledKey(), 100.0 * (after[kind.ordinal()] - before[kind.ordinal()]) / intervalNs);
+        }
+        return idle;
     }
 
     /**
