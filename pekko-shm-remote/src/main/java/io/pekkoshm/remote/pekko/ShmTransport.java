@@ -166,7 +166,9 @@ public final class ShmTransport implements Transport
                 .tasks(inline));
             node = started;
             // reports an inline actor stuck on the node's thread, and meanwhile runs the Aeron client's conductor,
-            // which that thread runs on one host, so the driver keeps the node's client
+            // which that thread runs on one host, so the driver keeps the node's client. Both are short and never
+            // block, so they run on the scheduler's own thread: a task on a dispatcher would wake one of its idle
+            // threads twice a second on every idle node (see docs/performance.md, idle at rest by kind of thread)
             final Duration halfStuck = settings.inline().taskStuck().dividedBy(2);
             final Duration watchdogPeriod =
                 halfStuck.compareTo(MAX_WATCHDOG_PERIOD) < 0 ? halfStuck : MAX_WATCHDOG_PERIOD;
@@ -174,7 +176,7 @@ public final class ShmTransport implements Transport
             {
                 inline.checkStuck(System.nanoTime());
                 started.keepClientAlive();
-            }, system.dispatcher());
+            }, ExecutionContext.parasitic$.MODULE$);
             listenerPromise.future().onComplete(result ->
             {
                 if (result.isSuccess())
