@@ -1,7 +1,6 @@
 package io.pekkoshm.remote.host;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -90,11 +89,10 @@ public final class ProcessLiveness
      */
     static long statStartTicks(final long pid)
     {
-        final String stat;
+        final byte[] stat;
         try
         {
-            stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
-                StandardCharsets.US_ASCII);
+            stat = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat"));
         }
         catch (final NoSuchFileException ex)
         {
@@ -104,12 +102,28 @@ public final class ProcessLiveness
         {
             return UNKNOWN;
         }
-        final int afterName = stat.lastIndexOf(')');
-        if (afterName < 0 || afterName + 2 >= stat.length())
+        return parseStartTicks(stat, stat.length);
+    }
+
+    /**
+     * The state (field 3) and start in clock ticks (field 22) of a {@code /proc/<pid>/stat} line.
+     *
+     * @param stat   the line's bytes (ASCII), from index 0.
+     * @param length how many of them were read.
+     * @return the process's start in clock ticks; {@link #GONE} for a zombie; {@link #UNKNOWN} if it cannot be parsed.
+     */
+    static long parseStartTicks(final byte[] stat, final int length)
+    {
+        int afterName = length - 1;
+        while (afterName >= 0 && ')' != stat[afterName])
+        {
+            afterName--;
+        }
+        if (afterName < 0 || afterName + 2 >= length)
         {
             return UNKNOWN;
         }
-        final char state = stat.charAt(afterName + 2);
+        final byte state = stat[afterName + 2];
         if ('Z' == state || 'X' == state)
         {
             return GONE;
@@ -117,17 +131,21 @@ public final class ProcessLiveness
         int field = afterName + 2;
         for (int i = 0; i < START_FIELD_AFTER_STATE; i++)
         {
-            field = stat.indexOf(' ', field) + 1;
-            if (0 == field)
+            while (field < length && ' ' != stat[field])
+            {
+                field++;
+            }
+            field++;
+            if (field >= length)
             {
                 return UNKNOWN;
             }
         }
         int end = field;
         long ticks = 0;
-        while (end < stat.length() && Character.isDigit(stat.charAt(end)))
+        while (end < length && stat[end] >= '0' && stat[end] <= '9')
         {
-            ticks = ticks * 10 + (stat.charAt(end) - '0');
+            ticks = ticks * 10 + (stat[end] - '0');
             end++;
         }
         return end == field ? UNKNOWN : ticks;

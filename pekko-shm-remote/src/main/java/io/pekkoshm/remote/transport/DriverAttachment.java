@@ -240,6 +240,12 @@ final class DriverAttachment
             ". The driver ran in this JVM (driver.mode = embedded): restart the actor system to attach again.");
     }
 
+    /** The agent stops: closes the driver process's stat file the liveness check keeps open. */
+    void closeProcessCheck()
+    {
+        driverProcess.close();
+    }
+
     /** Closes the lost client (after {@link #detach}: its driver's process is gone). */
     void closeClient()
     {

@@ -252,6 +252,8 @@ final class NodeAgent implements Agent, NodeProxy.Commands, DoorbellIdleStrategy
             associations.closePendingBlocking();
         }
         CloseHelper.quietClose(largeBodies);
+        liveness.close();
+        driver.closeProcessCheck();
         errors.flush();
         tasks.onAgentClose();
     }

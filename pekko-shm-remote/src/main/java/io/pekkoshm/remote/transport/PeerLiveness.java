@@ -27,9 +27,15 @@ final class PeerLiveness
     }
 
     /** Whether a process still runs: the pid, and its start time (0: any) to tell a reused pid apart. */
-    interface ProcessCheck
+    interface ProcessCheck extends AutoCloseable
     {
         boolean isAlive(long pid, long startMillis);
+
+        /** Releases what the check keeps open (files of {@code /proc}); when the agent stops. */
+        @Override
+        default void close()
+        {
+        }
     }
 
     private final Associations associations;
@@ -61,7 +67,27 @@ final class PeerLiveness
      */
     static ProcessCheck hostProcesses()
     {
-        return new RecheckedProcesses()::isAlive;
+        final RecheckedProcesses processes = new RecheckedProcesses();
+        return new ProcessCheck()
+        {
+            @Override
+            public boolean isAlive(final long pid, final long startMillis)
+            {
+                return processes.isAlive(pid, startMillis);
+            }
+
+            @Override
+            public void close()
+            {
+                processes.close();
+            }
+        };
+    }
+
+    /** The agent stops: releases what the process check keeps open. */
+    void close()
+    {
+        processes.close();
     }
 
     /** One round over every association (see the class comment). */

@@ -5,8 +5,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,5 +90,66 @@ class RecheckedProcessesTest
         assertTrue(ProcessLiveness.statStartTicks(ProcessLiveness.currentPid()) > 0);
 
         assertTrue(ProcessLiveness.statStartTicks(ProcessLivenessTest.pidOfAFinishedProcess()) < 0);
+    }
+
+    @Test
+    void shouldKeepOneStatFileOpenPerProvenProcessAndCloseItWhenTheProcessIsGoneOrOnClose() throws Exception
+    {
+        assertTrue(processes.isAlive(child.pid(), start));
+        assertTrue(processes.isAlive(child.pid(), start));
+        assertEquals(1, openStatFiles(child.pid()), "one open stat file for the child, read again");
+
+        processes.close();
+        assertEquals(0, openStatFiles(child.pid()), "closed with the check");
+        assertEquals(0, processes.remembered());
+
+        assertTrue(processes.isAlive(child.pid(), start), "after close: the full check again");
+        assertEquals(2, fullChecks);
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(processes.isAlive(child.pid(), start));
+        assertEquals(0, openStatFiles(child.pid()), "a dead process's file is closed");
+    }
+
+    @Test
+    void shouldNotProveAProcessThatIsDeadAtTheFullCheck() throws Exception
+    {
+        child.destroyForcibly();
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+
+        assertFalse(processes.isAlive(child.pid(), start));
+        assertEquals(0, processes.remembered());
+        assertEquals(0, openStatFiles(child.pid()));
+    }
+
+    @Test
+    void shouldParseTheStartOfAStatLineWhoseCommandHoldsSpacesAndParentheses()
+    {
+        final byte[] line = ("4242 (a b) (c)) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 2 0 987654 " +
+            "1000 200 18446744073709551615\n").getBytes(StandardCharsets.US_ASCII);
+        assertEquals(987654, ProcessLiveness.parseStartTicks(line, line.length));
+        final byte[] zombie = "4242 (java) Z 1 4242".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(ProcessLiveness.GONE, ProcessLiveness.parseStartTicks(zombie, zombie.length));
+        assertEquals(ProcessLiveness.UNKNOWN, ProcessLiveness.parseStartTicks(line, 30), "cut before field 22");
+    }
+
+    /** Files this process has open on {@code /proc/<pid>/stat}. */
+    private static long openStatFiles(final long pid) throws IOException
+    {
+        final Path target = Path.of("/proc", Long.toString(pid), "stat");
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd")))
+        {
+            return fds.filter(fd ->
+            {
+                try
+                {
+                    return Files.readSymbolicLink(fd).equals(target);
+                }
+                catch (final IOException ex)
+                {
+                    return false; // closed meanwhile (the listing's own descriptor)
+                }
+            }).count();
+        }
     }
 }
