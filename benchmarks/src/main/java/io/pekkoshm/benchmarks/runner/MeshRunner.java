@@ -282,13 +282,13 @@ final class MeshRunner
             LockSupport.parkNanos(waitNs);
         }
         final List<Long> nodePids = pids.subList(0, nodes);
-        final long[] kindsBefore = ThreadKinds.cpuNs(nodePids, mediaDriverPid);
+        final ThreadKinds.Reading kindsBefore = ThreadKinds.read(nodePids, mediaDriverPid);
         final long[] settledBefore = CpuMeter.cpuNs(pids, lastSeen);
         final long settledStart = System.nanoTime();
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(mode.idleMeasureMs()));
         final long[] settledAfter = CpuMeter.cpuNs(pids, lastSeen);
         final long settledElapsed = System.nanoTime() - settledStart;
-        final long[] kindsAfter = ThreadKinds.cpuNs(nodePids, mediaDriverPid);
+        final ThreadKinds.Reading kindsAfter = ThreadKinds.read(nodePids, mediaDriverPid);
         final long[] rssKiB = new long[nodes];
         for (int i = 0; i < nodes; i++)
         {
@@ -297,18 +297,18 @@ final class MeshRunner
         return byKind(settled(idleResult(nodes, before, after, elapsed, rssKiB,
             transport.isShm() ? ProcStats.allocatedKiB(directories.shmDirectory()) : -1),
             nodes, settledBefore, settledAfter, settledElapsed, settledStart - lastStartedNs),
-            kindsBefore, kindsAfter, settledElapsed);
+            ThreadKinds.spentByKind(kindsBefore, kindsAfter), settledElapsed);
     }
 
     /**
      * Adds where the CPU of the window at rest went, by kind of thread over the whole mesh ({@link ThreadKinds}):
      * keys {@code cpu_pct_core_settled_<kind>}, in % of one core.
      */
-    static ResultLine byKind(final ResultLine idle, final long[] before, final long[] after, final long intervalNs)
+    static ResultLine byKind(final ResultLine idle, final long[] spentNs, final long intervalNs)
     {
         for (final ThreadKinds.Kind kind : ThreadKinds.Kind.values())
         {
-            idle.put(kind.settledKey(), 100.0 * (after[kind.ordinal()] - before[kind.ordinal()]) / intervalNs);
+            idle.put(kind.settledKey(), 100.0 * spentNs[kind.ordinal()] / intervalNs);
         }
         return idle;
     }

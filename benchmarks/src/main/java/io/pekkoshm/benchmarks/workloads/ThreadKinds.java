@@ -5,14 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * Where a mesh's idle CPU goes, by kind of thread: the CPU time (user + system, 10 ms ticks) of every thread of the
  * node JVMs from {@code /proc/<pid>/task/<tid>/stat}, summed by what its name ({@code comm}, 15 characters) says it
- * is, and the media driver process as one kind. A thread that exits between two readings loses what it spent since
- * the first; one that starts counts from zero. Linux only, like the benchmark.
+ * is, and the media driver process as one kind, compared thread by thread between two readings. Linux only, like the
+ * benchmark.
  */
 public final class ThreadKinds
 {
@@ -96,29 +98,51 @@ public final class ThreadKinds
         return Kind.OTHER;
     }
 
+    /** One reading of every thread: its CPU nanoseconds so far and its kind, by thread id (unique on the host). */
+    public record Reading(Map<Long, Long> cpuNsByThread, Map<Long, Kind> kindByThread)
+    {
+    }
+
     /**
-     * The CPU nanoseconds so far of each kind, summed over the threads of the node JVMs and the media driver.
+     * Reads every thread of the node JVMs and the media driver.
      *
      * @param nodePids    the node JVMs.
      * @param mediaDriver the media driver process, or 0 for none.
-     * @return one entry per {@link Kind}, by ordinal.
+     * @return the reading.
      * @throws IOException if a directory of /proc cannot be listed for another reason than its process being gone.
      */
-    public static long[] cpuNs(final List<Long> nodePids, final long mediaDriver) throws IOException
+    public static Reading read(final List<Long> nodePids, final long mediaDriver) throws IOException
     {
-        final long[] byKind = new long[Kind.values().length];
+        final Reading reading = new Reading(new HashMap<>(), new HashMap<>());
         for (final long pid : nodePids)
         {
-            addThreads(pid, false, byKind);
+            addThreads(pid, false, reading);
         }
         if (mediaDriver > 0)
         {
-            addThreads(mediaDriver, true, byKind);
+            addThreads(mediaDriver, true, reading);
         }
+        return reading;
+    }
+
+    /**
+     * The CPU each kind spent between two readings: per thread of the second, what it has now less what it had in
+     * the first (0 for a thread that started in between). A thread that exited in between is not in the second
+     * reading, and what it spent since the first is not counted (never negative: an idle fork-join worker that
+     * retires takes its whole CPU time with it).
+     *
+     * @return nanoseconds, one entry per {@link Kind}, by ordinal.
+     */
+    public static long[] spentByKind(final Reading before, final Reading after)
+    {
+        final long[] byKind = new long[Kind.values().length];
+        after.cpuNsByThread().forEach((tid, ns) ->
+            byKind[after.kindByThread().get(tid).ordinal()] += ns - before.cpuNsByThread().getOrDefault(tid, 0L));
         return byKind;
     }
 
-    private static void addThreads(final long pid, final boolean mediaDriver, final long[] byKind) throws IOException
+    private static void addThreads(final long pid, final boolean mediaDriver, final Reading reading)
+        throws IOException
     {
         final Path tasks = Path.of("/proc", Long.toString(pid), "task");
         if (!Files.isDirectory(tasks))
@@ -131,14 +155,16 @@ public final class ThreadKinds
             {
                 try
                 {
+                    final long tid = Long.parseLong(thread.getFileName().toString());
                     final String stat = Files.readString(thread.resolve("stat"), StandardCharsets.US_ASCII);
                     final Kind kind = mediaDriver ? Kind.MEDIA_DRIVER :
                         kindOf(Files.readString(thread.resolve("comm"), StandardCharsets.UTF_8));
-                    byKind[kind.ordinal()] += cpuTicks(stat) * NS_PER_TICK;
+                    reading.cpuNsByThread().put(tid, cpuTicks(stat) * NS_PER_TICK);
+                    reading.kindByThread().put(tid, kind);
                 }
                 catch (final IOException ex)
                 {
-                    // the thread exited between the listing and the read: what it spent is not counted
+                    // the thread exited between the listing and the read
                 }
             }
         }

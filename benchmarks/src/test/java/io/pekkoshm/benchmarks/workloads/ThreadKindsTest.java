@@ -3,6 +3,7 @@ package io.pekkoshm.benchmarks.workloads;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -56,8 +57,9 @@ class ThreadKindsTest
         try
         {
             spun.await();
-            final long[] asNode = ThreadKinds.cpuNs(List.of(pid), 0);
-            final long[] asDriver = ThreadKinds.cpuNs(List.of(), pid);
+            final ThreadKinds.Reading none = new ThreadKinds.Reading(Map.of(), Map.of());
+            final long[] asNode = ThreadKinds.spentByKind(none, ThreadKinds.read(List.of(pid), 0));
+            final long[] asDriver = ThreadKinds.spentByKind(none, ThreadKinds.read(List.of(), pid));
             assertTrue(asNode[ThreadKinds.Kind.PLUGIN.ordinal()] >= TimeUnit.MILLISECONDS.toNanos(100),
                 "the spinning thread's CPU under the plugin's kind: " + asNode[ThreadKinds.Kind.PLUGIN.ordinal()]);
             long nodeTotal = 0;
@@ -74,5 +76,19 @@ class ThreadKindsTest
             release.countDown();
             busy.join();
         }
+    }
+
+    @Test
+    void shouldNotCountAThreadThatExitedBetweenTheReadingsAgainstItsKind()
+    {
+        final ThreadKinds.Reading before = new ThreadKinds.Reading(Map.of(1L, 500L, 2L, 900L),
+            Map.of(1L, ThreadKinds.Kind.DISPATCHERS, 2L, ThreadKinds.Kind.DISPATCHERS));
+        final ThreadKinds.Reading after = new ThreadKinds.Reading(Map.of(1L, 700L, 3L, 50L),
+            Map.of(1L, ThreadKinds.Kind.DISPATCHERS, 3L, ThreadKinds.Kind.PLUGIN));
+
+        final long[] spent = ThreadKinds.spentByKind(before, after);
+
+        assertEquals(200, spent[ThreadKinds.Kind.DISPATCHERS.ordinal()], "the retired thread 2 takes nothing away");
+        assertEquals(50, spent[ThreadKinds.Kind.PLUGIN.ordinal()], "a thread started in between counts from zero");
     }
 }
