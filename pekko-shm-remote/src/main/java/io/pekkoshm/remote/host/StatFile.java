@@ -55,12 +55,9 @@ final class StatFile implements AutoCloseable
         buffer.clear();
         try
         {
-            int read = 0;
-            for (int n; buffer.hasRemaining() && (n = channel.read(buffer, read)) > 0; )
-            {
-                read += n;
-            }
-            if (!buffer.hasRemaining())
+            // the kernel writes the whole line in one read when the buffer can hold it: no second read for the end
+            final int read = channel.read(buffer, 0);
+            if (read <= 0 || !buffer.hasRemaining())
             {
                 return ProcessLiveness.UNKNOWN;
             }
