@@ -17,9 +17,9 @@ import java.util.Map;
  * Where {@code /proc/<pid>/stat} cannot be opened, read or parsed, every check is the full one. Not thread-safe: one
  * per thread (each node agent makes its own); {@link #close} closes the files it keeps open.
  * <pre>
- *   unknown --full check: alive, stat file open--> proven --stat read: same start--> proven
- *      ^                                              |
- *      +------- another start, exited, closed <-------+  (file closed, pid forgotten)
+ *   unknown --full check: alive, stat file open--&gt; proven --stat read: same start--&gt; proven
+ *      ^                                                |
+ *      +------- another start, exited, close() ---------+  (file closed, pid forgotten)
  * </pre>
  */
 public final class RecheckedProcesses implements AutoCloseable
