@@ -1,9 +1,11 @@
 package io.pekkoshm.remote;
 
+import io.pekkoshm.remote.host.PollerBackOff;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.concurrent.TimeUnit;
 
@@ -13,11 +15,14 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   level   strategy                              idle CPU          added latency when idle
  *     1     sleep 1 ms                            lowest            up to ~1 ms
- *    2-9    spin, yield, park with back-off;      grows with level  up to the longest park
- *           longest park 1 ms (2) .. 10 us (9)
+ *    2-9    spin, yield 50 us, then park with     grows with level  up to the longest park
+ *           back-off; longest park 1 ms (2) .. 10 us (9)
  *    10     busy spin                             one core          none
  * </pre>
- * A media driver the plugin starts backs off the same way, spins and yields by level, but parks up to
+ * The poller yields for a time, not a number of times ({@link PollerBackOff}): a park shorter than Linux's timer slack
+ * (50 us) lasts the slack anyway.
+ * <p>
+ * A media driver the plugin starts spins and yields a number of times by level (Agrona's back-off), and parks up to
  * {@code driver.max-park} (10 ms by default) instead of the level's longest park: on one host it does no work per
  * message (it only moves each log's publisher limit as its reader advances), so it can afford to wake rarely when
  * nothing happens ({@link #forDriver}).
@@ -46,7 +51,9 @@ public final class IdleStrategies
         {
             return new BusySpinIdleStrategy();
         }
-        return backOff(level, TimeUnit.MICROSECONDS.toNanos(MAX_PARK_MICROS[level - 1]));
+        final long minParkNs = TimeUnit.MICROSECONDS.toNanos(1);
+        return new PollerBackOff(10L * level, PollerBackOff.DEFAULT_YIELD_NS, minParkNs,
+            Math.max(minParkNs, TimeUnit.MICROSECONDS.toNanos(MAX_PARK_MICROS[level - 1])), SystemNanoClock.INSTANCE);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.pekkoshm.remote.driver;
 
 import io.aeron.driver.MediaDriver;
 import io.pekkoshm.remote.IdleStrategies;
+import io.pekkoshm.remote.host.PollerBackOff;
 import io.pekkoshm.remote.support.ShmTestDirectory;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -58,6 +59,8 @@ class DriverContextsTest
         }
         assertEquals(TimeUnit.MILLISECONDS.toNanos(1), maxParkNs(IdleStrategies.forLevel(3)),
             "a node's poller keeps the level's own longest park");
+        assertInstanceOf(PollerBackOff.class, IdleStrategies.forLevel(3),
+            "a node's poller yields for a time before it parks");
         assertInstanceOf(BusySpinIdleStrategy.class, IdleStrategies.forDriver(10, MAX_PARK_NS),
             "idle-cpu-level = 10 busy-spins the driver too");
     }
